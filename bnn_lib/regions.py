@@ -1,0 +1,181 @@
+"""The region registry: Indonesia's 38 provinces and 514 kabupaten/kota with Kemendagri codes.
+
+Data: ``data/regions/`` (from ``idn-area-data``, ODbL; see its README). Look-ups accept a code
+(``"11"``, ``"11.01"``) or a name, tolerant of case, spacing, punctuation and the usual variants
+("Kab.", "Kabupaten", "Kota", "Kota Adm.", "Provinsi", "DKI", "DIY"). An unknown code or name
+raises :class:`UnknownRegionError`, whose message suggests the closest matches.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Literal
+
+import pandas as pd
+
+from bnn_lib.paths import DATA_DIR
+
+REGIONS_DIR = DATA_DIR / "regions"
+
+RegionType = Literal["provinsi", "kabupaten", "kota"]
+
+# "Kabupaten Administrasi", "Kab. Adm.", "Kota Adm.", "Prov." and the like, in normalised form.
+_PREFIXES = [
+    (r"^(kabupaten|kab)( administrasi| adm)?\s+", "kabupaten"),
+    (r"^kota( administrasi| adm)?\s+", "kota"),
+    (r"^(provinsi|prov)\s+", "provinsi"),
+]
+
+
+class UnknownRegionError(KeyError):
+    """A code or name that is not in the registry (or matches several regions)."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0])
+
+
+@dataclass(frozen=True)
+class Region:
+    """One province or kab/kota."""
+
+    code: str
+    name: str
+    type: RegionType
+    province_code: str
+
+    @property
+    def short_name(self) -> str:
+        """The name without its type prefix: "Aceh Selatan" for "Kabupaten Aceh Selatan"."""
+        return re.sub(r"^(Kabupaten|Kota)( Administrasi)?\s+", "", self.name)
+
+    @property
+    def label(self) -> str:
+        """The name as reports print it: "Kab. Aceh Selatan", "Kota Banda Aceh", "Aceh"."""
+        if self.type == "kabupaten":
+            return f"Kab. {self.short_name}"
+        if self.type == "kota":
+            return f"Kota {self.short_name}"
+        return self.name
+
+
+def normalise_name(text: str) -> str:
+    """Lower-case, drop punctuation, collapse spaces: ``" Kab.  Aceh-Besar"`` → ``"kab aceh besar"``."""
+    text = re.sub(r"[^\w\s]", " ", str(text).lower())
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _split_type(name: str) -> tuple[RegionType | None, str]:
+    """Split a name into its type prefix and the normalised rest: ("kabupaten", "aceh besar")."""
+    norm = normalise_name(name)
+    for pattern, kind in _PREFIXES:
+        match = re.match(pattern, norm)
+        if match:
+            return kind, norm[match.end() :]
+    return None, norm
+
+
+def _key(name: str) -> str:
+    """The look-up key of a name: its canonical type prefix (none for provinces) and the rest."""
+    kind, rest = _split_type(name)
+    return f"{kind} {rest}" if kind in ("kabupaten", "kota") else rest
+
+
+class RegionRegistry:
+    """Provinces and kab/kota with look-ups by code and by name.
+
+    ``province_table`` has columns ``code, name``; ``kabkota_table`` has
+    ``code, province_code, name, type``, all strings. Use :func:`regions` to get the shared instance.
+    """
+
+    def __init__(self, provinces: pd.DataFrame, kabkota: pd.DataFrame, aliases: pd.DataFrame):
+        self.province_table = provinces
+        self.kabkota_table = kabkota
+        self._by_code: dict[str, Region] = {}
+        self._by_name: dict[str, list[Region]] = {}
+        for row in provinces.itertuples():
+            self._add(Region(row.code, row.name, "provinsi", row.code), [row.name])
+        for row in aliases.itertuples():
+            self._by_name.setdefault(_key(row.alias), []).append(self._by_code[row.code])
+        for row in kabkota.itertuples():
+            region = Region(row.code, row.name, row.type, row.province_code)
+            self._add(region, [row.name, f"{row.type} {region.short_name}", region.short_name])
+
+    def _add(self, region: Region, names: list[str]) -> None:
+        self._by_code[region.code] = region
+        for name in {_key(n) for n in names}:
+            self._by_name.setdefault(name, []).append(region)
+
+    def get(self, key: str | int, *, types: tuple[RegionType, ...] = ()) -> Region:
+        """The region with this code or name, of one of ``types`` (any type when empty).
+
+        A bare name shared by several regions ("Bekasi": a kabupaten and a kota; "Gorontalo": a
+        province, a kabupaten and a kota) is ambiguous unless ``types`` or a prefix settles it.
+        """
+        text = str(key).strip()
+        if re.fullmatch(r"[\d.]+", text):
+            region = self._by_code.get(text)
+            if region is not None and (not types or region.type in types):
+                return region
+            raise UnknownRegionError(self._unknown_code(text))
+        prefix, _ = _split_type(text)
+        wanted = (prefix,) if prefix else types
+        found = [r for r in self._by_name.get(_key(text), []) if not wanted or r.type in wanted]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            options = ", ".join(f"{r.label} ({r.code})" for r in found)
+            raise UnknownRegionError(f"region name {text!r} is ambiguous: {options}")
+        raise UnknownRegionError(self._unknown_name(text, wanted))
+
+    def province(self, key: str | int) -> Region:
+        """The province with this code or name ("11", "Aceh", "DKI Jakarta", "Prov. Jawa Barat")."""
+        return self.get(key, types=("provinsi",))
+
+    def kabkota(self, key: str | int) -> Region:
+        """The kabupaten or kota with this code or name ("11.01", "Kab. Aceh Selatan")."""
+        return self.get(key, types=("kabupaten", "kota"))
+
+    def kabkota_of(self, province: str | int) -> pd.DataFrame:
+        """The kab/kota table rows of one province (given by code or name), in code order."""
+        code = self.province(province).code
+        table = self.kabkota_table
+        return table[table["province_code"] == code].reset_index(drop=True)
+
+    def label(self, code: str) -> str:
+        """The report label of a region code ("Kab. Aceh Selatan")."""
+        return self.get(code).label
+
+    def _unknown_code(self, code: str) -> str:
+        """The error for an unknown code, suggesting the nearest codes of the same province."""
+        province = code.split(".")[0]
+        siblings = [c for c in self._by_code if c.startswith(province + ".")] if "." in code else []
+        if siblings and re.fullmatch(r"\d{2}\.\d{2}", code):
+            nearest = sorted(siblings, key=lambda c: abs(int(c[3:]) - int(code[3:])))[:4]
+            hint = ", ".join(f"{self._by_code[c].label} ({c})" for c in sorted(nearest))
+            return f"unknown region code {code!r}; nearest codes in province {province}: {hint}"
+        return f"unknown region code {code!r}; codes look like '11' (province) or '11.01' (kab/kota)"
+
+    def _unknown_name(self, text: str, types: tuple[RegionType, ...]) -> str:
+        """The error for an unknown name, suggesting up to four close names."""
+        names = [k for k, rs in self._by_name.items() if not types or any(r.type in types for r in rs)]
+        close = difflib.get_close_matches(_key(text), names, n=4, cutoff=0.6)
+        labels = dict.fromkeys(
+            f"{r.label} ({r.code})" for k in close for r in self._by_name[k] if not types or r.type in types
+        )
+        what = " or ".join(types) if types else "region"
+        hint = f"; did you mean {', '.join(list(labels)[:4])}?" if labels else ""
+        return f"unknown {what} {text!r}{hint}"
+
+
+@cache
+def regions() -> RegionRegistry:
+    """The registry from ``data/regions`` (read once per process)."""
+    read = {"dtype": "str", "keep_default_na": False}
+    return RegionRegistry(
+        pd.read_csv(REGIONS_DIR / "provinces.csv", **read),
+        pd.read_csv(REGIONS_DIR / "kabkota.csv", **read),
+        pd.read_csv(REGIONS_DIR / "province_aliases.csv", **read),
+    )
