@@ -1,0 +1,408 @@
+"""Index specifications: every formula choice as versioned data (TOML), validated on load.
+
+A spec says what an index is made of (variables, indicators, questionnaire items), who answers
+what, how answers become scores, how scores combine, and how values become bands. Each element
+carries its provenance: ``documented`` (with a ``source``) or ``assumed`` (with a ``note``).
+
+Shipped specs live in ``data/specs/<id>.toml``. A researcher copies one, edits it and loads it
+with ``load_spec("my-copy.toml")``; nothing else changes. An invalid spec raises
+:class:`SpecError` naming the file and the field.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from bnn_lib.paths import SPECS_DIR
+
+Kind = Literal["survey", "kawasan", "area", "composite"]
+NonNegative = Annotated[float, Field(ge=0)]
+
+
+class SpecError(ValueError):
+    """A specification that cannot be used: the message names the file and the field."""
+
+
+class Element(BaseModel):
+    """Anything in a spec that can be documented or assumed."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    provenance: Literal["documented", "assumed"]
+    source: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _documented_has_source(self) -> Self:
+        if self.provenance == "documented" and not self.source:
+            raise ValueError("an element marked 'documented' needs a 'source'")
+        return self
+
+
+class Scale(Element):
+    """The answer scale of the questionnaire items and what counts as no answer.
+
+    ``missing_codes`` are answers such as 9 = "tidak tahu" that count as missing; an indicator
+    score needs at least ``min_answered_share`` of its items answered.
+    """
+
+    min: float = 1
+    max: float = 4
+    missing_codes: list[float] = []
+    min_answered_share: float = Field(0.5, gt=0, le=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.max <= self.min:
+            raise ValueError(f"max ({self.max}) must exceed min ({self.min})")
+        if any(self.min <= c <= self.max for c in self.missing_codes):
+            raise ValueError("missing_codes must lie outside [min, max]")
+        return self
+
+
+class Group(Element):
+    """A respondent group (observation unit) such as Pemda, Polres or keluarga."""
+
+    name: str
+
+
+class Item(Element):
+    """One questionnaire item; ``reverse`` items score ``min + max − answer``."""
+
+    id: str
+    text: str = ""
+    reverse: bool = False
+
+
+class Indicator(Element):
+    """An indicator: items answered by some groups (survey), or a measured quantity (area)."""
+
+    id: str
+    name: str
+    weight: NonNegative = 1.0
+    groups: list[str] = []
+    items: list[Item] = []
+    direction: Literal[1, -1] = 1
+    goalposts: tuple[float, float] | None = None
+
+
+class Variable(Element):
+    """A variable (dimension) of the index: a weighted combination of its indicators.
+
+    ``n_indicators`` stands in for the indicator list where only a variable's mean of
+    normalised indicators is published (Indeks P4GN).
+    """
+
+    id: str
+    name: str
+    weight: NonNegative = 1.0
+    indicators: list[Indicator] = []
+    n_indicators: int | None = Field(None, gt=0)
+
+    @property
+    def size(self) -> int:
+        """The number of indicators, listed or stated."""
+        return self.n_indicators or len(self.indicators)
+
+
+class Dimension(Element):
+    """An optional level above variables (Indeks P4GN: supply and demand reduction)."""
+
+    id: str
+    name: str
+    weight: NonNegative = 1.0
+    variables: list[str]
+
+
+class Weighting(Element):
+    """How weights are set at each level: from the ``weight`` fields, or by counts (P4GN)."""
+
+    variables: Literal["explicit", "n_indicators"] = "explicit"
+    dimensions: Literal["explicit", "n_variables"] = "explicit"
+
+
+class Aggregation(Element):
+    """How scores combine.
+
+    ``unit_weighting``: ``equal_unit`` gives each observation unit (group) the same weight in an
+    indicator; ``pooled`` averages all respondents together. ``method`` combines variables into
+    the index (``arithmetic`` or ``geometric`` weighted mean).
+    """
+
+    unit_weighting: Literal["equal_unit", "pooled"] = "equal_unit"
+    method: Literal["arithmetic", "geometric"] = "arithmetic"
+    by_group: bool = False
+
+
+class Rescale(Element):
+    """Linear map from the score scale to the reported 0–100 scale: (x − lo)/(hi − lo)·100."""
+
+    from_range: tuple[float, float] = (1, 4)
+    to_range: tuple[float, float] = (0, 100)
+
+
+class Band(BaseModel):
+    """One fixed band, inclusive at both published edges."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    label: str
+    lower: float
+    upper: float
+
+
+class Bands(Element):
+    """The band scheme on the 0–100 scale.
+
+    ``fixed``: published bands, a value (rounded to ``decimals``) belongs to the band whose
+    [lower, upper] holds it. ``equal_interval``: ``len(labels)`` classes of equal width over the
+    observed [min, max] of the kab/kota set (the 2022/23 practice). ``labels`` run low to high;
+    ``success_from`` is the lowest band that counts for the KPI ("Tanggap or above").
+    """
+
+    mode: Literal["fixed", "equal_interval"] = "fixed"
+    decimals: int = Field(2, ge=0, le=6)
+    fixed: list[Band] = []
+    labels: list[str] = []
+    success_from: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.fixed:
+            step = 10.0**-self.decimals
+            for i, band in enumerate(self.fixed):
+                if band.upper < band.lower:
+                    raise ValueError(f"band {band.label!r}: upper {band.upper} < lower {band.lower}")
+                if i and not math.isclose(band.lower, self.fixed[i - 1].upper + step, abs_tol=step / 10):
+                    prev = self.fixed[i - 1]
+                    gap = "overlap" if band.lower <= prev.upper else "gap"
+                    raise ValueError(
+                        f"{gap} between band {prev.label!r} (upper {prev.upper}) and "
+                        f"{band.label!r} (lower {band.lower}): the next lower edge must be "
+                        f"{prev.upper + step:.{self.decimals}f}"
+                    )
+        if self.mode == "fixed" and not self.fixed:
+            raise ValueError("mode 'fixed' needs a [[bands.fixed]] list")
+        if self.mode == "equal_interval" and len(self.labels) < 2:
+            raise ValueError("mode 'equal_interval' needs at least two 'labels'")
+        if self.success_from is not None and self.success_from not in self.all_labels:
+            raise ValueError(f"success_from {self.success_from!r} is not a band label")
+        return self
+
+    @property
+    def all_labels(self) -> list[str]:
+        """Band labels from low to high for the active mode."""
+        return [b.label for b in self.fixed] if self.mode == "fixed" else list(self.labels)
+
+
+class StatusRule(Element):
+    """Kawasan status from the number of pokok (p) and pendukung (s) indicators present.
+
+    bahaya ⇔ p ≥ bahaya_min_pokok and s ≥ bahaya_min_pendukung; otherwise waspada ⇔
+    p ≥ waspada_min_pokok; otherwise siaga ⇔ p ≥ siaga_min_pokok; otherwise aman.
+    """
+
+    pokok: list[str]
+    pendukung: list[str]
+    bahaya_min_pokok: int = Field(5, ge=0)
+    bahaya_min_pendukung: int = Field(4, ge=0)
+    waspada_min_pokok: int = Field(3, ge=0)
+    siaga_min_pokok: int = Field(1, ge=0)
+
+    @model_validator(mode="after")
+    def _monotone(self) -> Self:
+        if not self.bahaya_min_pokok >= self.waspada_min_pokok >= self.siaga_min_pokok:
+            raise ValueError("thresholds must satisfy bahaya_min_pokok ≥ waspada_min_pokok ≥ siaga_min_pokok")
+        if self.bahaya_min_pokok > len(self.pokok) or self.bahaya_min_pendukung > len(self.pendukung):
+            raise ValueError("a bahaya threshold exceeds the number of listed indicators")
+        return self
+
+
+class Recovery(Element):
+    """When a kawasan (or area) counts as recovered (pulih).
+
+    Kawasan: ``strict`` — before ∈ ``rawan`` and after ∉ ``rawan``; ``any_improvement`` — the
+    status code fell. Area (IKKTT): the after score ≥ ``min_score`` and, when
+    ``no_active_indicator`` is set, that indicator is zero after.
+    """
+
+    rule: Literal["strict", "any_improvement", "score"] = "strict"
+    statuses: list[str] = ["aman", "siaga", "waspada", "bahaya"]
+    rawan: list[str] = ["waspada", "bahaya"]
+    min_score: float | None = None
+    no_active_indicator: str | None = None
+
+
+class IndexSpec(BaseModel):
+    """A whole index specification. Build with :func:`load_spec`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    index: str
+    version: str
+    title: str
+    kind: Kind
+    description: str = ""
+    scale: Scale | None = None
+    groups: dict[str, Group] = {}
+    variables: list[Variable] = []
+    dimensions: list[Dimension] = []
+    weighting: Weighting | None = None
+    aggregation: Aggregation | None = None
+    rescale: Rescale | None = None
+    bands: Bands | None = None
+    status_rule: StatusRule | None = None
+    recovery: Recovery | None = None
+    path: str = ""
+
+    @model_validator(mode="after")
+    def _structure(self) -> Self:
+        check_structure(self)
+        return self
+
+    # -- convenience views -------------------------------------------------------------------
+    @property
+    def indicators(self) -> list[Indicator]:
+        """All indicators, in spec order."""
+        return [i for v in self.variables for i in v.indicators]
+
+    def items_table(self) -> list[dict]:
+        """One row per item: item_id, indicator_id, variable_id, reverse."""
+        return [
+            {"item_id": it.id, "indicator_id": ind.id, "variable_id": var.id, "reverse": it.reverse}
+            for var in self.variables
+            for ind in var.indicators
+            for it in ind.items
+        ]
+
+    def elements(self) -> Iterator[tuple[str, Element]]:
+        """Every element with its field path: ("variables[0].indicators[1]", Indicator)."""
+        for name in ("scale", "weighting", "aggregation", "rescale", "bands", "status_rule", "recovery"):
+            element = getattr(self, name)
+            if element is not None:
+                yield name, element
+        for gid, group in self.groups.items():
+            yield f"groups.{gid}", group
+        for d, dim in enumerate(self.dimensions):
+            yield f"dimensions[{d}]", dim
+        for v, var in enumerate(self.variables):
+            yield f"variables[{v}]", var
+            for i, ind in enumerate(var.indicators):
+                yield f"variables[{v}].indicators[{i}]", ind
+                for t, item in enumerate(ind.items):
+                    yield f"variables[{v}].indicators[{i}].items[{t}]", item
+
+    def assumptions(self) -> list[dict]:
+        """The assumed elements (without the items), for the methodology note of a report."""
+        return [
+            {"field": path, "name": getattr(el, "name", path), "note": el.note or ""}
+            for path, el in self.elements()
+            if el.provenance == "assumed" and ".items[" not in path
+        ]
+
+
+def check_structure(spec: IndexSpec) -> None:
+    """Cross-field rules that a single field cannot check; raises ValueError with the field path."""
+    if spec.kind in ("survey", "area", "composite") and not spec.variables:
+        raise ValueError("the spec defines no [[variables]]")
+    _unique("variables", [v.id for v in spec.variables])
+    _unique("indicators", [i.id for i in spec.indicators])
+    if spec.kind == "survey":
+        _unique("items", [it.id for i in spec.indicators for it in i.items])
+        for v, var in enumerate(spec.variables):
+            if not var.indicators:
+                raise ValueError(f"variables[{v}] ({var.id}): has no indicators")
+            for i, ind in enumerate(var.indicators):
+                where = f"variables[{v}].indicators[{i}] ({ind.id})"
+                if not ind.items:
+                    raise ValueError(f"{where}: has no items")
+                if not ind.groups:
+                    raise ValueError(f"{where}: names no respondent groups")
+                unknown = [g for g in ind.groups if g not in spec.groups]
+                if unknown:
+                    raise ValueError(f"{where}.groups: unknown respondent group(s) {unknown}")
+        for name in ("scale", "aggregation", "rescale", "bands"):
+            if getattr(spec, name) is None:
+                raise ValueError(f"a survey spec needs a [{name}] section")
+    if spec.kind == "area":
+        for v, var in enumerate(spec.variables):
+            for i, ind in enumerate(var.indicators):
+                if ind.goalposts is None or ind.goalposts[0] >= ind.goalposts[1]:
+                    raise ValueError(f"variables[{v}].indicators[{i}] ({ind.id}).goalposts: need [lo, hi], lo < hi")
+    if spec.kind == "kawasan" and spec.status_rule is None:
+        raise ValueError("a kawasan spec needs a [status_rule] section")
+    known = {v.id for v in spec.variables}
+    for d, dim in enumerate(spec.dimensions):
+        unknown = [v for v in dim.variables if v not in known]
+        if unknown:
+            raise ValueError(f"dimensions[{d}] ({dim.id}).variables: unknown variable(s) {unknown}")
+    if spec.weighting and spec.weighting.variables == "n_indicators":
+        for v, var in enumerate(spec.variables):
+            if not var.size:
+                raise ValueError(f"variables[{v}] ({var.id}): weighting by n_indicators needs indicators")
+    if spec.weighting and spec.weighting.dimensions == "n_variables" and not spec.dimensions:
+        raise ValueError("weighting.dimensions = 'n_variables' needs [[dimensions]]")
+
+
+def _unique(what: str, ids: list[str]) -> None:
+    seen: set[str] = set()
+    dupes = [i for i in ids if i in seen or seen.add(i)]  # type: ignore[func-returns-value]
+    if dupes:
+        raise ValueError(f"duplicate {what} id(s): {sorted(set(dupes))}")
+
+
+def spec_path(name: str | Path) -> Path:
+    """The file of a spec given by shipped id ("ikotan-juknis-2021") or by path."""
+    path = Path(name)
+    if path.suffix == ".toml" or path.exists():
+        return path
+    shipped = SPECS_DIR / f"{name}.toml"
+    if not shipped.exists():
+        available = ", ".join(sorted(p.stem for p in SPECS_DIR.glob("*.toml")))
+        raise SpecError(f"no spec {name!r}: give a .toml path or one of {available}")
+    return shipped
+
+
+def load_spec(name: str | Path) -> IndexSpec:
+    """Read and validate a spec by shipped id or path; raises :class:`SpecError`."""
+    path = spec_path(name)
+    try:
+        with path.open("rb") as fh:
+            raw = tomllib.load(fh)
+    except FileNotFoundError as exc:
+        raise SpecError(f"{path}: file not found") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise SpecError(f"{path}: not valid TOML: {exc}") from exc
+    return parse_spec(raw, source=str(path))
+
+
+def parse_spec(raw: dict, source: str = "<dict>") -> IndexSpec:
+    """Validate a spec given as a dict (as read from TOML); ``source`` names it in errors."""
+    try:
+        return IndexSpec.model_validate({**raw, "path": source})
+    except ValidationError as exc:
+        problems = [f"  {_field(err['loc'])}: {err['msg']}" for err in exc.errors()]
+        raise SpecError(f"{source}: invalid spec\n" + "\n".join(problems)) from None
+
+
+def _field(loc: tuple) -> str:
+    """Pydantic's error location as a TOML-like field path: variables[0].indicators[2].weight."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif not str(part).startswith(("function-", "tagged-union", "model_validator")):
+            out += ("." if out else "") + str(part)
+    return out or "(whole spec)"
+
+
+def list_specs() -> list[str]:
+    """The ids of the shipped specs."""
+    return sorted(p.stem for p in SPECS_DIR.glob("*.toml"))
