@@ -1,0 +1,46 @@
+"""bnn_lib: the performance indices of BNN's Deputi Bidang Pemberdayaan Masyarakat.
+
+IKOTAN, IKP, IKKRN and IKKTT computed from data shaped as BNN collects it, by a pipeline of small
+stages driven by versioned index specifications (``data/specs/*.toml``).
+
+    import bnn_lib
+    results = bnn_lib.compute_year(2024)
+    results.table("ikotan_kabkota", province="Aceh")
+"""
+
+from bnn_lib.aggregate import combine, rescale, top_level, weighted_mean
+from bnn_lib.bands import at_or_above, band_edges, classify
+from bnn_lib.contracts import DataError, read_table
+from bnn_lib.kawasan import status_from_counts
+from bnn_lib.pipeline import Results, compute_year, load_results
+from bnn_lib.regions import Region, UnknownRegionError, regions
+from bnn_lib.rollup import capaian, rollup
+from bnn_lib.spec import IndexSpec, SpecError, list_specs, load_spec, parse_spec
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DataError",
+    "IndexSpec",
+    "Region",
+    "Results",
+    "SpecError",
+    "UnknownRegionError",
+    "at_or_above",
+    "band_edges",
+    "capaian",
+    "classify",
+    "combine",
+    "compute_year",
+    "list_specs",
+    "load_results",
+    "load_spec",
+    "parse_spec",
+    "read_table",
+    "regions",
+    "rescale",
+    "rollup",
+    "status_from_counts",
+    "top_level",
+    "weighted_mean",
+]

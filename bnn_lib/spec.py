@@ -227,13 +227,12 @@ class StatusRule(Element):
 class Recovery(Element):
     """When a kawasan (or area) counts as recovered (pulih).
 
-    Kawasan: ``strict`` — before ∈ ``rawan`` and after ∉ ``rawan``; ``any_improvement`` — the
-    status code fell. Area (IKKTT): the after score ≥ ``min_score`` and, when
+    Kawasan (statuses aman < siaga < waspada < bahaya): ``strict`` — before ∈ ``rawan`` and
+    after ∉ ``rawan``; ``any_improvement`` — the status fell. Area (IKKTT): the after score ≥ ``min_score`` and, when
     ``no_active_indicator`` is set, that indicator is zero after.
     """
 
     rule: Literal["strict", "any_improvement", "score"] = "strict"
-    statuses: list[str] = ["aman", "siaga", "waspada", "bahaya"]
     rawan: list[str] = ["waspada", "bahaya"]
     min_score: float | None = None
     no_active_indicator: str | None = None

@@ -1,0 +1,60 @@
+"""Banding: turn 0–100 values into labelled categories.
+
+Two schemes (``[bands]`` in a spec):
+
+- ``fixed``: the published bands. A value is rounded to ``decimals`` and belongs to the band with
+  lower ≤ value ≤ upper; the bands are written with two decimals (0.00–25.00, 25.01–50.00, …), so
+  rounding first is what makes them lower-inclusive at the published edges.
+- ``equal_interval``: k = len(labels) classes of equal width over the observed range of the set,
+  edges e_j = min + j·(max − min)/k, a value in [e_j, e_{j+1}) belongs to class j (the last class
+  includes the maximum). This reproduces the 2022/23 IKOTAN classes (2.600 / 3.065 / 3.533 / 4.000).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from bnn_lib.spec import Bands
+
+
+def band_edges(bands: Bands, observed: pd.Series | None = None) -> pd.DataFrame:
+    """The band table in force: columns ``label, lower, upper``, low to high.
+
+    For ``equal_interval`` the edges come from ``observed`` (the values of the whole set, e.g.
+    every measured kab/kota of a year); for ``fixed`` they come from the spec.
+    """
+    if bands.mode == "fixed":
+        return pd.DataFrame([b.model_dump() for b in bands.fixed])
+    if observed is None or observed.dropna().empty:
+        raise ValueError("equal-interval bands need the observed values of the set")
+    lo, hi = float(observed.min()), float(observed.max())
+    k = len(bands.labels)
+    edges = lo + (hi - lo) * np.arange(k + 1) / k
+    return pd.DataFrame({"label": bands.labels, "lower": edges[:-1], "upper": edges[1:]})
+
+
+def classify(values: pd.Series, bands: Bands, edges: pd.DataFrame | None = None) -> pd.Series:
+    """The band label of each value, as an ordered categorical (low to high); NaN stays NaN.
+
+    ``edges`` defaults to :func:`band_edges` over ``values`` themselves. Pass the edges of the
+    whole set when classifying a subset or an aggregate (a province mean) under equal intervals.
+    """
+    edges = band_edges(bands, values) if edges is None else edges
+    x = values.to_numpy(dtype=float)
+    if bands.mode == "fixed":
+        x = np.round(x, bands.decimals)
+    position = np.searchsorted(edges["lower"].to_numpy(), x, side="right") - 1
+    position = np.clip(position, 0, len(edges) - 1)
+    labels = edges["label"].to_numpy(dtype=object)[position]
+    labels[np.isnan(x)] = None
+    dtype = pd.CategoricalDtype(list(edges["label"]), ordered=True)
+    return pd.Series(labels, index=values.index, name="band").astype(dtype)
+
+
+def at_or_above(labels: pd.Series, bands: Bands) -> pd.Series:
+    """True where the band is ``success_from`` or higher ("Tanggap or above")."""
+    if bands.success_from is None:
+        raise ValueError("the spec's [bands] sets no success_from")
+    order = bands.all_labels
+    return labels.isin(order[order.index(bands.success_from) :])

@@ -1,0 +1,338 @@
+"""One call computes every index for a year: load → validate → score → aggregate → band → roll up.
+
+    results = compute_year(2024)                      # the sample data
+    results.table("ikotan_kabkota", province="Aceh")  # IKOTAN of every kab/kota of Aceh, banded
+
+The results are tidy tables (see ``data/README.md``) that carry the spec id and version. They are
+computed once per build and saved with :meth:`Results.save`; notebooks read them back with
+:func:`load_results` and only draw.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from bnn_lib import contracts
+from bnn_lib.aggregate import combine, indicator_weights, rescale, top_level
+from bnn_lib.bands import band_edges, classify
+from bnn_lib.contracts import DataError, Problem
+from bnn_lib.kawasan import area_recovery, area_scores, recovery, status_counts
+from bnn_lib.paths import REPORTS_DIR, SAMPLE_DIR
+from bnn_lib.regions import regions
+from bnn_lib.rollup import NATIONAL, kpi_table, rollup, with_province
+from bnn_lib.scoring import entity_indicators, group_means, group_sums, respondent_scores
+from bnn_lib.spec import IndexSpec, load_spec
+
+DEFAULT_SPECS = {
+    "ikotan": "ikotan-juknis-2021",
+    "ikp": "ikp-placeholder-2024",
+    "ikkrn": "ikkrn-dayatif-2024",
+    "ikktt": "ikktt-placeholder-2024",
+}
+
+
+@dataclass
+class Results:
+    """The tables of one year, by name (``ikotan_kabkota``, ``ikotan_regions``, ``kpi``, …)."""
+
+    year: int
+    tables: dict[str, pd.DataFrame]
+    specs: dict[str, IndexSpec]
+    warnings: list[Problem] = field(default_factory=list)
+
+    def table(self, name: str, province: str | int | None = None) -> pd.DataFrame:
+        """A result table, optionally only the rows of one province (code or name)."""
+        if name not in self.tables:
+            raise KeyError(f"no table {name!r}; have {sorted(self.tables)}")
+        frame = self.tables[name]
+        if province is None:
+            return frame
+        code = regions().province(province).code
+        column = "province_code" if "province_code" in frame else "region_code"
+        return frame[frame[column] == code].reset_index(drop=True)
+
+    def save(self, folder: str | Path) -> Path:
+        """Write every table as Parquet and CSV, plus ``specs.json``, atomically.
+
+        The tables go to a temporary folder beside ``folder`` that replaces it only when all
+        are written, so a failed run never leaves a half-written result set.
+        """
+        folder = Path(folder)
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+        try:
+            for name, frame in self.tables.items():
+                frame.to_parquet(staging / f"{name}.parquet", index=False)
+                frame.to_csv(staging / f"{name}.csv", index=False)
+            meta = {
+                "year": self.year,
+                "specs": {key: spec_summary(spec) for key, spec in self.specs.items()},
+                "warnings": [str(w) for w in self.warnings],
+            }
+            (staging / "specs.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False))
+            if folder.exists():
+                old = folder.with_name(f".{folder.name}-old")
+                shutil.rmtree(old, ignore_errors=True)
+                os.replace(folder, old)
+                os.replace(staging, folder)
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                os.replace(staging, folder)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        return folder
+
+
+def spec_summary(spec: IndexSpec) -> dict:
+    """Id, version, file and assumptions of a spec, for reports and the results metadata."""
+    return {
+        "id": spec.id,
+        "index": spec.index,
+        "version": spec.version,
+        "path": spec.path,
+        "assumptions": spec.assumptions(),
+    }
+
+
+def load_results(year: int, folder: str | Path | None = None) -> Results:
+    """Read the tables that :meth:`Results.save` wrote (default ``reports/<year>/results``)."""
+    folder = Path(folder) if folder else REPORTS_DIR / str(year) / "results"
+    if not folder.exists():
+        raise FileNotFoundError(f"{folder}: no results; run `bnn compute --year {year}` first")
+    tables = {p.stem: pd.read_parquet(p) for p in sorted(folder.glob("*.parquet"))}
+    meta = json.loads((folder / "specs.json").read_text())
+    specs = {key: load_spec(s["path"]) for key, s in meta["specs"].items()}
+    return Results(year, tables, specs)
+
+
+# -- survey indices (IKOTAN, IKP) -------------------------------------------------------------
+
+
+def compute_survey(respondents: pd.DataFrame, answers: pd.DataFrame, spec: IndexSpec, name: str) -> dict[str, pd.DataFrame]:
+    """IKOTAN-style tables from validated respondents and answers (see :mod:`bnn_lib.scoring`).
+
+    Returns ``<name>_kabkota``, ``_variables``, ``_indicators``, ``_groups``, ``_regions``,
+    ``_bands`` and, for an index computed per group (IKP), ``_environments``.
+    """
+    people = respondents.set_index("respondent_id")
+    scores = respondent_scores(answers, people.index, spec)
+    sums, weights, heads = group_sums(scores, people, spec)
+    indicators = entity_indicators(sums, weights, spec)
+    variables = combine(indicators, indicator_weights(spec))
+    value = top_level(spec, variables)
+    entity = pd.DataFrame({"value": value, "value_100": rescale(value, spec.rescale)})
+    entity["coverage"] = indicators.notna().mean(axis=1)
+    tables = {f"{name}_groups": group_means(sums, weights, heads)}
+    if spec.aggregation.by_group:
+        entity["n_respondents"] = heads.reindex(entity.index)
+        tables[f"{name}_environments"] = _tidy(entity.reset_index(), spec)
+        # A kab/kota value is the mean of its environments (methodology §3.3).
+        kabkota = entity.groupby(level="kabkota_code").agg(
+            value=("value", "mean"), value_100=("value_100", "mean"),
+            coverage=("coverage", "mean"), n_respondents=("n_respondents", "sum"),
+        )  # fmt: skip
+        indicators = indicators.groupby(level="kabkota_code").mean()
+        variables = variables.groupby(level="kabkota_code").mean()
+    else:
+        entity["n_respondents"] = heads.groupby(level="kabkota_code").sum().reindex(entity.index)
+        kabkota = entity
+    edges = band_edges(spec.bands, kabkota["value_100"])
+    kabkota = kabkota.assign(band=classify(kabkota["value_100"], spec.bands, edges)).reset_index()
+    tables[f"{name}_kabkota"] = _tidy(kabkota, spec)
+    tables[f"{name}_variables"] = _tidy(_long(variables, "variable_id", spec), spec)
+    tables[f"{name}_indicators"] = _tidy(_long(indicators, "indicator_id", spec), spec)
+    tables[f"{name}_regions"] = _tidy(rollup(kabkota, spec.bands, edges), spec)
+    tables[f"{name}_bands"] = _tidy(_edges_table(edges, spec), spec)
+    return tables
+
+
+def _long(wide: pd.DataFrame, column: str, spec: IndexSpec) -> pd.DataFrame:
+    """A kab/kota × component table in long form, with the score on both scales."""
+    long = wide.rename_axis(columns=column).stack(future_stack=True).rename("score").reset_index()
+    return long.assign(score_100=rescale(long["score"], spec.rescale))
+
+
+def _edges_table(edges: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:
+    """The band edges in force, on 0–100 and on the score scale."""
+    lo, hi = spec.rescale.from_range
+    a, b = spec.rescale.to_range
+    back = lambda y: (y - a) / (b - a) * (hi - lo) + lo  # noqa: E731
+    return edges.assign(lower_scale=back(edges["lower"]), upper_scale=back(edges["upper"]), mode=spec.bands.mode)
+
+
+def _tidy(frame: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:
+    """Add region names and the spec id and version to a result table."""
+    registry = regions()
+    out = frame.copy()
+    if "kabkota_code" in out:
+        out = with_province(out)
+        labels = {c: registry.label(c) for c in out["kabkota_code"].unique()}
+        out.insert(out.columns.get_loc("kabkota_code") + 1, "kabkota", out["kabkota_code"].map(labels))
+    elif "region_code" in out:
+        labels = {c: ("Nasional" if c == NATIONAL else registry.label(c)) for c in out["region_code"].unique()}
+        out.insert(out.columns.get_loc("region_code") + 1, "region", out["region_code"].map(labels))
+    return out.assign(spec_id=spec.id, spec_version=spec.version)
+
+
+# -- kawasan indices (IKKRN, IKKTT) -------------------------------------------------------------
+
+
+def compute_ikkrn(assessments: pd.DataFrame, spec: IndexSpec, year: int) -> dict[str, pd.DataFrame]:
+    """Status counts from the mapping, recovery of intervened kawasan and recovery rates."""
+    counts = status_counts(assessments[assessments["year"] == year], spec.status_rule)
+    per_kawasan = recovery(assessments[assessments["year"] == year], spec)
+    tables = {
+        "ikkrn_status": _tidy(counts, spec),
+        "ikkrn_recovery": _tidy(per_kawasan, spec),
+        "ikkrn_regions": _tidy(recovery_rates(per_kawasan, counts), spec),
+    }
+    return tables
+
+
+def recovery_rates(per_kawasan: pd.DataFrame, counts: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Recovery per kab/kota, province and nation: n_intervened, n_pulih, recovery_rate (%),
+    mean delta where scores exist, and the mapping counts (n_kawasan, n_rawan) where given."""
+    table = with_province(per_kawasan)
+    frames = []
+    for level, key in (("kabkota", "kabkota_code"), ("provinsi", "province_code"), ("nasional", None)):
+        by = table[key] if key else pd.Series(NATIONAL, index=table.index)
+        out = pd.DataFrame({
+            "n_intervened": table.groupby(by).size(),
+            "n_pulih": table["pulih"].groupby(by).sum(),
+        })  # fmt: skip
+        if "delta" in table:
+            out["mean_delta"] = table["delta"].groupby(by).mean()
+        if counts is not None:
+            mapped = with_province(counts)
+            mby = mapped[key] if key else pd.Series(NATIONAL, index=mapped.index)
+            out = out.join(mapped.groupby(mby)[["n_kawasan", "n_rawan", "bahaya", "waspada"]].sum(), how="outer")
+        out["recovery_rate"] = 100.0 * out["n_pulih"] / out["n_intervened"]
+        frames.append(out.rename_axis("region_code").reset_index().assign(level=level))
+    return pd.concat(frames, ignore_index=True)
+
+
+def compute_ikktt(areas: pd.DataFrame, spec: IndexSpec, year: int) -> dict[str, pd.DataFrame]:
+    """IKKTT scores per kawasan and phase, recovery per kawasan and its roll-up."""
+    scores = area_scores(areas[areas["year"] == year], spec)
+    scores["band"] = classify(scores["value_100"], spec.bands)
+    per_kawasan = area_recovery(scores, spec)
+    return {
+        "ikktt_scores": _tidy(scores, spec),
+        "ikktt_recovery": _tidy(per_kawasan, spec),
+        "ikktt_regions": _tidy(recovery_rates(per_kawasan), spec),
+    }
+
+
+# -- a whole year ------------------------------------------------------------------------------
+
+
+def load_inputs(folder: Path, year: int, specs: dict[str, IndexSpec]) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+    """Read and validate every input table of ``folder/<year>/`` that exists.
+
+    Problems in all tables are collected and raised together as one :class:`DataError`.
+    """
+    base = folder / str(year)
+    if not base.is_dir():
+        raise FileNotFoundError(f"{base}: no input folder for {year}")
+    tables, problems, warnings = {}, [], []
+
+    def read(name: str, check, *args) -> None:
+        path = contracts.find_table(base, name)
+        if path is None:
+            return
+        try:
+            checked = check(contracts.read_table(path), *args)
+        except DataError as exc:
+            problems.extend(exc.problems)
+            return
+        tables[name] = checked.table
+        warnings.extend(checked.warnings)
+
+    for key in ("ikotan", "ikp"):
+        if key in specs:
+            read(f"{key}_respondents", contracts.check_respondents, specs[key])
+            if f"{key}_respondents" in tables:
+                read(f"{key}_answers", contracts.check_answers, specs[key], tables[f"{key}_respondents"])
+    if "ikkrn" in specs:
+        read("kawasan_assessments", contracts.check_kawasan, specs["ikkrn"])
+    if "ikktt" in specs:
+        read("ikktt_areas", contracts.check_areas, specs["ikktt"])
+    read("program_outputs", contracts.check_outputs)
+    read("targets", contracts.check_targets)
+    if problems:
+        raise DataError(problems)
+    return tables, warnings
+
+
+def compute_year(
+    year: int, data: str | Path | None = None, specs: dict[str, str | Path | IndexSpec] | None = None
+) -> Results:
+    """Every index for one year from ``data/<year>/`` (default: the sample data).
+
+    ``specs`` overrides the spec of an index by key (``{"ikotan": "my-copy.toml"}``).
+    """
+    chosen = {**DEFAULT_SPECS, **(specs or {})}
+    loaded = {k: s if isinstance(s, IndexSpec) else load_spec(s) for k, s in chosen.items()}
+    inputs, warnings = load_inputs(Path(data) if data else SAMPLE_DIR, year, loaded)
+    tables: dict[str, pd.DataFrame] = {}
+    for key in ("ikotan", "ikp"):
+        if f"{key}_answers" in inputs:
+            tables |= compute_survey(inputs[f"{key}_respondents"], inputs[f"{key}_answers"], loaded[key], key)
+    if "kawasan_assessments" in inputs:
+        tables |= compute_ikkrn(inputs["kawasan_assessments"], loaded["ikkrn"], year)
+    if "ikktt_areas" in inputs:
+        tables |= compute_ikktt(inputs["ikktt_areas"], loaded["ikktt"], year)
+    outputs = inputs.get("program_outputs")
+    if outputs is not None:
+        tables["outputs"] = _tidy(outputs[outputs["year"] == year].reset_index(drop=True), loaded["ikotan"]).drop(
+            columns=["spec_id", "spec_version"]
+        )
+    tables["kpi"] = kpi_table(realised_measures(tables), inputs.get("targets", _no_targets()), year)
+    tables["assumptions"] = pd.DataFrame(
+        [{"index": key, "spec_id": s.id, "spec_version": s.version, **a} for key, s in loaded.items() for a in s.assumptions()]
+    )
+    used = {k: s for k, s in loaded.items() if any(t.startswith(k) for t in tables)}
+    return Results(year, tables, used, warnings)
+
+
+def _no_targets() -> pd.DataFrame:
+    return pd.DataFrame({"measure": [], "region_code": [], "year": [], "target": []})
+
+
+def realised_measures(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Realisasi of each KPI measure for the nation ("00") and each province.
+
+    Measures: ikotan (mean 1–4), ikotan_n_tanggap (kab/kota at success_from or above), ikp,
+    ikkrn_pulih, ikkrn_rate, ikktt_pulih, and the programme outputs.
+    """
+    rows = []
+
+    def add(table: str, column: str, measure: str) -> None:
+        if table in tables and column in tables[table]:
+            frame = tables[table]
+            frame = frame[frame["level"].isin(["provinsi", "nasional"])]
+            rows.append(pd.DataFrame({"region_code": frame["region_code"], "measure": measure, "realisasi": frame[column]}))
+
+    add("ikotan_regions", "value", "ikotan")
+    add("ikotan_regions", "n_success", "ikotan_n_tanggap")
+    add("ikp_regions", "value", "ikp")
+    add("ikkrn_regions", "n_pulih", "ikkrn_pulih")
+    add("ikkrn_regions", "recovery_rate", "ikkrn_rate")
+    add("ikktt_regions", "n_pulih", "ikktt_pulih")
+    if "outputs" in tables:
+        outputs = tables["outputs"]
+        for measure in contracts.OUTPUT_MEASURES:
+            by_province = outputs.groupby("province_code")[measure].sum()
+            national = pd.Series({NATIONAL: outputs[measure].sum()})
+            series = pd.concat([by_province, national])
+            rows.append(pd.DataFrame({"region_code": series.index, "measure": measure, "realisasi": series.to_numpy()}))
+    if not rows:
+        return pd.DataFrame(columns=["region_code", "measure", "realisasi"])
+    return pd.concat(rows, ignore_index=True).dropna(subset=["realisasi"])

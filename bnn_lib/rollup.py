@@ -1,0 +1,95 @@
+"""Roll-ups (kab/kota → province → national), band counts, KPIs and capaian.
+
+    Province P:  I_P = Σ_{k∈P} a_k I_k / Σ a_k     (a_k = 1 by default, or a weight column)
+    National:    I_N = Σ_k a_k I_k / Σ a_k           (over all measured kab/kota, not provinces)
+    KPI:         #{k : band_k ≥ success_from}        ("kab/kota Tanggap or above")
+    Capaian:     100 × realisasi / target
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from bnn_lib.bands import at_or_above, classify
+from bnn_lib.regions import regions
+from bnn_lib.spec import Bands
+
+NATIONAL = "00"
+
+
+def with_province(table: pd.DataFrame) -> pd.DataFrame:
+    """Add ``province_code`` (the two digits before the dot of ``kabkota_code``)."""
+    return table.assign(province_code=table["kabkota_code"].str.slice(0, 2))
+
+
+def rollup(
+    kabkota: pd.DataFrame,
+    bands: Bands | None,
+    edges: pd.DataFrame | None,
+    *,
+    weight: str | None = None,
+    values: tuple[str, ...] = ("value", "value_100"),
+) -> pd.DataFrame:
+    """Province and national rows from the kab/kota table.
+
+    ``kabkota`` has ``kabkota_code``, the ``values`` columns and, with ``bands``, ``band``.
+    Returns one row per province and one national row (``region_code`` "00") with ``level``,
+    the (weighted) mean of each value, ``n_measured``, ``n_kabkota`` (in the registry) and, with
+    ``bands``: ``band`` of the mean value_100, ``n_<label>`` per band and ``n_success`` (at or
+    above ``success_from``). ``edges`` are the band edges in force (see :func:`band_edges`).
+    """
+    table = with_province(kabkota)
+    a = table[weight].astype(float) if weight else pd.Series(1.0, index=table.index)
+    keys = {
+        "provinsi": table["province_code"],
+        "nasional": pd.Series(NATIONAL, index=table.index, name="region_code"),
+    }
+    frames = [
+        _summarise(table, key.rename("region_code"), a, list(values), bands, edges).assign(level=level)
+        for level, key in keys.items()
+    ]
+    result = pd.concat(frames).reset_index()
+    totals = regions().kabkota_table.groupby("province_code").size()
+    result["n_kabkota"] = result["region_code"].map(totals).fillna(totals.sum()).astype(int)
+    return result
+
+
+def _summarise(
+    table: pd.DataFrame,
+    key: pd.Series,
+    a: pd.Series,
+    values: list[str],
+    bands: Bands | None,
+    edges: pd.DataFrame | None,
+) -> pd.DataFrame:
+    """The roll-up of ``table`` grouped by ``key`` (see :func:`rollup`)."""
+    present = table[values].notna()
+    num = table[values].fillna(0.0).mul(a, axis=0).groupby(key).sum()
+    den = present.mul(a, axis=0).groupby(key).sum()
+    out = num / den.where(den > 0)
+    out["n_measured"] = present[values[0]].groupby(key).sum()
+    if bands is not None:
+        labels = list(edges["label"])
+        counts = pd.crosstab(key, table["band"]).reindex(columns=labels, fill_value=0)
+        out[[f"n_{label}" for label in labels]] = counts.reindex(out.index, fill_value=0).to_numpy()
+        if bands.success_from:
+            out["n_success"] = at_or_above(table["band"], bands).groupby(key).sum()
+        out["band"] = classify(out["value_100"], bands, edges)
+    return out
+
+
+def capaian(realisasi: float, target: float) -> float:
+    """Achievement against target in percent: 100 × realisasi / target (101 / 60 → 168.33)."""
+    return 100.0 * realisasi / target if target else float("nan")
+
+
+def kpi_table(realised: pd.DataFrame, targets: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Target, realisasi and capaian % for each measure of ``realised`` that has a target.
+
+    ``realised``: columns region_code, measure, realisasi. ``targets``: region_code, measure,
+    year, target (the targets contract). Measures without a target keep NaN target and capaian.
+    """
+    this_year = targets[targets["year"] == year][["region_code", "measure", "target"]]
+    out = realised.merge(this_year, on=["region_code", "measure"], how="left")
+    out["capaian_pct"] = 100.0 * out["realisasi"] / out["target"].where(out["target"] != 0)
+    return out.assign(year=year)

@@ -1,0 +1,106 @@
+"""Survey scoring: questionnaire answers → indicator scores of each kab/kota (or environment).
+
+Notation of the methodology (§2.3), r a respondent, u an observation unit (respondent group),
+k a kab/kota, i an indicator:
+
+    s_{r,i}   = mean of r's answered items of i, reverse items scored min + max − answer;
+                missing when fewer than ``min_answered_share`` of i's items are answered
+    S_{k,u,i} = Σ_{r∈(k,u)} w_r s_{r,i} / Σ w_r           (w_r = respondent weight, default 1)
+    S_{k,i}   = mean_{u∈U(i)} S_{k,u,i}                     (unit_weighting = "equal_unit")
+              = Σ_{r∈k, u(r)∈U(i)} w_r s_{r,i} / Σ w_r      (unit_weighting = "pooled")
+
+U(i) is the set of groups that answer indicator i. With ``by_group`` (IKP) the entity is the pair
+(k, u) and S_{(k,u),i} = S_{k,u,i}. Everything is vectorised: no loop over respondents or items.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from bnn_lib.spec import IndexSpec
+
+
+def respondent_scores(
+    answers: pd.DataFrame, respondent_ids: pd.Index, spec: IndexSpec
+) -> pd.DataFrame:
+    """s_{r,i}: one row per respondent (in ``respondent_ids`` order), one column per indicator.
+
+    ``answers`` has columns ``respondent_id, item_id, value``; values in ``scale.missing_codes``
+    or blank count as not answered. Answers of unknown respondents or items are ignored here
+    (the data contracts refuse them on load).
+    """
+    scale = spec.scale
+    items = pd.DataFrame(spec.items_table())
+    indicator_ids = [i.id for i in spec.indicators]
+    item_indicator = items["indicator_id"].map({k: j for j, k in enumerate(indicator_ids)}).to_numpy()
+    n_items = np.bincount(item_indicator, minlength=len(indicator_ids))
+
+    item_code = pd.Index(items["item_id"]).get_indexer(answers["item_id"])
+    resp_code = respondent_ids.get_indexer(answers["respondent_id"])
+    value = answers["value"].to_numpy(dtype=float, na_value=np.nan)
+    ok = (item_code >= 0) & (resp_code >= 0) & ~np.isnan(value)
+    if scale.missing_codes:
+        ok &= ~np.isin(value, scale.missing_codes)
+    item_code, resp_code, value = item_code[ok], resp_code[ok], value[ok]
+    reverse = items["reverse"].to_numpy(dtype=bool)[item_code]
+    value = np.where(reverse, scale.min + scale.max - value, value)
+
+    n_ind, n_resp = len(indicator_ids), len(respondent_ids)
+    key = resp_code.astype(np.int64) * n_ind + item_indicator[item_code]
+    sums = np.bincount(key, weights=value, minlength=n_resp * n_ind).reshape(n_resp, n_ind)
+    counts = np.bincount(key, minlength=n_resp * n_ind).reshape(n_resp, n_ind)
+    enough = (counts > 0) & (counts >= scale.min_answered_share * n_items)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scores = np.where(enough, sums / counts, np.nan)
+    return pd.DataFrame(scores, index=respondent_ids, columns=indicator_ids)
+
+
+def group_sums(
+    scores: pd.DataFrame, respondents: pd.DataFrame, spec: IndexSpec
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
+    """Per (kab/kota, group): Σ w_r s_{r,i}, Σ w_r over respondents with a score, and the head count.
+
+    Scores of a group that does not answer indicator i (u ∉ U(i)) are dropped. ``respondents``
+    is indexed like ``scores`` and has ``kabkota_code, group`` and optionally ``weight``.
+    """
+    keys = [respondents["kabkota_code"], respondents["group"]]
+    w = respondents["weight"] if "weight" in respondents else pd.Series(1.0, index=respondents.index)
+    answered = scores.notna()
+    weighted = scores.fillna(0.0).mul(w, axis=0)
+    sums = weighted.groupby(keys, observed=True).sum()
+    weights = answered.mul(w, axis=0).groupby(keys, observed=True).sum()
+    allowed = _group_mask(spec, sums.index.get_level_values("group"), scores.columns)
+    sums, weights = sums.where(allowed), weights.where(allowed, 0.0)
+    heads = respondents.groupby(keys, observed=True).size().rename("n_respondents")
+    return sums, weights, heads
+
+
+def _group_mask(spec: IndexSpec, groups: pd.Index, indicator_ids: pd.Index) -> np.ndarray:
+    """Boolean (rows × indicators): does this row's group answer this indicator (u ∈ U(i))?"""
+    table = pd.DataFrame(
+        {i.id: [g in i.groups for g in spec.groups] for i in spec.indicators}, index=list(spec.groups)
+    )
+    return table.reindex(index=groups, columns=indicator_ids, fill_value=False).to_numpy(dtype=bool)
+
+
+def entity_indicators(
+    sums: pd.DataFrame, weights: pd.DataFrame, spec: IndexSpec
+) -> pd.DataFrame:
+    """S_{k,i} (or S_{(k,u),i} with ``by_group``): one row per entity, one column per indicator."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        group_means = sums / weights.where(weights > 0)
+    if spec.aggregation.by_group:
+        return group_means
+    if spec.aggregation.unit_weighting == "pooled":
+        total = sums.groupby(level="kabkota_code").sum(min_count=1)
+        return total / weights.groupby(level="kabkota_code").sum().where(lambda x: x > 0)
+    return group_means.groupby(level="kabkota_code").mean()
+
+
+def group_means(sums: pd.DataFrame, weights: pd.DataFrame, heads: pd.Series) -> pd.DataFrame:
+    """S_{k,u,i} in long form: kabkota_code, group, indicator_id, score, n_respondents."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = sums / weights.where(weights > 0)
+    long = means.rename_axis(columns="indicator_id").stack().rename("score").reset_index()
+    return long.merge(heads.reset_index(), on=["kabkota_code", "group"], how="left")
