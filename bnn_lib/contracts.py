@@ -24,7 +24,8 @@ from bnn_lib.kawasan import STATUSES
 from bnn_lib.regions import regions
 from bnn_lib.spec import IndexSpec
 
-MAX_LISTED = 50
+MAX_LISTED = 50  # problems printed by DataError
+MAX_PER_CHECK = 20  # failing cells listed per column and check; the rest are counted
 READERS = {".csv", ".xlsx", ".parquet"}
 ID_COLUMNS = {
     "respondent_id", "item_id", "kabkota_code", "group", "kawasan_id", "phase", "status",
@@ -163,7 +164,7 @@ def _schema_problems(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> list[Pr
     problems = []
     for (column, check), group in cases.groupby(["column", "check"], dropna=False, sort=False):
         column = None if pd.isna(column) else column
-        for case in group.head(MAX_LISTED).itertuples():
+        for case in group.head(MAX_PER_CHECK).itertuples():
             row = None if case.index is None or pd.isna(case.index) else int(case.index) + offset
             if check == "column_in_dataframe":
                 problems.append(Problem(source, None, case.failure_case, None, "required column is missing"))
@@ -171,8 +172,8 @@ def _schema_problems(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> list[Pr
                 problems.append(Problem(source, row, column, None, "is blank"))
             else:
                 problems.append(Problem(source, row, column, case.failure_case, check))
-        if len(group) > MAX_LISTED:
-            more = f"{len(group) - MAX_LISTED} more rows fail this check: {check}"
+        if len(group) > MAX_PER_CHECK:
+            more = f"{len(group) - MAX_PER_CHECK} more rows fail this check: {check}"
             problems.append(Problem(source, None, column, None, more))
     return problems
 
@@ -270,7 +271,7 @@ def _unasked_items(frame: pd.DataFrame, spec: IndexSpec, respondents: pd.DataFra
             source, int(i) + offset, "item_id", frame["item_id"].iat[i],
             f"item not asked of respondent group {groups[group_code[i]]!r} in spec {spec.id}",
         )
-        for i in bad[:MAX_LISTED]
+        for i in bad[:MAX_PER_CHECK]
     ]
 
 

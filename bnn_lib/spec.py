@@ -387,7 +387,7 @@ def parse_spec(raw: dict, source: str = "<dict>") -> IndexSpec:
     try:
         return IndexSpec.model_validate({**raw, "path": source})
     except ValidationError as exc:
-        problems = [f"  {_field(err['loc'])}: {err['msg']}" for err in exc.errors()]
+        problems = [f"  {_field(err['loc'])}: {err['msg'].removeprefix('Value error, ')}" for err in exc.errors()]
         raise SpecError(f"{source}: invalid spec\n" + "\n".join(problems)) from None
 
 

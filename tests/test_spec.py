@@ -1,0 +1,106 @@
+"""Specs: the shipped ones load; invalid ones are refused naming the file and field."""
+
+from __future__ import annotations
+
+import copy
+import shutil
+
+import pytest
+
+from bnn_lib.spec import SpecError, list_specs, load_spec, parse_spec
+from conftest import TINY
+
+
+def test_shipped_specs_load_and_mark_provenance():
+    assert set(list_specs()) >= {
+        "ikotan-juknis-2021", "ikp-placeholder-2024", "ikkrn-dayatif-2024", "ikktt-placeholder-2024", "p4gn-stis-2020",
+    }  # fmt: skip
+    for name in list_specs():
+        spec = load_spec(name)
+        for path, element in spec.elements():
+            assert element.provenance in ("documented", "assumed"), path
+            if element.provenance == "documented":
+                assert element.source, path
+
+
+def test_ikotan_structure_matches_the_documentation():
+    spec = load_spec("ikotan-juknis-2021")
+    assert [v.name for v in spec.variables] == [
+        "Ketahanan Keluarga", "Ketahanan Masyarakat", "Kewilayahan", "Kelembagaan", "Hukum",
+    ]  # fmt: skip
+    assert len(spec.indicators) == 17
+    assert {g for i in spec.variables[0].indicators for g in i.groups} == {"keluarga"}
+    assert spec.bands.mode == "fixed" and spec.bands.provenance == "documented"
+    assert spec.weighting.provenance == "assumed"
+
+
+def bad(**edit) -> str:
+    raw = copy.deepcopy(TINY)
+    for path, value in edit.items():
+        target = raw
+        keys = path.split("__")
+        for key in keys[:-1]:
+            target = target[int(key)] if key.isdigit() else target[key]
+        target[keys[-1]] = value
+    with pytest.raises(SpecError) as info:
+        parse_spec(raw, "copy.toml")
+    return str(info.value)
+
+
+def test_band_gap_is_refused():
+    bands = copy.deepcopy(TINY["bands"]["fixed"])
+    bands[2]["lower"] = 50.5
+    message = bad(bands__fixed=bands)
+    assert "copy.toml" in message and "bands" in message and "gap between band 'Cukup Tanggap'" in message
+
+
+def test_band_overlap_is_refused():
+    bands = copy.deepcopy(TINY["bands"]["fixed"])
+    bands[1]["lower"] = 24.0
+    assert "overlap between band 'Tidak Tanggap'" in bad(bands__fixed=bands)
+
+
+def test_indicator_without_items_is_refused():
+    message = bad(variables__1__indicators__0__items=[])
+    assert "copy.toml" in message and "variables[1].indicators[0] (I2): has no items" in message
+
+
+def test_unknown_respondent_group_is_refused():
+    message = bad(variables__0__indicators__0__groups=["a", "polisi"])
+    assert "variables[0].indicators[0] (I1).groups: unknown respondent group(s) ['polisi']" in message
+
+
+def test_negative_weight_is_refused():
+    message = bad(variables__0__weight=-1.0)
+    assert "variables[0].weight" in message and "greater than or equal to 0" in message
+
+
+def test_documented_without_source_is_refused():
+    assert "scale: " in bad(scale__provenance="documented") and "needs a 'source'" in bad(scale__provenance="documented")
+
+
+def test_unknown_field_is_refused():
+    assert "aggregation.methd" in bad(aggregation__methd="geometric")
+
+
+def test_a_copied_spec_with_a_changed_weight_loads_from_its_path(tmp_path):
+    copy_path = tmp_path / "ikotan-eksperimen.toml"
+    shutil.copy(load_spec("ikotan-juknis-2021").path, copy_path)
+    text = copy_path.read_text().replace('id = "ketahanan_keluarga"\nname = "Ketahanan Keluarga"\nweight = 1.0',
+                                         'id = "ketahanan_keluarga"\nname = "Ketahanan Keluarga"\nweight = 2.0')
+    copy_path.write_text(text)
+    spec = load_spec(copy_path)
+    assert spec.variables[0].weight == 2.0
+    assert spec.path == str(copy_path)
+
+
+def test_broken_toml_names_the_file(tmp_path):
+    path = tmp_path / "broken.toml"
+    path.write_text("id = \n")
+    with pytest.raises(SpecError, match="broken.toml: not valid TOML"):
+        load_spec(path)
+
+
+def test_unknown_spec_id_lists_the_shipped_ones():
+    with pytest.raises(SpecError, match="ikotan-juknis-2021"):
+        load_spec("ikotan-2099")
