@@ -12,9 +12,7 @@ import pandas as pd
 from bnn_lib.spec import IndexSpec, Rescale
 
 
-def weighted_mean(
-    table: pd.DataFrame, weights: pd.Series, method: str = "arithmetic"
-) -> pd.Series:
+def weighted_mean(table: pd.DataFrame, weights: pd.Series, method: str = "arithmetic") -> pd.Series:
     """Weighted mean across columns, row by row, skipping missing values.
 
     arithmetic:  M = Σ_j w_j x_j / Σ_j w_j

@@ -26,8 +26,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--year", type=int, nargs="+", required=True)
     p.add_argument("--data", type=Path, default=SAMPLE_DIR, help="folder holding <year>/ input tables")
     p.add_argument("--out", type=Path, default=REPORTS_DIR, help="results go to OUT/<year>/results")
-    p.add_argument("--spec", action="append", default=[], metavar="INDEX=SPEC",
-                   help="use another spec, e.g. ikotan=my-copy.toml (repeatable)")
+    p.add_argument(
+        "--spec",
+        action="append",
+        default=[],
+        metavar="INDEX=SPEC",
+        help="use another spec, e.g. ikotan=my-copy.toml (repeatable)",
+    )
 
     p = sub.add_parser("specs", help="list the shipped specs, or validate spec files")
     p.add_argument("files", nargs="*")
@@ -41,7 +46,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             for name in args.files or list_specs():
                 spec = load_spec(name)
-                print(f"{spec.id} {spec.version} ({spec.index}, {spec.kind}): {len(spec.assumptions())} assumed elements")
+                assumed = len(spec.assumptions())
+                print(f"{spec.id} {spec.version} ({spec.index}, {spec.kind}): {assumed} assumed elements")
     except (DataError, SpecError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -28,9 +28,17 @@ MAX_LISTED = 50  # problems printed by DataError
 MAX_PER_CHECK = 20  # failing cells listed per column and check; the rest are counted
 READERS = {".csv", ".xlsx", ".parquet"}
 ID_COLUMNS = {
-    "respondent_id", "item_id", "kabkota_code", "group", "kawasan_id", "phase", "status",
-    "measure", "region_code", "unit",
-}  # fmt: skip
+    "respondent_id",
+    "item_id",
+    "kabkota_code",
+    "group",
+    "kawasan_id",
+    "phase",
+    "status",
+    "measure",
+    "region_code",
+    "unit",
+}
 
 
 @dataclass(frozen=True)
@@ -45,11 +53,13 @@ class Problem:
 
     def __str__(self) -> str:
         where = ", ".join(
-            part for part in (
+            part
+            for part in (
                 f"row {self.row}" if self.row is not None else "",
                 f"column {self.column!r}" if self.column else "",
-            ) if part
-        )  # fmt: skip
+            )
+            if part
+        )
         value = "" if self.value is None else f" (value {self.value!r})"
         return f"{self.file}: {where + ': ' if where else ''}{self.message}{value}"
 
@@ -85,7 +95,9 @@ def read_table(path: str | Path) -> pd.DataFrame:
     """
     path = Path(path)
     if path.suffix not in READERS:
-        raise DataError([Problem(path.name, None, None, None, f"unsupported file type; use {sorted(READERS)}")])
+        raise DataError(
+            [Problem(path.name, None, None, None, f"unsupported file type; use {sorted(READERS)}")]
+        )
     if path.suffix == ".csv":
         with path.open(encoding="utf-8-sig") as fh:
             header = fh.readline().strip().split(",")
@@ -114,10 +126,22 @@ def _as_text(column: pd.Series, name: str) -> pd.Series:
 def find_table(folder: Path, name: str) -> Path | None:
     """The file of table ``name`` in ``folder``: ``name.ext`` or ``name_<label>.ext``."""
     matches = sorted(
-        p for p in folder.glob(f"{name}*") if p.suffix in READERS and re.fullmatch(rf"{name}(_[\w-]+)?", p.stem)
+        p
+        for p in folder.glob(f"{name}*")
+        if p.suffix in READERS and re.fullmatch(rf"{name}(_[\w-]+)?", p.stem)
     )
     if len(matches) > 1:
-        raise DataError([Problem(str(folder), None, None, None, f"several files for table {name!r}: {[m.name for m in matches]}")])
+        raise DataError(
+            [
+                Problem(
+                    str(folder),
+                    None,
+                    None,
+                    None,
+                    f"several files for table {name!r}: {[m.name for m in matches]}",
+                )
+            ]
+        )
     return matches[0] if matches else None
 
 
@@ -192,8 +216,12 @@ def check_respondents(frame: pd.DataFrame, spec: IndexSpec) -> Checked:
     schema = pa.DataFrameSchema(
         {
             "respondent_id": _column(),
-            "kabkota_code": _column(_text_in(kabkota), "unknown kab/kota code (see data/regions/kabkota.csv)"),
-            "group": _column(_text_in(set(spec.groups)), f"unknown respondent group; the spec has {sorted(spec.groups)}"),
+            "kabkota_code": _column(
+                _text_in(kabkota), "unknown kab/kota code (see data/regions/kabkota.csv)"
+            ),
+            "group": _column(
+                _text_in(set(spec.groups)), f"unknown respondent group; the spec has {sorted(spec.groups)}"
+            ),
             "weight": _column(_numeric_in(lo=1e-12), "weight must be a positive number", required=False),
         }
     )
@@ -215,12 +243,16 @@ def check_respondents(frame: pd.DataFrame, spec: IndexSpec) -> Checked:
         used = set(frame["group"].dropna())
         for gid in spec.groups:
             if gid not in used:
-                problems.append(Problem(source, None, "group", gid, "respondent group of the spec has no respondents"))
+                problems.append(
+                    Problem(source, None, "group", gid, "respondent group of the spec has no respondents")
+                )
         present = frame.groupby("kabkota_code")["group"].unique()
         for code, groups in present.items():
             missing = sorted(set(spec.groups) - set(groups))
             if missing:
-                warnings.append(Problem(source, None, "group", ", ".join(missing), f"no respondents in kab/kota {code}"))
+                warnings.append(
+                    Problem(source, None, "group", ", ".join(missing), f"no respondents in kab/kota {code}")
+                )
     if problems:
         raise DataError(problems)
     out = frame.astype({"weight": float}) if "weight" in frame else frame
@@ -237,7 +269,8 @@ def check_answers(frame: pd.DataFrame, spec: IndexSpec, respondents: pd.DataFram
     schema = pa.DataFrameSchema(
         {
             "respondent_id": _column(
-                _text_in(set(respondents["respondent_id"])), "unknown respondent (not in the respondents table)"
+                _text_in(set(respondents["respondent_id"])),
+                "unknown respondent (not in the respondents table)",
             ),
             "item_id": _column(_text_in(items), f"unknown item id (not in spec {spec.id})"),
             "value": _column(
@@ -268,7 +301,10 @@ def _unasked_items(frame: pd.DataFrame, spec: IndexSpec, respondents: pd.DataFra
     source, offset = frame.attrs.get("source", "<table>"), frame.attrs.get("row_offset", 1)
     return [
         Problem(
-            source, int(i) + offset, "item_id", frame["item_id"].iat[i],
+            source,
+            int(i) + offset,
+            "item_id",
+            frame["item_id"].iat[i],
             f"item not asked of respondent group {groups[group_code[i]]!r} in spec {spec.id}",
         )
         for i in bad[:MAX_PER_CHECK]
@@ -285,13 +321,20 @@ def check_kawasan(frame: pd.DataFrame, spec: IndexSpec) -> Checked:
         "kabkota_code": _column(_text_in(kabkota), "unknown kab/kota code"),
         "year": _column(_numeric_in(lo=2000, hi=2100), "year must be a number such as 2024"),
         "phase": _column(_text_in({"mapping", "before", "after"}), "phase must be mapping, before or after"),
-        "status": _column(_text_in(set(STATUSES)), f"status must be one of {STATUSES}", required=False, nullable=True),
+        "status": _column(
+            _text_in(set(STATUSES)), f"status must be one of {STATUSES}", required=False, nullable=True
+        ),
     }
     for name in rule.pokok + rule.pendukung:
-        columns[name] = _column(_numeric_in(allowed=[0, 1]), "indicator must be 0 or 1", required=False, nullable=True)
+        columns[name] = _column(
+            _numeric_in(allowed=[0, 1]), "indicator must be 0 or 1", required=False, nullable=True
+        )
     for var in spec.variables:
         columns[f"score_{var.id}"] = _column(
-            _numeric_in(lo=spec.scale.min, hi=spec.scale.max), "score outside the scale", required=False, nullable=True
+            _numeric_in(lo=spec.scale.min, hi=spec.scale.max),
+            "score outside the scale",
+            required=False,
+            nullable=True,
         )
     problems = _schema_problems(frame, pa.DataFrameSchema(columns))
     source = frame.attrs.get("source", "<table>")
@@ -365,6 +408,12 @@ def _duplicates(frame: pd.DataFrame, keys: list[str]) -> list[Problem]:
     source, offset = frame.attrs.get("source", "<table>"), frame.attrs.get("row_offset", 1)
     repeated = np.flatnonzero(frame.duplicated(keys).to_numpy())
     return [
-        Problem(source, int(i) + offset, ", ".join(keys), tuple(frame.iloc[i][keys]), "repeats the key of an earlier row")
+        Problem(
+            source,
+            int(i) + offset,
+            ", ".join(keys),
+            tuple(frame.iloc[i][keys]),
+            "repeats the key of an earlier row",
+        )
         for i in repeated
     ]

@@ -69,9 +69,7 @@ def recovery(assessments: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:
     keys = ["kawasan_id", "kabkota_code", "year"]
     wide = frame.pivot_table(index=keys, columns="phase", values="status", aggfunc="last", observed=True)
     wide = wide.reindex(columns=["before", "after"]).dropna().astype(STATUS_DTYPE)
-    out = pd.DataFrame(
-        {"status_before": wide["before"], "status_after": wide["after"]}, index=wide.index
-    )
+    out = pd.DataFrame({"status_before": wide["before"], "status_after": wide["after"]}, index=wide.index)
     out["pulih"] = is_recovered(out["status_before"], out["status_after"], spec)
     dims = [v.id for v in spec.variables]
     score_columns = [f"score_{d}" for d in dims]
@@ -99,9 +97,8 @@ def status_counts(assessments: pd.DataFrame, rule: StatusRule, phase: str = "map
     """
     frame = assessments[assessments["phase"] == phase]
     status = assessment_status(frame, rule)
-    counts = (
-        pd.crosstab([frame["kabkota_code"], frame["year"]], status, dropna=False)
-        .reindex(columns=STATUSES, fill_value=0)
+    counts = pd.crosstab([frame["kabkota_code"], frame["year"]], status, dropna=False).reindex(
+        columns=STATUSES, fill_value=0
     )
     counts.columns = list(counts.columns.astype(str))
     counts["n_kawasan"] = counts[STATUSES].sum(axis=1)

@@ -11,7 +11,6 @@ computed once per build and saved with :meth:`Results.save`; notebooks read them
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -80,11 +79,11 @@ class Results:
             if folder.exists():
                 old = folder.with_name(f".{folder.name}-old")
                 shutil.rmtree(old, ignore_errors=True)
-                os.replace(folder, old)
-                os.replace(staging, folder)
+                folder.replace(old)
+                staging.replace(folder)
                 shutil.rmtree(old, ignore_errors=True)
             else:
-                os.replace(staging, folder)
+                staging.replace(folder)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         return folder
@@ -115,7 +114,9 @@ def load_results(year: int, folder: str | Path | None = None) -> Results:
 # -- survey indices (IKOTAN, IKP) -------------------------------------------------------------
 
 
-def compute_survey(respondents: pd.DataFrame, answers: pd.DataFrame, spec: IndexSpec, name: str) -> dict[str, pd.DataFrame]:
+def compute_survey(
+    respondents: pd.DataFrame, answers: pd.DataFrame, spec: IndexSpec, name: str
+) -> dict[str, pd.DataFrame]:
     """IKOTAN-style tables from validated respondents and answers (see :mod:`bnn_lib.scoring`).
 
     Returns ``<name>_kabkota``, ``_variables``, ``_indicators``, ``_groups``, ``_regions``,
@@ -135,9 +136,11 @@ def compute_survey(respondents: pd.DataFrame, answers: pd.DataFrame, spec: Index
         tables[f"{name}_environments"] = _tidy(entity.reset_index(), spec)
         # A kab/kota value is the mean of its environments (methodology §3.3).
         kabkota = entity.groupby(level="kabkota_code").agg(
-            value=("value", "mean"), value_100=("value_100", "mean"),
-            coverage=("coverage", "mean"), n_respondents=("n_respondents", "sum"),
-        )  # fmt: skip
+            value=("value", "mean"),
+            value_100=("value_100", "mean"),
+            coverage=("coverage", "mean"),
+            n_respondents=("n_respondents", "sum"),
+        )
         indicators = indicators.groupby(level="kabkota_code").mean()
         variables = variables.groupby(level="kabkota_code").mean()
     else:
@@ -164,7 +167,9 @@ def _edges_table(edges: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:
     lo, hi = spec.rescale.from_range
     a, b = spec.rescale.to_range
     back = lambda y: (y - a) / (b - a) * (hi - lo) + lo  # noqa: E731
-    return edges.assign(lower_scale=back(edges["lower"]), upper_scale=back(edges["upper"]), mode=spec.bands.mode)
+    return edges.assign(
+        lower_scale=back(edges["lower"]), upper_scale=back(edges["upper"]), mode=spec.bands.mode
+    )
 
 
 def _tidy(frame: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:
@@ -176,7 +181,9 @@ def _tidy(frame: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:
         labels = {c: registry.label(c) for c in out["kabkota_code"].unique()}
         out.insert(out.columns.get_loc("kabkota_code") + 1, "kabkota", out["kabkota_code"].map(labels))
     elif "region_code" in out:
-        labels = {c: ("Nasional" if c == NATIONAL else registry.label(c)) for c in out["region_code"].unique()}
+        labels = {
+            c: ("Nasional" if c == NATIONAL else registry.label(c)) for c in out["region_code"].unique()
+        }
         out.insert(out.columns.get_loc("region_code") + 1, "region", out["region_code"].map(labels))
     return out.assign(spec_id=spec.id, spec_version=spec.version)
 
@@ -203,16 +210,20 @@ def recovery_rates(per_kawasan: pd.DataFrame, counts: pd.DataFrame | None = None
     frames = []
     for level, key in (("kabkota", "kabkota_code"), ("provinsi", "province_code"), ("nasional", None)):
         by = table[key] if key else pd.Series(NATIONAL, index=table.index)
-        out = pd.DataFrame({
-            "n_intervened": table.groupby(by).size(),
-            "n_pulih": table["pulih"].groupby(by).sum(),
-        })  # fmt: skip
+        out = pd.DataFrame(
+            {
+                "n_intervened": table.groupby(by).size(),
+                "n_pulih": table["pulih"].groupby(by).sum(),
+            }
+        )
         if "delta" in table:
             out["mean_delta"] = table["delta"].groupby(by).mean()
         if counts is not None:
             mapped = with_province(counts)
             mby = mapped[key] if key else pd.Series(NATIONAL, index=mapped.index)
-            out = out.join(mapped.groupby(mby)[["n_kawasan", "n_rawan", "bahaya", "waspada"]].sum(), how="outer")
+            out = out.join(
+                mapped.groupby(mby)[["n_kawasan", "n_rawan", "bahaya", "waspada"]].sum(), how="outer"
+            )
         out["recovery_rate"] = 100.0 * out["n_pulih"] / out["n_intervened"]
         frames.append(out.rename_axis("region_code").reset_index().assign(level=level))
     return pd.concat(frames, ignore_index=True)
@@ -233,7 +244,9 @@ def compute_ikktt(areas: pd.DataFrame, spec: IndexSpec, year: int) -> dict[str, 
 # -- a whole year ------------------------------------------------------------------------------
 
 
-def load_inputs(folder: Path, year: int, specs: dict[str, IndexSpec]) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+def load_inputs(
+    folder: Path, year: int, specs: dict[str, IndexSpec]
+) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     """Read and validate every input table of ``folder/<year>/`` that exists.
 
     Problems in all tables are collected and raised together as one :class:`DataError`.
@@ -291,12 +304,16 @@ def compute_year(
         tables |= compute_ikktt(inputs["ikktt_areas"], loaded["ikktt"], year)
     outputs = inputs.get("program_outputs")
     if outputs is not None:
-        tables["outputs"] = _tidy(outputs[outputs["year"] == year].reset_index(drop=True), loaded["ikotan"]).drop(
-            columns=["spec_id", "spec_version"]
-        )
+        tables["outputs"] = _tidy(
+            outputs[outputs["year"] == year].reset_index(drop=True), loaded["ikotan"]
+        ).drop(columns=["spec_id", "spec_version"])
     tables["kpi"] = kpi_table(realised_measures(tables), inputs.get("targets", _no_targets()), year)
     tables["assumptions"] = pd.DataFrame(
-        [{"index": key, "spec_id": s.id, "spec_version": s.version, **a} for key, s in loaded.items() for a in s.assumptions()]
+        [
+            {"index": key, "spec_id": s.id, "spec_version": s.version, **a}
+            for key, s in loaded.items()
+            for a in s.assumptions()
+        ]
     )
     used = {k: s for k, s in loaded.items() if any(t.startswith(k) for t in tables)}
     return Results(year, tables, used, warnings)
@@ -318,7 +335,11 @@ def realised_measures(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         if table in tables and column in tables[table]:
             frame = tables[table]
             frame = frame[frame["level"].isin(["provinsi", "nasional"])]
-            rows.append(pd.DataFrame({"region_code": frame["region_code"], "measure": measure, "realisasi": frame[column]}))
+            rows.append(
+                pd.DataFrame(
+                    {"region_code": frame["region_code"], "measure": measure, "realisasi": frame[column]}
+                )
+            )
 
     add("ikotan_regions", "value", "ikotan")
     add("ikotan_regions", "n_success", "ikotan_n_tanggap")
@@ -332,7 +353,11 @@ def realised_measures(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
             by_province = outputs.groupby("province_code")[measure].sum()
             national = pd.Series({NATIONAL: outputs[measure].sum()})
             series = pd.concat([by_province, national])
-            rows.append(pd.DataFrame({"region_code": series.index, "measure": measure, "realisasi": series.to_numpy()}))
+            rows.append(
+                pd.DataFrame(
+                    {"region_code": series.index, "measure": measure, "realisasi": series.to_numpy()}
+                )
+            )
     if not rows:
         return pd.DataFrame(columns=["region_code", "measure", "realisasi"])
     return pd.concat(rows, ignore_index=True).dropna(subset=["realisasi"])

@@ -1,9 +1,9 @@
 """Roll-ups (kab/kota → province → national), band counts, KPIs and capaian.
 
-    Province P:  I_P = Σ_{k∈P} a_k I_k / Σ a_k     (a_k = 1 by default, or a weight column)
-    National:    I_N = Σ_k a_k I_k / Σ a_k           (over all measured kab/kota, not provinces)
-    KPI:         #{k : band_k ≥ success_from}        ("kab/kota Tanggap or above")
-    Capaian:     100 × realisasi / target
+Province P:  I_P = Σ_{k∈P} a_k I_k / Σ a_k     (a_k = 1 by default, or a weight column)
+National:    I_N = Σ_k a_k I_k / Σ a_k           (over all measured kab/kota, not provinces)
+KPI:         #{k : band_k ≥ success_from}        ("kab/kota Tanggap or above")
+Capaian:     100 × realisasi / target
 """
 
 from __future__ import annotations

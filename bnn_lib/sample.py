@@ -34,12 +34,25 @@ from bnn_lib.spec import IndexSpec, StatusRule, load_spec
 SEED = 20241121
 YEARS = (2023, 2024)
 IKOTAN_QUOTA = {  # 180 respondents per kab/kota (Donggala 2023), split by assumption
-    "keluarga": 60, "masyarakat": 40, "pendidikan": 20, "dunia_usaha": 15, "pemda": 15,
-    "polres": 8, "kodim": 8, "kejaksaan": 7, "pengadilan": 7,
-}  # fmt: skip
+    "keluarga": 60,
+    "masyarakat": 40,
+    "pendidikan": 20,
+    "dunia_usaha": 15,
+    "pemda": 15,
+    "polres": 8,
+    "kodim": 8,
+    "kejaksaan": 7,
+    "pengadilan": 7,
+}
 IKP_PER_ENVIRONMENT = 12
 KAWASAN_PER_KABKOTA = 15
-IKKTT_REGENCIES = ["11.06", "11.01", "11.13", "11.08", "11.11"]  # Aceh Besar, Selatan, Gayo Lues, Utara, Bireuen
+IKKTT_REGENCIES = [
+    "11.06",
+    "11.01",
+    "11.13",
+    "11.08",
+    "11.11",
+]  # Aceh Besar, Selatan, Gayo Lues, Utara, Bireuen
 LABEL = "synthetic"
 
 
@@ -82,10 +95,18 @@ def survey(
     """
     codes = level.index.to_numpy()
     group_effect = dict(zip(quota, rng.normal(0, 0.12, len(quota)), strict=True))
-    var_effect = {v.id: e for v, e in zip(spec.variables, rng.normal(0, 0.15, len(spec.variables)), strict=True)}
+    var_effect = {
+        v.id: e for v, e in zip(spec.variables, rng.normal(0, 0.15, len(spec.variables)), strict=True)
+    }
     people, answers = [], []
     for group, n in quota.items():
-        items = [(it, var.id) for var in spec.variables for ind in var.indicators if group in ind.groups for it in ind.items]
+        items = [
+            (it, var.id)
+            for var in spec.variables
+            for ind in var.indicators
+            if group in ind.groups
+            for it in ind.items
+        ]
         kab = np.repeat(codes, n)
         ids = [f"{prefix}{year}-{c}-{group}-{j:03d}" for c in codes for j in range(1, n + 1)]
         person = rng.normal(0, 0.25, len(ids))
@@ -100,16 +121,20 @@ def survey(
         values[noise < 0.03] = spec.scale.missing_codes[0] if spec.scale.missing_codes else np.nan
         values[(noise >= 0.03) & (noise < 0.04)] = np.nan
         answers.append(
-            pd.DataFrame({
-                "respondent_id": np.repeat(ids, len(items)),
-                "item_id": np.tile([it.id for it, _ in items], len(ids)),
-                "value": values.ravel(),
-            })  # fmt: skip
+            pd.DataFrame(
+                {
+                    "respondent_id": np.repeat(ids, len(items)),
+                    "item_id": np.tile([it.id for it, _ in items], len(ids)),
+                    "value": values.ravel(),
+                }
+            )
         )
     return pd.concat(people, ignore_index=True), pd.concat(answers, ignore_index=True)
 
 
-def kawasan(rng: np.random.Generator, spec: IndexSpec, kabkota: pd.DataFrame, levels: pd.DataFrame) -> pd.DataFrame:
+def kawasan(
+    rng: np.random.Generator, spec: IndexSpec, kabkota: pd.DataFrame, levels: pd.DataFrame
+) -> pd.DataFrame:
     """Routine mapping of every kawasan for both years, and before/after rows of the intervened.
 
     Each kawasan has a latent risk; an indicator is present with probability rising with risk.
@@ -124,7 +149,11 @@ def kawasan(rng: np.random.Generator, spec: IndexSpec, kabkota: pd.DataFrame, le
     rows = []
     for year in YEARS:
         mapped = _indicators(rng, risk, rule)
-        rows.append(pd.DataFrame({"kawasan_id": ids, "kabkota_code": codes, "year": year, "phase": "mapping"}).join(mapped))
+        rows.append(
+            pd.DataFrame({"kawasan_id": ids, "kabkota_code": codes, "year": year, "phase": "mapping"}).join(
+                mapped
+            )
+        )
         p = mapped[rule.pokok].sum(axis=1).to_numpy()
         rawan = np.flatnonzero(p >= rule.waspada_min_pokok)
         n = int(rng.integers(60, 81))
@@ -134,9 +163,14 @@ def kawasan(rng: np.random.Generator, spec: IndexSpec, kabkota: pd.DataFrame, le
         before = mapped.iloc[chosen].reset_index(drop=True)
         after = _indicators(rng, after_risk[chosen], rule)
         for phase, table, r in (("before", before, risk[chosen]), ("after", after, after_risk[chosen])):
-            frame = pd.DataFrame({
-                "kawasan_id": np.array(ids)[chosen], "kabkota_code": codes[chosen], "year": year, "phase": phase,
-            }).join(table)  # fmt: skip
+            frame = pd.DataFrame(
+                {
+                    "kawasan_id": np.array(ids)[chosen],
+                    "kabkota_code": codes[chosen],
+                    "year": year,
+                    "phase": phase,
+                }
+            ).join(table)
             frame["score_supply"] = np.clip(2.6 - 0.45 * r + rng.normal(0, 0.2, len(r)), 1, 4).round(3)
             frame["score_demand"] = np.clip(2.7 - 0.40 * r + rng.normal(0, 0.2, len(r)), 1, 4).round(3)
             rows.append(frame)
@@ -161,20 +195,36 @@ def ikktt(rng: np.random.Generator, spec: IndexSpec) -> pd.DataFrame:
         for year in YEARS:
             for phase, gain in (("before", 0.0), ("after", rng.uniform(0.0, 0.2, n))):
                 x = np.clip(progress + gain + rng.normal(0, 0.05, n), 0, 1)
-                rows.append(pd.DataFrame({
-                    "kawasan_id": [f"GDAD-{code}-{j:02d}" for j in range(1, n + 1)],
-                    "kabkota_code": code, "year": year, "phase": phase,
-                    "ladang_ganja_ha": np.where(x > 0.55, 0.0, np.round(20 * (0.6 - x) * rng.uniform(0.5, 1.5, n), 1)),
-                    "titik_ganja": np.rint(np.clip(30 * (0.7 - x) + rng.normal(0, 2, n), 0, None)),
-                    "lahan_legal_ha": np.round(100 * x * rng.uniform(0.6, 1.1, n), 1),
-                    "eks_petani_ganja_pct": np.round(np.clip(100 * x + rng.normal(0, 8, n), 0, 100), 1),
-                    "persepsi": np.round(np.clip(1 + 3 * x + rng.normal(0, 0.2, n), 1, 4), 2),
-                    "partisipasi_kelompok_pct": np.round(np.clip(90 * x + rng.normal(0, 8, n), 0, 100), 1),
-                    "program_pemangku": np.rint(np.clip(10 * x + rng.normal(0, 1, n), 0, None)),
-                    "akses_pasar": np.round(np.clip(1 + 3 * x + rng.normal(0, 0.3, n), 1, 4), 2),
-                }))  # fmt: skip
+                rows.append(
+                    pd.DataFrame(
+                        {
+                            "kawasan_id": [f"GDAD-{code}-{j:02d}" for j in range(1, n + 1)],
+                            "kabkota_code": code,
+                            "year": year,
+                            "phase": phase,
+                            "ladang_ganja_ha": active_ha(rng, x),
+                            "titik_ganja": np.rint(np.clip(30 * (0.7 - x) + rng.normal(0, 2, n), 0, None)),
+                            "lahan_legal_ha": np.round(100 * x * rng.uniform(0.6, 1.1, n), 1),
+                            "eks_petani_ganja_pct": np.round(
+                                np.clip(100 * x + rng.normal(0, 8, n), 0, 100), 1
+                            ),
+                            "persepsi": np.round(np.clip(1 + 3 * x + rng.normal(0, 0.2, n), 1, 4), 2),
+                            "partisipasi_kelompok_pct": np.round(
+                                np.clip(90 * x + rng.normal(0, 8, n), 0, 100), 1
+                            ),
+                            "program_pemangku": np.rint(np.clip(10 * x + rng.normal(0, 1, n), 0, None)),
+                            "akses_pasar": np.round(np.clip(1 + 3 * x + rng.normal(0, 0.3, n), 1, 4), 2),
+                        }
+                    )
+                )
             progress = np.clip(progress + rng.uniform(0.0, 0.15, n), 0, 1)
     return pd.concat(rows, ignore_index=True)
+
+
+def active_ha(rng: np.random.Generator, progress: np.ndarray) -> np.ndarray:
+    """Hectares of active cannabis: none past 0.55 progress, otherwise shrinking with it."""
+    hectares = np.round(20 * (0.6 - progress) * rng.uniform(0.5, 1.5, len(progress)), 1)
+    return np.where(progress > 0.55, 0.0, hectares)
 
 
 def outputs(rng: np.random.Generator, kabkota: pd.DataFrame, kawasan_rows: pd.DataFrame) -> pd.DataFrame:
@@ -184,12 +234,17 @@ def outputs(rng: np.random.Generator, kabkota: pd.DataFrame, kawasan_rows: pd.Da
     for year in YEARS:
         n = len(kabkota)
         done = intervened.xs(year, level="year").reindex(kabkota["code"], fill_value=0).to_numpy()
-        frames.append(pd.DataFrame({
-            "kabkota_code": kabkota["code"], "year": year,
-            "penggiat_formed": rng.poisson(140 + 10 * (year - 2023), n),
-            "kawasan_intervened": done,
-            "lifeskill_participants": rng.poisson(18, n) * done,
-        }))  # fmt: skip
+        frames.append(
+            pd.DataFrame(
+                {
+                    "kabkota_code": kabkota["code"],
+                    "year": year,
+                    "penggiat_formed": rng.poisson(140 + 10 * (year - 2023), n),
+                    "kawasan_intervened": done,
+                    "lifeskill_participants": rng.poisson(18, n) * done,
+                }
+            )
+        )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -245,9 +300,13 @@ def write_sample(out: str | Path, seed: int = SEED) -> Path:
         people, answers = survey(rng, ikp_spec, ikp_level, ikp_quota, year, "P")
         people.to_parquet(folder / f"ikp_respondents_{LABEL}.parquet", index=False)
         answers.to_parquet(folder / f"ikp_answers_{LABEL}.parquet", index=False)
-        kawasan_rows[kawasan_rows["year"] == year].to_csv(folder / f"kawasan_assessments_{LABEL}.csv", index=False)
+        kawasan_rows[kawasan_rows["year"] == year].to_csv(
+            folder / f"kawasan_assessments_{LABEL}.csv", index=False
+        )
         area_rows[area_rows["year"] == year].to_csv(folder / f"ikktt_areas_{LABEL}.csv", index=False)
-        output_rows[output_rows["year"] == year].to_excel(folder / f"program_outputs_{LABEL}.xlsx", index=False)
+        output_rows[output_rows["year"] == year].to_excel(
+            folder / f"program_outputs_{LABEL}.xlsx", index=False
+        )
         target_rows[target_rows["year"] == year].to_csv(folder / f"targets_{LABEL}.csv", index=False)
     meta = {
         "synthetic": True,

@@ -21,9 +21,7 @@ import pandas as pd
 from bnn_lib.spec import IndexSpec
 
 
-def respondent_scores(
-    answers: pd.DataFrame, respondent_ids: pd.Index, spec: IndexSpec
-) -> pd.DataFrame:
+def respondent_scores(answers: pd.DataFrame, respondent_ids: pd.Index, spec: IndexSpec) -> pd.DataFrame:
     """s_{r,i}: one row per respondent (in ``respondent_ids`` order), one column per indicator.
 
     ``answers`` has columns ``respondent_id, item_id, value``; values in ``scale.missing_codes``
@@ -84,9 +82,7 @@ def _group_mask(spec: IndexSpec, groups: pd.Index, indicator_ids: pd.Index) -> n
     return table.reindex(index=groups, columns=indicator_ids, fill_value=False).to_numpy(dtype=bool)
 
 
-def entity_indicators(
-    sums: pd.DataFrame, weights: pd.DataFrame, spec: IndexSpec
-) -> pd.DataFrame:
+def entity_indicators(sums: pd.DataFrame, weights: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:
     """S_{k,i} (or S_{(k,u),i} with ``by_group``): one row per entity, one column per indicator."""
     with np.errstate(invalid="ignore", divide="ignore"):
         group_means = sums / weights.where(weights > 0)

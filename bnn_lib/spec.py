@@ -228,8 +228,9 @@ class Recovery(Element):
     """When a kawasan (or area) counts as recovered (pulih).
 
     Kawasan (statuses aman < siaga < waspada < bahaya): ``strict`` — before ∈ ``rawan`` and
-    after ∉ ``rawan``; ``any_improvement`` — the status fell. Area (IKKTT): the after score ≥ ``min_score`` and, when
-    ``no_active_indicator`` is set, that indicator is zero after.
+    after ∉ ``rawan``; ``any_improvement`` — the status fell. Area (IKKTT, ``score``): the
+    after score ≥ ``min_score`` and, when ``no_active_indicator`` is set, that indicator is
+    zero after.
     """
 
     rule: Literal["strict", "any_improvement", "score"] = "strict"
@@ -334,7 +335,9 @@ def check_structure(spec: IndexSpec) -> None:
         for v, var in enumerate(spec.variables):
             for i, ind in enumerate(var.indicators):
                 if ind.goalposts is None or ind.goalposts[0] >= ind.goalposts[1]:
-                    raise ValueError(f"variables[{v}].indicators[{i}] ({ind.id}).goalposts: need [lo, hi], lo < hi")
+                    raise ValueError(
+                        f"variables[{v}].indicators[{i}] ({ind.id}).goalposts: need [lo, hi], lo < hi"
+                    )
     if spec.kind == "kawasan" and spec.status_rule is None:
         raise ValueError("a kawasan spec needs a [status_rule] section")
     known = {v.id for v in spec.variables}
@@ -387,7 +390,9 @@ def parse_spec(raw: dict, source: str = "<dict>") -> IndexSpec:
     try:
         return IndexSpec.model_validate({**raw, "path": source})
     except ValidationError as exc:
-        problems = [f"  {_field(err['loc'])}: {err['msg'].removeprefix('Value error, ')}" for err in exc.errors()]
+        problems = [
+            f"  {_field(err['loc'])}: {err['msg'].removeprefix('Value error, ')}" for err in exc.errors()
+        ]
         raise SpecError(f"{source}: invalid spec\n" + "\n".join(problems)) from None
 
 

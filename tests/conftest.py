@@ -28,23 +28,52 @@ TINY = {
     "weighting": {"provenance": "assumed"},
     "aggregation": {"unit_weighting": "equal_unit", "method": "arithmetic", "provenance": "assumed"},
     "rescale": {"from_range": [1, 4], "to_range": [0, 100], "provenance": "assumed"},
-    "bands": {"mode": "fixed", "fixed": BANDS, "labels": ["Cukup Tanggap", "Tanggap", "Sangat Tanggap"],
-              "success_from": "Tanggap", "provenance": "assumed"},
+    "bands": {
+        "mode": "fixed",
+        "fixed": BANDS,
+        "labels": ["Cukup Tanggap", "Tanggap", "Sangat Tanggap"],
+        "success_from": "Tanggap",
+        "provenance": "assumed",
+    },
     "groups": {"a": {"name": "A", "provenance": "assumed"}, "b": {"name": "B", "provenance": "assumed"}},
     "variables": [
-        {"id": "V1", "name": "V1", "weight": 1.0, "provenance": "assumed", "indicators": [
-            {"id": "I1", "name": "I1", "groups": ["a", "b"], "provenance": "assumed", "items": [
-                {"id": "i1a", "provenance": "assumed"},
-                {"id": "i1b", "reverse": True, "provenance": "assumed"},
-            ]},
-        ]},
-        {"id": "V2", "name": "V2", "weight": 1.0, "provenance": "assumed", "indicators": [
-            {"id": "I2", "name": "I2", "groups": ["b"], "provenance": "assumed", "items": [
-                {"id": "i2a", "provenance": "assumed"},
-            ]},
-        ]},
+        {
+            "id": "V1",
+            "name": "V1",
+            "weight": 1.0,
+            "provenance": "assumed",
+            "indicators": [
+                {
+                    "id": "I1",
+                    "name": "I1",
+                    "groups": ["a", "b"],
+                    "provenance": "assumed",
+                    "items": [
+                        {"id": "i1a", "provenance": "assumed"},
+                        {"id": "i1b", "reverse": True, "provenance": "assumed"},
+                    ],
+                },
+            ],
+        },
+        {
+            "id": "V2",
+            "name": "V2",
+            "weight": 1.0,
+            "provenance": "assumed",
+            "indicators": [
+                {
+                    "id": "I2",
+                    "name": "I2",
+                    "groups": ["b"],
+                    "provenance": "assumed",
+                    "items": [
+                        {"id": "i2a", "provenance": "assumed"},
+                    ],
+                },
+            ],
+        },
     ],
-}  # fmt: skip
+}
 
 
 def tiny_spec(**changes) -> IndexSpec:

@@ -16,8 +16,12 @@ def test_p4gn_2020_reproduces_53_14():
     # §8 #1: variable value = Σ normalised / n; published dimension sums 7.69/17 and 17.13/29.
     spec = load_spec("p4gn-stis-2020")
     supply = {"pengurangan_produksi": 4.02 / 8, "pemutusan_distribusi": 3.25 / 6, "perampasan_aset": 0.43 / 3}
-    demand = {"ketahanan_personal": 3.65 / 7, "ketahanan_komunal": 4.22 / 8,
-              "pemulihan_kawasan_rawan": 2.89 / 5, "program_rehabilitasi": 6.38 / 9}  # fmt: skip
+    demand = {
+        "ketahanan_personal": 3.65 / 7,
+        "ketahanan_komunal": 4.22 / 8,
+        "pemulihan_kawasan_rawan": 2.89 / 5,
+        "program_rehabilitasi": 6.38 / 9,
+    }
     variables = pd.DataFrame([{**supply, **demand}])
     dims = dimension_values(spec, variables).iloc[0]
     assert dims["supply_reduction"] == pytest.approx((4.02 + 3.25 + 0.43) / 17)  # 0.45294
@@ -32,7 +36,9 @@ def test_p4gn_2020_from_dimension_sums():
     # §6.2 exactly: SR = 7.69/17 = 0.45235, DR = 17.13/29 = 0.59069 → 100 (3 SR + 4 DR)/7 = 53.140
     spec = load_spec("p4gn-stis-2020")
     sr, dr = 7.69 / 17, 17.13 / 29
-    variables = pd.DataFrame([{v.id: (sr if v.id in spec.dimensions[0].variables else dr) for v in spec.variables}])
+    variables = pd.DataFrame(
+        [{v.id: (sr if v.id in spec.dimensions[0].variables else dr) for v in spec.variables}]
+    )
     dims = dimension_values(spec, variables).iloc[0]
     assert dims["supply_reduction"] == pytest.approx(0.45235, abs=5e-5)
     assert dims["demand_reduction"] == pytest.approx(0.59069, abs=5e-5)
@@ -59,10 +65,19 @@ def test_ikotan_2021_kpi_capaian(ikotan_spec):
 
 @pytest.mark.parametrize(
     ("value", "band"),
-    [(0.0, "Tidak Tanggap"), (25.0, "Tidak Tanggap"), (25.004, "Tidak Tanggap"), (25.01, "Cukup Tanggap"),
-     (50.0, "Cukup Tanggap"), (50.01, "Tanggap"), (75.0, "Tanggap"), (75.006, "Sangat Tanggap"),
-     (75.01, "Sangat Tanggap"), (100.0, "Sangat Tanggap")],
-)  # fmt: skip
+    [
+        (0.0, "Tidak Tanggap"),
+        (25.0, "Tidak Tanggap"),
+        (25.004, "Tidak Tanggap"),
+        (25.01, "Cukup Tanggap"),
+        (50.0, "Cukup Tanggap"),
+        (50.01, "Tanggap"),
+        (75.0, "Tanggap"),
+        (75.006, "Sangat Tanggap"),
+        (75.01, "Sangat Tanggap"),
+        (100.0, "Sangat Tanggap"),
+    ],
+)
 def test_juknis_2021_band_edges(ikotan_spec, value, band):
     # §8 #4: 0–25 Tidak; 25.01–50 Cukup; 50.01–75 Tanggap; 75.01–100 Sangat, on 2-decimal values
     assert classify(pd.Series([value]), ikotan_spec.bands).iloc[0] == band
@@ -87,9 +102,17 @@ def test_equal_interval_2022_edges(ikotan_spec):
 
 @pytest.mark.parametrize(
     ("p", "s", "status"),
-    [(5, 4, "bahaya"), (8, 5, "bahaya"), (5, 3, "waspada"), (4, 5, "waspada"), (3, 0, "waspada"),
-     (2, 5, "siaga"), (1, 0, "siaga"), (0, 5, "aman")],
-)  # fmt: skip
+    [
+        (5, 4, "bahaya"),
+        (8, 5, "bahaya"),
+        (5, 3, "waspada"),
+        (4, 5, "waspada"),
+        (3, 0, "waspada"),
+        (2, 5, "siaga"),
+        (1, 0, "siaga"),
+        (0, 5, "aman"),
+    ],
+)
 def test_kawasan_rule(p, s, status):
     # §8 #15: bahaya ⇔ p ≥ 5 and s ≥ 4; §7.2 defaults for the rest
     rule = load_spec("ikkrn-dayatif-2024").status_rule

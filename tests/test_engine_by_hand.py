@@ -23,25 +23,34 @@ import math
 
 import pandas as pd
 import pytest
-
 from conftest import survey_tables, tiny_spec
 
-RESPONDENTS = pd.DataFrame({
-    "respondent_id": ["r1", "r2", "r5", "r6", "r3", "r4"],
-    "kabkota_code": "11.01",
-    "group": ["a", "a", "a", "a", "b", "b"],
-})  # fmt: skip
+RESPONDENTS = pd.DataFrame(
+    {
+        "respondent_id": ["r1", "r2", "r5", "r6", "r3", "r4"],
+        "kabkota_code": "11.01",
+        "group": ["a", "a", "a", "a", "b", "b"],
+    }
+)
 ANSWERS = pd.DataFrame(
     [
-        ("r1", "i1a", 4), ("r1", "i1b", 1),
-        ("r2", "i1a", 2), ("r2", "i1b", 9),
-        ("r5", "i1a", 4), ("r5", "i1b", 1),
-        ("r6", "i1a", 9), ("r6", "i1b", None),
-        ("r3", "i1a", 3), ("r3", "i1b", 2), ("r3", "i2a", 1),
-        ("r4", "i1a", 1), ("r4", "i1b", None), ("r4", "i2a", 3),
+        ("r1", "i1a", 4),
+        ("r1", "i1b", 1),
+        ("r2", "i1a", 2),
+        ("r2", "i1b", 9),
+        ("r5", "i1a", 4),
+        ("r5", "i1b", 1),
+        ("r6", "i1a", 9),
+        ("r6", "i1b", None),
+        ("r3", "i1a", 3),
+        ("r3", "i1b", 2),
+        ("r3", "i2a", 1),
+        ("r4", "i1a", 1),
+        ("r4", "i1b", None),
+        ("r4", "i2a", 3),
     ],
     columns=["respondent_id", "item_id", "value"],
-)  # fmt: skip
+)
 
 
 def kabkota_row(spec) -> pd.Series:

@@ -21,12 +21,23 @@ def test_counts_and_codes():
 
 @pytest.mark.parametrize(
     ("key", "code"),
-    [("11", "11"), ("11.01", "11.01"), ("Kab. Aceh Selatan", "11.01"), ("kabupaten  aceh selatan", "11.01"),
-     ("KAB ACEH SELATAN", "11.01"), ("Aceh Besar", "11.06"), ("Kota Adm. Jakarta Pusat", "31.71"),
-     ("Kota Administrasi Jakarta Pusat", "31.71"), ("Kota Jakarta Pusat", "31.71"),
-     ("Kab. Adm. Kepulauan Seribu", "31.01"), ("DKI Jakarta", "31"), ("DIY", "34"),
-     ("Provinsi Jawa Barat", "32"), ("Kota Banda Aceh", "11.71")],
-)  # fmt: skip
+    [
+        ("11", "11"),
+        ("11.01", "11.01"),
+        ("Kab. Aceh Selatan", "11.01"),
+        ("kabupaten  aceh selatan", "11.01"),
+        ("KAB ACEH SELATAN", "11.01"),
+        ("Aceh Besar", "11.06"),
+        ("Kota Adm. Jakarta Pusat", "31.71"),
+        ("Kota Administrasi Jakarta Pusat", "31.71"),
+        ("Kota Jakarta Pusat", "31.71"),
+        ("Kab. Adm. Kepulauan Seribu", "31.01"),
+        ("DKI Jakarta", "31"),
+        ("DIY", "34"),
+        ("Provinsi Jawa Barat", "32"),
+        ("Kota Banda Aceh", "11.71"),
+    ],
+)
 def test_lookup_variants(key, code):
     assert regions().get(key).code == code
 
@@ -42,7 +53,9 @@ def test_province_and_kabkota_lookups():
 
 
 def test_ambiguous_name_lists_the_candidates():
-    with pytest.raises(UnknownRegionError, match=r"ambiguous: Kab\. Bekasi \(32\.16\), Kota Bekasi \(32\.75\)"):
+    with pytest.raises(
+        UnknownRegionError, match=r"ambiguous: Kab\. Bekasi \(32\.16\), Kota Bekasi \(32\.75\)"
+    ):
         regions().get("Bekasi")
 
 
@@ -52,7 +65,9 @@ def test_unknown_name_suggests_closest():
 
 
 def test_unknown_code_suggests_neighbours():
-    with pytest.raises(UnknownRegionError, match=r"unknown region code '11\.99'; nearest codes in province 11"):
+    with pytest.raises(
+        UnknownRegionError, match=r"unknown region code '11\.99'; nearest codes in province 11"
+    ):
         regions().get("11.99")
 
 

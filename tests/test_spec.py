@@ -6,15 +6,19 @@ import copy
 import shutil
 
 import pytest
+from conftest import TINY
 
 from bnn_lib.spec import SpecError, list_specs, load_spec, parse_spec
-from conftest import TINY
 
 
 def test_shipped_specs_load_and_mark_provenance():
     assert set(list_specs()) >= {
-        "ikotan-juknis-2021", "ikp-placeholder-2024", "ikkrn-dayatif-2024", "ikktt-placeholder-2024", "p4gn-stis-2020",
-    }  # fmt: skip
+        "ikotan-juknis-2021",
+        "ikp-placeholder-2024",
+        "ikkrn-dayatif-2024",
+        "ikktt-placeholder-2024",
+        "p4gn-stis-2020",
+    }
     for name in list_specs():
         spec = load_spec(name)
         for path, element in spec.elements():
@@ -26,8 +30,12 @@ def test_shipped_specs_load_and_mark_provenance():
 def test_ikotan_structure_matches_the_documentation():
     spec = load_spec("ikotan-juknis-2021")
     assert [v.name for v in spec.variables] == [
-        "Ketahanan Keluarga", "Ketahanan Masyarakat", "Kewilayahan", "Kelembagaan", "Hukum",
-    ]  # fmt: skip
+        "Ketahanan Keluarga",
+        "Ketahanan Masyarakat",
+        "Kewilayahan",
+        "Kelembagaan",
+        "Hukum",
+    ]
     assert len(spec.indicators) == 17
     assert {g for i in spec.variables[0].indicators for g in i.groups} == {"keluarga"}
     assert spec.bands.mode == "fixed" and spec.bands.provenance == "documented"
@@ -76,7 +84,9 @@ def test_negative_weight_is_refused():
 
 
 def test_documented_without_source_is_refused():
-    assert "scale: " in bad(scale__provenance="documented") and "needs a 'source'" in bad(scale__provenance="documented")
+    assert "scale: " in bad(scale__provenance="documented") and "needs a 'source'" in bad(
+        scale__provenance="documented"
+    )
 
 
 def test_unknown_field_is_refused():
@@ -86,8 +96,10 @@ def test_unknown_field_is_refused():
 def test_a_copied_spec_with_a_changed_weight_loads_from_its_path(tmp_path):
     copy_path = tmp_path / "ikotan-eksperimen.toml"
     shutil.copy(load_spec("ikotan-juknis-2021").path, copy_path)
-    text = copy_path.read_text().replace('id = "ketahanan_keluarga"\nname = "Ketahanan Keluarga"\nweight = 1.0',
-                                         'id = "ketahanan_keluarga"\nname = "Ketahanan Keluarga"\nweight = 2.0')
+    text = copy_path.read_text().replace(
+        'id = "ketahanan_keluarga"\nname = "Ketahanan Keluarga"\nweight = 1.0',
+        'id = "ketahanan_keluarga"\nname = "Ketahanan Keluarga"\nweight = 2.0',
+    )
     copy_path.write_text(text)
     spec = load_spec(copy_path)
     assert spec.variables[0].weight == 2.0
@@ -97,7 +109,7 @@ def test_a_copied_spec_with_a_changed_weight_loads_from_its_path(tmp_path):
 def test_broken_toml_names_the_file(tmp_path):
     path = tmp_path / "broken.toml"
     path.write_text("id = \n")
-    with pytest.raises(SpecError, match="broken.toml: not valid TOML"):
+    with pytest.raises(SpecError, match=r"broken\.toml: not valid TOML"):
         load_spec(path)
 
 
