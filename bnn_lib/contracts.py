@@ -22,6 +22,7 @@ import pandera.pandas as pa
 
 from bnn_lib.kawasan import STATUSES
 from bnn_lib.regions import regions
+from bnn_lib.scoring import positions
 from bnn_lib.spec import IndexSpec
 
 MAX_LISTED = 50  # problems printed by DataError
@@ -86,8 +87,11 @@ class Checked:
 # -- reading ----------------------------------------------------------------------------------
 
 
-def read_table(path: str | Path) -> pd.DataFrame:
+def read_table(path: str | Path, categorical: tuple[str, ...] = ()) -> pd.DataFrame:
     """Read a CSV, Excel (first sheet) or Parquet file; id columns are read as text.
+
+    Columns named in ``categorical`` become categoricals: answer tables repeat a few thousand
+    ids over millions of rows, and every later step then works on the distinct values only.
 
     Kab/kota codes typed as numbers in Excel (11.1 for "11.10") are restored to two decimals.
     The frame keeps ``attrs["source"]`` (the file name) and ``attrs["row_offset"]`` (what to add
@@ -110,17 +114,34 @@ def read_table(path: str | Path) -> pd.DataFrame:
         frame = pd.read_parquet(path)
         offset = 1
     for column in ID_COLUMNS & set(frame.columns):
-        frame[column] = _as_text(frame[column], column)
+        if column in categorical:
+            frame[column] = _as_category(frame[column], column)
+        else:
+            frame[column] = _as_text(frame[column], column)
     frame.attrs.update(source=path.name, row_offset=offset)
     return frame
 
 
 def _as_text(column: pd.Series, name: str) -> pd.Series:
-    """Ids as stripped text; numeric kab/kota codes (11.1) back to their two-decimal form."""
-    text = column.astype("str").str.strip().where(column.notna())
+    """Ids as stripped text; numeric kab/kota codes (11.1) back to their two-decimal form.
+
+    The cleaning runs on the distinct values only and is then spread back over the rows.
+    """
+    codes, uniques = pd.factorize(column)
+    text = pd.Series(uniques, dtype=object).astype("str").str.strip()
     if name in ("kabkota_code", "region_code"):
         text = text.str.replace(r"^(\d{2}\.\d)$", r"\g<1>0", regex=True).str.replace(r"\.0$", "", regex=True)
-    return text
+    out = text.take(np.where(codes >= 0, codes, 0)).where(codes >= 0)
+    return pd.Series(out.to_numpy(), index=column.index, dtype="str", name=column.name)
+
+
+def _as_category(column: pd.Series, name: str) -> pd.Series:
+    """Like :func:`_as_text`, applied to the distinct values of a categorical column."""
+    category = column.astype("category")
+    cleaned = _as_text(pd.Series(category.cat.categories), name)
+    if cleaned.isna().any() or cleaned.duplicated().any():  # stripping merged two ids
+        return _as_text(column, name).astype("category")
+    return category.cat.rename_categories(cleaned.to_list())
 
 
 def find_table(folder: Path, name: str) -> Path | None:
@@ -294,8 +315,8 @@ def _unasked_items(frame: pd.DataFrame, spec: IndexSpec, respondents: pd.DataFra
     asked = np.zeros((len(items), len(groups)), dtype=bool)
     for row, (_, item_groups) in enumerate(items):
         asked[row, groups.get_indexer(item_groups)] = True
-    item_code = pd.Index([i for i, _ in items]).get_indexer(frame["item_id"])
-    resp_code = pd.Index(respondents["respondent_id"]).get_indexer(frame["respondent_id"])
+    item_code = positions(frame["item_id"], pd.Index([i for i, _ in items]))
+    resp_code = positions(frame["respondent_id"], pd.Index(respondents["respondent_id"]))
     group_code = groups.get_indexer(respondents["group"])[resp_code]
     bad = np.flatnonzero(~asked[item_code, group_code])
     source, offset = frame.attrs.get("source", "<table>"), frame.attrs.get("row_offset", 1)

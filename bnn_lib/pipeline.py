@@ -260,8 +260,9 @@ def load_inputs(
         path = contracts.find_table(base, name)
         if path is None:
             return
+        categorical = ("respondent_id", "item_id") if name.endswith("_answers") else ()
         try:
-            checked = check(contracts.read_table(path), *args)
+            checked = check(contracts.read_table(path, categorical), *args)
         except DataError as exc:
             problems.extend(exc.problems)
             return

@@ -70,8 +70,9 @@ def _summarise(
     out["n_measured"] = present[values[0]].groupby(key).sum()
     if bands is not None:
         labels = list(edges["label"])
-        counts = pd.crosstab(key, table["band"]).reindex(columns=labels, fill_value=0)
-        out[[f"n_{label}" for label in labels]] = counts.reindex(out.index, fill_value=0).to_numpy()
+        counts = table["band"].groupby(key).value_counts().unstack()
+        counts = counts.reindex(index=out.index, columns=labels, fill_value=0).fillna(0).astype(int)
+        out[[f"n_{label}" for label in labels]] = counts.to_numpy()
         if bands.success_from:
             out["n_success"] = at_or_above(table["band"], bands).groupby(key).sum()
         out["band"] = classify(out["value_100"], bands, edges)

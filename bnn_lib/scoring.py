@@ -21,6 +21,17 @@ import pandas as pd
 from bnn_lib.spec import IndexSpec
 
 
+def positions(values: pd.Series, index: pd.Index) -> np.ndarray:
+    """The position in ``index`` of each value (−1 where absent), hashing each distinct value once.
+
+    Answer tables repeat a few thousand ids over millions of rows; factorising first (free for a
+    categorical column) makes the look-up cost scale with the distinct values, not the rows.
+    """
+    codes, uniques = pd.factorize(values)
+    found = index.get_indexer(pd.Index(uniques))
+    return np.where(codes >= 0, found[codes], -1)
+
+
 def respondent_scores(answers: pd.DataFrame, respondent_ids: pd.Index, spec: IndexSpec) -> pd.DataFrame:
     """s_{r,i}: one row per respondent (in ``respondent_ids`` order), one column per indicator.
 
@@ -34,8 +45,8 @@ def respondent_scores(answers: pd.DataFrame, respondent_ids: pd.Index, spec: Ind
     item_indicator = items["indicator_id"].map({k: j for j, k in enumerate(indicator_ids)}).to_numpy()
     n_items = np.bincount(item_indicator, minlength=len(indicator_ids))
 
-    item_code = pd.Index(items["item_id"]).get_indexer(answers["item_id"])
-    resp_code = respondent_ids.get_indexer(answers["respondent_id"])
+    item_code = positions(answers["item_id"], pd.Index(items["item_id"]))
+    resp_code = positions(answers["respondent_id"], respondent_ids)
     value = answers["value"].to_numpy(dtype=float, na_value=np.nan)
     ok = (item_code >= 0) & (resp_code >= 0) & ~np.isnan(value)
     if scale.missing_codes:

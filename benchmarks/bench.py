@@ -1,0 +1,92 @@
+"""Load-and-compute timings: the synthetic sample (2023 + 2024) and a data set ten times larger.
+
+Run with `make bench`. Prints figures; asserts nothing. Target on a 2-core machine: the sample in
+about a second, growing linearly with the data (the scoring is vectorised: no Python loop over
+respondents or items).
+"""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+from pandas.api.types import union_categoricals
+
+from bnn_lib.contracts import find_table, read_table
+from bnn_lib.paths import SAMPLE_DIR
+from bnn_lib.pipeline import compute_year
+from bnn_lib.sample import YEARS
+
+REPEATS = 3
+
+
+def timed(years: tuple[int, ...], data: Path) -> float:
+    """Best of REPEATS wall-clock seconds to load and compute every index for ``years``."""
+    runs = []
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        for year in years:
+            compute_year(year, data)
+        runs.append(time.perf_counter() - start)
+    return min(runs)
+
+
+def replicate(column: pd.Series, copies: int) -> pd.Series:
+    """``copies`` copies of an id column with suffixed ids (~0, ~1, …), kept categorical."""
+    cat = column.astype("category")
+    parts = [cat.cat.rename_categories([f"{c}~{k}" for c in cat.cat.categories]) for k in range(copies)]
+    return pd.Series(union_categoricals(parts))
+
+
+def scale_up(source: Path, target: Path, copies: int = 10) -> None:
+    """Write a data set with ``copies`` times the respondents, answers and kawasan."""
+    for year in YEARS:
+        out = target / str(year)
+        out.mkdir(parents=True)
+        for path in (source / str(year)).iterdir():
+            shutil.copy(path, out / path.name)
+        for index in ("ikotan", "ikp"):
+            people = read_table(find_table(out, f"{index}_respondents"))
+            answers = pd.read_parquet(find_table(out, f"{index}_answers"))
+            big_people = pd.concat([people] * copies, ignore_index=True)
+            big_people["respondent_id"] = replicate(people["respondent_id"], copies).astype("str")
+            big_answers = pd.concat([answers.drop(columns="respondent_id")] * copies, ignore_index=True)
+            big_answers.insert(0, "respondent_id", replicate(answers["respondent_id"], copies))
+            big_people.to_parquet(find_table(out, f"{index}_respondents"), index=False)
+            big_answers.to_parquet(find_table(out, f"{index}_answers"), index=False)
+        kawasan_path = find_table(out, "kawasan_assessments")
+        kawasan = read_table(kawasan_path)
+        big = pd.concat([kawasan.assign(kawasan_id=kawasan["kawasan_id"] + f"~{k}") for k in range(copies)])
+        big.to_csv(kawasan_path, index=False)
+
+
+def sizes(data: Path) -> str:
+    people = sum(len(pd.read_parquet(find_table(data / str(y), "ikotan_respondents"))) for y in YEARS)
+    answers = sum(len(pd.read_parquet(find_table(data / str(y), "ikotan_answers"))) for y in YEARS)
+    return f"{people:,} IKOTAN respondents, {answers:,} answers"
+
+
+def main() -> None:
+    compute_year(YEARS[-1], SAMPLE_DIR)  # warm imports and caches
+    per_year = {year: timed((year,), SAMPLE_DIR) for year in YEARS}
+    sample = timed(YEARS, SAMPLE_DIR)
+    print(f"sample ({sizes(SAMPLE_DIR)}):")
+    for year, seconds in per_year.items():
+        print(f"  load + compute {year}: {seconds:6.2f} s")
+    print(f"  load + compute both years: {sample:6.2f} s")
+    with tempfile.TemporaryDirectory() as tmp:
+        big = Path(tmp) / "x10"
+        scale_up(SAMPLE_DIR, big)
+        large = timed(YEARS, big)
+        print(f"10x sample ({sizes(big)}):")
+        print(f"  load + compute both years: {large:6.2f} s  ({large / sample:.1f}x the sample time)")
+    median = statistics.median(per_year.values())
+    print(f"(best of {REPEATS} runs each; median of per-year times {median:.2f} s)")
+
+
+if __name__ == "__main__":
+    main()
