@@ -40,9 +40,7 @@ def weighted_mean(table: pd.DataFrame, weights: pd.Series, method: str = "arithm
     return pd.Series(out, index=table.index)
 
 
-def combine(
-    table: pd.DataFrame, children: dict[str, dict[str, float]], method: str = "arithmetic"
-) -> pd.DataFrame:
+def combine(table: pd.DataFrame, children: dict[str, dict[str, float]], method: str = "arithmetic") -> pd.DataFrame:
     """One level up the tree: ``children`` maps each parent to {child column: weight}."""
     return pd.DataFrame(
         {

@@ -99,9 +99,7 @@ def read_table(path: str | Path, categorical: tuple[str, ...] = ()) -> pd.DataFr
     """
     path = Path(path)
     if path.suffix not in READERS:
-        raise DataError(
-            [Problem(path.name, None, None, None, f"unsupported file type; use {sorted(READERS)}")]
-        )
+        raise DataError([Problem(path.name, None, None, None, f"unsupported file type; use {sorted(READERS)}")])
     if path.suffix == ".csv":
         with path.open(encoding="utf-8-sig") as fh:
             header = fh.readline().strip().split(",")
@@ -147,9 +145,7 @@ def _as_category(column: pd.Series, name: str) -> pd.Series:
 def find_table(folder: Path, name: str) -> Path | None:
     """The file of table ``name`` in ``folder``: ``name.ext`` or ``name_<label>.ext``."""
     matches = sorted(
-        p
-        for p in folder.glob(f"{name}*")
-        if p.suffix in READERS and re.fullmatch(rf"{name}(_[\w-]+)?", p.stem)
+        p for p in folder.glob(f"{name}*") if p.suffix in READERS and re.fullmatch(rf"{name}(_[\w-]+)?", p.stem)
     )
     if len(matches) > 1:
         raise DataError(
@@ -237,9 +233,7 @@ def check_respondents(frame: pd.DataFrame, spec: IndexSpec) -> Checked:
     schema = pa.DataFrameSchema(
         {
             "respondent_id": _column(),
-            "kabkota_code": _column(
-                _text_in(kabkota), "unknown kab/kota code (see data/regions/kabkota.csv)"
-            ),
+            "kabkota_code": _column(_text_in(kabkota), "unknown kab/kota code (see data/regions/kabkota.csv)"),
             "group": _column(
                 _text_in(set(spec.groups)), f"unknown respondent group; the spec has {sorted(spec.groups)}"
             ),
@@ -264,9 +258,7 @@ def check_respondents(frame: pd.DataFrame, spec: IndexSpec) -> Checked:
         used = set(frame["group"].dropna())
         for gid in spec.groups:
             if gid not in used:
-                problems.append(
-                    Problem(source, None, "group", gid, "respondent group of the spec has no respondents")
-                )
+                problems.append(Problem(source, None, "group", gid, "respondent group of the spec has no respondents"))
         present = frame.groupby("kabkota_code")["group"].unique()
         for code, groups in present.items():
             missing = sorted(set(spec.groups) - set(groups))
@@ -342,14 +334,10 @@ def check_kawasan(frame: pd.DataFrame, spec: IndexSpec) -> Checked:
         "kabkota_code": _column(_text_in(kabkota), "unknown kab/kota code"),
         "year": _column(_numeric_in(lo=2000, hi=2100), "year must be a number such as 2024"),
         "phase": _column(_text_in({"mapping", "before", "after"}), "phase must be mapping, before or after"),
-        "status": _column(
-            _text_in(set(STATUSES)), f"status must be one of {STATUSES}", required=False, nullable=True
-        ),
+        "status": _column(_text_in(set(STATUSES)), f"status must be one of {STATUSES}", required=False, nullable=True),
     }
     for name in rule.pokok + rule.pendukung:
-        columns[name] = _column(
-            _numeric_in(allowed=[0, 1]), "indicator must be 0 or 1", required=False, nullable=True
-        )
+        columns[name] = _column(_numeric_in(allowed=[0, 1]), "indicator must be 0 or 1", required=False, nullable=True)
     for var in spec.variables:
         columns[f"score_{var.id}"] = _column(
             _numeric_in(lo=spec.scale.min, hi=spec.scale.max),

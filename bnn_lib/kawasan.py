@@ -52,9 +52,7 @@ def assessment_status(assessments: pd.DataFrame, rule: StatusRule) -> pd.Series:
     if not set(columns) <= set(assessments.columns):
         return recorded.rename("status")
     complete = assessments[columns].notna().all(axis=1)
-    derived = status_from_counts(
-        assessments[rule.pokok].sum(axis=1), assessments[rule.pendukung].sum(axis=1), rule
-    )
+    derived = status_from_counts(assessments[rule.pokok].sum(axis=1), assessments[rule.pendukung].sum(axis=1), rule)
     return derived.where(complete, recorded).astype(STATUS_DTYPE).rename("status")
 
 

@@ -10,10 +10,13 @@ computed once per build and saved with :meth:`Results.save`; notebooks read them
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import tempfile
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib.metadata import version
 from pathlib import Path
 
 import pandas as pd
@@ -45,6 +48,7 @@ class Results:
     tables: dict[str, pd.DataFrame]
     specs: dict[str, IndexSpec]
     warnings: list[Problem] = field(default_factory=list)
+    inputs: dict[str, str] = field(default_factory=dict)  # table name → file read
 
     def table(self, name: str, province: str | int | None = None) -> pd.DataFrame:
         """A result table, optionally only the rows of one province (code or name)."""
@@ -73,6 +77,10 @@ class Results:
             meta = {
                 "year": self.year,
                 "specs": {key: spec_summary(spec) for key, spec in self.specs.items()},
+                "inputs": {name: {"file": path, "sha256": file_hash(path)} for name, path in self.inputs.items()},
+                "synthetic": any("synthetic" in Path(p).name for p in self.inputs.values()),
+                "computed_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "versions": {"bnn_lib": version("bnn-lib"), "pandas": pd.__version__},
                 "warnings": [str(w) for w in self.warnings],
             }
             (staging / "specs.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False))
@@ -89,6 +97,11 @@ class Results:
         return folder
 
 
+def file_hash(path: str | Path) -> str:
+    """SHA-256 of a file's bytes."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
 def spec_summary(spec: IndexSpec) -> dict:
     """Id, version, file and assumptions of a spec, for reports and the results metadata."""
     return {
@@ -96,6 +109,7 @@ def spec_summary(spec: IndexSpec) -> dict:
         "index": spec.index,
         "version": spec.version,
         "path": spec.path,
+        "sha256": file_hash(spec.path) if Path(spec.path).is_file() else None,
         "assumptions": spec.assumptions(),
     }
 
@@ -134,6 +148,8 @@ def compute_survey(
     if spec.aggregation.by_group:
         entity["n_respondents"] = heads.reindex(entity.index)
         tables[f"{name}_environments"] = _tidy(entity.reset_index(), spec)
+        environments = entity.reset_index().rename(columns={"value": "score", "value_100": "score_100"})
+        tables[f"{name}_environment_regions"] = _tidy(_component_rollup(environments, "group"), spec)
         # A kab/kota value is the mean of its environments (methodology §3.3).
         kabkota = entity.groupby(level="kabkota_code").agg(
             value=("value", "mean"),
@@ -152,8 +168,18 @@ def compute_survey(
     tables[f"{name}_variables"] = _tidy(_long(variables, "variable_id", spec), spec)
     tables[f"{name}_indicators"] = _tidy(_long(indicators, "indicator_id", spec), spec)
     tables[f"{name}_regions"] = _tidy(rollup(kabkota, spec.bands, edges), spec)
+    tables[f"{name}_variable_regions"] = _tidy(_component_rollup(tables[f"{name}_variables"], "variable_id"), spec)
     tables[f"{name}_bands"] = _tidy(_edges_table(edges, spec), spec)
     return tables
+
+
+def _component_rollup(long: pd.DataFrame, component: str) -> pd.DataFrame:
+    """Province and national means of each component (variable, environment) of a long table."""
+    frames = [
+        rollup(part, None, None, values=("score", "score_100")).assign(**{component: key})
+        for key, part in long.groupby(component, sort=False)
+    ]
+    return pd.concat(frames, ignore_index=True)
 
 
 def _long(wide: pd.DataFrame, column: str, spec: IndexSpec) -> pd.DataFrame:
@@ -167,9 +193,7 @@ def _edges_table(edges: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:
     lo, hi = spec.rescale.from_range
     a, b = spec.rescale.to_range
     back = lambda y: (y - a) / (b - a) * (hi - lo) + lo  # noqa: E731
-    return edges.assign(
-        lower_scale=back(edges["lower"]), upper_scale=back(edges["upper"]), mode=spec.bands.mode
-    )
+    return edges.assign(lower_scale=back(edges["lower"]), upper_scale=back(edges["upper"]), mode=spec.bands.mode)
 
 
 def _tidy(frame: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:
@@ -181,9 +205,7 @@ def _tidy(frame: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:
         labels = {c: registry.label(c) for c in out["kabkota_code"].unique()}
         out.insert(out.columns.get_loc("kabkota_code") + 1, "kabkota", out["kabkota_code"].map(labels))
     elif "region_code" in out:
-        labels = {
-            c: ("Nasional" if c == NATIONAL else registry.label(c)) for c in out["region_code"].unique()
-        }
+        labels = {c: ("Nasional" if c == NATIONAL else registry.label(c)) for c in out["region_code"].unique()}
         out.insert(out.columns.get_loc("region_code") + 1, "region", out["region_code"].map(labels))
     return out.assign(spec_id=spec.id, spec_version=spec.version)
 
@@ -221,9 +243,7 @@ def recovery_rates(per_kawasan: pd.DataFrame, counts: pd.DataFrame | None = None
         if counts is not None:
             mapped = with_province(counts)
             mby = mapped[key] if key else pd.Series(NATIONAL, index=mapped.index)
-            out = out.join(
-                mapped.groupby(mby)[["n_kawasan", "n_rawan", "bahaya", "waspada"]].sum(), how="outer"
-            )
+            out = out.join(mapped.groupby(mby)[["n_kawasan", "n_rawan", "bahaya", "waspada"]].sum(), how="outer")
         out["recovery_rate"] = 100.0 * out["n_pulih"] / out["n_intervened"]
         frames.append(out.rename_axis("region_code").reset_index().assign(level=level))
     return pd.concat(frames, ignore_index=True)
@@ -246,20 +266,22 @@ def compute_ikktt(areas: pd.DataFrame, spec: IndexSpec, year: int) -> dict[str, 
 
 def load_inputs(
     folder: Path, year: int, specs: dict[str, IndexSpec]
-) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+) -> tuple[dict[str, pd.DataFrame], list[Problem], dict[str, str]]:
     """Read and validate every input table of ``folder/<year>/`` that exists.
 
-    Problems in all tables are collected and raised together as one :class:`DataError`.
+    Returns the tables, the warnings and the file read for each table. Problems in all tables
+    are collected and raised together as one :class:`DataError`.
     """
     base = folder / str(year)
     if not base.is_dir():
         raise FileNotFoundError(f"{base}: no input folder for {year}")
-    tables, problems, warnings = {}, [], []
+    tables, problems, warnings, files = {}, [], [], {}
 
     def read(name: str, check, *args) -> None:
         path = contracts.find_table(base, name)
         if path is None:
             return
+        files[name] = str(path)
         categorical = ("respondent_id", "item_id") if name.endswith("_answers") else ()
         try:
             checked = check(contracts.read_table(path, categorical), *args)
@@ -282,7 +304,7 @@ def load_inputs(
     read("targets", contracts.check_targets)
     if problems:
         raise DataError(problems)
-    return tables, warnings
+    return tables, warnings, files
 
 
 def compute_year(
@@ -294,7 +316,7 @@ def compute_year(
     """
     chosen = {**DEFAULT_SPECS, **(specs or {})}
     loaded = {k: s if isinstance(s, IndexSpec) else load_spec(s) for k, s in chosen.items()}
-    inputs, warnings = load_inputs(Path(data) if data else SAMPLE_DIR, year, loaded)
+    inputs, warnings, files = load_inputs(Path(data) if data else SAMPLE_DIR, year, loaded)
     tables: dict[str, pd.DataFrame] = {}
     for key in ("ikotan", "ikp"):
         if f"{key}_answers" in inputs:
@@ -305,9 +327,9 @@ def compute_year(
         tables |= compute_ikktt(inputs["ikktt_areas"], loaded["ikktt"], year)
     outputs = inputs.get("program_outputs")
     if outputs is not None:
-        tables["outputs"] = _tidy(
-            outputs[outputs["year"] == year].reset_index(drop=True), loaded["ikotan"]
-        ).drop(columns=["spec_id", "spec_version"])
+        tables["outputs"] = _tidy(outputs[outputs["year"] == year].reset_index(drop=True), loaded["ikotan"]).drop(
+            columns=["spec_id", "spec_version"]
+        )
     tables["kpi"] = kpi_table(realised_measures(tables), inputs.get("targets", _no_targets()), year)
     tables["assumptions"] = pd.DataFrame(
         [
@@ -317,7 +339,7 @@ def compute_year(
         ]
     )
     used = {k: s for k, s in loaded.items() if any(t.startswith(k) for t in tables)}
-    return Results(year, tables, used, warnings)
+    return Results(year, tables, used, warnings, files)
 
 
 def _no_targets() -> pd.DataFrame:
@@ -337,9 +359,7 @@ def realised_measures(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
             frame = tables[table]
             frame = frame[frame["level"].isin(["provinsi", "nasional"])]
             rows.append(
-                pd.DataFrame(
-                    {"region_code": frame["region_code"], "measure": measure, "realisasi": frame[column]}
-                )
+                pd.DataFrame({"region_code": frame["region_code"], "measure": measure, "realisasi": frame[column]})
             )
 
     add("ikotan_regions", "value", "ikotan")
@@ -354,11 +374,7 @@ def realised_measures(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
             by_province = outputs.groupby("province_code")[measure].sum()
             national = pd.Series({NATIONAL: outputs[measure].sum()})
             series = pd.concat([by_province, national])
-            rows.append(
-                pd.DataFrame(
-                    {"region_code": series.index, "measure": measure, "realisasi": series.to_numpy()}
-                )
-            )
+            rows.append(pd.DataFrame({"region_code": series.index, "measure": measure, "realisasi": series.to_numpy()}))
     if not rows:
         return pd.DataFrame(columns=["region_code", "measure", "realisasi"])
     return pd.concat(rows, ignore_index=True).dropna(subset=["realisasi"])

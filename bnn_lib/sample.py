@@ -95,17 +95,11 @@ def survey(
     """
     codes = level.index.to_numpy()
     group_effect = dict(zip(quota, rng.normal(0, 0.12, len(quota)), strict=True))
-    var_effect = {
-        v.id: e for v, e in zip(spec.variables, rng.normal(0, 0.15, len(spec.variables)), strict=True)
-    }
+    var_effect = {v.id: e for v, e in zip(spec.variables, rng.normal(0, 0.15, len(spec.variables)), strict=True)}
     people, answers = [], []
     for group, n in quota.items():
         items = [
-            (it, var.id)
-            for var in spec.variables
-            for ind in var.indicators
-            if group in ind.groups
-            for it in ind.items
+            (it, var.id) for var in spec.variables for ind in var.indicators if group in ind.groups for it in ind.items
         ]
         kab = np.repeat(codes, n)
         ids = [f"{prefix}{year}-{c}-{group}-{j:03d}" for c in codes for j in range(1, n + 1)]
@@ -135,9 +129,7 @@ def survey(
     return pd.concat(people, ignore_index=True), answers
 
 
-def kawasan(
-    rng: np.random.Generator, spec: IndexSpec, kabkota: pd.DataFrame, levels: pd.DataFrame
-) -> pd.DataFrame:
+def kawasan(rng: np.random.Generator, spec: IndexSpec, kabkota: pd.DataFrame, levels: pd.DataFrame) -> pd.DataFrame:
     """Routine mapping of every kawasan for both years, and before/after rows of the intervened.
 
     Each kawasan has a latent risk; an indicator is present with probability rising with risk.
@@ -153,9 +145,7 @@ def kawasan(
     for year in YEARS:
         mapped = _indicators(rng, risk, rule)
         rows.append(
-            pd.DataFrame({"kawasan_id": ids, "kabkota_code": codes, "year": year, "phase": "mapping"}).join(
-                mapped
-            )
+            pd.DataFrame({"kawasan_id": ids, "kabkota_code": codes, "year": year, "phase": "mapping"}).join(mapped)
         )
         p = mapped[rule.pokok].sum(axis=1).to_numpy()
         rawan = np.flatnonzero(p >= rule.waspada_min_pokok)
@@ -208,13 +198,9 @@ def ikktt(rng: np.random.Generator, spec: IndexSpec) -> pd.DataFrame:
                             "ladang_ganja_ha": active_ha(rng, x),
                             "titik_ganja": np.rint(np.clip(30 * (0.7 - x) + rng.normal(0, 2, n), 0, None)),
                             "lahan_legal_ha": np.round(100 * x * rng.uniform(0.6, 1.1, n), 1),
-                            "eks_petani_ganja_pct": np.round(
-                                np.clip(100 * x + rng.normal(0, 8, n), 0, 100), 1
-                            ),
+                            "eks_petani_ganja_pct": np.round(np.clip(100 * x + rng.normal(0, 8, n), 0, 100), 1),
                             "persepsi": np.round(np.clip(1 + 3 * x + rng.normal(0, 0.2, n), 1, 4), 2),
-                            "partisipasi_kelompok_pct": np.round(
-                                np.clip(90 * x + rng.normal(0, 8, n), 0, 100), 1
-                            ),
+                            "partisipasi_kelompok_pct": np.round(np.clip(90 * x + rng.normal(0, 8, n), 0, 100), 1),
                             "program_pemangku": np.rint(np.clip(10 * x + rng.normal(0, 1, n), 0, None)),
                             "akses_pasar": np.round(np.clip(1 + 3 * x + rng.normal(0, 0.3, n), 1, 4), 2),
                         }
@@ -303,13 +289,9 @@ def write_sample(out: str | Path, seed: int = SEED) -> Path:
         people, answers = survey(rng, ikp_spec, ikp_level, ikp_quota, year, "P")
         people.to_parquet(folder / f"ikp_respondents_{LABEL}.parquet", index=False)
         answers.to_parquet(folder / f"ikp_answers_{LABEL}.parquet", index=False)
-        kawasan_rows[kawasan_rows["year"] == year].to_csv(
-            folder / f"kawasan_assessments_{LABEL}.csv", index=False
-        )
+        kawasan_rows[kawasan_rows["year"] == year].to_csv(folder / f"kawasan_assessments_{LABEL}.csv", index=False)
         area_rows[area_rows["year"] == year].to_csv(folder / f"ikktt_areas_{LABEL}.csv", index=False)
-        output_rows[output_rows["year"] == year].to_excel(
-            folder / f"program_outputs_{LABEL}.xlsx", index=False
-        )
+        output_rows[output_rows["year"] == year].to_excel(folder / f"program_outputs_{LABEL}.xlsx", index=False)
         target_rows[target_rows["year"] == year].to_csv(folder / f"targets_{LABEL}.csv", index=False)
     meta = {
         "synthetic": True,

@@ -87,9 +87,7 @@ def group_sums(
 
 def _group_mask(spec: IndexSpec, groups: pd.Index, indicator_ids: pd.Index) -> np.ndarray:
     """Boolean (rows × indicators): does this row's group answer this indicator (u ∈ U(i))?"""
-    table = pd.DataFrame(
-        {i.id: [g in i.groups for g in spec.groups] for i in spec.indicators}, index=list(spec.groups)
-    )
+    table = pd.DataFrame({i.id: [g in i.groups for g in spec.groups] for i in spec.indicators}, index=list(spec.groups))
     return table.reindex(index=groups, columns=indicator_ids, fill_value=False).to_numpy(dtype=bool)
 
 

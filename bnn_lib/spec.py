@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Literal, Self
 
+import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from bnn_lib.paths import SPECS_DIR
@@ -335,9 +336,7 @@ def check_structure(spec: IndexSpec) -> None:
         for v, var in enumerate(spec.variables):
             for i, ind in enumerate(var.indicators):
                 if ind.goalposts is None or ind.goalposts[0] >= ind.goalposts[1]:
-                    raise ValueError(
-                        f"variables[{v}].indicators[{i}] ({ind.id}).goalposts: need [lo, hi], lo < hi"
-                    )
+                    raise ValueError(f"variables[{v}].indicators[{i}] ({ind.id}).goalposts: need [lo, hi], lo < hi")
     if spec.kind == "kawasan" and spec.status_rule is None:
         raise ValueError("a kawasan spec needs a [status_rule] section")
     known = {v.id for v in spec.variables}
@@ -390,9 +389,7 @@ def parse_spec(raw: dict, source: str = "<dict>") -> IndexSpec:
     try:
         return IndexSpec.model_validate({**raw, "path": source})
     except ValidationError as exc:
-        problems = [
-            f"  {_field(err['loc'])}: {err['msg'].removeprefix('Value error, ')}" for err in exc.errors()
-        ]
+        problems = [f"  {_field(err['loc'])}: {err['msg'].removeprefix('Value error, ')}" for err in exc.errors()]
         raise SpecError(f"{source}: invalid spec\n" + "\n".join(problems)) from None
 
 
@@ -410,3 +407,36 @@ def _field(loc: tuple) -> str:
 def list_specs() -> list[str]:
     """The ids of the shipped specs."""
     return sorted(p.stem for p in SPECS_DIR.glob("*.toml"))
+
+
+def modify(spec: IndexSpec, changes: dict[str, object], id: str | None = None) -> IndexSpec:
+    """A copy of ``spec`` with fields changed by dotted path; list elements are chosen by id.
+
+        modify(spec, {"variables.ketahanan_keluarga.weight": 2.0, "bands.mode": "equal_interval"})
+
+    The copy is validated like a file; ``id`` renames it (default: "<id>-modified").
+    """
+    raw = spec.model_dump(exclude={"path"}, exclude_none=True)
+    for path, value in changes.items():
+        target: object = raw
+        *parents, leaf = path.split(".")
+        for part in parents:
+            if isinstance(target, list):
+                matches = [x for x in target if x.get("id") == part]
+                if not matches:
+                    raise SpecError(f"{spec.path}: no element with id {part!r} on the path {path!r}")
+                target = matches[0]
+            elif isinstance(target, dict) and part in target:
+                target = target[part]
+            else:
+                raise SpecError(f"{spec.path}: no field {part!r} on the path {path!r}")
+        target[leaf] = value  # type: ignore[index]
+    raw["id"] = id or f"{spec.id}-modified"
+    return parse_spec(raw, source=f"{spec.path} (modified: {', '.join(changes)})")
+
+
+def write_spec(spec: IndexSpec, path: str | Path) -> Path:
+    """Write a spec as TOML (for a copy made with :func:`modify`)."""
+    path = Path(path)
+    path.write_text(tomli_w.dumps(spec.model_dump(exclude={"path"}, exclude_none=True)))
+    return path

@@ -36,9 +36,7 @@ def test_p4gn_2020_from_dimension_sums():
     # §6.2 exactly: SR = 7.69/17 = 0.45235, DR = 17.13/29 = 0.59069 → 100 (3 SR + 4 DR)/7 = 53.140
     spec = load_spec("p4gn-stis-2020")
     sr, dr = 7.69 / 17, 17.13 / 29
-    variables = pd.DataFrame(
-        [{v.id: (sr if v.id in spec.dimensions[0].variables else dr) for v in spec.variables}]
-    )
+    variables = pd.DataFrame([{v.id: (sr if v.id in spec.dimensions[0].variables else dr) for v in spec.variables}])
     dims = dimension_values(spec, variables).iloc[0]
     assert dims["supply_reduction"] == pytest.approx(0.45235, abs=5e-5)
     assert dims["demand_reduction"] == pytest.approx(0.59069, abs=5e-5)

@@ -58,17 +58,13 @@ def test_unknown_item_id(tmp_path):
     resp = check_respondents(people(), SPEC).table
     with pytest.raises(DataError) as info:
         check_answers(write(tmp_path, "ans.csv", answers([*GOOD, ("r2", "i9z", 3)])), SPEC, resp)
-    assert "ans.csv: row 5, column 'item_id': unknown item id (not in spec tiny) (value 'i9z')" in str(
-        info.value
-    )
+    assert "ans.csv: row 5, column 'item_id': unknown item id (not in spec tiny) (value 'i9z')" in str(info.value)
 
 
 def test_answer_outside_the_scale(tmp_path):
     resp = check_respondents(people(), SPEC).table
     with pytest.raises(DataError) as info:
-        check_answers(
-            write(tmp_path, "ans.csv", answers([("r1", "i1a", 5), *GOOD, ("r2", "i1a", 0)])), SPEC, resp
-        )
+        check_answers(write(tmp_path, "ans.csv", answers([("r1", "i1a", 5), *GOOD, ("r2", "i1a", 0)])), SPEC, resp)
     message = str(info.value)
     assert "2 problem(s)" in message
     assert "row 2, column 'value': answer outside the scale 1–4 or a missing code [9.0] (value 5" in message
@@ -109,9 +105,7 @@ def test_group_with_no_respondents(tmp_path):
 
 
 def test_group_missing_in_one_kabkota_is_a_warning(tmp_path):
-    frame = pd.concat(
-        [people(), pd.DataFrame({"respondent_id": ["r9"], "kabkota_code": ["11.02"], "group": ["a"]})]
-    )
+    frame = pd.concat([people(), pd.DataFrame({"respondent_id": ["r9"], "kabkota_code": ["11.02"], "group": ["a"]})])
     checked = check_respondents(write(tmp_path, "resp.csv", frame), SPEC)
     assert [str(w) for w in checked.warnings] == [
         "resp.csv: column 'group': no respondents in kab/kota 11.02 (value 'b')"
@@ -165,8 +159,5 @@ def test_kawasan_bad_indicator_and_phase(tmp_path):
     with pytest.raises(DataError) as info:
         check_kawasan(write(tmp_path, "kawasan.csv", frame), spec)
     message = str(info.value)
-    assert (
-        "kawasan.csv: row 3, column 'phase': phase must be mapping, before or after (value 'sesudah')"
-        in message
-    )
+    assert "kawasan.csv: row 3, column 'phase': phase must be mapping, before or after (value 'sesudah')" in message
     assert "kawasan.csv: row 3, column 'kasus_narkoba': indicator must be 0 or 1 (value 2" in message

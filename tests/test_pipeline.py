@@ -41,9 +41,7 @@ def test_ikotan_matches_the_formula_written_out(sample_dir, results_2024, ikotan
     answers = pd.read_parquet(f"{folder}/ikotan_answers_synthetic.parquet")
     table = results_2024.table("ikotan_kabkota").set_index("kabkota_code")
     for code in table.index[[0, 57, 131, -1]]:
-        assert table.loc[code, "value"] == pytest.approx(
-            ikotan_by_formula(respondents, answers, ikotan_spec, code)
-        )
+        assert table.loc[code, "value"] == pytest.approx(ikotan_by_formula(respondents, answers, ikotan_spec, code))
 
 
 def test_sample_covers_every_province(results_2024):
@@ -115,9 +113,7 @@ def test_kawasan_recovery_from_the_raw_rows(sample_dir, results_2024):
         before, after = status(rows.loc["before"]), status(rows.loc["after"])
         assert recovery.loc[kawasan_id, "status_before"] == before
         assert recovery.loc[kawasan_id, "status_after"] == after
-        assert recovery.loc[kawasan_id, "pulih"] == (
-            before in ("bahaya", "waspada") and after in ("siaga", "aman")
-        )
+        assert recovery.loc[kawasan_id, "pulih"] == (before in ("bahaya", "waspada") and after in ("siaga", "aman"))
     national = results_2024.table("ikkrn_regions").set_index("region_code").loc["00"]
     assert 60 <= national["n_intervened"] <= 80
     assert national["recovery_rate"] == pytest.approx(100 * recovery["pulih"].mean())
@@ -191,9 +187,7 @@ def test_bad_files_in_several_tables_are_reported_together(sample_dir, tmp_path)
     targets = pd.read_csv(data / "2024" / "targets_synthetic.csv", dtype={"region_code": str})
     targets.loc[4, "region_code"] = "77"
     targets.to_csv(data / "2024" / "targets_synthetic.csv", index=False)
-    kawasan = pd.read_csv(
-        data / "2024" / "kawasan_assessments_synthetic.csv", dtype={"kabkota_code": str, "year": str}
-    )
+    kawasan = pd.read_csv(data / "2024" / "kawasan_assessments_synthetic.csv", dtype={"kabkota_code": str, "year": str})
     kawasan.loc[9, "year"] = "dua ribu"
     kawasan.to_csv(data / "2024" / "kawasan_assessments_synthetic.csv", index=False)
     with pytest.raises(DataError) as info:
@@ -209,9 +203,7 @@ def test_cli_keeps_previous_results_when_input_is_bad(sample_dir, tmp_path, caps
     saved = (out / "2024" / "results" / "ikotan_kabkota.csv").read_bytes()
     data = tmp_path / "data"
     shutil.copytree(sample_dir, data)
-    (data / "2024" / "targets_synthetic.csv").write_text(
-        "measure,region_code,year,target\nikotan,00,2024,-1\n"
-    )
+    (data / "2024" / "targets_synthetic.csv").write_text("measure,region_code,year,target\nikotan,00,2024,-1\n")
     assert cli.main(["compute", "--year", "2024", "--data", str(data), "--out", str(out)]) == 1
     assert "target must be a positive number" in capsys.readouterr().err
     assert (out / "2024" / "results" / "ikotan_kabkota.csv").read_bytes() == saved
@@ -227,9 +219,7 @@ def test_cli_uses_a_copied_spec(sample_dir, tmp_path, ikotan_spec):
     )
     out = tmp_path / "reports"
     assert (
-        cli.main(
-            ["compute", "--year", "2024", "--data", sample_dir, "--out", str(out), "--spec", f"ikotan={copy}"]
-        )
+        cli.main(["compute", "--year", "2024", "--data", sample_dir, "--out", str(out), "--spec", f"ikotan={copy}"])
         == 0
     )
     table = pd.read_parquet(out / "2024" / "results" / "ikotan_kabkota.parquet")

@@ -14,10 +14,7 @@ def requirement_name(text: str) -> str:
 
 def test_environment_yml_lists_the_same_packages_as_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    wanted = {
-        requirement_name(r): r.strip()
-        for r in project["dependencies"] + project["optional-dependencies"]["dev"]
-    }
+    wanted = {requirement_name(r): r.strip() for r in project["dependencies"] + project["optional-dependencies"]["dev"]}
     conda = {}
     text = (ROOT / "environment.yml").read_text()
     for line in text.split("dependencies:", 1)[1].splitlines():

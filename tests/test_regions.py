@@ -53,9 +53,7 @@ def test_province_and_kabkota_lookups():
 
 
 def test_ambiguous_name_lists_the_candidates():
-    with pytest.raises(
-        UnknownRegionError, match=r"ambiguous: Kab\. Bekasi \(32\.16\), Kota Bekasi \(32\.75\)"
-    ):
+    with pytest.raises(UnknownRegionError, match=r"ambiguous: Kab\. Bekasi \(32\.16\), Kota Bekasi \(32\.75\)"):
         regions().get("Bekasi")
 
 
@@ -65,9 +63,7 @@ def test_unknown_name_suggests_closest():
 
 
 def test_unknown_code_suggests_neighbours():
-    with pytest.raises(
-        UnknownRegionError, match=r"unknown region code '11\.99'; nearest codes in province 11"
-    ):
+    with pytest.raises(UnknownRegionError, match=r"unknown region code '11\.99'; nearest codes in province 11"):
         regions().get("11.99")
 
 

@@ -1,0 +1,296 @@
+"""The report's figures: each function takes result tables and returns a matplotlib Figure.
+
+Sized for a laptop screen and an A4 page (width 9 in at 100 dpi, fonts ≥ 9 pt), decimal commas
+on the axes, the colour-blind-safe palette of :mod:`bnn_lib.reporting.fmt`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import textwrap
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.patches import Polygon, Rectangle
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from bnn_lib.reporting.fmt import NATIONAL, NO_DATA, PROVINCE, STATUS_COLORS, angka, band_colors
+
+WIDTH = 9.0
+plt.rcParams.update(
+    {
+        "font.size": 10,
+        "axes.titlesize": 11,
+        "axes.titleweight": "bold",
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "figure.dpi": 100,
+        "savefig.dpi": 100,
+        "figure.autolayout": False,
+    }
+)
+_COMMA = FuncFormatter(lambda x, _pos: angka(x, 0 if float(x).is_integer() else 1))
+
+# Tile-grid positions (column, row) of the 38 provinces, west → east and north → south.
+PROVINCE_TILES = {
+    "11": (0, 0),
+    "12": (1, 1),
+    "14": (2, 1),
+    "21": (3, 1),
+    "13": (1, 2),
+    "15": (2, 2),
+    "17": (1, 3),
+    "16": (2, 3),
+    "19": (3, 3),
+    "18": (2, 4),
+    "31": (4, 4),
+    "36": (3, 5),
+    "32": (4, 5),
+    "33": (5, 5),
+    "34": (5, 6),
+    "35": (6, 5),
+    "51": (7, 5),
+    "52": (8, 5),
+    "53": (9, 5),
+    "61": (4, 2),
+    "62": (5, 2),
+    "65": (6, 1),
+    "64": (6, 2),
+    "63": (6, 3),
+    "75": (8, 1),
+    "71": (9, 1),
+    "72": (8, 2),
+    "76": (7, 3),
+    "73": (8, 3),
+    "74": (9, 3),
+    "82": (10, 1),
+    "81": (10, 3),
+    "96": (11, 1),
+    "92": (11, 2),
+    "94": (12, 2),
+    "91": (13, 1),
+    "95": (13, 2),
+    "93": (13, 3),
+}
+
+
+def ranked_bars(
+    table: pd.DataFrame, edges: pd.DataFrame, national: float | None, title: str, label: str = "kabkota"
+) -> Figure:
+    """Horizontal bars of ``value_100`` ranked high to low, coloured by band, with the band edges
+    and the national mean drawn. Optional ``lo``/``hi`` columns draw interval whiskers."""
+    data = table.sort_values("value_100")
+    colors = band_colors(list(edges["label"]))
+    height = max(2.6, 0.3 * len(data) + 1.6)
+    fig, ax = plt.subplots(figsize=(WIDTH, height))
+    y = np.arange(len(data))
+    ax.barh(
+        y,
+        data["value_100"],
+        color=[colors.get(b, NO_DATA) for b in data["band"].astype(str)],
+        edgecolor="#333333",
+        linewidth=0.4,
+    )
+    for yi, value in zip(y, data["value_100"], strict=True):
+        ax.text(value + 0.6, yi, angka(value, 1), va="center", fontsize=9)
+    for lower in edges["lower"].iloc[1:]:
+        ax.axvline(lower, color="#777777", linestyle=":", linewidth=1)
+    if national is not None and not math.isnan(national):
+        ax.axvline(national, color=NATIONAL, linewidth=1.5)
+        ax.text(
+            national,
+            1.0,
+            f"nasional {angka(national, 1)}",
+            transform=ax.get_xaxis_transform(),
+            ha="center",
+            va="bottom",
+            fontsize=9,
+            color=NATIONAL,
+        )
+    ax.set_yticks(y, data[label])
+    ax.set_xlim(0, 100)
+    ax.set_ylim(-0.6, len(data) - 0.2)
+    ax.xaxis.set_major_formatter(_COMMA)
+    ax.set_xlabel("Nilai indeks (0–100)")
+    ax.set_title(title, loc="left", pad=16)
+    _band_legend(fig, colors)
+    return fig
+
+
+def _band_legend(fig: Figure, colors: dict[str, str]) -> None:
+    """The band colours in one row at the foot of the figure, clear of the bars."""
+    handles = [Rectangle((0, 0), 1, 1, color=c, ec="#333333", lw=0.4) for c in colors.values()]
+    fig.legend(handles, list(colors), loc="lower center", fontsize=8, frameon=False, ncols=len(colors))
+    fig.tight_layout(rect=(0, 0.35 / fig.get_figheight(), 1, 1))
+
+
+def paired_bars(
+    labels: list[str], province: list[float], national: list[float], title: str, names: tuple[str, str]
+) -> Figure:
+    """Province beside nation for each component (a variable profile, environments)."""
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.55 * len(labels) + 1.3))
+    y = np.arange(len(labels))
+    # The y-axis is inverted below, so y − 0.2 draws the region above the nation.
+    ax.barh(y - 0.2, province, height=0.38, color=PROVINCE, label=names[0])
+    ax.barh(y + 0.2, national, height=0.38, color="#bdbdbd", label=names[1])
+    for yi, p, n in zip(y, province, national, strict=True):
+        ax.text((p if not math.isnan(p) else 0) + 0.6, yi - 0.2, angka(p, 1), va="center", fontsize=9)
+        ax.text(
+            (n if not math.isnan(n) else 0) + 0.6,
+            yi + 0.2,
+            angka(n, 1),
+            va="center",
+            fontsize=9,
+            color=NATIONAL,
+        )
+    ax.set_yticks(y, labels)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.xaxis.set_major_formatter(_COMMA)
+    ax.set_xlabel("Skor (0–100)")
+    ax.set_title(title, loc="left")
+    ax.legend(loc="lower right", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def status_before_after(recovery: pd.DataFrame, title: str) -> Figure:
+    """Stacked bars: how many intervened kawasan were in each status before and after."""
+    order = ["bahaya", "waspada", "siaga", "aman"]
+    counts = (
+        pd.DataFrame(
+            {
+                "Sebelum": recovery["status_before"].astype(str).value_counts(),
+                "Sesudah": recovery["status_after"].astype(str).value_counts(),
+            }
+        )
+        .reindex(order)
+        .fillna(0)
+    )
+    fig, ax = plt.subplots(figsize=(WIDTH, 2.4))
+    left = np.zeros(2)
+    for status in order:
+        values = counts.loc[status].to_numpy()
+        ax.barh(
+            [1, 0],
+            values,
+            left=left,
+            color=STATUS_COLORS[status],
+            edgecolor="#333333",
+            linewidth=0.4,
+            label=status.capitalize(),
+        )
+        for yi, (start, v) in zip([1, 0], zip(left, values, strict=True), strict=True):
+            if v:
+                ax.text(start + v / 2, yi, angka(v, 0), ha="center", va="center", fontsize=9)
+        left += values
+    ax.set_yticks([1, 0], ["Sebelum intervensi", "Sesudah intervensi"])
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("Jumlah kawasan diintervensi")
+    ax.set_title(title, loc="left", pad=24)
+    ax.legend(ncols=4, fontsize=8, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def trend(series: dict[str, pd.Series], title: str, ylabel: str, ylim: tuple[float, float] | None = None) -> Figure:
+    """Lines over the years (index: year), one per named series; values labelled."""
+    fig, ax = plt.subplots(figsize=(WIDTH, 3.0))
+    styles = [(PROVINCE, "-", "o"), (NATIONAL, "--", "s"), ("#d95f02", "-.", "^"), ("#7570b3", ":", "D")]
+    for i, ((name, values), (color, line, marker)) in enumerate(zip(series.items(), styles, strict=False)):
+        values = values.dropna()
+        ax.plot(values.index, values.to_numpy(), color=color, linestyle=line, marker=marker, label=name)
+        if i == 0:  # label the first series only: the others sit too close to read; the table has them
+            for x, v in values.items():
+                ax.annotate(angka(v, 2), (x, v), textcoords="offset points", xytext=(0, 8), ha="center", fontsize=9)
+    years = sorted({y for s in series.values() for y in s.dropna().index})
+    ax.set_xticks(years, [str(y) for y in years])
+    if len(years) == 1:
+        ax.set_xlim(years[0] - 1, years[0] + 1)
+    if ylim:
+        ax.set_ylim(*ylim)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _p: angka(x, 1)))
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, loc="left")
+    ax.legend(fontsize=9, loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def tile_map(tiles: pd.DataFrame, colors: dict[str, str], title: str, legend: dict[str, str] | None = None) -> Figure:
+    """A tile-grid map: one square per region at (col, row), coloured, labelled.
+
+    ``tiles`` has columns col, row, label, color (hex) and optionally note (second line).
+    """
+    cols, rows = int(tiles["col"].max()) + 1, int(tiles["row"].max()) + 1
+    fig, ax = plt.subplots(figsize=(WIDTH, max(2.5, WIDTH * rows / cols * 0.8)))
+    for tile in tiles.itertuples():
+        ax.add_patch(Rectangle((tile.col, -tile.row), 0.94, -0.94, facecolor=tile.color, edgecolor="white"))
+        dark = tile.color in ("#2c7bb6", "#d7191c", "#4d4d4d")
+        name = "\n".join(textwrap.wrap(tile.label, 11, break_long_words=False)) or tile.label
+        text = name if not getattr(tile, "note", "") else f"{name}\n{tile.note}"
+        ax.text(
+            tile.col + 0.47,
+            -tile.row - 0.47,
+            text,
+            ha="center",
+            va="center",
+            wrap=True,
+            fontsize=6.5 if cols > 8 else 7.5,
+            color="white" if dark else "#111111",
+        )
+    ax.set_xlim(-0.1, cols)
+    ax.set_ylim(-rows - 0.1, 0.1)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title(title, loc="left")
+    if legend:
+        handles = [Rectangle((0, 0), 1, 1, color=c) for c in legend.values()]
+        ax.legend(
+            handles,
+            list(legend),
+            loc="upper center",
+            bbox_to_anchor=(0.5, 0.0),
+            ncols=len(legend),
+            fontsize=8,
+            frameon=False,
+        )
+    fig.tight_layout()
+    return fig
+
+
+def grid_positions(codes: list[str]) -> pd.DataFrame:
+    """Positions for a province's kab/kota in Kemendagri code order on a near-square grid
+    (no geography: the registry has no coordinates; a boundary file gives a real map)."""
+    cols = max(3, math.ceil(math.sqrt(len(codes) * 1.6)))
+    return pd.DataFrame(
+        {
+            "code": codes,
+            "col": [i % cols for i in range(len(codes))],
+            "row": [i // cols for i in range(len(codes))],
+        }
+    )
+
+
+def boundary_map(path: str | Path, colors: dict[str, str], title: str, key: str = "code") -> Figure:
+    """A real map from a GeoJSON file of (Multi)Polygons whose ``properties[key]`` is a region code."""
+    features = json.loads(Path(path).read_text())["features"]
+    fig, ax = plt.subplots(figsize=(WIDTH, WIDTH * 0.6))
+    for feature in features:
+        code = str(feature["properties"].get(key, ""))
+        geometry = feature["geometry"]
+        polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+        for polygon in polygons:
+            ax.add_patch(
+                Polygon(np.asarray(polygon[0]), facecolor=colors.get(code, NO_DATA), edgecolor="white", lw=0.5)
+            )
+    ax.autoscale_view()
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title(title, loc="left")
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,85 @@
+"""What a report reads: the saved results of its year and of the years before it.
+
+Reports never recompute an index: they read the tables that ``bnn compute`` saved. The load is
+cached per process, so the batch loads once in the parent and every forked report inherits it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+from bnn_lib.paths import REPORTS_DIR
+from bnn_lib.pipeline import Results, load_results
+from bnn_lib.regions import Region, regions
+
+MIN_CELL = 5  # breakdowns with fewer respondents are suppressed
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Results of ``year`` and of every earlier year found, for one report."""
+
+    year: int
+    results: Results
+    history: dict[int, Results]
+    meta: dict
+
+    def table(self, name: str, year: int | None = None) -> pd.DataFrame | None:
+        """A result table of ``year`` (default the report year), or None if it was not computed."""
+        results = self.history.get(year or self.year)
+        return None if results is None else results.tables.get(name)
+
+    @property
+    def previous(self) -> int | None:
+        """The latest year before the report year that has results."""
+        earlier = [y for y in self.history if y < self.year]
+        return max(earlier) if earlier else None
+
+    def region_row(self, name: str, code: str, year: int | None = None) -> pd.Series | None:
+        """The row of region ``code`` ("00" = national) in a ``*_regions`` table."""
+        table = self.table(name, year)
+        if table is None:
+            return None
+        rows = table[(table["region_code"] == code) & (table["level"] != "kabkota")]
+        return rows.iloc[0] if len(rows) else None
+
+    def kabkota(self, name: str, province: str | None, year: int | None = None) -> pd.DataFrame:
+        """Rows of a kab/kota table for one province (all when ``province`` is None)."""
+        table = self.table(name, year)
+        if table is None:
+            return pd.DataFrame()
+        if province is None:
+            return table
+        return table[table["province_code"] == province].reset_index(drop=True)
+
+
+@cache
+def load(year: int, results_dir: str | None = None) -> ReportData:
+    """The results of ``year`` and earlier years under ``results_dir`` (default ``reports/``)."""
+    base = Path(results_dir) if results_dir else REPORTS_DIR
+    history = {}
+    for folder in sorted(base.glob("*/results")):
+        if folder.parent.name.isdigit() and int(folder.parent.name) <= year:
+            history[int(folder.parent.name)] = load_results(int(folder.parent.name), folder)
+    if year not in history:
+        raise FileNotFoundError(f"{base / str(year) / 'results'}: no results; run `bnn compute --year {year}`")
+    meta = json.loads((base / str(year) / "results" / "specs.json").read_text())
+    return ReportData(year, history[year], history, meta)
+
+
+def province(code: str | int) -> Region:
+    """The province, by code or name."""
+    return regions().province(code)
+
+
+def suppress_small(frame: pd.DataFrame, columns: list[str], n_column: str = "n_respondents") -> pd.DataFrame:
+    """Blank ``columns`` where fewer than MIN_CELL respondents stand behind the value."""
+    out = frame.copy()
+    small = out[n_column] < MIN_CELL
+    out.loc[small, columns] = float("nan")
+    return out

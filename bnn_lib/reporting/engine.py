@@ -1,0 +1,118 @@
+"""A papermill engine that runs a notebook's cells in the current process.
+
+The batch (:mod:`bnn_lib.reporting.batch`) forks one fresh worker process per report from a
+parent that has already imported pandas, matplotlib, seaborn and bnn_lib. Executing the cells
+in that worker, instead of starting a Jupyter kernel, removes the kernel's start-up, its imports
+and its shutdown (about 2 s a report) while each report still runs in a process of its own.
+
+Papermill keeps doing what it does: parameter injection, cell timings, the output notebook, and
+``PapermillExecutionError`` when a cell raises. Outputs are recorded as a kernel would send them:
+streams, display data (figures as PNG through matplotlib's inline backend), execute results and
+errors. The notebooks themselves stay ordinary notebooks: JupyterLab and the plain papermill CLI
+run them with a normal kernel.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import nbformat
+from IPython.core.displayhook import DisplayHook
+from IPython.core.interactiveshell import InteractiveShell
+from IPython.utils.capture import capture_output
+from papermill.engines import Engine, papermill_engines
+
+ENGINE_NAME = "bnn-inprocess"
+
+
+class _RecordingDisplayHook(DisplayHook):
+    """Keeps the rich representation of a cell's last expression instead of printing it."""
+
+    def start_displayhook(self) -> None:
+        self.shell.last_result = None
+
+    def write_output_prompt(self) -> None:
+        pass
+
+    def write_format_data(self, format_dict: dict, md_dict: dict | None = None) -> None:
+        self.shell.last_result = (format_dict, md_dict or {})
+
+    def finish_displayhook(self) -> None:
+        pass
+
+
+class _RecordingShell(InteractiveShell):
+    """An IPython shell that records errors and results as notebook outputs."""
+
+    displayhook_class = _RecordingDisplayHook
+
+    def init_instance_attrs(self) -> None:
+        super().init_instance_attrs()
+        self.last_error: dict | None = None
+        self.last_result: tuple[dict, dict] | None = None
+
+    def enable_gui(self, gui: str | None = None) -> None:
+        """No event loop to integrate: figures go through the inline backend."""
+
+    def _showtraceback(self, etype: type, evalue: BaseException, stb: list[str]) -> None:
+        self.last_error = {"ename": etype.__name__, "evalue": str(evalue), "traceback": stb}
+
+
+def _shell() -> _RecordingShell:
+    """The process's shell, with matplotlib's inline backend (figures become PNG outputs)."""
+    if not _RecordingShell.initialized():
+        shell = _RecordingShell.instance(colors="nocolor")
+        shell.enable_matplotlib("inline")
+    return _RecordingShell.instance()
+
+
+def run_source(source: str, execution_count: int) -> tuple[list[Any], dict | None]:
+    """Run one cell's source; return its outputs and, if it raised, the error output."""
+    shell = _shell()
+    shell.last_error, shell.last_result = None, None
+    shell.execution_count = execution_count
+    with capture_output(stdout=True, stderr=True, display=True) as captured:
+        shell.run_cell(source, store_history=False)
+    outputs = []
+    if captured.stdout:
+        outputs.append(nbformat.v4.new_output("stream", name="stdout", text=captured.stdout))
+    if captured.stderr:
+        outputs.append(nbformat.v4.new_output("stream", name="stderr", text=captured.stderr))
+    for item in captured.outputs:
+        outputs.append(nbformat.v4.new_output("display_data", data=item.data, metadata=item.metadata or {}))
+    if shell.last_result is not None:
+        data, metadata = shell.last_result
+        outputs.append(
+            nbformat.v4.new_output("execute_result", data=data, metadata=metadata, execution_count=execution_count)
+        )
+    error = None
+    if shell.last_error is not None:
+        error = nbformat.v4.new_output("error", **shell.last_error)
+        outputs.append(error)
+    return outputs, error
+
+
+class InProcessEngine(Engine):
+    """Papermill engine executing code cells in this process (see the module docstring)."""
+
+    @classmethod
+    def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs) -> None:
+        count = 0
+        for index, cell in enumerate(nb_man.nb.cells):
+            if cell.cell_type != "code" or not cell.source.strip():
+                continue
+            count += 1
+            nb_man.cell_start(cell, index)
+            try:
+                cell.outputs, error = run_source(cell.source, count)
+                cell.execution_count = count
+                if error is not None:
+                    nb_man.cell_exception(cell, cell_index=index, exception=RuntimeError(error["evalue"]))
+                    break
+            finally:
+                nb_man.cell_complete(cell, cell_index=index)
+
+
+def register() -> None:
+    """Make the engine available to ``papermill.execute_notebook(engine_name=ENGINE_NAME)``."""
+    papermill_engines.register(ENGINE_NAME, InProcessEngine)

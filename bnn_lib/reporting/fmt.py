@@ -1,0 +1,62 @@
+"""Indonesian number formatting and the report palette.
+
+Numbers use the Indonesian convention: decimal comma, dot for thousands (3,08; 31.589; 99,5 %).
+Colours are ColorBrewer's RdYlBu classes, which stay distinguishable with the common forms of
+colour-blindness and in greyscale print.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+MISSING = "–"
+
+# ColorBrewer RdYlBu, colour-blind safe, ordered low (red) to high (blue).
+_RDYLBU = {
+    2: ["#fc8d59", "#91bfdb"],
+    3: ["#fc8d59", "#ffffbf", "#91bfdb"],
+    4: ["#d7191c", "#fdae61", "#abd9e9", "#2c7bb6"],
+    5: ["#d7191c", "#fdae61", "#ffffbf", "#abd9e9", "#2c7bb6"],
+}
+NO_DATA = "#d9d9d9"
+NATIONAL = "#4d4d4d"
+PROVINCE = "#2c7bb6"
+STATUS_COLORS = {"aman": "#2c7bb6", "siaga": "#abd9e9", "waspada": "#fdae61", "bahaya": "#d7191c"}
+
+
+def _missing(x: object) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def angka(x: float | None, decimals: int = 2) -> str:
+    """3.0838 → "3,08"; 31589 → "31.589" (decimals=0); NaN → "–"."""
+    if _missing(x):
+        return MISSING
+    text = f"{x:,.{decimals}f}"
+    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def persen(x: float | None, decimals: int = 1) -> str:
+    """99.477 → "99,5 %"."""
+    return MISSING if _missing(x) else f"{angka(x, decimals)} %"
+
+
+def selisih(x: float | None, decimals: int = 2) -> str:
+    """A change with its sign: +0,12 / −0,05 / 0,00."""
+    if _missing(x):
+        return MISSING
+    if round(x, decimals) == 0:
+        return angka(0.0, decimals)
+    return ("+" if x > 0 else "−") + angka(abs(x), decimals)
+
+
+def esc(text: object) -> str:
+    """Text from data, escaped for HTML."""
+    return html.escape(str(text), quote=True)
+
+
+def band_colors(labels: list[str]) -> dict[str, str]:
+    """A colour for each band label, low to high."""
+    palette = _RDYLBU.get(len(labels)) or _RDYLBU[5]
+    return dict(zip(labels, palette, strict=False))
