@@ -1,4 +1,5 @@
 # make reports — create .venv, install, generate the sample data if absent, compute every year
+#                and render every provincial and national report (reports/<year>/index.html)
 # make test    — create .venv, install, lint and run the whole test suite
 # make bench   — print load/compute timings for the sample and a ten-times-larger data set
 PYTHON ?= python3
@@ -8,7 +9,7 @@ STAMP  := $(VENV)/.installed
 YEARS  := 2023 2024
 SAMPLE := data/sample/metadata.json
 
-.PHONY: reports test bench sample lint clean
+.PHONY: reports test bench sample lint clean browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,17 +23,24 @@ $(SAMPLE): $(STAMP)
 sample: $(SAMPLE)
 
 reports: $(STAMP) $(SAMPLE)
-	$(BIN)/bnn compute --year $(YEARS)
+	$(BIN)/bnn reports --year $(YEARS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: $(STAMP) lint
+# The browser test drives Debian's Chromium; install it where we can (CI runs as root).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+	  || echo "chromium not installed: the browser test will be skipped"
+
+test: $(STAMP) lint browser
 	$(BIN)/pytest
 
 bench: $(STAMP) $(SAMPLE)
 	$(BIN)/python benchmarks/bench.py
+	$(BIN)/python benchmarks/bench_reports.py
 
 clean:
 	rm -rf $(VENV) data/sample reports/*/

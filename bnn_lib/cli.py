@@ -10,6 +10,7 @@ from pathlib import Path
 from bnn_lib.contracts import DataError
 from bnn_lib.paths import REPORTS_DIR, SAMPLE_DIR
 from bnn_lib.pipeline import compute_year
+from bnn_lib.regions import UnknownRegionError, regions
 from bnn_lib.sample import write_sample
 from bnn_lib.spec import SpecError, list_specs, load_spec
 
@@ -34,6 +35,17 @@ def main(argv: list[str] | None = None) -> int:
         help="use another spec, e.g. ikotan=my-copy.toml (repeatable)",
     )
 
+    p = sub.add_parser("reports", help="compute the indices, then render every report of a year as HTML")
+    p.add_argument("--year", type=int, nargs="+", required=True)
+    p.add_argument("--province", nargs="+", help="province codes or names (default: all 38 and the national report)")
+    p.add_argument("--jobs", type=int, default=None, help="reports rendered at once (default: the number of cores)")
+    p.add_argument("--out", type=Path, default=REPORTS_DIR, help="reports go to OUT/<year>/")
+    p.add_argument("--data", type=Path, default=SAMPLE_DIR, help="folder holding <year>/ input tables")
+    p.add_argument("--force", action="store_true", help="render even the reports that are up to date")
+    p.add_argument("--timeout", type=float, default=300.0, help="seconds allowed per report")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--province-notebook", type=Path, help="render provinces with another notebook")
+
     p = sub.add_parser("specs", help="list the shipped specs, or validate spec files")
     p.add_argument("files", nargs="*")
 
@@ -43,15 +55,50 @@ def main(argv: list[str] | None = None) -> int:
             print(f"sample data written to {write_sample(args.out)}")
         elif args.command == "compute":
             return _compute(args)
+        elif args.command == "reports":
+            return _reports(args)
         else:
             for name in args.files or list_specs():
                 spec = load_spec(name)
                 assumed = len(spec.assumptions())
                 print(f"{spec.id} {spec.version} ({spec.index}, {spec.kind}): {assumed} assumed elements")
-    except (DataError, SpecError, FileNotFoundError) as exc:
+    except (DataError, SpecError, FileNotFoundError, UnknownRegionError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     return 0
+
+
+def _reports(args: argparse.Namespace) -> int:
+    """Compute each year with input data up to the latest asked (for the trend), then render."""
+    from bnn_lib.reporting import batch  # the report stack is only imported when reports are made
+
+    years = sorted(int(p.name) for p in args.data.glob("*") if p.name.isdigit() and int(p.name) <= max(args.year))
+    compute = argparse.Namespace(year=years, data=args.data, out=args.out, spec=[])
+    if _compute(compute):
+        return 1
+    provinces = [p if p == "nasional" else regions().province(p).code for p in args.province] if args.province else None
+    failed = False
+    for year in args.year:
+        settings = batch.Batch(
+            year=year,
+            out=args.out,
+            provinces=provinces,
+            force=args.force,
+            timeout=args.timeout,
+            progress=not args.no_progress,
+        )
+        if args.jobs:
+            settings.jobs = args.jobs
+        if args.province_notebook:
+            settings.province_notebook = args.province_notebook
+        start = time.perf_counter()
+        outcomes = batch.run(settings)
+        print(
+            f"{year}: {batch.summary(outcomes)} in {time.perf_counter() - start:.1f} s; "
+            f"index: {args.out / str(year) / 'index.html'}"
+        )
+        failed |= any(o.status in ("failed", "timeout") for o in outcomes)
+    return 1 if failed else 0
 
 
 def _compute(args: argparse.Namespace) -> int:

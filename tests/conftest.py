@@ -105,3 +105,23 @@ def results_2024(sample_dir):
 @pytest.fixture(scope="session")
 def ikotan_spec() -> IndexSpec:
     return load_spec("ikotan-juknis-2021")
+
+
+@pytest.fixture(scope="session")
+def reports_dir(sample_dir, tmp_path_factory):
+    """Results of 2023 and 2024 computed from the sample into a temporary reports folder."""
+    from bnn_lib import cli
+
+    out = tmp_path_factory.mktemp("reports")
+    assert cli.main(["compute", "--year", "2023", "2024", "--data", sample_dir, "--out", str(out)]) == 0
+    return out
+
+
+@pytest.fixture(scope="session")
+def rendered(reports_dir):
+    """Aceh, DKI Jakarta and the national report of 2024, rendered by the batch."""
+    from bnn_lib.reporting import batch
+
+    outcomes = batch.run(batch.Batch(year=2024, out=reports_dir, provinces=["11", "31", "nasional"], progress=False))
+    assert [o.status for o in outcomes] == ["ok", "ok", "ok"], [o.error for o in outcomes]
+    return reports_dir / "2024"

@@ -20,7 +20,8 @@ import nbformat
 from IPython.core.displayhook import DisplayHook
 from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
-from papermill.engines import Engine, papermill_engines
+from papermill.engines import Engine, NotebookExecutionManager, papermill_engines
+from traitlets.config import Config
 
 ENGINE_NAME = "bnn-inprocess"
 
@@ -59,11 +60,43 @@ class _RecordingShell(InteractiveShell):
 
 
 def _shell() -> _RecordingShell:
-    """The process's shell, with matplotlib's inline backend (figures become PNG outputs)."""
+    """The process's shell, with matplotlib's inline backend (figures become PNG outputs).
+
+    History is off: its SQLite writer thread would not survive the fork into a report worker.
+    """
     if not _RecordingShell.initialized():
-        shell = _RecordingShell.instance(colors="nocolor")
+        config = Config()
+        config.HistoryManager.enabled = False
+        # The report figures lay themselves out (tight_layout); a "tight" bounding box would
+        # draw every figure twice.
+        config.InlineBackend.print_figure_kwargs = {"bbox_inches": None}
+        shell = _RecordingShell.instance(config=config, colors="nocolor")
         shell.enable_matplotlib("inline")
     return _RecordingShell.instance()
+
+
+def prepare() -> None:
+    """Do now, once, the first-use work every report would repeat: create the shell, import the
+    report code, load matplotlib's fonts (by drawing a figure) and compile nbconvert's templates
+    (by converting a small notebook). Nothing runs in the shell, so no user state is made."""
+    import io
+
+    import matplotlib.pyplot as plt
+
+    from bnn_lib.reporting import sections  # noqa: F401  (pandas, matplotlib and the report code)
+    from bnn_lib.reporting.html import notebook_to_html
+
+    _shell()
+    fig, ax = plt.subplots()
+    ax.barh([0, 1], [1, 2], label="x")
+    ax.set_title("warm-up", fontweight="bold")
+    ax.legend()
+    fig.tight_layout()
+    png = io.BytesIO()
+    fig.savefig(png, format="png")
+    plt.close(fig)
+    cell = nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output("display_data", data={"text/html": "<b>x</b>"})])
+    notebook_to_html(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# x"), cell]), "warm-up")
 
 
 def run_source(source: str, execution_count: int) -> tuple[list[Any], dict | None]:
@@ -92,8 +125,31 @@ def run_source(source: str, execution_count: int) -> tuple[list[Any], dict | Non
     return outputs, error
 
 
+class _FinalSaveManager(NotebookExecutionManager):
+    """Writes the output notebook once, when execution ends (also after an error).
+
+    Papermill saves after every cell so that a long run can be watched; a report takes a second,
+    and the 2 × cells rewrites of a notebook full of images would cost more than its tables.
+    """
+
+    def save(self, **kwargs) -> None:
+        if self.end_time is not None:
+            super().save(**kwargs)
+
+
 class InProcessEngine(Engine):
     """Papermill engine executing code cells in this process (see the module docstring)."""
+
+    @classmethod
+    def execute_notebook(cls, nb, kernel_name, output_path=None, progress_bar=True, log_output=False, **kwargs):
+        nb_man = _FinalSaveManager(nb, output_path=output_path, progress_bar=progress_bar, log_output=log_output)
+        nb_man.notebook_start()
+        try:
+            cls.execute_managed_notebook(nb_man, kernel_name, **kwargs)
+        finally:
+            nb_man.cleanup_pbar()
+            nb_man.notebook_complete()
+        return nb_man.nb
 
     @classmethod
     def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import os
+from functools import cache
 import tempfile
 from pathlib import Path
 
@@ -39,7 +40,9 @@ PAGE = """<!DOCTYPE html>
 """
 
 
-def _exporter() -> HTMLExporter:
+@cache
+def exporter() -> HTMLExporter:
+    """nbconvert's exporter (built once per process: loading its templates is the slow part)."""
     return HTMLExporter(
         template_name="basic", exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
     )
@@ -52,7 +55,7 @@ def notebook_to_html(nb: nbformat.NotebookNode, title: str, footer: str = "") ->
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.get("name") == "stderr")]
-    body, _ = _exporter().from_notebook_node(nb)
+    body, _ = exporter().from_notebook_node(nb)
     return page(title, body, footer)
 
 

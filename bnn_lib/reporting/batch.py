@@ -1,0 +1,348 @@
+"""Render every provincial report and the national report of a year as standalone HTML.
+
+    bnn reports --year 2024 [--province 11 ...] [--jobs N] [--out reports/] [--force]
+
+How it is fast while each report still runs in a fresh process of its own:
+
+1. This (parent) process imports pandas, matplotlib, seaborn, nbconvert and papermill once and
+   loads the year's saved results into memory.
+2. Each report is a ``fork`` of that warm parent: the child starts in milliseconds with nothing
+   to import or read, runs the notebook through papermill with the in-process engine
+   (:mod:`.engine`), converts it with nbconvert in the same process, writes the HTML atomically
+   and exits. No state passes from one province to the next: every child forks from the same
+   clean parent.
+3. Up to ``jobs`` children run at once (default: the number of cores); a new child is forked as
+   soon as one finishes.
+
+A report that raises is recorded with its error and its executed notebook is kept for debugging;
+the others go on. A child that dies (or never reports) is retried once; one that runs past the
+timeout is killed. A rerun skips reports whose inputs (results, notebook, specs, report code)
+are unchanged, unless ``force``. The manifest (``manifest.json``) records each report's status,
+timings, input hash and the software versions; ``index.html`` links every report.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+import multiprocessing as mp
+import os
+import time
+import traceback
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from importlib.metadata import version
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+import papermill
+from tqdm import tqdm
+
+from bnn_lib.paths import REPORTS_DIR, ROOT
+from bnn_lib.regions import regions
+from bnn_lib.reporting import data as report_data
+from bnn_lib.reporting import engine, html, index_page
+
+NOTEBOOKS = ROOT / "notebooks"
+PROVINCE_NOTEBOOK = NOTEBOOKS / "laporan_provinsi.ipynb"
+NATIONAL_NOTEBOOK = NOTEBOOKS / "laporan_nasional.ipynb"
+DEFAULT_TIMEOUT = 300.0
+
+
+@dataclass
+class Job:
+    """One report to render."""
+
+    key: str  # province code, or "nasional"
+    title: str
+    notebook: str
+    parameters: dict
+    html: str
+    executed: str
+
+
+@dataclass
+class Outcome:
+    """What happened to one report (one row of the manifest)."""
+
+    key: str
+    title: str
+    html: str
+    executed: str
+    status: str  # ok, failed, timeout, skipped
+    seconds: float = 0.0
+    attempts: int = 0
+    error: str = ""
+    input_hash: str = ""
+    finished_at: str = ""
+
+
+@dataclass
+class Batch:
+    """The settings of one run."""
+
+    year: int
+    out: Path = REPORTS_DIR
+    provinces: list[str] | None = None
+    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    force: bool = False
+    timeout: float = DEFAULT_TIMEOUT
+    province_notebook: Path = PROVINCE_NOTEBOOK
+    national_notebook: Path = NATIONAL_NOTEBOOK
+    progress: bool = True
+
+
+def plan(batch: Batch) -> list[Job]:
+    """The jobs of a run: the selected provinces (default all 38) and the national report."""
+    chosen = batch.provinces or list(regions().province_table["code"])
+    codes = [c for c in chosen if c != "nasional"]
+    folder = batch.out / str(batch.year)
+    results_dir = str(batch.out)
+    jobs = []
+    for code in codes:
+        province = regions().province(code)
+        jobs.append(
+            Job(
+                key=province.code,
+                title=f"Laporan Kinerja {batch.year} · Provinsi {province.name}",
+                notebook=str(batch.province_notebook),
+                parameters={"province": province.code, "year": batch.year, "results_dir": results_dir},
+                html=str(folder / f"provinsi-{province.code}.html"),
+                executed=str(folder / "notebooks" / f"provinsi-{province.code}.ipynb"),
+            )
+        )
+    if batch.provinces is None or "nasional" in (batch.provinces or []):
+        jobs.append(
+            Job(
+                key="nasional",
+                title=f"Laporan Kinerja {batch.year} · Nasional",
+                notebook=str(batch.national_notebook),
+                parameters={"year": batch.year, "results_dir": results_dir},
+                html=str(folder / "nasional.html"),
+                executed=str(folder / "notebooks" / "nasional.ipynb"),
+            )
+        )
+    return jobs
+
+
+def input_hash(batch: Batch, notebook: str) -> str:
+    """SHA-256 over what a report depends on: the saved results of its year and earlier years,
+    the notebook, the report code and the bnn_lib version. ``specs.json`` is left out because it
+    holds the build time; the specs' own hashes are inside it and the results follow them."""
+    digest = hashlib.sha256(version("bnn-lib").encode())
+    for folder in sorted(batch.out.glob("*/results")):
+        if folder.parent.name.isdigit() and int(folder.parent.name) <= batch.year:
+            for path in sorted(folder.glob("*.parquet")):
+                digest.update(path.name.encode() + path.read_bytes())
+            meta = json.loads((folder / "specs.json").read_text())
+            digest.update(json.dumps(meta.get("specs"), sort_keys=True).encode())
+    for path in [Path(notebook), *sorted(Path(__file__).parent.glob("*.py")), Path(__file__).parent / "report.css"]:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+# -- the child ---------------------------------------------------------------------------------
+
+
+def render(job: Job) -> None:
+    """Execute one notebook and write its HTML (in the forked child). Raises on failure."""
+    Path(job.executed).parent.mkdir(parents=True, exist_ok=True)
+    executed = Path(job.executed).with_suffix(".running.ipynb")
+    try:
+        nb = papermill.execute_notebook(
+            job.notebook,
+            str(executed),
+            parameters=job.parameters,
+            engine_name=engine.ENGINE_NAME,
+            progress_bar=False,
+            cwd=str(Path(job.notebook).parent),
+        )
+    finally:
+        if executed.exists():
+            executed.replace(job.executed)
+    built = datetime.now(UTC).isoformat(timespec="seconds")
+    footer = f"{html.esc(job.title)} · dibuat {built} · bnn_lib {version('bnn-lib')}"
+    html.write_atomic(Path(job.html), html.notebook_to_html(nb, job.title, footer))
+
+
+def _child(job: Job, conn: Connection) -> None:
+    """Entry point of a forked child: render, send (ok, error text), and leave at once.
+
+    ``os._exit`` skips the interpreter's teardown, which would walk (and copy) every object
+    inherited from the parent only to free it.
+    """
+    try:
+        render(job)
+        conn.send((True, ""))
+    except BaseException as exc:  # report everything, including SystemExit from a notebook
+        conn.send((False, _error_text(exc)))
+    finally:
+        conn.close()
+        os._exit(0)
+
+
+def _error_text(exc: BaseException) -> str:
+    if isinstance(exc, papermill.PapermillExecutionError):
+        return f"{exc.ename}: {exc.evalue} (cell {exc.exec_count})"
+    return "".join(traceback.format_exception_only(type(exc), exc)).strip()
+
+
+# -- the parent --------------------------------------------------------------------------------
+
+
+def warm_up(batch: Batch) -> None:
+    """Import and load, once, everything the children need (they inherit it by fork)."""
+    engine.register()
+    engine.prepare()
+    report_data.load(batch.year, str(batch.out))
+    # Objects made so far are never collected: a child's garbage collector then leaves the
+    # inherited pages alone instead of copying them.
+    gc.freeze()
+
+
+def run(batch: Batch) -> list[Outcome]:
+    """Render the reports of ``batch``; write index.html and manifest.json; return the outcomes."""
+    folder = batch.out / str(batch.year)
+    warm_up(batch)
+    previous = _previous_manifest(folder)
+    jobs = plan(batch)
+    hashes = {nb: input_hash(batch, nb) for nb in {job.notebook for job in jobs}}
+    outcomes: dict[str, Outcome] = {}
+    todo = []
+    for job in jobs:
+        old = previous.get(job.key)
+        h = hashes[job.notebook]
+        if (
+            not batch.force
+            and old
+            and old.get("status") in ("ok", "skipped")
+            and old.get("input_hash") == h
+            and Path(job.html).exists()
+        ):
+            outcomes[job.key] = Outcome(**{**old, "status": "skipped", "attempts": 0})
+        else:
+            todo.append(job)
+    bar = tqdm(
+        total=len(jobs),
+        initial=len(jobs) - len(todo),
+        desc=f"laporan {batch.year}",
+        unit="laporan",
+        disable=not batch.progress,
+    )
+    for outcome in _run_jobs(todo, batch, hashes, bar):
+        outcomes[outcome.key] = outcome
+    bar.close()
+    ordered = [outcomes[job.key] for job in jobs]
+    _write_manifest(folder, batch, ordered, previous)
+    index_page.write(folder, batch.year, _all_outcomes(folder))
+    return ordered
+
+
+def _run_jobs(todo: list[Job], batch: Batch, hashes: dict[str, str], bar: tqdm) -> list[Outcome]:
+    """Fork up to ``batch.jobs`` children at a time; collect, retry a death once, enforce the timeout."""
+    ctx = mp.get_context("fork")
+    queue = [(job, 1) for job in todo]
+    running: dict[int, tuple] = {}
+    done: list[Outcome] = []
+    while queue or running:
+        while queue and len(running) < max(1, batch.jobs):
+            job, attempt = queue.pop(0)
+            parent_end, child_end = ctx.Pipe(duplex=False)
+            process = ctx.Process(target=_child, args=(job, child_end), daemon=True)
+            process.start()
+            child_end.close()
+            running[process.pid] = (process, parent_end, job, attempt, time.perf_counter())
+        for pid, (process, conn, job, attempt, start) in list(running.items()):
+            elapsed = time.perf_counter() - start
+            message = _receive(conn)
+            if message is None and process.is_alive() and elapsed < batch.timeout:
+                continue
+            if message is None and process.is_alive():
+                process.kill()
+                message = (False, f"timeout: no result after {batch.timeout:.0f} s")
+                status = "timeout"
+            else:
+                status = "ok" if message and message[0] else "failed"
+            process.join()
+            conn.close()
+            del running[pid]
+            if message is None:  # the child died without a word: retry once
+                if attempt == 1:
+                    queue.append((job, 2))
+                    continue
+                message = (False, f"worker died (exit code {process.exitcode}), also on retry")
+            done.append(
+                Outcome(
+                    key=job.key,
+                    title=job.title,
+                    html=job.html,
+                    executed=job.executed,
+                    status=status,
+                    seconds=round(elapsed, 3),
+                    attempts=attempt,
+                    error=message[1],
+                    input_hash=hashes[job.notebook] if status == "ok" else "",
+                    finished_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                )
+            )
+            bar.update(1)
+        if running:
+            time.sleep(0.005)
+    return done
+
+
+def _receive(conn: Connection) -> tuple[bool, str] | None:
+    """The child's message if one has arrived; None if not yet, or if the child died silently."""
+    try:
+        return conn.recv() if conn.poll() else None
+    except EOFError:
+        return None
+
+
+def _previous_manifest(folder: Path) -> dict[str, dict]:
+    path = folder / "manifest.json"
+    if not path.exists():
+        return {}
+    return {r["key"]: r for r in json.loads(path.read_text()).get("reports", [])}
+
+
+def _all_outcomes(folder: Path) -> list[dict]:
+    return list(_previous_manifest(folder).values())
+
+
+def _write_manifest(folder: Path, batch: Batch, outcomes: list[Outcome], previous: dict[str, dict]) -> None:
+    """Merge this run's outcomes into the manifest (reports not in this run keep their rows)."""
+    rows = {**previous, **{o.key: asdict(o) for o in outcomes}}
+    meta_path = folder / "results" / "specs.json"
+    meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
+    manifest = {
+        "year": batch.year,
+        "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "software": {name: version(name) for name in ("bnn-lib", "pandas", "matplotlib", "papermill", "nbconvert")},
+        "inputs": {
+            "results": meta.get("inputs", {}),
+            "specs": {
+                k: {"id": s["id"], "version": s["version"], "sha256": s.get("sha256")}
+                for k, s in meta.get("specs", {}).items()
+            },
+            "synthetic": meta.get("synthetic", False),
+        },
+        "jobs": batch.jobs,
+        "reports": sorted(rows.values(), key=lambda r: (r["key"] == "nasional", r["key"])),
+    }
+    html.write_atomic(folder / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
+
+
+def summary(outcomes: list[Outcome]) -> str:
+    """One line per status and one per failure."""
+    counts: dict[str, int] = {}
+    for o in outcomes:
+        counts[o.status] = counts.get(o.status, 0) + 1
+    lines = [", ".join(f"{n} {status}" for status, n in sorted(counts.items()))]
+    lines += [
+        f"  {o.key}: {o.status}: {o.error} (notebook kept: {o.executed})"
+        for o in outcomes
+        if o.status in ("failed", "timeout")
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,52 @@
+"""A real browser opens the rendered reports: images load, no console errors, every link works.
+
+Uses Debian's Chromium through Playwright (``make test`` installs Chromium where it can; without
+it this test is skipped). Screenshots are saved in ``tests/artifacts/``.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from bnn_lib.paths import ROOT
+
+sync_api = pytest.importorskip("playwright.sync_api")
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
+ARTIFACTS = ROOT / "tests" / "artifacts"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--no-first-run", "--disable-sync"]  # fmt: skip
+
+
+def test_reports_open_cleanly_in_chromium(rendered):
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        errors: list[str] = []
+        requests: list[str] = []
+        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("request", lambda request: requests.append(request.url))
+
+        page.goto((rendered / "index.html").as_uri())
+        page.screenshot(path=str(ARTIFACTS / "index.png"), full_page=True)
+        links = page.eval_on_selector_all("a[href]", "elements => elements.map(e => e.href)")
+        reports = [link for link in links if link.endswith(".html")]
+        assert len(reports) == 3, links
+        for link in links:
+            page.goto(link)
+            assert page.evaluate("document.readyState") == "complete"
+            if link.endswith(".html"):
+                assert page.title().startswith("Laporan Kinerja 2024")
+                images = page.evaluate("Array.from(document.images).map(i => i.complete && i.naturalWidth > 0)")
+                assert images and all(images), f"{link}: an image did not load"
+                name = link.rsplit("/", 1)[-1].replace(".html", ".png")
+                page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+            else:
+                assert '"reports"' in page.content()  # the manifest
+        browser.close()
+    assert errors == []
+    assert all(url.startswith(("file:", "data:")) for url in requests), [u for u in requests if "://" in u][:5]

@@ -1,0 +1,164 @@
+"""The report notebooks and the batch: execution, HTML hygiene, failures, reruns."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import papermill
+import pytest
+
+from bnn_lib import cli
+from bnn_lib.reporting import batch
+from bnn_lib.reporting.data import suppress_small
+from bnn_lib.reporting.fmt import angka, esc, persen, selisih
+
+PROVINCE_NB = batch.PROVINCE_NOTEBOOK
+
+
+def test_indonesian_number_style():
+    assert angka(3.0838) == "3,08"
+    assert angka(31589, 0) == "31.589"
+    assert angka(1234567.891, 2) == "1.234.567,89"
+    assert persen(99.477) == "99,5 %"
+    assert selisih(-0.05) == "−0,05" and selisih(0.123) == "+0,12" and selisih(0.001) == "0,00"
+    assert angka(float("nan")) == "–"
+    assert esc('<script>"x"</script>') == "&lt;script&gt;&quot;x&quot;&lt;/script&gt;"
+
+
+def test_small_breakdowns_are_suppressed():
+    frame = pd.DataFrame({"value": [3.1, 2.9, 3.3], "n_respondents": [12, 4, 5]})
+    out = suppress_small(frame, ["value"])
+    assert out["value"].isna().tolist() == [False, True, False]
+
+
+def test_province_notebook_runs_under_papermill_with_a_kernel(reports_dir, tmp_path):
+    out = tmp_path / "aceh.ipynb"
+    nb = papermill.execute_notebook(
+        str(PROVINCE_NB), str(out), parameters={"province": "Aceh", "year": 2024, "results_dir": str(reports_dir)},
+        kernel_name="python3", progress_bar=False, cwd=str(PROVINCE_NB.parent),
+    )  # fmt: skip
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    assert sum("image/png" in o.get("data", {}) for o in outputs) >= 5  # figures survive a real kernel
+
+
+def test_province_notebook_runs_under_the_papermill_cli(reports_dir, tmp_path):
+    out = tmp_path / "jakarta.ipynb"
+    command = [str(Path(sys.executable).parent / "papermill"), str(PROVINCE_NB), str(out),
+               "-p", "province", "31", "-p", "results_dir", str(reports_dir), "--no-progress-bar"]  # fmt: skip
+    subprocess.run(command, check=True, capture_output=True, cwd=PROVINCE_NB.parent, timeout=300)
+    text = out.read_text()
+    assert "Provinsi Daerah Khusus Ibukota Jakarta" in text
+
+
+def visible_text(page: str) -> str:
+    page = re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", page, flags=re.S)
+    page = re.sub(r'src="data:[^"]*"', "", page)
+    return re.sub(r"<[^>]+>", " ", page)
+
+
+@pytest.mark.parametrize("name", ["provinsi-11.html", "provinsi-31.html", "nasional.html", "index.html"])
+def test_html_is_clean_and_self_contained(rendered, name):
+    page = (rendered / name).read_text()
+    text = visible_text(page)
+    assert "Traceback" not in page and "Error" not in text
+    assert not re.search(r"\b(nan|NaN|None|NaT)\b", text), re.search(r".{40}\b(nan|NaN|None|NaT)\b.{40}", text)
+    assert 'class="input' not in page and "highlight" not in page  # no code cells
+    assert "injected-parameters" not in page and "results_dir" not in page
+    assert not re.search(r'(src|href)="(https?:)?//', page)  # nothing fetched from the network
+    assert "<script" not in page
+    assert all(src.startswith("data:image/") for src in re.findall(r'<img[^>]+src="([^"]+)"', page))
+    assert len(page.encode()) <= 1_000_000
+    assert "R2024-" not in page  # no respondent-level rows
+    assert re.search(r"<title>[^<]*(Laporan|Kinerja)[^<]*</title>", page)
+
+
+def test_province_report_reads_the_saved_numbers(rendered, reports_dir):
+    page = (rendered / "provinsi-11.html").read_text()
+    regions = pd.read_parquet(reports_dir / "2024" / "results" / "ikotan_regions.parquet").set_index("region_code")
+    aceh = regions.loc["11"]
+    assert f"IKOTAN Aceh tahun 2024 sebesar <b>{angka(aceh['value'], 2)}</b>" in page
+    assert f"<b>{int(aceh['n_success'])}</b> dari {int(aceh['n_measured'])} kab/kota" in page
+    assert "DATA CONTOH SINTETIS" in page
+    assert "ikotan-juknis-2021" in page and "Asumsi yang berlaku" in page
+    assert "IKKTT tidak berlaku" not in page  # Aceh has cannabis areas
+    assert "IKKTT tidak berlaku" in (rendered / "provinsi-31.html").read_text()
+
+
+def test_index_links_every_report_with_headline_numbers(rendered):
+    page = (rendered / "index.html").read_text()
+    links = re.findall(r'href="([^"]+\.html)"', page)
+    assert set(links) == {"nasional.html", "provinsi-11.html", "provinsi-31.html"}
+    manifest = json.loads((rendered / "manifest.json").read_text())
+    rows = {r["key"]: r for r in manifest["reports"]}
+    assert set(rows) == {"11", "31", "nasional"}
+    assert all(r["status"] in ("ok", "skipped") and r["input_hash"] for r in rows.values())
+    assert manifest["software"]["bnn-lib"] and manifest["inputs"]["specs"]["ikotan"]["id"] == "ikotan-juknis-2021"
+
+
+def notebook_with(tmp_path: Path, source: str) -> Path:
+    """The province notebook with one more cell at the end."""
+    nb = nbformat.read(PROVINCE_NB, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(source))
+    path = tmp_path / "laporan_uji.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def copy_reports(reports_dir: Path, tmp_path: Path) -> Path:
+    out = tmp_path / "reports"
+    for year in ("2023", "2024"):
+        shutil.copytree(reports_dir / year / "results", out / year / "results")
+    return out
+
+
+def test_batch_goes_on_past_a_failing_province(reports_dir, tmp_path, capsys):
+    out = copy_reports(reports_dir, tmp_path)
+    notebook = notebook_with(tmp_path, 'if code == "12":\n    raise RuntimeError("uji kegagalan")')
+    args = ["reports", "--year", "2024", "--province", "11", "12", "--out", str(out), "--no-progress",
+            "--province-notebook", str(notebook), "--data", str(reports_dir / "no-data")]  # fmt: skip
+    assert cli.main(args) == 1
+    assert "1 failed, 1 ok" in capsys.readouterr().out
+    manifest = {r["key"]: r for r in json.loads((out / "2024" / "manifest.json").read_text())["reports"]}
+    assert manifest["12"]["status"] == "failed" and "uji kegagalan" in manifest["12"]["error"]
+    assert manifest["11"]["status"] == "ok"
+    assert (out / "2024" / "provinsi-11.html").exists() and not (out / "2024" / "provinsi-12.html").exists()
+    kept = nbformat.read(out / "2024" / "notebooks" / "provinsi-12.ipynb", as_version=4)
+    assert any(o.output_type == "error" for c in kept.cells if c.cell_type == "code" for o in c.outputs)
+    assert "gagal" in (out / "2024" / "index.html").read_text()
+
+
+def test_a_rerun_skips_what_is_up_to_date_and_keeps_good_html(reports_dir, tmp_path):
+    out = copy_reports(reports_dir, tmp_path)
+    settings = batch.Batch(year=2024, out=out, provinces=["11"], progress=False)
+    assert [o.status for o in batch.run(settings)] == ["ok"]
+    good = (out / "2024" / "provinsi-11.html").read_bytes()
+    assert [o.status for o in batch.run(settings)] == ["skipped"]
+    settings.province_notebook = notebook_with(tmp_path, 'raise RuntimeError("rusak")')
+    assert [o.status for o in batch.run(settings)] == ["failed"]  # a changed notebook is redone
+    assert (out / "2024" / "provinsi-11.html").read_bytes() == good  # the good page is not lost
+
+
+def test_a_worker_that_dies_is_retried_once(reports_dir, tmp_path):
+    out = copy_reports(reports_dir, tmp_path)
+    marker = tmp_path / "died-once"
+    notebook = notebook_with(tmp_path, f"import os, pathlib\np = pathlib.Path({str(marker)!r})\n"
+                                       "if not p.exists():\n    p.touch()\n    os._exit(3)")  # fmt: skip
+    settings = batch.Batch(year=2024, out=out, provinces=["11"], progress=False, province_notebook=notebook)
+    [outcome] = batch.run(settings)
+    assert (outcome.status, outcome.attempts) == ("ok", 2)
+
+
+def test_a_report_past_its_timeout_is_stopped(reports_dir, tmp_path):
+    out = copy_reports(reports_dir, tmp_path)
+    notebook = notebook_with(tmp_path, "import time\ntime.sleep(60)")
+    settings = batch.Batch(year=2024, out=out, provinces=["11"], progress=False, province_notebook=notebook, timeout=3)
+    [outcome] = batch.run(settings)
+    assert outcome.status == "timeout" and outcome.seconds < 30
