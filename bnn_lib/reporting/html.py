@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import copy
 import os
-from functools import cache
 import tempfile
+from functools import cache
 from pathlib import Path
 
 import nbformat

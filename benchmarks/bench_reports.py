@@ -1,0 +1,91 @@
+"""The report batch beside the naive baseline, on the same notebook, in the same run.
+
+Baseline: for each report, the ``papermill`` CLI (a fresh Jupyter kernel) and then the
+``jupyter nbconvert --to html --no-input`` CLI, one after the other, as a naive loop would.
+Batch: ``bnn reports`` for every province and the national report (--force).
+
+The baseline runs on a sample of reports (default 6: it costs ~5 s each) and its mean per report
+is multiplied by the number of reports; pass --baseline-all to run it on every report.
+Prints both times, their ratio and the HTML sizes. Asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bnn_lib import cli
+from bnn_lib.paths import REPORTS_DIR, SAMPLE_DIR
+from bnn_lib.regions import regions
+from bnn_lib.reporting.batch import NATIONAL_NOTEBOOK, PROVINCE_NOTEBOOK
+
+BIN = Path(sys.executable).parent
+
+
+def naive(code: str | None, year: int, out: Path) -> float:
+    """Seconds for one report the naive way (papermill CLI, then nbconvert CLI)."""
+    notebook = PROVINCE_NOTEBOOK if code else NATIONAL_NOTEBOOK
+    executed = out / f"{code or 'nasional'}.ipynb"
+    params = ["-p", "year", str(year), "-p", "results_dir", str(REPORTS_DIR)] + (
+        ["-p", "province", code] if code else []
+    )
+    start = time.perf_counter()
+    subprocess.run(
+        [str(BIN / "papermill"), str(notebook), str(executed), *params, "--no-progress-bar"],
+        check=True,
+        capture_output=True,
+        cwd=notebook.parent,
+    )
+    subprocess.run(
+        [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)],
+        check=True,
+        capture_output=True,
+    )
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--year", type=int, default=2024)
+    parser.add_argument("--baseline", type=int, default=6, help="reports in the baseline sample")
+    parser.add_argument("--baseline-all", action="store_true")
+    args = parser.parse_args()
+    codes = list(regions().province_table["code"])
+    n_reports = len(codes) + 1
+
+    # The batch (it also computes the indices once, as `make reports` does).
+    start = time.perf_counter()
+    cli.main(["reports", "--year", str(args.year), "--force", "--no-progress", "--data", str(SAMPLE_DIR)])
+    batch_seconds = time.perf_counter() - start
+
+    sample = codes if args.baseline_all else codes[:: max(1, len(codes) // args.baseline)][: args.baseline]
+    with tempfile.TemporaryDirectory() as tmp:
+        times = [naive(code, args.year, Path(tmp)) for code in sample]
+        sizes_naive = [p.stat().st_size for p in Path(tmp).glob("*.html")]
+    per_report = statistics.mean(times)
+    baseline = per_report * n_reports
+
+    sizes = sorted(p.stat().st_size for p in (REPORTS_DIR / str(args.year)).glob("*.html"))
+    print(f"report batch, {args.year}: {n_reports} reports (38 provinces + national) on 2 cores")
+    print(
+        f"  batch (bnn reports, incl. computing the indices): {batch_seconds:6.1f} s  "
+        f"({batch_seconds / n_reports:.2f} s per report)"
+    )
+    print(
+        f"  naive papermill CLI + nbconvert CLI: {per_report:.2f} s per report over {len(sample)} reports "
+        f"-> {baseline:6.1f} s for {n_reports}"
+    )
+    print(f"  speed-up: {baseline / batch_seconds:.1f}x")
+    print(
+        f"  HTML size: batch median {statistics.median(sizes) / 1e3:.0f} kB, max {max(sizes) / 1e3:.0f} kB; "
+        f"naive (lab template) median {statistics.median(sizes_naive) / 1e3:.0f} kB"
+    )
+
+
+if __name__ == "__main__":
+    main()
