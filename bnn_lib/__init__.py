@@ -9,6 +9,7 @@ stages driven by versioned index specifications (``data/specs/*.toml``).
 """
 
 from bnn_lib.aggregate import combine, rescale, top_level, weighted_mean
+from bnn_lib.analyses import Analyses
 from bnn_lib.bands import at_or_above, band_edges, classify
 from bnn_lib.contracts import DataError, read_table
 from bnn_lib.kawasan import status_from_counts
@@ -20,6 +21,7 @@ from bnn_lib.spec import IndexSpec, SpecError, list_specs, load_spec, parse_spec
 __version__ = "0.1.0"
 
 __all__ = [
+    "Analyses",
     "DataError",
     "IndexSpec",
     "Region",

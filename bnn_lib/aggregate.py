@@ -23,21 +23,27 @@ def weighted_mean(table: pd.DataFrame, weights: pd.Series, method: str = "arithm
     gives NaN. ``weights`` is indexed by column name.
     """
     w = weights.reindex(table.columns).to_numpy(dtype=float)
-    x = table.to_numpy(dtype=float)
+    return pd.Series(weighted_mean_array(table.to_numpy(dtype=float), w, method), index=table.index)
+
+
+def weighted_mean_array(x: np.ndarray, w: np.ndarray, method: str = "arithmetic") -> np.ndarray:
+    """:func:`weighted_mean` over the last axis of arrays that broadcast together.
+
+    The uncertainty and sensitivity analyses call it with a leading axis of replicates or
+    Monte Carlo runs (x: runs × entities × components, w: runs × 1 × components).
+    """
+    x, w = np.broadcast_arrays(np.asarray(x, dtype=float), np.asarray(w, dtype=float))
     present = ~np.isnan(x)
-    w_sum = (present * w).sum(axis=1)
-    if method == "geometric":
-        with np.errstate(divide="ignore"):
+    w_sum = np.where(present, w, 0.0).sum(axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if method == "geometric":
             terms = np.where(present, w * np.log(np.where(present, x, 1.0)), 0.0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out = np.exp(terms.sum(axis=1) / w_sum)
-    elif method == "arithmetic":
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out = np.where(present, w * x, 0.0).sum(axis=1) / w_sum
-    else:
-        raise ValueError(f"unknown aggregation method {method!r}")
-    out[w_sum == 0] = np.nan
-    return pd.Series(out, index=table.index)
+            out = np.exp(terms.sum(axis=-1) / w_sum)
+        elif method == "arithmetic":
+            out = np.where(present, w * x, 0.0).sum(axis=-1) / w_sum
+        else:
+            raise ValueError(f"unknown aggregation method {method!r}")
+    return np.where(w_sum == 0, np.nan, out)
 
 
 def combine(table: pd.DataFrame, children: dict[str, dict[str, float]], method: str = "arithmetic") -> pd.DataFrame:

@@ -42,14 +42,27 @@ def classify(values: pd.Series, bands: Bands, edges: pd.DataFrame | None = None)
     """
     edges = band_edges(bands, values) if edges is None else edges
     x = values.to_numpy(dtype=float)
-    if bands.mode == "fixed":
-        x = np.round(x, bands.decimals)
-    position = np.searchsorted(edges["lower"].to_numpy(), x, side="right") - 1
-    position = np.clip(position, 0, len(edges) - 1)
+    position = band_position(x, edges["lower"].to_numpy(), bands.decimals if bands.mode == "fixed" else None)
     labels = edges["label"].to_numpy(dtype=object)[position]
     labels[np.isnan(x)] = None
     dtype = pd.CategoricalDtype(list(edges["label"]), ordered=True)
     return pd.Series(labels, index=values.index, name="band").astype(dtype)
+
+
+def band_position(values: np.ndarray, lowers: np.ndarray, decimals: int | None) -> np.ndarray:
+    """The 0-based band of each value (any shape) given the lower edges, low to high.
+
+    With ``decimals`` (fixed bands) values are rounded first; edges are lower-inclusive.
+    ``lowers`` may carry leading axes (one set of edges per Monte Carlo run) that broadcast
+    against ``values``' leading axes; the band axis is last.
+    """
+    x = np.round(values, decimals) if decimals is not None else np.asarray(values, dtype=float)
+    lowers = np.asarray(lowers, dtype=float)
+    if lowers.ndim == 1:
+        position = np.searchsorted(lowers, x, side="right") - 1
+    else:
+        position = (x[..., None] >= lowers[..., None, :]).sum(axis=-1) - 1
+    return np.clip(position, 0, lowers.shape[-1] - 1)
 
 
 def at_or_above(labels: pd.Series, bands: Bands) -> pd.Series:

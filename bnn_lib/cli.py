@@ -7,9 +7,10 @@ import sys
 import time
 from pathlib import Path
 
+from bnn_lib.analyses import Analyses
 from bnn_lib.contracts import DataError
 from bnn_lib.paths import REPORTS_DIR, SAMPLE_DIR
-from bnn_lib.pipeline import compute_year
+from bnn_lib.pipeline import Results, compute_year, load_results
 from bnn_lib.regions import UnknownRegionError, regions
 from bnn_lib.sample import write_sample
 from bnn_lib.spec import SpecError, list_specs, load_spec
@@ -34,6 +35,8 @@ def main(argv: list[str] | None = None) -> int:
         metavar="INDEX=SPEC",
         help="use another spec, e.g. ikotan=my-copy.toml (repeatable)",
     )
+    p.add_argument("--replicates", type=int, default=1000, help="bootstrap replicates (0: no intervals)")
+    p.add_argument("--samples", type=int, default=2000, help="sensitivity Monte Carlo runs (0: none)")
 
     p = sub.add_parser("reports", help="compute the indices, then render every report of a year as HTML")
     p.add_argument("--year", type=int, nargs="+", required=True)
@@ -45,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--timeout", type=float, default=300.0, help="seconds allowed per report")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--province-notebook", type=Path, help="render provinces with another notebook")
+    p.add_argument("--replicates", type=int, default=1000, help="bootstrap replicates (0: no intervals)")
+    p.add_argument("--samples", type=int, default=2000, help="sensitivity Monte Carlo runs (0: none)")
 
     p = sub.add_parser("specs", help="list the shipped specs, or validate spec files")
     p.add_argument("files", nargs="*")
@@ -73,7 +78,9 @@ def _reports(args: argparse.Namespace) -> int:
     from bnn_lib.reporting import batch  # the report stack is only imported when reports are made
 
     years = sorted(int(p.name) for p in args.data.glob("*") if p.name.isdigit() and int(p.name) <= max(args.year))
-    compute = argparse.Namespace(year=years, data=args.data, out=args.out, spec=[])
+    compute = argparse.Namespace(
+        year=years, data=args.data, out=args.out, spec=[], replicates=args.replicates, samples=args.samples
+    )
     if _compute(compute):
         return 1
     provinces = [p if p == "nasional" else regions().province(p).code for p in args.province] if args.province else None
@@ -102,12 +109,14 @@ def _reports(args: argparse.Namespace) -> int:
 
 
 def _compute(args: argparse.Namespace) -> int:
+    """Compute and save each year in order; a year's change tables use the year before."""
     overrides = dict(item.split("=", 1) for item in args.spec)
+    analyses = Analyses(replicates=args.replicates, samples=args.samples)
     failed = 0
-    for year in args.year:
+    for year in sorted(args.year):
         start = time.perf_counter()
         try:
-            results = compute_year(year, args.data, overrides)
+            results = compute_year(year, args.data, overrides, analyses, _previous(args.out, year))
         except (DataError, FileNotFoundError) as exc:
             print(f"{year}: error: {exc}", file=sys.stderr)
             failed += 1
@@ -120,6 +129,12 @@ def _compute(args: argparse.Namespace) -> int:
         if len(results.warnings) > 5:
             print(f"  … {len(results.warnings) - 5} more warnings in specs.json")
     return 1 if failed else 0
+
+
+def _previous(out: Path, year: int) -> Results | None:
+    """Last year's saved results, if any (for the year-on-year change)."""
+    folder = out / str(year - 1) / "results"
+    return load_results(year - 1, folder) if (folder / "specs.json").exists() else None
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ import pandas as pd
 
 from bnn_lib import contracts
 from bnn_lib.aggregate import combine, indicator_weights, rescale, top_level
+from bnn_lib.analyses import Analyses, survey_tables
 from bnn_lib.bands import band_edges, classify
 from bnn_lib.contracts import DataError, Problem
 from bnn_lib.kawasan import area_recovery, area_scores, recovery, status_counts
@@ -31,6 +32,7 @@ from bnn_lib.regions import regions
 from bnn_lib.rollup import NATIONAL, kpi_table, rollup, with_province
 from bnn_lib.scoring import entity_indicators, group_means, group_sums, respondent_scores
 from bnn_lib.spec import IndexSpec, load_spec
+from bnn_lib.uncertainty import wilson
 
 DEFAULT_SPECS = {
     "ikotan": "ikotan-juknis-2021",
@@ -129,12 +131,19 @@ def load_results(year: int, folder: str | Path | None = None) -> Results:
 
 
 def compute_survey(
-    respondents: pd.DataFrame, answers: pd.DataFrame, spec: IndexSpec, name: str
+    respondents: pd.DataFrame,
+    answers: pd.DataFrame,
+    spec: IndexSpec,
+    name: str,
+    analyses: Analyses | None = None,
+    previous: dict[str, pd.DataFrame] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """IKOTAN-style tables from validated respondents and answers (see :mod:`bnn_lib.scoring`).
 
     Returns ``<name>_kabkota``, ``_variables``, ``_indicators``, ``_groups``, ``_regions``,
-    ``_bands`` and, for an index computed per group (IKP), ``_environments``.
+    ``_bands`` and, for an index computed per group (IKP), ``_environments``. With
+    ``analyses``, also the uncertainty, sensitivity and audit tables of
+    :mod:`bnn_lib.analyses` (``previous``: last year's tables, for the change).
     """
     people = respondents.set_index("respondent_id")
     scores = respondent_scores(answers, people.index, spec)
@@ -170,6 +179,11 @@ def compute_survey(
     tables[f"{name}_regions"] = _tidy(rollup(kabkota, spec.bands, edges), spec)
     tables[f"{name}_variable_regions"] = _tidy(_component_rollup(tables[f"{name}_variables"], "variable_id"), spec)
     tables[f"{name}_bands"] = _tidy(_edges_table(edges, spec), spec)
+    if analyses is not None:
+        extra = survey_tables(
+            name, spec, analyses, people, answers, scores, (sums, weights), kabkota, (indicators, variables), previous
+        )
+        tables |= {key: table.assign(spec_id=spec.id, spec_version=spec.version) for key, table in extra.items()}
     return tables
 
 
@@ -245,6 +259,7 @@ def recovery_rates(per_kawasan: pd.DataFrame, counts: pd.DataFrame | None = None
             mby = mapped[key] if key else pd.Series(NATIONAL, index=mapped.index)
             out = out.join(mapped.groupby(mby)[["n_kawasan", "n_rawan", "bahaya", "waspada"]].sum(), how="outer")
         out["recovery_rate"] = 100.0 * out["n_pulih"] / out["n_intervened"]
+        out["lo95"], out["hi95"] = wilson(out["n_pulih"], out["n_intervened"])
         frames.append(out.rename_axis("region_code").reset_index().assign(level=level))
     return pd.concat(frames, ignore_index=True)
 
@@ -308,11 +323,17 @@ def load_inputs(
 
 
 def compute_year(
-    year: int, data: str | Path | None = None, specs: dict[str, str | Path | IndexSpec] | None = None
+    year: int,
+    data: str | Path | None = None,
+    specs: dict[str, str | Path | IndexSpec] | None = None,
+    analyses: Analyses | None = None,
+    previous: Results | None = None,
 ) -> Results:
     """Every index for one year from ``data/<year>/`` (default: the sample data).
 
     ``specs`` overrides the spec of an index by key (``{"ikotan": "my-copy.toml"}``).
+    ``analyses`` adds the bootstrap intervals, the sensitivity analysis and the audit
+    (:mod:`bnn_lib.analyses`); ``previous`` (last year's results) adds the change tables.
     """
     chosen = {**DEFAULT_SPECS, **(specs or {})}
     loaded = {k: s if isinstance(s, IndexSpec) else load_spec(s) for k, s in chosen.items()}
@@ -320,7 +341,14 @@ def compute_year(
     tables: dict[str, pd.DataFrame] = {}
     for key in ("ikotan", "ikp"):
         if f"{key}_answers" in inputs:
-            tables |= compute_survey(inputs[f"{key}_respondents"], inputs[f"{key}_answers"], loaded[key], key)
+            tables |= compute_survey(
+                inputs[f"{key}_respondents"],
+                inputs[f"{key}_answers"],
+                loaded[key],
+                key,
+                analyses,
+                previous.tables if previous else None,
+            )
     if "kawasan_assessments" in inputs:
         tables |= compute_ikkrn(inputs["kawasan_assessments"], loaded["ikkrn"], year)
     if "ikktt_areas" in inputs:

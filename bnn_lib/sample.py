@@ -90,26 +90,40 @@ def survey(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Respondents and answers of one survey index for every kab/kota in ``level``.
 
-    An answer's mean is the kab/kota level + a group effect + a variable effect; reverse items
-    are answered mirrored, so that after reverse coding they agree with the others.
+    An answer's mean is the kab/kota level + a group effect + a variable effect + the kab/kota's
+    own strength or weakness in that variable (sd 0.2) and indicator (sd 0.12), so profiles differ
+    and indicators are correlated but not interchangeable; reverse items are answered mirrored,
+    so that after reverse coding they agree with the others.
     """
     codes = level.index.to_numpy()
     group_effect = dict(zip(quota, rng.normal(0, 0.12, len(quota)), strict=True))
-    var_effect = {v.id: e for v, e in zip(spec.variables, rng.normal(0, 0.15, len(spec.variables)), strict=True)}
+    var_ids = [v.id for v in spec.variables]
+    ind_ids = [i.id for i in spec.indicators]
+    var_effect = rng.normal(0, 0.15, len(var_ids))[None, :] + rng.normal(0, 0.2, (len(codes), len(var_ids)))
+    ind_effect = rng.normal(0, 0.12, (len(codes), len(ind_ids)))
     people, answers = [], []
     for group, n in quota.items():
         items = [
-            (it, var.id) for var in spec.variables for ind in var.indicators if group in ind.groups for it in ind.items
+            (it, var.id, ind.id)
+            for var in spec.variables
+            for ind in var.indicators
+            if group in ind.groups
+            for it in ind.items
         ]
-        kab = np.repeat(codes, n)
+        kab_index = np.repeat(np.arange(len(codes)), n)
+        kab = codes[kab_index]
         ids = [f"{prefix}{year}-{c}-{group}-{j:03d}" for c in codes for j in range(1, n + 1)]
         person = rng.normal(0, 0.25, len(ids))
         people.append(pd.DataFrame({"respondent_id": ids, "kabkota_code": kab, "group": group}))
-        mean = (level.reindex(kab).to_numpy() + group_effect[group] + person)[:, None] + np.array(
-            [var_effect[v] for _, v in items]
-        )[None, :]
+        item_var = [var_ids.index(v) for _, v, _ in items]
+        item_ind = [ind_ids.index(i) for _, _, i in items]
+        mean = (
+            (level.reindex(kab).to_numpy() + group_effect[group] + person)[:, None]
+            + var_effect[kab_index][:, item_var]
+            + ind_effect[kab_index][:, item_ind]
+        )
         values = likert(rng, mean, int(spec.scale.min), int(spec.scale.max))
-        reverse = np.array([it.reverse for it, _ in items])
+        reverse = np.array([it.reverse for it, _, _ in items])
         values[:, reverse] = spec.scale.min + spec.scale.max - values[:, reverse]
         noise = rng.random(values.shape)
         values[noise < 0.03] = spec.scale.missing_codes[0] if spec.scale.missing_codes else np.nan
@@ -119,7 +133,7 @@ def survey(
             pd.DataFrame(
                 {
                     "respondent_id": pd.Categorical(np.repeat(ids, len(items))),
-                    "item_id": pd.Categorical(np.tile([it.id for it, _ in items], len(ids))),
+                    "item_id": pd.Categorical(np.tile([it.id for it, _, _ in items], len(ids))),
                     "value": values.ravel(),
                 }
             )

@@ -85,10 +85,14 @@ def group_sums(
     return sums, weights, heads
 
 
+def asked_table(spec: IndexSpec) -> pd.DataFrame:
+    """Groups × indicators: True where group u answers indicator i (u ∈ U(i))."""
+    return pd.DataFrame({i.id: [g in i.groups for g in spec.groups] for i in spec.indicators}, index=list(spec.groups))
+
+
 def _group_mask(spec: IndexSpec, groups: pd.Index, indicator_ids: pd.Index) -> np.ndarray:
-    """Boolean (rows × indicators): does this row's group answer this indicator (u ∈ U(i))?"""
-    table = pd.DataFrame({i.id: [g in i.groups for g in spec.groups] for i in spec.indicators}, index=list(spec.groups))
-    return table.reindex(index=groups, columns=indicator_ids, fill_value=False).to_numpy(dtype=bool)
+    """Boolean (rows × indicators): does this row's group answer this indicator?"""
+    return asked_table(spec).reindex(index=groups, columns=indicator_ids, fill_value=False).to_numpy(dtype=bool)
 
 
 def entity_indicators(sums: pd.DataFrame, weights: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:

@@ -162,3 +162,17 @@ def test_a_report_past_its_timeout_is_stopped(reports_dir, tmp_path):
     settings = batch.Batch(year=2024, out=out, provinces=["11"], progress=False, province_notebook=notebook, timeout=3)
     [outcome] = batch.run(settings)
     assert outcome.status == "timeout" and outcome.seconds < 30
+
+
+def test_reports_show_uncertainty_and_the_audit(rendered, reports_dir):
+    province = (rendered / "provinsi-11.html").read_text()
+    intervals = pd.read_parquet(reports_dir / "2024" / "results" / "ikotan_intervals.parquet").set_index("region_code")
+    aceh = intervals.loc["11"]
+    assert f"Selang kepercayaan 95 % IKOTAN Aceh: {angka(aceh['lo95'], 1)}–{angka(aceh['hi95'], 1)}" in province
+    assert "Selang 95 %" in province and "Belum pasti" in province
+    uncertain = intervals[
+        (intervals["level"] == "kabkota") & intervals.index.str.startswith("11.") & intervals["uncertain"]
+    ]
+    assert province.count("belum pasti</span>") == len(uncertain)
+    national = (rendered / "nasional.html").read_text()
+    assert "Lampiran: audit statistik" in national and "α butir" in national and "S1 pergeseran peringkat" in national

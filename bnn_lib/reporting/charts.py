@@ -95,8 +95,21 @@ def ranked_bars(
         edgecolor="#333333",
         linewidth=0.4,
     )
-    for yi, value in zip(y, data["value_100"], strict=True):
-        ax.text(value + 0.6, yi, angka(value, 1), va="center", fontsize=9)
+    right = data["value_100"].to_numpy()
+    if {"lo95", "hi95"} <= set(data.columns) and data["lo95"].notna().any():
+        lo, hi = data["lo95"].to_numpy(), data["hi95"].to_numpy()
+        ax.errorbar(
+            data["value_100"],
+            y,
+            xerr=[data["value_100"] - lo, hi - data["value_100"]],
+            fmt="none",
+            ecolor="#222222",
+            elinewidth=1,
+            capsize=2.5,
+        )
+        right = np.fmax(right, hi)
+    for yi, value, end in zip(y, data["value_100"], right, strict=True):
+        ax.text(end + 0.8, yi, angka(value, 1), va="center", fontsize=9)
     for lower in edges["lower"].iloc[1:]:
         ax.axvline(lower, color="#777777", linestyle=":", linewidth=1)
     if national is not None and not math.isnan(national):
@@ -126,6 +139,23 @@ def _band_legend(fig: Figure, colors: dict[str, str]) -> None:
     handles = [Rectangle((0, 0), 1, 1, color=c, ec="#333333", lw=0.4) for c in colors.values()]
     fig.legend(handles, list(colors), loc="lower center", fontsize=8, frameon=False, ncols=len(colors))
     fig.tight_layout(rect=(0, 0.35 / fig.get_figheight(), 1, 1))
+
+
+def rank_intervals(table: pd.DataFrame, title: str) -> Figure:
+    """Each kab/kota's nominal rank (dot) and 5–95 % rank interval under the assumptions
+    (line), ordered by nominal rank: a caterpillar plot."""
+    data = table.sort_values("nominal_rank")
+    fig, ax = plt.subplots(figsize=(WIDTH, 3.4))
+    x = np.arange(1, len(data) + 1)
+    ax.vlines(x, data["p05_rank"], data["p95_rank"], color=PROVINCE, linewidth=1.2, label="Selang 5–95 %")
+    ax.plot(x, data["nominal_rank"], "o", color=NATIONAL, markersize=2, label="Peringkat nominal")
+    ax.set_xlabel("Kab/kota, menurut peringkat nominal")
+    ax.set_ylabel("Peringkat (1 = tertinggi)")
+    ax.invert_yaxis()
+    ax.set_title(title, loc="left")
+    ax.legend(fontsize=9, loc="lower left")
+    fig.tight_layout()
+    return fig
 
 
 def paired_bars(
@@ -213,7 +243,7 @@ def trend(series: dict[str, pd.Series], title: str, ylabel: str, ylim: tuple[flo
         ax.set_xlim(years[0] - 1, years[0] + 1)
     if ylim:
         ax.set_ylim(*ylim)
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _p: angka(x, 1)))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _p: angka(x, 2)))
     ax.set_ylabel(ylabel)
     ax.set_title(title, loc="left")
     ax.legend(fontsize=9, loc="lower right")

@@ -33,6 +33,7 @@ def angka(x: float | None, decimals: int = 2) -> str:
     """3.0838 → "3,08"; 31589 → "31.589" (decimals=0); NaN → "–"."""
     if _missing(x):
         return MISSING
+    x = round(float(x), decimals) + 0.0  # + 0.0 turns −0.0 into 0.0: no "−0,00"
     text = f"{x:,.{decimals}f}"
     return text.replace(",", "_").replace(".", ",").replace("_", ".")
 

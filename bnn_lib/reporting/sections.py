@@ -180,7 +180,8 @@ def executive_summary(data: ReportData, province: str | None) -> None:
         ("capaian", "Capaian"),
     ]
     numeric = {"value", "change", "national", "target", "capaian"}
-    sentences = "".join(f"<li>{s}</li>" for s in summary_sentences(data, province))
+    findings = summary_sentences(data, province) + uncertainty_summary(data, province)
+    sentences = "".join(f"<li>{s}</li>" for s in findings)
     _html(_table(rows, columns, numeric) + f"<ul class='findings'>{sentences}</ul>")
 
 
@@ -304,10 +305,29 @@ def ikotan(data: ReportData, province: str | None) -> None:
     if table.empty:
         _html("<p>Tidak ada kab/kota yang diukur IKOTAN di wilayah ini.</p>")
         return
+    key = "region_code" if province is None else "kabkota_code"
+    table = table.merge(_intervals(data, "ikotan"), left_on=key, right_index=True, how="left")
     _show(charts.ranked_bars(table, edges, _value(national, "value_100"), title, label="label"))
-    _html("<p class='note'>Garis titik-titik: batas kategori (Juknis KOTAN 2021). Garis tegas: rata-rata nasional.</p>")
+    _html(
+        "<p class='note'>Garis titik-titik: batas kategori (Juknis KOTAN 2021). Garis tegas: rata-rata nasional. "
+        "Garis kecil di ujung batang: selang kepercayaan 95 % akibat pengambilan sampel responden.</p>"
+    )
     _profile(data, province)
     _ikotan_table(data, province, table)
+
+
+def _intervals(data: ReportData, index: str) -> pd.DataFrame:
+    """lo95, hi95 and the uncertain flag by region code (empty when not computed)."""
+    table = data.table(f"{index}_intervals")
+    if table is None:
+        return pd.DataFrame(columns=["lo95", "hi95", "uncertain"])
+    return table.drop_duplicates("region_code").set_index("region_code")[["lo95", "hi95", "uncertain"]]
+
+
+def _changes(data: ReportData, index: str) -> pd.Series:
+    """Whether the change since last year is distinguishable from zero, by region code."""
+    table = data.table(f"{index}_change")
+    return pd.Series(dtype=bool) if table is None else table.set_index("region_code")["distinguishable"]
 
 
 def _profile(data: ReportData, province: str | None) -> None:
@@ -339,17 +359,23 @@ def _ikotan_table(data: ReportData, province: str | None, table: pd.DataFrame) -
         old = data.table("ikotan_regions" if province is None else "ikotan_kabkota", prev)
         if old is not None:
             before = old.drop_duplicates(key).set_index(key)["value"]
-    rows = []
+    rows, significant = [], _changes(data, "ikotan")
     for rank, row in enumerate(table.sort_values("value", ascending=False).itertuples(), start=1):
         count = row.n_respondents if province is not None else row.n_measured
+        code = getattr(row, key)
+        delta = selisih(row.value - before.get(code, float("nan")))
+        if delta != "–" and code in significant.index:
+            delta += " *" if significant[code] else ""
+        uncertain = bool(getattr(row, "uncertain", False)) is True
         rows.append(
             {
                 "rank": str(rank),
                 "label": esc(row.label),
                 "value": angka(row.value, 3),
                 "value_100": angka(row.value_100, 2),
-                "band": _chip(row.band, colors),
-                "change": selisih(row.value - before.get(getattr(row, key), float("nan"))),
+                "interval": f"{angka(row.lo95, 1)}–{angka(row.hi95, 1)}" if hasattr(row, "lo95") else "–",
+                "band": _chip(row.band, colors) + (" <span class='uncertain'>belum pasti</span>" if uncertain else ""),
+                "change": delta,
                 "n": angka(count, 0),
             }
         )
@@ -360,11 +386,17 @@ def _ikotan_table(data: ReportData, province: str | None, table: pd.DataFrame) -
         ("label", what),
         ("value", "Nilai (1–4)"),
         ("value_100", "Nilai (0–100)"),
+        ("interval", "Selang 95 %"),
         ("band", "Kategori"),
         ("change", f"Perubahan dari {prev}" if prev else "Perubahan"),
         ("n", count_label),
     ]
-    _html(_table(rows, columns, {"value", "value_100", "change", "n"}))
+    _html(
+        _table(rows, columns, {"value", "value_100", "interval", "change", "n"})
+        + "<p class='note'><b>Belum pasti</b>: selang 95 % melintasi batas kategori, sehingga dengan "
+        "responden lain kategorinya bisa berbeda. <b>*</b>: perubahan berbeda nyata dari nol (selang 95 % "
+        "perubahan tidak memuat nol); tanpa tanda, perubahan masih dalam batas variasi sampel.</p>"
+    )
 
 
 def ikp(data: ReportData, province: str | None) -> None:
@@ -436,6 +468,7 @@ def ikkrn(data: ReportData, province: str | None) -> None:
             "n": angka(r.n_intervened, 0),
             "pulih": angka(r.n_pulih, 0),
             "rate": persen(r.recovery_rate),
+            "ci": f"{angka(r.lo95, 0)}–{angka(r.hi95, 0)} %",
             "delta": selisih(getattr(r, "mean_delta", float("nan")), 1),
             "rawan": angka(r.n_rawan, 0),
         }
@@ -447,13 +480,15 @@ def ikkrn(data: ReportData, province: str | None) -> None:
         ("n", "Diintervensi"),
         ("pulih", "Pulih"),
         ("rate", "Tingkat keterpulihan"),
+        ("ci", "Selang 95 %"),
         ("delta", "Perubahan skor IKKRN (0–100)"),
         ("rawan", "Kawasan rawan (pemetaan)"),
     ]
     _html(
-        _table(rows, columns, {"n", "pulih", "rate", "delta", "rawan"})
+        _table(rows, columns, {"n", "pulih", "rate", "ci", "delta", "rawan"})
         + "<p class='note'>Pulih: status sebelum intervensi bahaya atau waspada, sesudahnya siaga atau aman. "
-        "Kawasan rawan = bahaya + waspada.</p>"
+        "Kawasan rawan = bahaya + waspada. Selang 95 %: selang Wilson untuk proporsi; dengan sedikit kawasan "
+        "selangnya lebar.</p>"
     )
 
 
@@ -708,3 +743,145 @@ def ikp_provinces(data: ReportData) -> None:
         ("band", "Kategori"),
     ]
     _html(_table(rows, columns, {*order, "value"}))
+
+
+def uncertainty_summary(data: ReportData, province: str | None) -> list[str]:
+    """Sentences on how sure the IKOTAN numbers are (already escaped)."""
+    intervals = data.table("ikotan_intervals")
+    if intervals is None:
+        return []
+    code = _code(province)
+    own = intervals[intervals["region_code"] == code]
+    out = []
+    if len(own):
+        row = own.iloc[0]
+        where = "nasional" if province is None else esc(regions().province(province).name)
+        out.append(
+            f"Selang kepercayaan 95 % IKOTAN {where}: {angka(row['lo95'], 1)}–{angka(row['hi95'], 1)} (skala 0–100)."
+        )
+    kab = intervals[intervals["level"] == "kabkota"]
+    if province is not None:
+        kab = kab[kab["region_code"].str.startswith(province + ".")]
+    uncertain = kab[kab["uncertain"].astype(bool)]
+    if len(uncertain):
+        names = ", ".join(esc(regions().label(c)) for c in uncertain["region_code"][:6])
+        more = f" dan {len(uncertain) - 6} lainnya" if len(uncertain) > 6 else ""
+        out.append(
+            f"<b>{len(uncertain)}</b> kab/kota berkategori <b>belum pasti</b> ({names}{more}): nilainya dekat batas "
+            "kategori, sehingga dengan responden lain kategorinya bisa berbeda."
+        )
+    elif len(kab):
+        out.append("Kategori semua kab/kota yang diukur sudah pasti: selang 95 % tidak melintasi batas kategori.")
+    return out
+
+
+def audit_appendix(data: ReportData) -> None:
+    """National report appendix: the statistical audit and the sensitivity to the assumptions."""
+    variables = data.table("ikotan_audit_variables")
+    if variables is None:
+        _html("<p>Audit statistik tidak dihitung untuk tahun ini.</p>")
+        return
+    correlations = data.table("ikotan_audit_correlations")
+    rows = []
+    for r in variables.itertuples():
+        related = correlations[(correlations["b"] == r.variable_id) | (correlations["a"] == r.variable_id)]
+        rows.append(
+            {
+                "variable": esc(r.variable),
+                "items": str(r.n_items),
+                "alpha_items": angka(r.alpha_items, 2),
+                "alpha_ind": angka(r.alpha_indicators, 2),
+                "pca": persen(100 * r.pca_first_share),
+                "coverage": persen(100 * r.coverage) + (" ⚠" if r.low_coverage else ""),
+                "flags": str(int(related["collinear"].sum() + related["negative"].sum())),
+            }
+        )
+    columns = [
+        ("variable", "Variabel"),
+        ("items", "Butir"),
+        ("alpha_items", "α butir"),
+        ("alpha_ind", "α indikator"),
+        ("pca", "Komponen utama pertama"),
+        ("coverage", "Kelengkapan"),
+        ("flags", "Korelasi ditandai"),
+    ]
+    pairs = correlations[correlations["kind"] == "indicator-indicator"]
+    _html(
+        "<h3>Konsistensi dan struktur</h3>"
+        + _table(rows, columns, {"items", "alpha_items", "alpha_ind", "pca", "coverage", "flags"})
+        + f"<p class='note'>α Cronbach ≥ 0,7 menandakan butir/indikator suatu variabel konsisten. "
+        f"Korelasi ditandai: r &gt; 0,9 (kolinear) atau r &lt; −0,4 (berlawanan arah). Dari {len(pairs)} pasangan "
+        f"indikator dalam variabel yang sama, {int(pairs['collinear'].sum())} kolinear dan "
+        f"{int(pairs['negative'].sum())} berlawanan arah. Kelengkapan di bawah 66 % ditandai ⚠.</p>"
+    )
+    ranks = data.table("ikotan_rank_intervals")
+    sobol = data.table("ikotan_sobol")
+    if ranks is None or sobol is None:
+        return
+    _html("<h3>Kepekaan peringkat terhadap asumsi</h3>")
+    _show(
+        charts.rank_intervals(
+            ranks, f"Peringkat kab/kota: nominal dan selang 5–95 % ({int(sobol['runs'].iloc[0])} simulasi)"
+        )
+    )
+    names = {
+        "variable_weights": "Bobot variabel (±25 %)",
+        "indicator_weights": "Bobot indikator (±25 %)",
+        "aggregation": "Agregasi aritmetik/geometrik",
+        "unit_weighting": "Bobot unit observasi (setara/gabung)",
+        "bands": "Skema kategori (tetap/interval sama)",
+    }
+    wide = sobol.pivot_table(index="input", columns="output", values=["S1", "ST"])
+    srows = [
+        {
+            "input": esc(names.get(i, i)),
+            "s1_rank": angka(wide.loc[i, ("S1", "mean_abs_rank_shift")], 2),
+            "st_rank": angka(wide.loc[i, ("ST", "mean_abs_rank_shift")], 2),
+            "s1_band": angka(wide.loc[i, ("S1", "share_band_changed")], 2),
+            "st_band": angka(wide.loc[i, ("ST", "share_band_changed")], 2),
+        }
+        for i in wide.index
+    ]
+    moved = ranks.assign(width=ranks["p95_rank"] - ranks["p05_rank"])
+    _html(
+        _table(
+            srows,
+            [
+                ("input", "Asumsi"),
+                ("s1_rank", "S1 pergeseran peringkat"),
+                ("st_rank", "ST pergeseran peringkat"),
+                ("s1_band", "S1 perubahan kategori"),
+                ("st_band", "ST perubahan kategori"),
+            ],
+            {"s1_rank", "st_rank", "s1_band", "st_band"},
+        )
+        + "<p class='note'>Indeks Sobol orde pertama (S1) dan total (ST): bagian ragam keluaran yang berasal dari "
+        "tiap asumsi (ST memasukkan interaksi). Dihitung dengan SALib. Median lebar selang peringkat: "
+        f"{angka(moved['width'].median(), 0)} peringkat; kab/kota dengan kategori yang berubah di sebagian "
+        f"simulasi: {int((ranks['share_other_band'] > 0).sum())} dari {len(ranks)}.</p>"
+    )
+    drop = data.table("ikotan_drop_one")
+    if drop is not None:
+        drop = drop.sort_values("mean_abs_rank_shift", ascending=False).head(5)
+        drows = [
+            {
+                "ind": esc(r.indicator_id.replace("_", " ")),
+                "mean": angka(r.mean_abs_rank_shift, 1),
+                "max": angka(r.max_abs_rank_shift, 0),
+                "bands": str(r.n_band_changed),
+            }
+            for r in drop.itertuples()
+        ]
+        _html(
+            "<h4>Jika satu indikator dihilangkan (lima terbesar pengaruhnya)</h4>"
+            + _table(
+                drows,
+                [
+                    ("ind", "Indikator"),
+                    ("mean", "Rata-rata pergeseran peringkat"),
+                    ("max", "Pergeseran terbesar"),
+                    ("bands", "Kab/kota berubah kategori"),
+                ],
+                {"mean", "max", "bands"},
+            )
+        )

@@ -1,0 +1,92 @@
+"""Sensitivity analysis: SALib's Sobol indices, rank intervals, drop-one, and the model itself."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import tiny_spec
+
+from bnn_lib import sensitivity as sv
+from bnn_lib.spec import modify
+
+
+def ishigami(x: np.ndarray, a: float = 7.0, b: float = 0.1) -> np.ndarray:
+    return np.sin(x[:, 0]) + a * np.sin(x[:, 1]) ** 2 + b * x[:, 2] ** 4 * np.sin(x[:, 0])
+
+
+def test_sobol_indices_of_the_ishigami_function():
+    # Analytical values (a = 7, b = 0.1): S1 = 0.3139, 0.4424, 0; ST = 0.5576, 0.4424, 0.2437
+    problem = {"num_vars": 3, "names": ["x1", "x2", "x3"], "bounds": [[-np.pi, np.pi]] * 3}
+    table = sv.sobol(ishigami, problem, base=4096).set_index("input")
+    assert table["S1"].to_numpy() == pytest.approx([0.3139, 0.4424, 0.0], abs=0.03)
+    assert table["ST"].to_numpy() == pytest.approx([0.5576, 0.4424, 0.2437], abs=0.03)
+
+
+def tiny_model(spec=None) -> sv.Model:
+    # Three kab/kota; S(k, I1) and S(k, I2) given directly for both unit weightings.
+    spec = spec or tiny_spec()
+    equal_unit = np.array([[3.0, 2.0], [2.5, 2.5], [2.0, 3.5]])
+    pooled = np.array([[2.8, 2.0], [2.5, 2.5], [2.2, 3.5]])
+    return sv.Model(spec, pd.Index(["11.01", "11.02", "11.03"], name="kabkota_code"), ["I1", "I2"],
+                    equal_unit, pooled, np.eye(2))  # fmt: skip
+
+
+def test_model_at_the_nominal_point_is_the_nominal_index():
+    values, modes = tiny_model().evaluate(np.zeros((1, sv.problem(tiny_model())["num_vars"])))
+    # (V1 + V2)/2 on 1–4 → 0–100: (2.5, 2.5, 2.75) → 50, 50, 58.33
+    assert values[0] == pytest.approx([50.0, 50.0, (2.75 - 1) / 3 * 100])
+    assert modes == ["fixed"]
+
+
+def test_rank_intervals_collapse_when_nothing_varies():
+    documented = {"provenance": "documented", "source": "uji"}
+    spec = tiny_spec(weighting=documented, aggregation=documented, bands=documented)
+    spec = modify(spec, {"bands.labels": []}, id="tiny")
+    model = tiny_model(spec)
+    assert model.inputs() == {}
+    result = sv.run(model, samples=200)
+    ranks = result.ranks.set_index("kabkota_code")
+    assert (ranks["p05_rank"] == ranks["nominal_rank"]).all() and (ranks["p95_rank"] == ranks["nominal_rank"]).all()
+    assert ranks["nominal_rank"].tolist() == [2, 2, 1]  # 50, 50 (tied), 58.33
+
+
+def test_rank_intervals_widen_when_assumptions_vary():
+    result = sv.run(tiny_model(), samples=300)
+    ranks = result.ranks.set_index("kabkota_code")
+    assert (ranks["p05_rank"] <= ranks["nominal_rank"]).all() and (ranks["nominal_rank"] <= ranks["p95_rank"]).all()
+    assert set(result.sobol["input"]) == {
+        "variable_weights",
+        "indicator_weights",
+        "aggregation",
+        "unit_weighting",
+        "bands",
+    }
+    assert result.runs == 32 * 7  # Saltelli design N·(G + 2): G = 5, N = 2^round(log2(300/7)) = 32
+
+
+def test_drop_one_indicator_by_hand():
+    # Without I2 the index is V1 alone: 3.0, 2.5, 2.0 → ranks 1, 2, 3 (nominal: 2, 2, 1);
+    # |shift| = 1, 0, 2 → mean 1, max 2. Bands: 66.7 Tanggap, 50.0 Cukup, 33.3 Cukup vs nominal
+    # Cukup (50.00), Cukup, Tanggap → 2 kab/kota change band.
+    table = sv.drop_one(tiny_model()).set_index("indicator_id")
+    assert table.loc["I2", "mean_abs_rank_shift"] == pytest.approx(1.0)
+    assert table.loc["I2", "max_abs_rank_shift"] == 2
+    assert table.loc["I2", "n_band_changed"] == 2
+
+
+def test_model_matches_the_pipeline_on_the_sample(sample_dir):
+    from bnn_lib.pipeline import DEFAULT_SPECS, compute_year, load_inputs
+    from bnn_lib.scoring import group_sums
+    from bnn_lib.spec import load_spec
+
+    spec = load_spec(DEFAULT_SPECS["ikotan"])
+    inputs, _, _ = load_inputs(pd.io.common.Path(sample_dir), 2024, {"ikotan": spec})
+    people = inputs["ikotan_respondents"].set_index("respondent_id")
+    from bnn_lib.scoring import respondent_scores
+
+    scores = respondent_scores(inputs["ikotan_answers"], people.index, spec)
+    model = sv.Model.from_group_sums(*group_sums(scores, people, spec)[:2], spec)
+    values, _ = model.evaluate(np.zeros((1, sv.problem(model)["num_vars"])))
+    nominal = compute_year(2024, sample_dir).table("ikotan_kabkota").set_index("kabkota_code")["value_100"]
+    assert values[0] == pytest.approx(nominal.reindex(model.kabkota).to_numpy())
