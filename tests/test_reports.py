@@ -176,3 +176,18 @@ def test_reports_show_uncertainty_and_the_audit(rendered, reports_dir):
     assert province.count("belum pasti</span>") == len(uncertain)
     national = (rendered / "nasional.html").read_text()
     assert "Lampiran: audit statistik" in national and "α butir" in national and "S1 pergeseran peringkat" in national
+
+
+def test_exploration_notebook_runs_a_changed_spec_end_to_end(sample_dir, tmp_path):
+    from bnn_lib.reporting import engine
+
+    engine.register()
+    nb = papermill.execute_notebook(
+        str(batch.NOTEBOOKS / "eksplorasi.ipynb"), str(tmp_path / "eksplorasi.ipynb"),
+        parameters={"data_dir": sample_dir}, engine_name=engine.ENGINE_NAME, progress_bar=False,
+    )  # fmt: skip
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    text = "".join(o.get("text", "") + str(o.get("data", {}).get("text/plain", "")) for o in outputs)
+    assert "kab/kota berkategori belum pasti" in text and "'ikotan-eksperimen'" in text
+    assert "unit_weighting" in text  # the Sobol table names the assumptions
