@@ -7,8 +7,8 @@ and ``bnn reports`` do by default). Tables, for an index ``name``:
   year's change can be computed against it);
 - ``<name>_intervals``: kab/kota, province and national value with 90/95 % intervals, the
   probability of each band and ``uncertain`` ("kategori belum pasti");
-- ``<name>_change``: the change since the previous year with its interval and whether it is
-  distinguishable from zero (when the previous year's replicates exist);
+- ``<name>_change`` (:func:`change_tables`, once both years are computed): the change since the
+  previous year with its interval and whether it is distinguishable from zero;
 - ``<name>_rank_intervals``, ``<name>_sobol``, ``<name>_drop_one``: the sensitivity analysis
   (indices computed per kab/kota only, not per environment);
 - ``<name>_audit_variables``, ``_audit_correlations``, ``_audit_indicators``, ``_audit_kabkota``.
@@ -45,7 +45,6 @@ def survey_tables(
     group_stats: tuple[pd.DataFrame, pd.DataFrame],
     kabkota: pd.DataFrame,
     wide: tuple[pd.DataFrame, pd.DataFrame],
-    previous: dict[str, pd.DataFrame] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """All analysis tables of one survey index (see the module docstring).
 
@@ -70,16 +69,6 @@ def survey_tables(
         ]
         tables[f"{name}_intervals"] = pd.concat(parts).rename_axis("region_code").reset_index()
         tables[f"{name}_bootstrap"] = replicates.rename_axis(columns=None)
-        before = (previous or {}).get(f"{name}_bootstrap")
-        before_values = (previous or {}).get(f"{name}_intervals")
-        if before is not None and before_values is not None:
-            before = before.filter(regex=r"^\d{2}\.\d{2}$")  # the kab/kota columns, not the spec id
-            now_all = pd.concat([replicates, regions], axis=1)
-            before_all = pd.concat([before, uncertainty.region_replicates(before)], axis=1)
-            change = uncertainty.change(now_all, before_all)
-            now_nominal = pd.concat([nominal, nominal_regions])
-            change.insert(0, "change", now_nominal - before_values.set_index("region_code")["value_100"])
-            tables[f"{name}_change"] = change.rename_axis("region_code").reset_index()
     if options.samples and not spec.aggregation.by_group:
         model = sensitivity.Model.from_group_sums(*group_stats, spec)
         result = sensitivity.run(model, options.samples, seed=1)
@@ -96,3 +85,27 @@ def survey_tables(
     tables[f"{name}_audit_indicators"] = per_indicator
     tables[f"{name}_audit_kabkota"] = per_kabkota
     return tables
+
+
+def change_tables(now: dict[str, pd.DataFrame], before: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """``<name>_change`` for each survey index with bootstrap replicates in both years' tables.
+
+    change = I100_now − I100_before (nominal), with the interval of the differences of
+    independent replicates (:func:`bnn_lib.uncertainty.change`).
+    """
+    out = {}
+    for key in now:
+        if not key.endswith("_bootstrap") or key not in before:
+            continue
+        name = key.removesuffix("_bootstrap")
+        codes = r"^\d{2}\.\d{2}$"  # the kab/kota columns, not the spec id
+        reps_now, reps_before = now[key].filter(regex=codes), before[key].filter(regex=codes)
+        all_now = pd.concat([reps_now, uncertainty.region_replicates(reps_now)], axis=1)
+        all_before = pd.concat([reps_before, uncertainty.region_replicates(reps_before)], axis=1)
+        table = uncertainty.change(all_now, all_before)
+        nominal_now = now[f"{name}_intervals"].set_index("region_code")["value_100"]
+        nominal_before = before[f"{name}_intervals"].set_index("region_code")["value_100"]
+        table.insert(0, "change", (nominal_now - nominal_before).reindex(table.index))
+        spec_columns = now[key][["spec_id", "spec_version"]].iloc[0]
+        out[f"{name}_change"] = table.rename_axis("region_code").reset_index().assign(**spec_columns.to_dict())
+    return out

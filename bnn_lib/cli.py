@@ -10,7 +10,7 @@ from pathlib import Path
 from bnn_lib.analyses import Analyses
 from bnn_lib.contracts import DataError
 from bnn_lib.paths import REPORTS_DIR, SAMPLE_DIR
-from bnn_lib.pipeline import Results, compute_year, load_results
+from bnn_lib.pipeline import Results, compute_years, load_results
 from bnn_lib.regions import UnknownRegionError, regions
 from bnn_lib.sample import write_sample
 from bnn_lib.spec import SpecError, list_specs, load_spec
@@ -112,23 +112,24 @@ def _compute(args: argparse.Namespace) -> int:
     """Compute and save each year in order; a year's change tables use the year before."""
     overrides = dict(item.split("=", 1) for item in args.spec)
     analyses = Analyses(replicates=args.replicates, samples=args.samples)
-    failed = 0
-    for year in sorted(args.year):
-        start = time.perf_counter()
-        try:
-            results = compute_year(year, args.data, overrides, analyses, _previous(args.out, year))
-        except (DataError, FileNotFoundError) as exc:
-            print(f"{year}: error: {exc}", file=sys.stderr)
-            failed += 1
-            continue
+    years = sorted(args.year)
+    if not years:
+        print(f"no input data under {args.data}: using the results already in {args.out}")
+        return 0
+    start = time.perf_counter()
+    computed, errors = compute_years(years, args.data, overrides, analyses, _previous(args.out, years[0]))
+    seconds = time.perf_counter() - start
+    for year, exc in errors.items():
+        print(f"{year}: error: {exc}", file=sys.stderr)
+    for year, results in computed.items():
         folder = results.save(args.out / str(year) / "results")
-        seconds = time.perf_counter() - start
-        print(f"{year}: {len(results.tables)} tables in {folder} ({seconds:.1f} s)")
+        print(f"{year}: {len(results.tables)} tables in {folder}")
         for warning in results.warnings[:5]:
             print(f"  warning: {warning}")
         if len(results.warnings) > 5:
             print(f"  … {len(results.warnings) - 5} more warnings in specs.json")
-    return 1 if failed else 0
+    print(f"computed {len(computed)} year(s) in {seconds:.1f} s")
+    return 1 if errors else 0
 
 
 def _previous(out: Path, year: int) -> Results | None:

@@ -75,6 +75,10 @@ class DataError(ValueError):
         more = f"\n  … and {len(problems) - MAX_LISTED} more" if len(problems) > MAX_LISTED else ""
         super().__init__(f"{len(problems)} problem(s) in {', '.join(files)}:\n{shown}{more}")
 
+    def __reduce__(self) -> tuple:
+        # Rebuilt from the problems when it crosses a process boundary (compute_years).
+        return (DataError, (self.problems,))
+
 
 @dataclass
 class Checked:

@@ -11,9 +11,13 @@ computed once per build and saved with :meth:`Results.save`; notebooks read them
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
+import multiprocessing as mp
+import os
 import shutil
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import version
@@ -23,7 +27,7 @@ import pandas as pd
 
 from bnn_lib import contracts
 from bnn_lib.aggregate import combine, indicator_weights, rescale, top_level
-from bnn_lib.analyses import Analyses, survey_tables
+from bnn_lib.analyses import Analyses, change_tables, survey_tables
 from bnn_lib.bands import band_edges, classify
 from bnn_lib.contracts import DataError, Problem
 from bnn_lib.kawasan import area_recovery, area_scores, recovery, status_counts
@@ -136,14 +140,13 @@ def compute_survey(
     spec: IndexSpec,
     name: str,
     analyses: Analyses | None = None,
-    previous: dict[str, pd.DataFrame] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """IKOTAN-style tables from validated respondents and answers (see :mod:`bnn_lib.scoring`).
 
     Returns ``<name>_kabkota``, ``_variables``, ``_indicators``, ``_groups``, ``_regions``,
     ``_bands`` and, for an index computed per group (IKP), ``_environments``. With
     ``analyses``, also the uncertainty, sensitivity and audit tables of
-    :mod:`bnn_lib.analyses` (``previous``: last year's tables, for the change).
+    :mod:`bnn_lib.analyses`.
     """
     people = respondents.set_index("respondent_id")
     scores = respondent_scores(answers, people.index, spec)
@@ -181,7 +184,7 @@ def compute_survey(
     tables[f"{name}_bands"] = _tidy(_edges_table(edges, spec), spec)
     if analyses is not None:
         extra = survey_tables(
-            name, spec, analyses, people, answers, scores, (sums, weights), kabkota, (indicators, variables), previous
+            name, spec, analyses, people, answers, scores, (sums, weights), kabkota, (indicators, variables)
         )
         tables |= {key: table.assign(spec_id=spec.id, spec_version=spec.version) for key, table in extra.items()}
     return tables
@@ -254,6 +257,9 @@ def recovery_rates(per_kawasan: pd.DataFrame, counts: pd.DataFrame | None = None
         )
         if "delta" in table:
             out["mean_delta"] = table["delta"].groupby(by).mean()
+        for column in ("value_before", "value_after"):
+            if column in table:
+                out[f"mean_{column.removeprefix('value_')}"] = table[column].groupby(by).mean()
         if counts is not None:
             mapped = with_province(counts)
             mby = mapped[key] if key else pd.Series(NATIONAL, index=mapped.index)
@@ -327,13 +333,12 @@ def compute_year(
     data: str | Path | None = None,
     specs: dict[str, str | Path | IndexSpec] | None = None,
     analyses: Analyses | None = None,
-    previous: Results | None = None,
 ) -> Results:
     """Every index for one year from ``data/<year>/`` (default: the sample data).
 
     ``specs`` overrides the spec of an index by key (``{"ikotan": "my-copy.toml"}``).
     ``analyses`` adds the bootstrap intervals, the sensitivity analysis and the audit
-    (:mod:`bnn_lib.analyses`); ``previous`` (last year's results) adds the change tables.
+    (:mod:`bnn_lib.analyses`); :func:`compute_years` adds the year-on-year changes.
     """
     chosen = {**DEFAULT_SPECS, **(specs or {})}
     loaded = {k: s if isinstance(s, IndexSpec) else load_spec(s) for k, s in chosen.items()}
@@ -347,7 +352,6 @@ def compute_year(
                 loaded[key],
                 key,
                 analyses,
-                previous.tables if previous else None,
             )
     if "kawasan_assessments" in inputs:
         tables |= compute_ikkrn(inputs["kawasan_assessments"], loaded["ikkrn"], year)
@@ -368,6 +372,44 @@ def compute_year(
     )
     used = {k: s for k, s in loaded.items() if any(t.startswith(k) for t in tables)}
     return Results(year, tables, used, warnings, files)
+
+
+def compute_years(
+    years: list[int],
+    data: str | Path | None = None,
+    specs: dict[str, str | Path | IndexSpec] | None = None,
+    analyses: Analyses | None = None,
+    before: Results | None = None,
+    jobs: int | None = None,
+) -> tuple[dict[int, Results], dict[int, Exception]]:
+    """Several years at once, then the year-on-year changes between consecutive years.
+
+    Each year runs in a process forked from this one (up to ``jobs`` at a time, default: the
+    number of cores), since the years are independent. ``before`` (the saved results of the
+    year before the first) lets the first year have its change too. Returns the results and,
+    separately, the error of each year that failed.
+    """
+    years = sorted(years)
+    workers = min(jobs or os.cpu_count() or 1, len(years))
+    results, errors = {}, {}
+    if workers > 1:
+        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+            futures = {y: pool.submit(compute_year, y, data, specs, analyses) for y in years}
+        outcomes = {y: (f.exception() or f.result()) for y, f in futures.items()}
+    else:
+        outcomes = {}
+        for year in years:
+            try:
+                outcomes[year] = compute_year(year, data, specs, analyses)
+            except (DataError, FileNotFoundError) as exc:
+                outcomes[year] = exc
+    for year, outcome in outcomes.items():
+        (errors if isinstance(outcome, Exception) else results)[year] = outcome
+    chain = sorted(([before] if before else []) + list(results.values()), key=lambda r: r.year)
+    for prev, now in itertools.pairwise(chain):
+        if now.year == prev.year + 1:
+            now.tables |= change_tables(now.tables, prev.tables)
+    return results, errors
 
 
 def _no_targets() -> pd.DataFrame:

@@ -75,12 +75,18 @@ def _summarise(
         out[[f"n_{label}" for label in labels]] = counts.to_numpy()
         if bands.success_from:
             out["n_success"] = at_or_above(table["band"], bands).groupby(key).sum()
+            out["pct_success"] = capaian(out["n_success"], out["n_measured"])
         out["band"] = classify(out["value_100"], bands, edges)
     return out
 
 
-def capaian(realisasi: float, target: float) -> float:
-    """Achievement against target in percent: 100 × realisasi / target (101 / 60 → 168.33)."""
+def capaian(realisasi, target):
+    """Achievement against target in percent: 100 × realisasi / target (101 / 60 → 168.33).
+
+    Works on numbers and on aligned Series; a zero or missing target gives NaN.
+    """
+    if isinstance(target, pd.Series):
+        return 100.0 * realisasi / target.where(target != 0)
     return 100.0 * realisasi / target if target else float("nan")
 
 
@@ -92,5 +98,5 @@ def kpi_table(realised: pd.DataFrame, targets: pd.DataFrame, year: int) -> pd.Da
     """
     this_year = targets[targets["year"] == year][["region_code", "measure", "target"]]
     out = realised.merge(this_year, on=["region_code", "measure"], how="left")
-    out["capaian_pct"] = 100.0 * out["realisasi"] / out["target"].where(out["target"] != 0)
+    out["capaian_pct"] = capaian(out["realisasi"], out["target"])
     return out.assign(year=year)

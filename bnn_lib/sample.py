@@ -85,22 +85,40 @@ def likert(rng: np.random.Generator, mean: np.ndarray, lo: int = 1, hi: int = 4)
     return np.clip(np.rint(mean + rng.normal(0, 0.7, mean.shape)), lo, hi)
 
 
+def profile(rng: np.random.Generator, spec: IndexSpec, n_kabkota: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Lasting effects, drawn once and kept across years: each respondent group's (sd 0.12), and
+    each kab/kota's strengths and weaknesses per variable (sd 0.2, around a common variable
+    effect of sd 0.15) and per indicator (sd 0.12)."""
+    n_var, n_ind = len(spec.variables), len(spec.indicators)
+    return (
+        rng.normal(0, 0.12, len(spec.groups)),
+        rng.normal(0, 0.15, n_var)[None, :] + rng.normal(0, 0.2, (n_kabkota, n_var)),
+        rng.normal(0, 0.12, (n_kabkota, n_ind)),
+    )
+
+
 def survey(
-    rng: np.random.Generator, spec: IndexSpec, level: pd.Series, quota: dict[str, int], year: int, prefix: str
+    rng: np.random.Generator,
+    spec: IndexSpec,
+    level: pd.Series,
+    quota: dict[str, int],
+    year: int,
+    prefix: str,
+    effects: tuple[np.ndarray, np.ndarray, np.ndarray],
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Respondents and answers of one survey index for every kab/kota in ``level``.
 
-    An answer's mean is the kab/kota level + a group effect + a variable effect + the kab/kota's
-    own strength or weakness in that variable (sd 0.2) and indicator (sd 0.12), so profiles differ
-    and indicators are correlated but not interchangeable; reverse items are answered mirrored,
-    so that after reverse coding they agree with the others.
+    An answer's mean is the kab/kota level + the group, variable and indicator ``effects``
+    (:func:`profile`, with a little yearly noise on the last two), so profiles differ and
+    indicators are correlated but not interchangeable; reverse items are answered mirrored, so
+    that after reverse coding they agree with the others.
     """
     codes = level.index.to_numpy()
-    group_effect = dict(zip(quota, rng.normal(0, 0.12, len(quota)), strict=True))
+    group_effect = dict(zip(spec.groups, effects[0], strict=True))
     var_ids = [v.id for v in spec.variables]
     ind_ids = [i.id for i in spec.indicators]
-    var_effect = rng.normal(0, 0.15, len(var_ids))[None, :] + rng.normal(0, 0.2, (len(codes), len(var_ids)))
-    ind_effect = rng.normal(0, 0.12, (len(codes), len(ind_ids)))
+    var_effect = effects[1] + rng.normal(0, 0.05, effects[1].shape)
+    ind_effect = effects[2] + rng.normal(0, 0.04, effects[2].shape)
     people, answers = [], []
     for group, n in quota.items():
         items = [
@@ -291,16 +309,17 @@ def write_sample(out: str | Path, seed: int = SEED) -> Path:
     output_rows = outputs(rng, kabkota, kawasan_rows)
     target_rows = targets(kabkota, output_rows)
     ikp_quota = dict.fromkeys(ikp_spec.groups, IKP_PER_ENVIRONMENT)
+    ikotan_profile, ikp_profile = profile(rng, ikotan_spec, len(kabkota)), profile(rng, ikp_spec, len(kabkota))
     for year in YEARS:
         folder = out / str(year)
         folder.mkdir(parents=True, exist_ok=True)
         level = levels.set_index("code")[year]
-        people, answers = survey(rng, ikotan_spec, level, IKOTAN_QUOTA, year, "R")
+        people, answers = survey(rng, ikotan_spec, level, IKOTAN_QUOTA, year, "R", ikotan_profile)
         people.to_parquet(folder / f"ikotan_respondents_{LABEL}.parquet", index=False)
         answers.to_parquet(folder / f"ikotan_answers_{LABEL}.parquet", index=False)
         # IKP tracks IKOTAN loosely: kemandirian follows responsiveness, a little higher.
         ikp_level = level + 0.08 + rng.normal(0, 0.1, len(level))
-        people, answers = survey(rng, ikp_spec, ikp_level, ikp_quota, year, "P")
+        people, answers = survey(rng, ikp_spec, ikp_level, ikp_quota, year, "P", ikp_profile)
         people.to_parquet(folder / f"ikp_respondents_{LABEL}.parquet", index=False)
         answers.to_parquet(folder / f"ikp_answers_{LABEL}.parquet", index=False)
         kawasan_rows[kawasan_rows["year"] == year].to_csv(folder / f"kawasan_assessments_{LABEL}.csv", index=False)

@@ -209,7 +209,7 @@ def summary_sentences(data: ReportData, province: str | None) -> list[str]:
         target = kpi["target"].get("ikotan_n_tanggap") if "target" in kpi else None
         n, measured = int(row["n_success"]), int(row["n_measured"])
         clause = (
-            f" (target {angka(target, 0)}; capaian {persen(100 * n / target)})"
+            f" (target {angka(target, 0)}; capaian {persen(kpi['capaian_pct'].get('ikotan_n_tanggap'))})"
             if target and not pd.isna(target)
             else ""
         )
@@ -506,20 +506,17 @@ def ikktt(data: ReportData, province: str | None) -> None:
     table = table[table["level"] == level]
     if province is not None:
         table = table[table["region_code"].str.startswith(province + ".")]
-    before_after = recovery.groupby("kabkota_code")[["value_before", "value_after"]].mean()
-    rows = []
-    for r in table.itertuples():
-        mean = before_after.loc[r.region_code] if r.region_code in before_after.index else None
-        rows.append(
-            {
-                "label": esc(r.region),
-                "n": angka(r.n_intervened, 0),
-                "pulih": angka(r.n_pulih, 0),
-                "rate": persen(r.recovery_rate),
-                "before": angka(mean["value_before"], 1) if mean is not None else "–",
-                "after": angka(mean["value_after"], 1) if mean is not None else "–",
-            }
-        )
+    rows = [
+        {
+            "label": esc(r.region),
+            "n": angka(r.n_intervened, 0),
+            "pulih": angka(r.n_pulih, 0),
+            "rate": persen(r.recovery_rate),
+            "before": angka(r.mean_before, 1),
+            "after": angka(r.mean_after, 1),
+        }
+        for r in table.itertuples()
+    ]
     columns = [
         ("label", "Kab/Kota" if province else "Provinsi"),
         ("n", "Kawasan diukur"),
@@ -692,7 +689,7 @@ def band_distribution(data: ReportData) -> None:
             "label": esc(r.region),
             "n": angka(r.n_measured, 0),
             "success": angka(r.n_success, 0),
-            "share": persen(100 * r.n_success / r.n_measured if r.n_measured else float("nan"), 0),
+            "share": persen(r.pct_success, 0),
         }
         for label in labels:
             row[label] = angka(table.loc[table["region_code"] == r.region_code, f"n_{label}"].iloc[0], 0)
