@@ -20,7 +20,7 @@ from pandas.api.types import union_categoricals
 from bnn_lib import sensitivity
 from bnn_lib.contracts import find_table, read_table
 from bnn_lib.paths import SAMPLE_DIR
-from bnn_lib.pipeline import DEFAULT_SPECS, compute_year, load_inputs
+from bnn_lib.pipeline import DEFAULT_SPECS, compute_year, compute_years, load_inputs
 from bnn_lib.sample import YEARS
 from bnn_lib.scoring import group_sums, respondent_scores
 from bnn_lib.spec import load_spec
@@ -29,13 +29,17 @@ from bnn_lib.uncertainty import bootstrap_survey
 REPEATS = 3
 
 
-def timed(years: tuple[int, ...], data: Path) -> float:
-    """Best of REPEATS wall-clock seconds to load and compute every index for ``years``."""
+def timed(years: tuple[int, ...], data: Path, parallel: bool = False) -> float:
+    """Best of REPEATS wall-clock seconds to load and compute every index for ``years``
+    (one after the other, or with ``compute_years``: one forked process per year)."""
     runs = []
     for _ in range(REPEATS):
         start = time.perf_counter()
-        for year in years:
-            compute_year(year, data)
+        if parallel:
+            compute_years(list(years), data)
+        else:
+            for year in years:
+                compute_year(year, data)
         runs.append(time.perf_counter() - start)
     return min(runs)
 
@@ -79,16 +83,23 @@ def main() -> None:
     compute_year(YEARS[-1], SAMPLE_DIR)  # warm imports and caches
     per_year = {year: timed((year,), SAMPLE_DIR) for year in YEARS}
     sample = timed(YEARS, SAMPLE_DIR)
+    sample_parallel = timed(YEARS, SAMPLE_DIR, parallel=True)
     print(f"sample ({sizes(SAMPLE_DIR)}):")
     for year, seconds in per_year.items():
         print(f"  load + compute {year}: {seconds:6.2f} s")
-    print(f"  load + compute both years: {sample:6.2f} s")
+    print(f"  load + compute both years, one after the other: {sample:6.2f} s")
+    print(f"  load + compute both years, compute_years (a process per year): {sample_parallel:6.2f} s  (target < 1 s)")
     with tempfile.TemporaryDirectory() as tmp:
         big = Path(tmp) / "x10"
         scale_up(SAMPLE_DIR, big)
         large = timed(YEARS, big)
+        large_parallel = timed(YEARS, big, parallel=True)
         print(f"10x sample ({sizes(big)}):")
-        print(f"  load + compute both years: {large:6.2f} s  ({large / sample:.1f}x the sample time)")
+        print(f"  load + compute both years, one after the other: {large:6.2f} s  ({large / sample:.1f}x the sample)")
+        print(
+            f"  load + compute both years, compute_years: {large_parallel:6.2f} s  "
+            f"({large_parallel / sample_parallel:.1f}x the sample)"
+        )
     median = statistics.median(per_year.values())
     print(f"(best of {REPEATS} runs each; median of per-year times {median:.2f} s)")
     analyses(YEARS[-1])

@@ -192,11 +192,7 @@ def compute_survey(
 
 def _component_rollup(long: pd.DataFrame, component: str) -> pd.DataFrame:
     """Province and national means of each component (variable, environment) of a long table."""
-    frames = [
-        rollup(part, None, None, values=("score", "score_100")).assign(**{component: key})
-        for key, part in long.groupby(component, sort=False)
-    ]
-    return pd.concat(frames, ignore_index=True)
+    return rollup(long, None, None, values=("score", "score_100"), by=component)
 
 
 def _long(wide: pd.DataFrame, column: str, spec: IndexSpec) -> pd.DataFrame:

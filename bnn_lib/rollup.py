@@ -29,6 +29,7 @@ def rollup(
     *,
     weight: str | None = None,
     values: tuple[str, ...] = ("value", "value_100"),
+    by: str | None = None,
 ) -> pd.DataFrame:
     """Province and national rows from the kab/kota table.
 
@@ -37,15 +38,16 @@ def rollup(
     the (weighted) mean of each value, ``n_measured``, ``n_kabkota`` (in the registry) and, with
     ``bands``: ``band`` of the mean value_100, ``n_<label>`` per band and ``n_success`` (at or
     above ``success_from``). ``edges`` are the band edges in force (see :func:`band_edges`).
+    With ``by`` (a column such as ``variable_id`` in a long table), one set of rows per value of it.
     """
     table = with_province(kabkota)
     a = table[weight].astype(float) if weight else pd.Series(1.0, index=table.index)
     keys = {
-        "provinsi": table["province_code"],
+        "provinsi": table["province_code"].rename("region_code"),
         "nasional": pd.Series(NATIONAL, index=table.index, name="region_code"),
     }
     frames = [
-        _summarise(table, key.rename("region_code"), a, list(values), bands, edges).assign(level=level)
+        _summarise(table, [table[by], key] if by else key, a, list(values), bands, edges).assign(level=level)
         for level, key in keys.items()
     ]
     result = pd.concat(frames).reset_index()
@@ -56,7 +58,7 @@ def rollup(
 
 def _summarise(
     table: pd.DataFrame,
-    key: pd.Series,
+    key: pd.Series | list[pd.Series],
     a: pd.Series,
     values: list[str],
     bands: Bands | None,
