@@ -35,6 +35,15 @@ OUTCOME_ROWS = [
     ("ikkrn_rate", "Tingkat keterpulihan kawasan rawan", "%", 1),
     ("ikktt_pulih", "Kawasan tanaman terlarang yang pulih", "kawasan", 0),
 ]
+SECTION_NAMES = {
+    "scale": "skala jawaban",
+    "weighting": "pembobotan",
+    "aggregation": "agregasi",
+    "rescale": "konversi ke 0–100",
+    "bands": "kategori",
+    "status_rule": "aturan status kawasan",
+    "recovery": "aturan pulih",
+}
 ENVIRONMENTS = {
     "pemerintah": "Pemerintah",
     "swasta": "Swasta",
@@ -634,7 +643,8 @@ def methodology(data: ReportData, province: str | None) -> None:
     for s in specs.values():
         notes = [a for a in s.get("assumptions", []) if a.get("note")]
         for a in notes[:6]:
-            parts.append(f"<li><b>{esc(s['index'])}</b> · {esc(a['name'])}: {esc(a['note'])}</li>")
+            name = SECTION_NAMES.get(a["name"], a["name"])
+            parts.append(f"<li><b>{esc(s['index'])}</b> · {esc(name)}: {esc(a['note'])}</li>")
         if len(notes) > 6:
             parts.append(f"<li><b>{esc(s['index'])}</b> · {len(notes) - 6} unsur lain (lihat berkas spesifikasi).</li>")
     parts.append("</ul>")
