@@ -105,9 +105,7 @@ def read_table(path: str | Path, categorical: tuple[str, ...] = ()) -> pd.DataFr
     if path.suffix not in READERS:
         raise DataError([Problem(path.name, None, None, None, f"unsupported file type; use {sorted(READERS)}")])
     if path.suffix == ".csv":
-        with path.open(encoding="utf-8-sig") as fh:
-            header = fh.readline().strip().split(",")
-        frame = pd.read_csv(path, dtype={c: "str" for c in header if c in ID_COLUMNS}, encoding="utf-8-sig")
+        frame = pd.read_csv(path, dtype=dict.fromkeys(ID_COLUMNS, "str"), encoding="utf-8-sig")
         offset = 2
     elif path.suffix == ".xlsx":
         frame = pd.read_excel(path, dtype={c: "str" for c in ID_COLUMNS})

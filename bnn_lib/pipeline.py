@@ -35,7 +35,7 @@ from bnn_lib.paths import REPORTS_DIR, SAMPLE_DIR
 from bnn_lib.regions import regions
 from bnn_lib.rollup import NATIONAL, kpi_table, rollup, with_province
 from bnn_lib.scoring import entity_indicators, group_means, group_sums, respondent_scores
-from bnn_lib.spec import IndexSpec, load_spec
+from bnn_lib.spec import IndexSpec, load_spec, parse_spec
 from bnn_lib.uncertainty import wilson
 
 DEFAULT_SPECS = {
@@ -117,6 +117,7 @@ def spec_summary(spec: IndexSpec) -> dict:
         "path": spec.path,
         "sha256": file_hash(spec.path) if Path(spec.path).is_file() else None,
         "assumptions": spec.assumptions(),
+        "spec": spec.model_dump(mode="json", exclude={"path"}, exclude_none=True),
     }
 
 
@@ -127,7 +128,9 @@ def load_results(year: int, folder: str | Path | None = None) -> Results:
         raise FileNotFoundError(f"{folder}: no results; run `bnn compute --year {year}` first")
     tables = {p.stem: pd.read_parquet(p) for p in sorted(folder.glob("*.parquet"))}
     meta = json.loads((folder / "specs.json").read_text())
-    specs = {key: load_spec(s["path"]) for key, s in meta["specs"].items()}
+    # The spec as used, from the results themselves: the file may have changed or, for a spec
+    # modified in a notebook, never existed.
+    specs = {key: parse_spec(s["spec"], source=s["path"]) for key, s in meta["specs"].items()}
     return Results(year, tables, specs)
 
 

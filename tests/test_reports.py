@@ -41,9 +41,13 @@ def test_small_breakdowns_are_suppressed():
 def test_province_notebook_runs_under_papermill_with_a_kernel(reports_dir, tmp_path):
     out = tmp_path / "aceh.ipynb"
     nb = papermill.execute_notebook(
-        str(PROVINCE_NB), str(out), parameters={"province": "Aceh", "year": 2024, "results_dir": str(reports_dir)},
-        kernel_name="python3", progress_bar=False, cwd=str(PROVINCE_NB.parent),
-    )  # fmt: skip
+        str(PROVINCE_NB),
+        str(out),
+        parameters={"province": "Aceh", "year": 2024, "results_dir": str(reports_dir)},
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(PROVINCE_NB.parent),
+    )
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
     assert sum("image/png" in o.get("data", {}) for o in outputs) >= 5  # figures survive a real kernel
@@ -51,8 +55,18 @@ def test_province_notebook_runs_under_papermill_with_a_kernel(reports_dir, tmp_p
 
 def test_province_notebook_runs_under_the_papermill_cli(reports_dir, tmp_path):
     out = tmp_path / "jakarta.ipynb"
-    command = [str(Path(sys.executable).parent / "papermill"), str(PROVINCE_NB), str(out),
-               "-p", "province", "31", "-p", "results_dir", str(reports_dir), "--no-progress-bar"]  # fmt: skip
+    command = [
+        str(Path(sys.executable).parent / "papermill"),
+        str(PROVINCE_NB),
+        str(out),
+        "-p",
+        "province",
+        "31",
+        "-p",
+        "results_dir",
+        str(reports_dir),
+        "--no-progress-bar",
+    ]
     subprocess.run(command, check=True, capture_output=True, cwd=PROVINCE_NB.parent, timeout=300)
     text = out.read_text()
     assert "Provinsi Daerah Khusus Ibukota Jakarta" in text
@@ -122,8 +136,21 @@ def copy_reports(reports_dir: Path, tmp_path: Path) -> Path:
 def test_batch_goes_on_past_a_failing_province(reports_dir, tmp_path, capsys):
     out = copy_reports(reports_dir, tmp_path)
     notebook = notebook_with(tmp_path, 'if code == "12":\n    raise RuntimeError("uji kegagalan")')
-    args = ["reports", "--year", "2024", "--province", "11", "12", "--out", str(out), "--no-progress",
-            "--province-notebook", str(notebook), "--data", str(reports_dir / "no-data")]  # fmt: skip
+    args = [
+        "reports",
+        "--year",
+        "2024",
+        "--province",
+        "11",
+        "12",
+        "--out",
+        str(out),
+        "--no-progress",
+        "--province-notebook",
+        str(notebook),
+        "--data",
+        str(reports_dir / "no-data"),
+    ]
     assert cli.main(args) == 1
     assert "1 failed, 1 ok" in capsys.readouterr().out
     manifest = {r["key"]: r for r in json.loads((out / "2024" / "manifest.json").read_text())["reports"]}
@@ -149,8 +176,10 @@ def test_a_rerun_skips_what_is_up_to_date_and_keeps_good_html(reports_dir, tmp_p
 def test_a_worker_that_dies_is_retried_once(reports_dir, tmp_path):
     out = copy_reports(reports_dir, tmp_path)
     marker = tmp_path / "died-once"
-    notebook = notebook_with(tmp_path, f"import os, pathlib\np = pathlib.Path({str(marker)!r})\n"
-                                       "if not p.exists():\n    p.touch()\n    os._exit(3)")  # fmt: skip
+    notebook = notebook_with(
+        tmp_path,
+        f"import os, pathlib\np = pathlib.Path({str(marker)!r})\nif not p.exists():\n    p.touch()\n    os._exit(3)",
+    )
     settings = batch.Batch(year=2024, out=out, provinces=["11"], progress=False, province_notebook=notebook)
     [outcome] = batch.run(settings)
     assert (outcome.status, outcome.attempts) == ("ok", 2)
@@ -183,11 +212,52 @@ def test_exploration_notebook_runs_a_changed_spec_end_to_end(sample_dir, tmp_pat
 
     engine.register()
     nb = papermill.execute_notebook(
-        str(batch.NOTEBOOKS / "eksplorasi.ipynb"), str(tmp_path / "eksplorasi.ipynb"),
-        parameters={"data_dir": sample_dir}, engine_name=engine.ENGINE_NAME, progress_bar=False,
-    )  # fmt: skip
+        str(batch.NOTEBOOKS / "eksplorasi.ipynb"),
+        str(tmp_path / "eksplorasi.ipynb"),
+        parameters={"data_dir": sample_dir},
+        engine_name=engine.ENGINE_NAME,
+        progress_bar=False,
+    )
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
     text = "".join(o.get("text", "") + str(o.get("data", {}).get("text/plain", "")) for o in outputs)
     assert "kab/kota berkategori belum pasti" in text and "'ikotan-eksperimen'" in text
     assert "unit_weighting" in text  # the Sobol table names the assumptions
+
+
+def test_a_boundary_file_draws_a_real_map(tmp_path):
+    from bnn_lib.reporting import charts
+
+    square = lambda x: [[[x, 0], [x + 1, 0], [x + 1, 1], [x, 1], [x, 0]]]  # noqa: E731
+    geojson = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"code": "11.01"},
+                "geometry": {"type": "Polygon", "coordinates": square(0)},
+            },
+            {
+                "type": "Feature",
+                "properties": {"code": "11.02"},
+                "geometry": {"type": "MultiPolygon", "coordinates": [square(2), square(4)]},
+            },
+        ],
+    }
+    path = tmp_path / "batas.geojson"
+    path.write_text(json.dumps(geojson))
+    fig = charts.boundary_map(path, {"11.01": "#2c7bb6"}, "Peta")
+    colors = [p.get_facecolor()[:3] for p in fig.axes[0].patches]
+    assert len(colors) == 3
+    assert colors[0] == pytest.approx((0x2C / 255, 0x7B / 255, 0xB6 / 255))  # measured: its band colour
+    assert colors[1] == pytest.approx((0xD9 / 255,) * 3)  # not in the colours: "tidak diukur" grey
+
+
+def test_results_keep_the_spec_they_were_computed_with(sample_dir, tmp_path):
+    import bnn_lib
+    from bnn_lib.spec import modify
+
+    spec = modify(bnn_lib.load_spec("ikotan-juknis-2021"), {"aggregation.method": "geometric"}, id="ikotan-geo")
+    saved = bnn_lib.compute_year(2024, sample_dir, specs={"ikotan": spec}).save(tmp_path / "results")
+    loaded = bnn_lib.load_results(2024, saved)
+    assert loaded.specs["ikotan"].id == "ikotan-geo" and loaded.specs["ikotan"].aggregation.method == "geometric"
