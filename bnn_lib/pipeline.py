@@ -214,6 +214,11 @@ def _edges_table(edges: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:
 
 def _tidy(frame: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:
     """Add region names and the spec id and version to a result table."""
+    return _with_region_names(frame).assign(spec_id=spec.id, spec_version=spec.version)
+
+
+def _with_region_names(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add ``province_code`` and ``kabkota`` beside a kab/kota code, or ``region`` beside a region code."""
     registry = regions()
     out = frame.copy()
     if "kabkota_code" in out:
@@ -223,7 +228,7 @@ def _tidy(frame: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:
     elif "region_code" in out:
         labels = {c: ("Nasional" if c == NATIONAL else registry.label(c)) for c in out["region_code"].unique()}
         out.insert(out.columns.get_loc("region_code") + 1, "region", out["region_code"].map(labels))
-    return out.assign(spec_id=spec.id, spec_version=spec.version)
+    return out
 
 
 # -- kawasan indices (IKKRN, IKKTT) -------------------------------------------------------------
@@ -358,9 +363,7 @@ def compute_year(
         tables |= compute_ikktt(inputs["ikktt_areas"], loaded["ikktt"], year)
     outputs = inputs.get("program_outputs")
     if outputs is not None:
-        tables["outputs"] = _tidy(outputs[outputs["year"] == year].reset_index(drop=True), loaded["ikotan"]).drop(
-            columns=["spec_id", "spec_version"]
-        )
+        tables["outputs"] = _with_region_names(outputs[outputs["year"] == year].reset_index(drop=True))
     tables["kpi"] = kpi_table(realised_measures(tables), inputs.get("targets", _no_targets()), year)
     tables["assumptions"] = pd.DataFrame(
         [
