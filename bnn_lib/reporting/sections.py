@@ -94,6 +94,12 @@ def _table(rows: list[dict], columns: list[tuple[str, str]], numeric: set[str] =
     return f'<table class="data">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
+def _points(change: float) -> str:
+    """A change in percentage points: "+13,2 poin"; "–" when there is nothing to compare."""
+    text = selisih(change, 1)
+    return text if text == "–" else f"{text} poin"
+
+
 def _value(row: pd.Series | None, column: str) -> float:
     if row is None or column not in row or pd.isna(row[column]):
         return float("nan")
@@ -172,7 +178,7 @@ def executive_summary(data: ReportData, province: str | None) -> None:
                 "value": persen(row["recovery_rate"]),
                 "value_100": f"{angka(row['n_pulih'], 0)} dari {angka(row['n_intervened'], 0)} kawasan",
                 "band": "–",
-                "change": selisih(_value(row, "recovery_rate") - _value(before, "recovery_rate"), 1) + " poin",
+                "change": _points(_value(row, "recovery_rate") - _value(before, "recovery_rate")),
                 "national": persen(national["recovery_rate"]) if province else "–",
                 "target": persen(target, 0),
                 "capaian": persen(kpi["capaian_pct"].get(measure)) if measure and "capaian_pct" in kpi else "–",
@@ -236,7 +242,8 @@ def summary_sentences(data: ReportData, province: str | None) -> list[str]:
             text += f"; hasil pemetaan mencatat {angka(row['n_rawan'], 0)} kawasan rawan (bahaya + waspada)"
             before = data.region_row("ikkrn_regions", code, prev) if prev else None
             if before is not None and not pd.isna(before.get("n_rawan")):
-                text += f", {selisih(row['n_rawan'] - before['n_rawan'], 0)} dari {prev}"
+                moved = row["n_rawan"] - before["n_rawan"]
+                text += f", {selisih(moved, 0)} dari {prev}" if moved else f", sama dengan {prev}"
         out.append(text + ".")
     return out
 
