@@ -64,19 +64,20 @@ def _summarise(
     bands: Bands | None,
     edges: pd.DataFrame | None,
 ) -> pd.DataFrame:
-    """The roll-up of ``table`` grouped by ``key`` (see :func:`rollup`)."""
+    """The roll-up of ``table`` grouped by ``key`` (see :func:`rollup`), in one grouped sum."""
     present = table[values].notna()
-    num = table[values].fillna(0.0).mul(a, axis=0).groupby(key).sum()
-    den = present.mul(a, axis=0).groupby(key).sum()
-    out = num / den.where(den > 0)
-    out["n_measured"] = present[values[0]].groupby(key).sum()
+    parts = {f"num_{v}": table[v].fillna(0.0) * a for v in values}
+    parts |= {f"den_{v}": present[v] * a for v in values}
+    parts["n_measured"] = present[values[0]].astype(int)
     if bands is not None:
-        labels = list(edges["label"])
-        counts = table["band"].groupby(key).value_counts().unstack()
-        counts = counts.reindex(index=out.index, columns=labels, fill_value=0).fillna(0).astype(int)
-        out[[f"n_{label}" for label in labels]] = counts.to_numpy()
+        parts |= {f"n_{label}": (table["band"] == label).astype(int) for label in edges["label"]}
         if bands.success_from:
-            out["n_success"] = at_or_above(table["band"], bands).groupby(key).sum()
+            parts["n_success"] = at_or_above(table["band"], bands).astype(int)
+    sums = pd.DataFrame(parts).groupby(key).sum()
+    out = pd.DataFrame({v: sums[f"num_{v}"] / sums[f"den_{v}"].where(sums[f"den_{v}"] > 0) for v in values})
+    out = out.join(sums[[c for c in sums.columns if c.startswith("n_")]])
+    if bands is not None:
+        if bands.success_from:
             out["pct_success"] = capaian(out["n_success"], out["n_measured"])
         out["band"] = classify(out["value_100"], bands, edges)
     return out
