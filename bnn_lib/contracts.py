@@ -257,17 +257,13 @@ def check_respondents(frame: pd.DataFrame, spec: IndexSpec) -> Checked:
                 message = f"duplicate respondent id (first at row {first})"
             problems += [Problem(source, row, "respondent_id", rid, message) for row in others]
     if "group" in frame and not problems:
-        used = set(frame["group"].dropna())
-        for gid in spec.groups:
-            if gid not in used:
-                problems.append(Problem(source, None, "group", gid, "respondent group of the spec has no respondents"))
-        present = frame.groupby("kabkota_code")["group"].unique()
-        for code, groups in present.items():
-            missing = sorted(set(spec.groups) - set(groups))
-            if missing:
-                warnings.append(
-                    Problem(source, None, "group", ", ".join(missing), f"no respondents in kab/kota {code}")
-                )
+        counts = pd.crosstab(frame["kabkota_code"], frame["group"]).reindex(columns=list(spec.groups), fill_value=0)
+        for gid in counts.columns[counts.sum() == 0]:
+            problems.append(Problem(source, None, "group", gid, "respondent group of the spec has no respondents"))
+        for code, row in counts[(counts == 0).any(axis=1)].iterrows():
+            if not problems:
+                missing = ", ".join(sorted(row.index[row == 0]))
+                warnings.append(Problem(source, None, "group", missing, f"no respondents in kab/kota {code}"))
     if problems:
         raise DataError(problems)
     out = frame.astype({"weight": float}) if "weight" in frame else frame
@@ -276,18 +272,18 @@ def check_respondents(frame: pd.DataFrame, spec: IndexSpec) -> Checked:
 
 def check_answers(frame: pd.DataFrame, spec: IndexSpec, respondents: pd.DataFrame) -> Checked:
     """Answers: respondent_id (known), item_id (in the spec), value (on the scale, a missing code
-    or blank). Also refuses an item answered by a group that the spec does not ask it of."""
+    or blank). Also refuses an item answered by a group that the spec does not ask it of.
+
+    The id checks look each distinct id up once (:func:`positions`): an answer table repeats a
+    few thousand ids over hundreds of thousands of rows.
+    """
     scale = spec.scale
     values = list(np.arange(scale.min, scale.max + 1)) + list(scale.missing_codes)
     codes = "" if not scale.missing_codes else f" or a missing code {scale.missing_codes}"
-    items = {row["item_id"] for row in spec.items_table()}
     schema = pa.DataFrameSchema(
         {
-            "respondent_id": _column(
-                _text_in(set(respondents["respondent_id"])),
-                "unknown respondent (not in the respondents table)",
-            ),
-            "item_id": _column(_text_in(items), f"unknown item id (not in spec {spec.id})"),
+            "respondent_id": _column(),
+            "item_id": _column(),
             "value": _column(
                 _numeric_in(allowed=values),
                 f"answer outside the scale {scale.min:g}–{scale.max:g}{codes}",
@@ -295,35 +291,52 @@ def check_answers(frame: pd.DataFrame, spec: IndexSpec, respondents: pd.DataFram
             ),
         }
     )
-    problems = _schema_problems(frame, schema) or _unasked_items(frame, spec, respondents)
+    problems = _schema_problems(frame, schema)
+    if not problems:
+        items = [(item.id, ind.groups) for ind in spec.indicators for item in ind.items]
+        item_code = positions(frame["item_id"], pd.Index([i for i, _ in items]))
+        resp_code = positions(frame["respondent_id"], pd.Index(respondents["respondent_id"]))
+        problems = _flagged(frame, resp_code < 0, "respondent_id", "unknown respondent (not in the respondents table)")
+        problems += _flagged(frame, item_code < 0, "item_id", f"unknown item id (not in spec {spec.id})")
+        if not problems:
+            problems = _unasked_items(frame, spec, items, item_code, resp_code, respondents)
     if problems:
         raise DataError(problems)
     out = frame.assign(value=pd.to_numeric(frame["value"]).astype(float))
     return Checked(out)
 
 
-def _unasked_items(frame: pd.DataFrame, spec: IndexSpec, respondents: pd.DataFrame) -> list[Problem]:
+def _flagged(frame: pd.DataFrame, bad: np.ndarray, column: str, message: str) -> list[Problem]:
+    """A problem for each flagged row (the first MAX_PER_CHECK, then a count of the rest)."""
+    rows = np.flatnonzero(bad)
+    source, offset = frame.attrs.get("source", "<table>"), frame.attrs.get("row_offset", 1)
+    problems = [Problem(source, int(i) + offset, column, frame[column].iat[i], message) for i in rows[:MAX_PER_CHECK]]
+    if len(rows) > MAX_PER_CHECK:
+        problems.append(
+            Problem(source, None, column, None, f"{len(rows) - MAX_PER_CHECK} more rows fail this check: {message}")
+        )
+    return problems
+
+
+def _unasked_items(
+    frame: pd.DataFrame,
+    spec: IndexSpec,
+    items: list[tuple[str, list[str]]],
+    item_code: np.ndarray,
+    resp_code: np.ndarray,
+    respondents: pd.DataFrame,
+) -> list[Problem]:
     """A problem for each answer to an item whose indicator the respondent's group is not asked."""
-    items = [(item.id, ind.groups) for ind in spec.indicators for item in ind.items]
     groups = pd.Index(list(spec.groups))
     asked = np.zeros((len(items), len(groups)), dtype=bool)
     for row, (_, item_groups) in enumerate(items):
         asked[row, groups.get_indexer(item_groups)] = True
-    item_code = positions(frame["item_id"], pd.Index([i for i, _ in items]))
-    resp_code = positions(frame["respondent_id"], pd.Index(respondents["respondent_id"]))
     group_code = groups.get_indexer(respondents["group"])[resp_code]
-    bad = np.flatnonzero(~asked[item_code, group_code])
-    source, offset = frame.attrs.get("source", "<table>"), frame.attrs.get("row_offset", 1)
-    return [
-        Problem(
-            source,
-            int(i) + offset,
-            "item_id",
-            frame["item_id"].iat[i],
-            f"item not asked of respondent group {groups[group_code[i]]!r} in spec {spec.id}",
-        )
-        for i in bad[:MAX_PER_CHECK]
-    ]
+    bad = ~asked[item_code, group_code]
+    if not bad.any():
+        return []
+    first = group_code[np.flatnonzero(bad)[0]]
+    return _flagged(frame, bad, "item_id", f"item not asked of respondent group {groups[first]!r} in spec {spec.id}")
 
 
 def check_kawasan(frame: pd.DataFrame, spec: IndexSpec) -> Checked:

@@ -219,15 +219,14 @@ def _tidy(frame: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:
 
 def _with_region_names(frame: pd.DataFrame) -> pd.DataFrame:
     """Add ``province_code`` and ``kabkota`` beside a kab/kota code, or ``region`` beside a region code."""
-    registry = regions()
+    labels = regions().labels
     out = frame.copy()
     if "kabkota_code" in out:
         out = with_province(out)
-        labels = {c: registry.label(c) for c in out["kabkota_code"].unique()}
         out.insert(out.columns.get_loc("kabkota_code") + 1, "kabkota", out["kabkota_code"].map(labels))
     elif "region_code" in out:
-        labels = {c: ("Nasional" if c == NATIONAL else registry.label(c)) for c in out["region_code"].unique()}
-        out.insert(out.columns.get_loc("region_code") + 1, "region", out["region_code"].map(labels))
+        names = out["region_code"].map(labels).where(out["region_code"] != NATIONAL, "Nasional")
+        out.insert(out.columns.get_loc("region_code") + 1, "region", names)
     return out
 
 

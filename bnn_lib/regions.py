@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from typing import Literal
 
 import pandas as pd
@@ -147,6 +147,16 @@ class RegionRegistry:
     def label(self, code: str) -> str:
         """The report label of a region code ("Kab. Aceh Selatan")."""
         return self.get(code).label
+
+    @cached_property
+    def labels(self) -> dict[str, str]:
+        """Every code's report label, for mapping whole columns at once."""
+        return {code: region.label for code, region in self._by_code.items()}
+
+    @cached_property
+    def kabkota_counts(self) -> pd.Series:
+        """The number of kab/kota of each province, by province code."""
+        return self.kabkota_table.groupby("province_code").size()
 
     def _unknown_code(self, code: str) -> str:
         """The error for an unknown code, suggesting the nearest codes of the same province."""

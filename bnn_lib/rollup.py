@@ -51,7 +51,7 @@ def rollup(
         for level, key in keys.items()
     ]
     result = pd.concat(frames).reset_index()
-    totals = regions().kabkota_table.groupby("province_code").size()
+    totals = regions().kabkota_counts
     result["n_kabkota"] = result["region_code"].map(totals).fillna(totals.sum()).astype(int)
     return result
 
