@@ -393,17 +393,22 @@ def compute_years(
     years = sorted(years)
     workers = min(jobs or os.cpu_count() or 1, len(years))
     results, errors = {}, {}
+
+    def here(year: int) -> Results | Exception:
+        try:
+            return compute_year(year, data, specs, analyses)
+        except (DataError, FileNotFoundError) as exc:
+            return exc
+
+    outcomes: dict[int, Results | Exception] = {}
     if workers > 1:
-        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
-            futures = {y: pool.submit(compute_year, y, data, specs, analyses) for y in years}
-        outcomes = {y: (f.exception() or f.result()) for y, f in futures.items()}
+        # The other years go to forked workers while this process computes the last one.
+        with ProcessPoolExecutor(workers - 1, mp_context=mp.get_context("fork")) as pool:
+            futures = {y: pool.submit(compute_year, y, data, specs, analyses) for y in years[:-1]}
+            outcomes[years[-1]] = here(years[-1])
+        outcomes |= {y: (f.exception() or f.result()) for y, f in futures.items()}
     else:
-        outcomes = {}
-        for year in years:
-            try:
-                outcomes[year] = compute_year(year, data, specs, analyses)
-            except (DataError, FileNotFoundError) as exc:
-                outcomes[year] = exc
+        outcomes = {year: here(year) for year in years}
     for year, outcome in outcomes.items():
         (errors if isinstance(outcome, Exception) else results)[year] = outcome
     chain = sorted(([before] if before else []) + list(results.values()), key=lambda r: r.year)
