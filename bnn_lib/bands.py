@@ -29,9 +29,17 @@ def band_edges(bands: Bands, observed: pd.Series | None = None) -> pd.DataFrame:
     if observed is None or observed.dropna().empty:
         raise ValueError("equal-interval bands need the observed values of the set")
     lo, hi = float(observed.min()), float(observed.max())
-    k = len(bands.labels)
-    edges = lo + (hi - lo) * np.arange(k + 1) / k
-    return pd.DataFrame({"label": bands.labels, "lower": edges[:-1], "upper": edges[1:]})
+    lowers = equal_interval_lowers(lo, hi, len(bands.labels))
+    return pd.DataFrame({"label": bands.labels, "lower": lowers, "upper": np.append(lowers[1:], hi)})
+
+
+def equal_interval_lowers(lo: float | np.ndarray, hi: float | np.ndarray, k: int) -> np.ndarray:
+    """Lower edges of k equal classes over [lo, hi]: e_j = lo + j·(hi − lo)/k, j = 0 … k − 1.
+
+    With arrays of lo and hi (one range per Monte Carlo run) the result has one row per run.
+    """
+    lo, hi = np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
+    return lo[..., None] + (hi - lo)[..., None] * np.arange(k) / k
 
 
 def classify(values: pd.Series, bands: Bands, edges: pd.DataFrame | None = None) -> pd.Series:

@@ -79,7 +79,7 @@ def group_sums(
     weighted = scores.fillna(0.0).mul(w, axis=0)
     sums = weighted.groupby(keys, observed=True).sum()
     weights = answered.mul(w, axis=0).groupby(keys, observed=True).sum()
-    allowed = _group_mask(spec, sums.index.get_level_values("group"), scores.columns)
+    allowed = group_mask(spec, sums.index.get_level_values("group"), scores.columns)
     sums, weights = sums.where(allowed), weights.where(allowed, 0.0)
     heads = respondents.groupby(keys, observed=True).size().rename("n_respondents")
     return sums, weights, heads
@@ -90,21 +90,26 @@ def asked_table(spec: IndexSpec) -> pd.DataFrame:
     return pd.DataFrame({i.id: [g in i.groups for g in spec.groups] for i in spec.indicators}, index=list(spec.groups))
 
 
-def _group_mask(spec: IndexSpec, groups: pd.Index, indicator_ids: pd.Index) -> np.ndarray:
+def group_mask(spec: IndexSpec, groups: pd.Index, indicator_ids: pd.Index) -> np.ndarray:
     """Boolean (rows × indicators): does this row's group answer this indicator?"""
     return asked_table(spec).reindex(index=groups, columns=indicator_ids, fill_value=False).to_numpy(dtype=bool)
 
 
 def entity_indicators(sums: pd.DataFrame, weights: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:
-    """S_{k,i} (or S_{(k,u),i} with ``by_group``): one row per entity, one column per indicator."""
+    """S_{k,i} (or S_{(k,u),i} with ``by_group``): one row per entity, one column per indicator.
+
+    ``sums`` and ``weights`` come from :func:`group_sums` (rows: kabkota_code × group); any
+    further index level (the bootstrap's ``replicate``) is kept apart like the kab/kota.
+    """
     with np.errstate(invalid="ignore", divide="ignore"):
         group_means = sums / weights.where(weights > 0)
     if spec.aggregation.by_group:
         return group_means
+    entity = [name for name in sums.index.names if name != "group"]
     if spec.aggregation.unit_weighting == "pooled":
-        total = sums.groupby(level="kabkota_code").sum(min_count=1)
-        return total / weights.groupby(level="kabkota_code").sum().where(lambda x: x > 0)
-    return group_means.groupby(level="kabkota_code").mean()
+        total = sums.groupby(level=entity).sum(min_count=1)
+        return total / weights.groupby(level=entity).sum().where(lambda x: x > 0)
+    return group_means.groupby(level=entity).mean()
 
 
 def group_means(sums: pd.DataFrame, weights: pd.DataFrame, heads: pd.Series) -> pd.DataFrame:

@@ -28,8 +28,9 @@ import pandas as pd
 from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import sobol as sobol_sample
 
-from bnn_lib.aggregate import weighted_mean_array
-from bnn_lib.bands import band_position
+from bnn_lib.aggregate import rescale, weighted_mean_array
+from bnn_lib.bands import band_position, equal_interval_lowers
+from bnn_lib.scoring import entity_indicators
 from bnn_lib.spec import IndexSpec
 
 DELTA = 0.25
@@ -58,12 +59,12 @@ class Model:
     def from_group_sums(cls, sums: pd.DataFrame, weights: pd.DataFrame, spec: IndexSpec) -> Model:
         """From :func:`bnn_lib.scoring.group_sums` (rows: kab/kota × group; groups not asked
         an indicator already blanked)."""
-        with np.errstate(invalid="ignore", divide="ignore"):
-            means = sums / weights.where(weights > 0)
-        equal_unit = means.groupby(level="kabkota_code").mean()
-        pooled = sums.groupby(level="kabkota_code").sum(min_count=1) / weights.groupby(
-            level="kabkota_code"
-        ).sum().where(lambda v: v > 0)
+
+        def under(weighting: str) -> pd.DataFrame:
+            aggregation = spec.aggregation.model_copy(update={"unit_weighting": weighting})
+            return entity_indicators(sums, weights, spec.model_copy(update={"aggregation": aggregation}))
+
+        equal_unit, pooled = under("equal_unit"), under("pooled")
         indicators = [i.id for i in spec.indicators]
         membership = np.array([[i in [x.id for x in v.indicators] for v in spec.variables] for i in indicators], float)
         return cls(
@@ -116,9 +117,7 @@ class Model:
             weighted_mean_array(variables, w_var[:, None, :], "geometric"),
             weighted_mean_array(variables, w_var[:, None, :], "arithmetic"),
         )
-        lo, hi = spec.rescale.from_range
-        a, b = spec.rescale.to_range
-        return (index - lo) / (hi - lo) * (b - a) + a, list(mode)
+        return rescale(index, spec.rescale), list(mode)
 
     def bands(self, values: np.ndarray, modes: list[str]) -> np.ndarray:
         """Band label of each kab/kota in each run (runs × K), under each run's band mode."""
@@ -131,9 +130,7 @@ class Model:
             out[fixed] = edges["label"].to_numpy(object)[pos]
         if (~fixed).any():
             v = values[~fixed]
-            k = len(bands.labels)
-            lo, hi = np.nanmin(v, axis=1, keepdims=True), np.nanmax(v, axis=1, keepdims=True)
-            lowers = lo + (hi - lo) * np.arange(k)[None, :] / k
+            lowers = equal_interval_lowers(np.nanmin(v, axis=1), np.nanmax(v, axis=1), len(bands.labels))
             out[~fixed] = np.array(bands.labels, dtype=object)[band_position(v, lowers, None)]
         return out
 

@@ -31,7 +31,7 @@ from scipy import sparse, stats
 from bnn_lib.aggregate import combine, indicator_weights, rescale, top_level
 from bnn_lib.bands import band_position
 from bnn_lib.rollup import NATIONAL
-from bnn_lib.scoring import asked_table
+from bnn_lib.scoring import entity_indicators, group_mask
 from bnn_lib.spec import IndexSpec
 
 LEVELS = (0.90, 0.95)
@@ -113,21 +113,10 @@ def _replicate_index(
         ],
         names=["replicate", "kabkota_code", "group"],
     )
-    frame = lambda a: pd.DataFrame(a.reshape(-1, len(indicators)), index=index, columns=indicators)  # noqa: E731
-    allowed = asked_table(spec).reindex(index=keys.get_level_values(1), columns=indicators, fill_value=False)
-    allowed = np.tile(allowed.to_numpy(bool), (c, 1))
-    sums_f, weights_f = frame(sums).where(allowed), frame(weights).where(allowed, 0.0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        means = sums_f / weights_f.where(weights_f > 0)
-    if spec.aggregation.by_group:
-        entity = means
-    elif spec.aggregation.unit_weighting == "pooled":
-        level = ["replicate", "kabkota_code"]
-        entity = sums_f.groupby(level=level).sum(min_count=1) / weights_f.groupby(level=level).sum().where(
-            lambda v: v > 0
-        )
-    else:
-        entity = means.groupby(level=["replicate", "kabkota_code"]).mean()
+    allowed = np.tile(group_mask(spec, keys.get_level_values(1), indicators), (c, 1))
+    sums_f = pd.DataFrame(sums.reshape(-1, len(indicators)), index=index, columns=indicators).where(allowed)
+    weights_f = pd.DataFrame(weights.reshape(-1, len(indicators)), index=index, columns=indicators).where(allowed, 0.0)
+    entity = entity_indicators(sums_f, weights_f, spec)
     value = rescale(top_level(spec, combine(entity, indicator_weights(spec))), spec.rescale)
     if spec.aggregation.by_group:
         value = value.groupby(level=["replicate", "kabkota_code"]).mean()
