@@ -44,13 +44,14 @@ def survey_tables(
     scores: pd.DataFrame,
     group_stats: tuple[pd.DataFrame, pd.DataFrame],
     kabkota: pd.DataFrame,
+    regions: pd.DataFrame,
     wide: tuple[pd.DataFrame, pd.DataFrame],
 ) -> dict[str, pd.DataFrame]:
     """All analysis tables of one survey index (see the module docstring).
 
     ``people``: respondents indexed by id (rows of ``scores``); ``group_stats``: the group sums
-    and weights; ``kabkota``: the nominal kab/kota table (value_100, band); ``wide``: the
-    kab/kota × indicator and × variable tables.
+    and weights; ``kabkota`` and ``regions``: the nominal kab/kota and province/national tables
+    (value_100); ``wide``: the kab/kota × indicator and × variable tables.
     """
     tables: dict[str, pd.DataFrame] = {}
     nominal = kabkota.set_index("kabkota_code")["value_100"]
@@ -58,13 +59,12 @@ def survey_tables(
     decimals = spec.bands.decimals if spec.bands.mode == "fixed" else None
     if options.replicates:
         replicates = uncertainty.bootstrap_survey(scores, people.reset_index(), spec, options.replicates, options.seed)
-        regions = uncertainty.region_replicates(replicates)
-        nominal_regions = nominal.groupby(nominal.index.str.slice(0, 2)).mean()
-        nominal_regions[NATIONAL] = nominal.mean()
+        region_reps = uncertainty.region_replicates(replicates)
+        nominal_regions = regions.set_index("region_code")["value_100"]
         parts = [
             uncertainty.summarise(replicates, nominal, edges, decimals).assign(level="kabkota"),
-            uncertainty.summarise(regions, nominal_regions, edges, decimals).assign(
-                level=["nasional" if c == NATIONAL else "provinsi" for c in regions.columns]
+            uncertainty.summarise(region_reps, nominal_regions, edges, decimals).assign(
+                level=["nasional" if c == NATIONAL else "provinsi" for c in region_reps.columns]
             ),
         ]
         tables[f"{name}_intervals"] = pd.concat(parts).rename_axis("region_code").reset_index()

@@ -187,7 +187,16 @@ def compute_survey(
     tables[f"{name}_bands"] = _tidy(_edges_table(edges, spec), spec)
     if analyses is not None:
         extra = survey_tables(
-            name, spec, analyses, people, answers, scores, (sums, weights), kabkota, (indicators, variables)
+            name,
+            spec,
+            analyses,
+            people,
+            answers,
+            scores,
+            (sums, weights),
+            kabkota,
+            tables[f"{name}_regions"],
+            (indicators, variables),
         )
         tables |= {key: table.assign(spec_id=spec.id, spec_version=spec.version) for key, table in extra.items()}
     return tables
