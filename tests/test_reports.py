@@ -261,3 +261,34 @@ def test_results_keep_the_spec_they_were_computed_with(sample_dir, tmp_path):
     saved = bnn_lib.compute_year(2024, sample_dir, specs={"ikotan": spec}).save(tmp_path / "results")
     loaded = bnn_lib.load_results(2024, saved)
     assert loaded.specs["ikotan"].id == "ikotan-geo" and loaded.specs["ikotan"].aggregation.method == "geometric"
+
+
+def test_reports_from_ikotan_data_alone(sample_dir, tmp_path):
+    # A regional office with only the IKOTAN survey: every section copes, the index page too.
+    data = tmp_path / "data" / "2024"
+    data.mkdir(parents=True)
+    for path in (Path(sample_dir) / "2024").glob("ikotan_*"):
+        shutil.copy(path, data / path.name)
+    out = tmp_path / "reports"
+    args = [
+        "reports",
+        "--year",
+        "2024",
+        "--province",
+        "11",
+        "nasional",
+        "--data",
+        str(data.parent),
+        "--out",
+        str(out),
+        "--no-progress",
+        "--replicates",
+        "50",
+        "--samples",
+        "100",
+    ]
+    assert cli.main(args) == 0
+    for name in ("provinsi-11.html", "nasional.html", "index.html"):
+        text = visible_text((out / "2024" / name).read_text())
+        assert not re.search(r"\b(nan|NaN|None)\b", text) and "Traceback" not in text
+    assert "IKP tidak dihitung" in (out / "2024" / "provinsi-11.html").read_text()

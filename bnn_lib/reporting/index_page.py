@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
 from bnn_lib.regions import regions
 from bnn_lib.reporting import data as report_data
 from bnn_lib.reporting.fmt import angka, band_colors, esc, persen
@@ -12,14 +14,20 @@ from bnn_lib.reporting.html import page, write_atomic
 STATUS = {"ok": "", "skipped": "", "failed": "gagal", "timeout": "melewati batas waktu"}
 
 
+def _regions(data: report_data.ReportData, name: str) -> pd.DataFrame:
+    """Province and national rows of a ``*_regions`` table by region code (empty if not computed)."""
+    table = data.table(name)
+    if table is None:
+        return pd.DataFrame()
+    return table[table["level"] != "kabkota"].set_index("region_code")
+
+
 def write(folder: Path, year: int, reports: list[dict]) -> Path:
     """Write the index page linking ``reports`` (manifest rows) with headline numbers."""
     data = report_data.load(year, str(folder.parent))
-    ikotan = data.table("ikotan_regions").set_index("region_code")
-    ikp = data.table("ikp_regions").set_index("region_code")
-    krn = data.table("ikkrn_regions")
-    krn = krn[krn["level"] != "kabkota"].set_index("region_code")
-    colors = band_colors(list(data.table("ikotan_bands")["label"]))
+    ikotan, ikp, krn = (_regions(data, name) for name in ("ikotan_regions", "ikp_regions", "ikkrn_regions"))
+    bands = data.table("ikotan_bands")
+    colors = band_colors(list(bands["label"])) if bands is not None else {}
     rows = []
     for report in sorted(reports, key=lambda r: (r["key"] != "nasional", r["key"])):
         code = "00" if report["key"] == "nasional" else report["key"]
