@@ -10,7 +10,7 @@ and ``bnn reports`` do by default). Tables, for an index ``name``:
 - ``<name>_change`` (:func:`change_tables`, once both years are computed): the change since the
   previous year with its interval and whether it is distinguishable from zero;
 - ``<name>_rank_intervals``, ``<name>_sobol``, ``<name>_drop_one``: the sensitivity analysis
-  (indices computed per kab/kota only, not per environment);
+  of the kab/kota ranking;
 - ``<name>_audit_variables``, ``_audit_correlations``, ``_audit_indicators``, ``_audit_kabkota``.
 """
 
@@ -69,7 +69,7 @@ def survey_tables(
         ]
         tables[f"{name}_intervals"] = pd.concat(parts).rename_axis("region_code").reset_index()
         tables[f"{name}_bootstrap"] = replicates.rename_axis(columns=None)
-    if options.samples and not spec.aggregation.by_group:
+    if options.samples:
         model = sensitivity.Model.from_group_sums(*group_stats, spec)
         result = sensitivity.run(model, options.samples, seed=1)
         tables[f"{name}_rank_intervals"] = result.ranks

@@ -7,7 +7,8 @@ The assumed elements of a spec become uncertain inputs of a Monte Carlo run:
 | ``variable_weights``   | ``[weighting]`` is assumed           | each W_v × U(1 − δ, 1 + δ), δ = 25 %  |
 | ``indicator_weights``  | ``[weighting]`` is assumed           | each w_i × U(1 − δ, 1 + δ)            |
 | ``aggregation``        | ``[aggregation]`` is assumed         | arithmetic or geometric               |
-| ``unit_weighting``     | ``[aggregation]`` is assumed         | equal weight per unit, or pooled      |
+| ``unit_weighting``     | ``[aggregation]`` is assumed (not    | equal weight per unit, or pooled      |
+|                        | for an index computed per group)     |                                       |
 | ``bands``              | bands assumed, or an equal-interval  | fixed or equal-interval               |
 |                        | alternative is given (``labels``)    |                                       |
 
@@ -46,14 +47,19 @@ OTHER = {
 
 @dataclass
 class Model:
-    """Everything a run needs, precomputed once: S_{k,i} under both unit weightings."""
+    """Everything a run needs, precomputed once: S_{e,i} under both unit weightings.
+
+    Entities e are kab/kota, or (kab/kota, group) for an index computed per group (IKP), whose
+    kab/kota value is then the mean of its groups (``average``: entities × kab/kota, one-hot).
+    """
 
     spec: IndexSpec
     kabkota: pd.Index
     indicators: list[str]
-    equal_unit: np.ndarray  # K × I
-    pooled: np.ndarray  # K × I
+    equal_unit: np.ndarray  # E × I
+    pooled: np.ndarray  # E × I
     membership: np.ndarray  # I × V, 1 where indicator i belongs to variable v
+    average: np.ndarray | None = None
 
     @classmethod
     def from_group_sums(cls, sums: pd.DataFrame, weights: pd.DataFrame, spec: IndexSpec) -> Model:
@@ -67,13 +73,19 @@ class Model:
         equal_unit, pooled = under("equal_unit"), under("pooled")
         indicators = [i.id for i in spec.indicators]
         membership = np.array([[i in [x.id for x in v.indicators] for v in spec.variables] for i in indicators], float)
+        kabkota, average = equal_unit.index, None
+        if spec.aggregation.by_group:
+            codes = equal_unit.index.get_level_values("kabkota_code")
+            kabkota = pd.Index(codes.unique(), name="kabkota_code")
+            average = (codes.to_numpy()[:, None] == kabkota.to_numpy()[None, :]).astype(float)
         return cls(
             spec,
-            equal_unit.index,
+            kabkota,
             indicators,
             equal_unit[indicators].to_numpy(),
             pooled.reindex(equal_unit.index)[indicators].to_numpy(),
             membership,
+            average,
         )
 
     def inputs(self) -> dict[str, int]:
@@ -84,7 +96,8 @@ class Model:
             groups["indicator_weights"] = len(self.indicators)
         if spec.aggregation.provenance == "assumed":
             groups["aggregation"] = 1
-            groups["unit_weighting"] = 1
+            if not spec.aggregation.by_group:  # one group per entity: nothing to pool
+                groups["unit_weighting"] = 1
         if spec.bands.provenance == "assumed" or (spec.bands.mode == "fixed" and len(spec.bands.labels) >= 2):
             groups["bands"] = 1
         return groups
@@ -117,6 +130,10 @@ class Model:
             weighted_mean_array(variables, w_var[:, None, :], "geometric"),
             weighted_mean_array(variables, w_var[:, None, :], "arithmetic"),
         )
+        if self.average is not None:  # kab/kota value = mean of its groups present
+            present = ~np.isnan(index)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                index = (np.where(present, index, 0.0) @ self.average) / (present @ self.average)
         return rescale(index, spec.rescale), list(mode)
 
     def bands(self, values: np.ndarray, modes: list[str]) -> np.ndarray:

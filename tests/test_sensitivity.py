@@ -90,3 +90,20 @@ def test_model_matches_the_pipeline_on_the_sample(sample_dir):
     values, _ = model.evaluate(np.zeros((1, sv.problem(model)["num_vars"])))
     nominal = compute_year(2024, sample_dir).table("ikotan_kabkota").set_index("kabkota_code")["value_100"]
     assert values[0] == pytest.approx(nominal.reindex(model.kabkota).to_numpy())
+
+
+def test_model_matches_the_pipeline_for_an_index_computed_per_environment(sample_dir):
+    from bnn_lib.pipeline import DEFAULT_SPECS, compute_year, load_inputs
+    from bnn_lib.scoring import group_sums, respondent_scores
+    from bnn_lib.spec import load_spec
+
+    spec = load_spec(DEFAULT_SPECS["ikp"])
+    inputs, _, _ = load_inputs(pd.io.common.Path(sample_dir), 2024, {"ikp": spec})
+    people = inputs["ikp_respondents"].set_index("respondent_id")
+    scores = respondent_scores(inputs["ikp_answers"], people.index, spec)
+    model = sv.Model.from_group_sums(*group_sums(scores, people, spec)[:2], spec)
+    assert "unit_weighting" not in model.inputs()
+    values, _ = model.evaluate(np.zeros((1, sv.problem(model)["num_vars"])))
+    nominal = compute_year(2024, sample_dir).table("ikp_kabkota").set_index("kabkota_code")["value_100"]
+    assert values[0] == pytest.approx(nominal.reindex(model.kabkota).to_numpy())
+    assert len(sv.run(model, samples=200).ranks) == len(nominal)
