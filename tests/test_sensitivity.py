@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -75,35 +77,19 @@ def test_drop_one_indicator_by_hand():
     assert table.loc["I2", "n_band_changed"] == 2
 
 
-def test_model_matches_the_pipeline_on_the_sample(sample_dir):
-    from bnn_lib.pipeline import DEFAULT_SPECS, compute_year, load_inputs
-    from bnn_lib.scoring import group_sums
-    from bnn_lib.spec import load_spec
-
-    spec = load_spec(DEFAULT_SPECS["ikotan"])
-    inputs, _, _ = load_inputs(pd.io.common.Path(sample_dir), 2024, {"ikotan": spec})
-    people = inputs["ikotan_respondents"].set_index("respondent_id")
-    from bnn_lib.scoring import respondent_scores
-
-    scores = respondent_scores(inputs["ikotan_answers"], people.index, spec)
-    model = sv.Model.from_group_sums(*group_sums(scores, people, spec)[:2], spec)
-    values, _ = model.evaluate(np.zeros((1, sv.problem(model)["num_vars"])))
-    nominal = compute_year(2024, sample_dir).table("ikotan_kabkota").set_index("kabkota_code")["value_100"]
-    assert values[0] == pytest.approx(nominal.reindex(model.kabkota).to_numpy())
-
-
-def test_model_matches_the_pipeline_for_an_index_computed_per_environment(sample_dir):
+@pytest.mark.parametrize("key", ["ikotan", "ikp"])  # IKP: computed per environment, then averaged
+def test_model_matches_the_pipeline_on_the_sample(sample_dir, key):
     from bnn_lib.pipeline import DEFAULT_SPECS, compute_year, load_inputs
     from bnn_lib.scoring import group_sums, respondent_scores
     from bnn_lib.spec import load_spec
 
-    spec = load_spec(DEFAULT_SPECS["ikp"])
-    inputs, _, _ = load_inputs(pd.io.common.Path(sample_dir), 2024, {"ikp": spec})
-    people = inputs["ikp_respondents"].set_index("respondent_id")
-    scores = respondent_scores(inputs["ikp_answers"], people.index, spec)
+    spec = load_spec(DEFAULT_SPECS[key])
+    inputs, _, _ = load_inputs(Path(sample_dir), 2024, {key: spec})
+    people = inputs[f"{key}_respondents"].set_index("respondent_id")
+    scores = respondent_scores(inputs[f"{key}_answers"], people.index, spec)
     model = sv.Model.from_group_sums(*group_sums(scores, people, spec)[:2], spec)
-    assert "unit_weighting" not in model.inputs()
+    assert ("unit_weighting" in model.inputs()) == (not spec.aggregation.by_group)
     values, _ = model.evaluate(np.zeros((1, sv.problem(model)["num_vars"])))
-    nominal = compute_year(2024, sample_dir).table("ikp_kabkota").set_index("kabkota_code")["value_100"]
+    nominal = compute_year(2024, sample_dir).table(f"{key}_kabkota").set_index("kabkota_code")["value_100"]
     assert values[0] == pytest.approx(nominal.reindex(model.kabkota).to_numpy())
     assert len(sv.run(model, samples=200).ranks) == len(nominal)
