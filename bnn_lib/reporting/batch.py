@@ -195,6 +195,8 @@ def warm_up(batch: Batch) -> None:
     """Import and load, once, everything the children need (they inherit it by fork)."""
     engine.register()
     engine.prepare()
+    # Results may have been recomputed since an earlier run in this process: read them afresh.
+    report_data.load.cache_clear()
     report_data.load(batch.year, str(batch.out))
     # Objects made so far are never collected: a child's garbage collector then leaves the
     # inherited pages alone instead of copying them.
