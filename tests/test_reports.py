@@ -133,24 +133,27 @@ def copy_reports(reports_dir: Path, tmp_path: Path) -> Path:
     return out
 
 
-def test_batch_goes_on_past_a_failing_province(reports_dir, tmp_path, capsys):
-    out = copy_reports(reports_dir, tmp_path)
-    notebook = notebook_with(tmp_path, 'if code == "12":\n    raise RuntimeError("uji kegagalan")')
-    args = [
+def reports_args(out: Path, data: Path, provinces: list[str], *options: str) -> list[str]:
+    """``bnn reports --year 2024`` for ``provinces``, without a progress bar, plus ``options``."""
+    return [
         "reports",
         "--year",
         "2024",
         "--province",
-        "11",
-        "12",
+        *provinces,
         "--out",
         str(out),
-        "--no-progress",
-        "--province-notebook",
-        str(notebook),
         "--data",
-        str(reports_dir / "no-data"),
+        str(data),
+        "--no-progress",
+        *options,
     ]
+
+
+def test_batch_goes_on_past_a_failing_province(reports_dir, tmp_path, capsys):
+    out = copy_reports(reports_dir, tmp_path)
+    notebook = notebook_with(tmp_path, 'if code == "12":\n    raise RuntimeError("uji kegagalan")')
+    args = reports_args(out, reports_dir / "no-data", ["11", "12"], "--province-notebook", str(notebook))
     assert cli.main(args) == 1
     assert "1 failed, 1 ok" in capsys.readouterr().out
     manifest = {r["key"]: r for r in json.loads((out / "2024" / "manifest.json").read_text())["reports"]}
@@ -270,23 +273,7 @@ def test_reports_from_ikotan_data_alone(sample_dir, tmp_path):
     for path in (Path(sample_dir) / "2024").glob("ikotan_*"):
         shutil.copy(path, data / path.name)
     out = tmp_path / "reports"
-    args = [
-        "reports",
-        "--year",
-        "2024",
-        "--province",
-        "11",
-        "nasional",
-        "--data",
-        str(data.parent),
-        "--out",
-        str(out),
-        "--no-progress",
-        "--replicates",
-        "50",
-        "--samples",
-        "100",
-    ]
+    args = reports_args(out, data.parent, ["11", "nasional"], "--replicates", "50", "--samples", "100")
     assert cli.main(args) == 0
     for name in ("provinsi-11.html", "nasional.html", "index.html"):
         text = visible_text((out / "2024" / name).read_text())
