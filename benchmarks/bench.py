@@ -2,8 +2,9 @@
 
 Run with `make bench`. Prints figures; asserts nothing. Targets on a 2-core machine: the sample in
 about a second, growing linearly with the data (the scoring is vectorised: no Python loop over
-respondents or items); 1,000 bootstrap replicates of every kab/kota of a year under 10 s; a
-sensitivity run of about 2,000 Monte Carlo samples under 30 s.
+respondents or items); reading a national year of wide IKOTAN answers from .xlsx a small part of
+the run; 1,000 bootstrap replicates of every kab/kota of a year under 10 s; a sensitivity run of
+about 2,000 Monte Carlo samples under 30 s.
 """
 
 from __future__ import annotations
@@ -18,12 +19,12 @@ import pandas as pd
 from pandas.api.types import union_categoricals
 
 from bnn_lib import sensitivity
-from bnn_lib.contracts import find_table, read_table
+from bnn_lib.intake import check_year, load_inputs
 from bnn_lib.paths import SAMPLE_DIR
-from bnn_lib.pipeline import DEFAULT_SPECS, compute_year, compute_years, load_inputs
-from bnn_lib.sample import YEARS
+from bnn_lib.pipeline import compute_year, compute_years
+from bnn_lib.sample import LABEL, YEARS, wide_survey
 from bnn_lib.scoring import group_sums, respondent_scores
-from bnn_lib.spec import load_spec
+from bnn_lib.spec import DEFAULT_SPECS, load_spec
 from bnn_lib.uncertainty import bootstrap_survey
 
 REPEATS = 3
@@ -51,6 +52,11 @@ def replicate(column: pd.Series, copies: int) -> pd.Series:
     return pd.Series(union_categoricals(parts))
 
 
+def sample_file(folder: Path, table: str) -> Path:
+    """A table of the synthetic sample (Parquet for the survey tables, CSV for kawasan)."""
+    return next(folder.glob(f"{table}_{LABEL}.*"))
+
+
 def scale_up(source: Path, target: Path, copies: int = 10) -> None:
     """Write a data set with ``copies`` times the respondents, answers and kawasan."""
     for year in YEARS:
@@ -59,24 +65,61 @@ def scale_up(source: Path, target: Path, copies: int = 10) -> None:
         for path in (source / str(year)).iterdir():
             shutil.copy(path, out / path.name)
         for index in ("ikotan", "ikp"):
-            people = read_table(find_table(out, f"{index}_respondents"))
-            answers = pd.read_parquet(find_table(out, f"{index}_answers"))
+            people = pd.read_parquet(sample_file(out, f"{index}_respondents"))
+            answers = pd.read_parquet(sample_file(out, f"{index}_answers"))
             big_people = pd.concat([people] * copies, ignore_index=True)
             big_people["respondent_id"] = replicate(people["respondent_id"], copies).astype("str")
             big_answers = pd.concat([answers.drop(columns="respondent_id")] * copies, ignore_index=True)
             big_answers.insert(0, "respondent_id", replicate(answers["respondent_id"], copies))
-            big_people.to_parquet(find_table(out, f"{index}_respondents"), index=False)
-            big_answers.to_parquet(find_table(out, f"{index}_answers"), index=False)
-        kawasan_path = find_table(out, "kawasan_assessments")
-        kawasan = read_table(kawasan_path)
+            big_people.to_parquet(sample_file(out, f"{index}_respondents"), index=False)
+            big_answers.to_parquet(sample_file(out, f"{index}_answers"), index=False)
+        kawasan_path = sample_file(out, "kawasan_assessments")
+        kawasan = pd.read_csv(kawasan_path, dtype={"kabkota_code": str, "kawasan_id": str})
         big = pd.concat([kawasan.assign(kawasan_id=kawasan["kawasan_id"] + f"~{k}") for k in range(copies)])
         big.to_csv(kawasan_path, index=False)
 
 
 def sizes(data: Path) -> str:
-    people = sum(len(pd.read_parquet(find_table(data / str(y), "ikotan_respondents"))) for y in YEARS)
-    answers = sum(len(pd.read_parquet(find_table(data / str(y), "ikotan_answers"))) for y in YEARS)
+    people = sum(len(pd.read_parquet(sample_file(data / str(y), "ikotan_respondents"))) for y in YEARS)
+    answers = sum(len(pd.read_parquet(sample_file(data / str(y), "ikotan_answers"))) for y in YEARS)
     return f"{people:,} IKOTAN respondents, {answers:,} answers"
+
+
+def reading(year: int) -> None:
+    """Read and check a national year of wide IKOTAN answers (one row per respondent) from each
+    format an office may send, beside the time to load and compute the whole long-form year."""
+    folder = SAMPLE_DIR / str(year)
+    spec = load_spec(DEFAULT_SPECS["ikotan"])
+    wide = wide_survey(
+        pd.read_parquet(sample_file(folder, "ikotan_respondents")),
+        pd.read_parquet(sample_file(folder, "ikotan_answers")),
+        spec,
+    )
+    writers = {
+        "csv": lambda p: wide.to_csv(p, index=False),
+        "csv (';', decimal comma)": lambda p: wide.to_csv(p, index=False, sep=";", decimal=","),
+        "parquet": lambda p: wide.to_parquet(p, index=False),
+        "xlsx": lambda p: wide.to_excel(p, index=False),
+    }
+    whole = min(_seconds(lambda: compute_year(year, SAMPLE_DIR)) for _ in range(REPEATS))
+    print(f"reading wide IKOTAN answers, {year} ({len(wide):,} respondents x {wide.shape[1]} columns):")
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, write in writers.items():
+            suffix = name.split(" ")[0]
+            base = Path(tmp) / suffix.replace("(", "") / str(year)
+            shutil.rmtree(base.parent, ignore_errors=True)
+            base.mkdir(parents=True)
+            write(base / f"ikotan_survey.{suffix}")
+            size = (base / f"ikotan_survey.{suffix}").stat().st_size / 1e6
+            seconds = min(_seconds(lambda b=base: check_year(b.parent, year, {"ikotan": spec})) for _ in range(REPEATS))
+            print(f"  {name:26s} {size:6.1f} MB: read and check {seconds:6.2f} s")
+    print(f"  (load and compute the whole long-form year, every index: {whole:.2f} s)")
+
+
+def _seconds(work) -> float:
+    start = time.perf_counter()
+    work()
+    return time.perf_counter() - start
 
 
 def main() -> None:
@@ -102,13 +145,14 @@ def main() -> None:
         )
     median = statistics.median(per_year.values())
     print(f"(best of {REPEATS} runs each; median of per-year times {median:.2f} s)")
+    reading(YEARS[-1])
     analyses(YEARS[-1])
 
 
 def analyses(year: int) -> None:
     """Bootstrap (1,000 replicates, every kab/kota) and sensitivity (2,000 runs) for one year."""
     specs = {key: load_spec(name) for key, name in DEFAULT_SPECS.items()}
-    inputs, _, _ = load_inputs(SAMPLE_DIR, year, specs)
+    inputs = load_inputs(SAMPLE_DIR, year, specs).tables
     print(f"analyses, {year}:")
     for key in ("ikotan", "ikp"):
         people = inputs[f"{key}_respondents"].set_index("respondent_id")

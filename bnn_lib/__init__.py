@@ -11,7 +11,7 @@ stages driven by versioned index specifications (``data/specs/*.toml``).
 from bnn_lib.aggregate import combine, rescale, top_level, weighted_mean
 from bnn_lib.analyses import Analyses
 from bnn_lib.bands import at_or_above, band_edges, classify
-from bnn_lib.contracts import DataError, read_table
+from bnn_lib.intake import DataError, read_table
 from bnn_lib.kawasan import status_from_counts
 from bnn_lib.pipeline import Results, compute_year, load_results
 from bnn_lib.regions import Region, UnknownRegionError, regions

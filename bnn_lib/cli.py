@@ -1,4 +1,5 @@
-"""The ``bnn`` command: generate the sample data, compute the indices, check specs."""
+"""The ``bnn`` command: sample data, computing the indices, reports, and what offices fill in:
+input templates, survey forms and the validation report of their data."""
 
 from __future__ import annotations
 
@@ -8,12 +9,16 @@ import time
 from pathlib import Path
 
 from bnn_lib.analyses import Analyses
-from bnn_lib.contracts import DataError
+from bnn_lib.intake import DataError, check_year
+from bnn_lib.intake.tables import SURVEY_INDICES
+from bnn_lib.office.template import write_template
+from bnn_lib.office.validation import write_report
+from bnn_lib.office.xlsform import write_form
 from bnn_lib.paths import REPORTS_DIR, SAMPLE_DIR
 from bnn_lib.pipeline import Results, compute_years, load_results
 from bnn_lib.regions import UnknownRegionError, regions
 from bnn_lib.sample import write_sample
-from bnn_lib.spec import SpecError, list_specs, load_spec
+from bnn_lib.spec import DEFAULT_SPECS, IndexSpec, SpecError, list_specs, load_spec
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,6 +59,24 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("specs", help="list the shipped specs, or validate spec files")
     p.add_argument("files", nargs="*")
 
+    p = sub.add_parser("validate", help="check a year's input data and write a validation report; compute nothing")
+    p.add_argument("--year", type=int, nargs="+", required=True)
+    p.add_argument("--data", type=Path, default=SAMPLE_DIR, help="folder holding <year>/ input tables")
+    p.add_argument("--out", type=Path, default=None, help="report folder (default: reports/<year>/validasi)")
+    p.add_argument("--spec", action="append", default=[], metavar="INDEX=SPEC", help="check against another spec")
+
+    p = sub.add_parser("template", help="write the input workbook an office fills in")
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--province", help="limit the kab/kota lists to one province (code or name)")
+    p.add_argument("--out", type=Path, default=Path(), help="folder to write the workbook to")
+    p.add_argument("--spec", action="append", default=[], metavar="INDEX=SPEC", help="use another spec")
+
+    p = sub.add_parser("form", help="write the XLSForm (KoboToolbox, ODK) of a survey index")
+    p.add_argument("--index", required=True, choices=list(SURVEY_INDICES))
+    p.add_argument("--out", type=Path, required=True, help="the .xlsx file to write")
+    p.add_argument("--province", help="offer the kab/kota of one province only (code or name)")
+    p.add_argument("--spec", help="the spec to build it from (default: the index's default spec)")
+
     args = parser.parse_args(argv)
     try:
         if args.command == "sample":
@@ -62,6 +85,14 @@ def main(argv: list[str] | None = None) -> int:
             return _compute(args)
         elif args.command == "reports":
             return _reports(args)
+        elif args.command == "validate":
+            return _validate(args)
+        elif args.command == "template":
+            specs = _specs(args.spec)
+            print(f"template written to {write_template(args.year, args.out, args.province, specs)}")
+        elif args.command == "form":
+            spec = load_spec(args.spec or DEFAULT_SPECS[args.index])
+            print(f"form written to {write_form(spec, args.out, args.province)}")
         else:
             for name in args.files or list_specs():
                 spec = load_spec(name)
@@ -108,6 +139,30 @@ def _reports(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _specs(items: list[str]) -> dict[str, IndexSpec]:
+    """The specs of every index: the defaults, with ``INDEX=SPEC`` overrides."""
+    chosen = DEFAULT_SPECS | dict(item.split("=", 1) for item in items)
+    return {key: load_spec(name) for key, name in chosen.items()}
+
+
+def _validate(args: argparse.Namespace) -> int:
+    """Check each year's input data and write its report; 0 only when nothing blocks."""
+    specs = _specs(args.spec)
+    blocked = False
+    for year in args.year:
+        loaded = check_year(args.data, year, specs)
+        out = args.out or REPORTS_DIR / str(year) / "validasi"
+        written = write_report(loaded, year, out, str(args.data))
+        verdict = "dapat dihitung" if not loaded.problems else f"{len(loaded.problems)} masalah harus diperbaiki"
+        print(f"{year}: {verdict}; {len(loaded.warnings)} peringatan; laporan: {written[1]}")
+        for problem in loaded.problems[:10]:
+            print(f"  - {problem}")
+        if len(loaded.problems) > 10:
+            print(f"  … dan {len(loaded.problems) - 10} lainnya di {written[0]}")
+        blocked |= bool(loaded.problems)
+    return 1 if blocked else 0
+
+
 def _compute(args: argparse.Namespace) -> int:
     """Compute and save each year in order; a year's change tables use the year before."""
     overrides = dict(item.split("=", 1) for item in args.spec)
@@ -121,6 +176,8 @@ def _compute(args: argparse.Namespace) -> int:
     seconds = time.perf_counter() - start
     for year, exc in errors.items():
         print(f"{year}: error: {exc}", file=sys.stderr)
+        if isinstance(exc, DataError):
+            print(f"  (bnn validate --year {year} --data {args.data} writes the full list per file)", file=sys.stderr)
     for year, results in computed.items():
         folder = results.save(args.out / str(year) / "results")
         print(f"{year}: {len(results.tables)} tables in {folder}")

@@ -10,6 +10,11 @@ Status (methodology §7), p = number of pokok indicators present (of 8), s = pen
 Recovery of an intervened kawasan (§4.3): pulih ⇔ before ∈ {bahaya, waspada} and after ∈
 {siaga, aman} (rule ``strict``), or code_after < code_before (``any_improvement``); the recovery
 rate of a region is 100 × #pulih / #intervened and measured.
+
+A blank is unknown, never a zero: a status, and a decision that a kawasan recovered, stand only
+if they hold whatever the blank cells would have been. Since the status rule and the IKKTT score
+only grow with the indicators, it suffices to work each out with every blank at its lowest and
+at its highest; where the two disagree the status (or pulih) is unknown.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from bnn_lib.spec import IndexSpec, StatusRule
 
 STATUSES = ["aman", "siaga", "waspada", "bahaya"]
 STATUS_DTYPE = pd.CategoricalDtype(STATUSES, ordered=True)
+UNKNOWN = "tidak_diketahui"  # a status that blank indicators leave open
 
 
 def status_from_counts(pokok: pd.Series, pendukung: pd.Series, rule: StatusRule) -> pd.Series:
@@ -40,35 +46,59 @@ def status_from_counts(pokok: pd.Series, pendukung: pd.Series, rule: StatusRule)
     return pd.Series(status, index=pokok.index, name="status").astype(STATUS_DTYPE)
 
 
-def assessment_status(assessments: pd.DataFrame, rule: StatusRule) -> pd.Series:
-    """The status of each assessment row: from the indicator columns where all are present
-    (1 = present, 0 = absent), else from the ``status`` column as recorded."""
+def status_bounds(assessments: pd.DataFrame, rule: StatusRule) -> tuple[pd.Series, pd.Series]:
+    """The lowest and highest status each assessment row can have, as ordered categoricals.
+
+    From the indicator columns (1 = present, 0 = absent), a blank counted absent for the lowest
+    and present for the highest; where an indicator is blank and a ``status`` is recorded, the
+    recorded status; with neither, anything from aman to bahaya.
+    """
     columns = rule.pokok + rule.pendukung
     recorded = (
         assessments["status"].astype(STATUS_DTYPE)
         if "status" in assessments
         else pd.Series(pd.NA, index=assessments.index, dtype=STATUS_DTYPE)
     )
-    if not set(columns) <= set(assessments.columns):
-        return recorded.rename("status")
-    complete = assessments[columns].notna().all(axis=1)
-    derived = status_from_counts(assessments[rule.pokok].sum(axis=1), assessments[rule.pendukung].sum(axis=1), rule)
-    return derived.where(complete, recorded).astype(STATUS_DTYPE).rename("status")
+    lowest = pd.Series(STATUSES[0], index=assessments.index, dtype=STATUS_DTYPE)
+    highest = pd.Series(STATUSES[-1], index=assessments.index, dtype=STATUS_DTYPE)
+    if set(columns) <= set(assessments.columns):
+        flags = assessments[columns].astype(float)
+        low, high = flags.fillna(0), flags.fillna(1)
+        lowest = status_from_counts(low[rule.pokok].sum(axis=1), low[rule.pendukung].sum(axis=1), rule)
+        highest = status_from_counts(high[rule.pokok].sum(axis=1), high[rule.pendukung].sum(axis=1), rule)
+        complete = flags.notna().all(axis=1)
+        use_recorded = ~complete & recorded.notna()
+    else:
+        use_recorded = recorded.notna()
+    lowest = lowest.where(~use_recorded, recorded).astype(STATUS_DTYPE)
+    highest = highest.where(~use_recorded, recorded).astype(STATUS_DTYPE)
+    return lowest.rename("status"), highest.rename("status")
+
+
+def assessment_status(assessments: pd.DataFrame, rule: StatusRule) -> pd.Series:
+    """The status of each assessment row where it is known (see :func:`status_bounds`), else NaN."""
+    lowest, highest = status_bounds(assessments, rule)
+    return lowest.where(lowest == highest)
 
 
 def recovery(assessments: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:
     """One row per intervened kawasan with both a ``before`` and an ``after`` assessment.
 
-    Columns: kawasan_id, kabkota_code, year, status_before, status_after, pulih, and where
-    supply/demand scores exist, ikkrn_before, ikkrn_after, delta (0–100, score-based IKKRN).
+    Columns: kawasan_id, kabkota_code, year, status_before, status_after (blank where unknown),
+    pulih (True, False, or NA where blanks leave it open), and where supply/demand scores
+    exist, ikkrn_before, ikkrn_after, delta (0–100, score-based IKKRN).
     """
-    frame = assessments.assign(status=assessment_status(assessments, spec.status_rule))
-    frame = frame[frame["phase"].isin(["before", "after"])]
+    frame = assessments[assessments["phase"].isin(["before", "after"])]
+    lowest, highest = status_bounds(frame, spec.status_rule)
     keys = ["kawasan_id", "kabkota_code", "year"]
-    wide = frame.pivot_table(index=keys, columns="phase", values="status", aggfunc="last", observed=True)
-    wide = wide.reindex(columns=["before", "after"]).dropna().astype(STATUS_DTYPE)
-    out = pd.DataFrame({"status_before": wide["before"], "status_after": wide["after"]}, index=wide.index)
-    out["pulih"] = is_recovered(out["status_before"], out["status_after"], spec)
+    codes = frame[keys].assign(phase=frame["phase"], low=lowest.cat.codes, high=highest.cat.codes)
+    wide = codes.pivot_table(index=keys, columns="phase", values=["low", "high"], aggfunc="last", observed=True)
+    wide = wide.dropna()
+    low_b, high_b = wide[("low", "before")].astype(int), wide[("high", "before")].astype(int)
+    low_a, high_a = wide[("low", "after")].astype(int), wide[("high", "after")].astype(int)
+    known = lambda lo, hi: pd.Categorical.from_codes(np.where(lo == hi, lo, -1), dtype=STATUS_DTYPE)  # noqa: E731
+    out = pd.DataFrame({"status_before": known(low_b, high_b), "status_after": known(low_a, high_a)}, index=wide.index)
+    out["pulih"] = is_recovered((low_b, high_b), (low_a, high_a), spec)
     dims = [v.id for v in spec.variables]
     score_columns = [f"score_{d}" for d in dims]
     if set(score_columns) <= set(frame.columns) and frame[score_columns].notna().any().any():
@@ -80,26 +110,39 @@ def recovery(assessments: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:
     return out.reset_index()
 
 
-def is_recovered(before: pd.Series, after: pd.Series, spec: IndexSpec) -> pd.Series:
-    """pulih for each kawasan under the spec's recovery rule."""
+def is_recovered(before: tuple[pd.Series, pd.Series], after: tuple[pd.Series, pd.Series], spec: IndexSpec) -> pd.Series:
+    """pulih for each kawasan under the spec's recovery rule, from the range of status codes
+    (0 = aman … 3 = bahaya) each could have before and after: True or False where every status
+    in those ranges gives the same answer, NA where they disagree."""
     rule = spec.recovery
-    if rule.rule == "any_improvement":
-        return pd.Series(after.cat.codes < before.cat.codes, index=before.index)
-    return before.isin(rule.rawan) & ~after.isin(rule.rawan)
+    rawan = [STATUSES.index(s) for s in rule.rawan]
+
+    def recovered(b: int, a: int) -> bool:
+        return a < b if rule.rule == "any_improvement" else b in rawan and a not in rawan
+
+    (low_b, high_b), (low_a, high_a) = before, after
+    some_yes = np.zeros(len(low_b), dtype=bool)
+    some_no = np.zeros(len(low_b), dtype=bool)
+    for b in range(len(STATUSES)):
+        for a in range(len(STATUSES)):
+            possible = ((low_b <= b) & (b <= high_b) & (low_a <= a) & (a <= high_a)).to_numpy()
+            (some_yes if recovered(b, a) else some_no)[possible] = True
+    return pd.Series(pd.array(np.where(some_yes & some_no, None, some_yes), dtype="boolean"), index=low_b.index)
 
 
 def status_counts(assessments: pd.DataFrame, rule: StatusRule, phase: str = "mapping") -> pd.DataFrame:
     """Counts of kawasan per kab/kota, year and status from the routine mapping.
 
-    Columns: kabkota_code, year, aman, siaga, waspada, bahaya, n_kawasan, n_rawan (bahaya + waspada).
+    Columns: kabkota_code, year, aman, siaga, waspada, bahaya, tidak_diketahui (blanks leave
+    the status open), n_kawasan (all), n_rawan (bahaya + waspada).
     """
     frame = assessments[assessments["phase"] == phase]
-    status = assessment_status(frame, rule)
+    status = assessment_status(frame, rule).cat.add_categories([UNKNOWN]).fillna(UNKNOWN)
     counts = pd.crosstab([frame["kabkota_code"], frame["year"]], status, dropna=False).reindex(
-        columns=STATUSES, fill_value=0
+        columns=[*STATUSES, UNKNOWN], fill_value=0
     )
     counts.columns = list(counts.columns.astype(str))
-    counts["n_kawasan"] = counts[STATUSES].sum(axis=1)
+    counts["n_kawasan"] = counts[[*STATUSES, UNKNOWN]].sum(axis=1)
     counts["n_rawan"] = counts["bahaya"] + counts["waspada"]
     return counts.reset_index()
 
@@ -111,6 +154,8 @@ def area_scores(areas: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:
         x' = (x − a)/(b − a)            (direction +1, higher is better)
         x' = 1 − (x − a)/(b − a)        (direction −1, e.g. hectares of cannabis)
     V_v = weighted mean of x' over v's indicators; I = weighted mean of V_v; I100 = 100 · I.
+    A blank indicator is left out of ``value_100`` (weights renormalised); ``value_100_low`` and
+    ``value_100_high`` are the index with every blank at its worst (x' = 0) and its best (x' = 1).
     """
     keys = ["kawasan_id", "kabkota_code", "year", "phase"]
     frame = areas.set_index(keys)
@@ -119,12 +164,16 @@ def area_scores(areas: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:
         a, b = ind.goalposts
         x = ((frame[ind.id].astype(float) - a) / (b - a)).clip(0, 1)
         normalised[ind.id] = x if ind.direction == 1 else 1 - x
+    index_100 = lambda table: rescale(top_level(spec, combine(table, indicator_weights(spec))), spec.rescale)  # noqa: E731
     variables = combine(normalised, indicator_weights(spec))
     out = variables.add_prefix("var_")
     out["value"] = top_level(spec, variables)
     out["value_100"] = rescale(out["value"], spec.rescale)
+    out["value_100_low"] = index_100(normalised.fillna(0.0))
+    out["value_100_high"] = index_100(normalised.fillna(1.0))
     if spec.recovery and spec.recovery.no_active_indicator:
-        out["active_cultivation"] = frame[spec.recovery.no_active_indicator].astype(float) > 0
+        active = frame[spec.recovery.no_active_indicator].astype(float)
+        out["active_cultivation"] = pd.array(np.where(active.isna(), None, active > 0), dtype="boolean")
     return out.reset_index()
 
 
@@ -132,17 +181,25 @@ def area_recovery(scores: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:
     """One row per kawasan measured before and after: values, delta and pulih.
 
     pulih ⇔ I100_after ≥ min_score (after rounding to the band decimals) and no active
-    cultivation after.
+    cultivation after. Blanks leave it open (NA) unless the answer is the same for every value
+    they could take: the score at its worst already passes, or at its best still fails, or
+    cultivation is known to be active.
     """
     keys = ["kawasan_id", "kabkota_code", "year"]
-    wide = scores.pivot_table(index=keys, columns="phase", values="value_100", aggfunc="last")
-    wide = wide.reindex(columns=["before", "after"]).dropna()
+    # Measured before and after: value_100_low is never blank for a row that exists.
+    both = scores.pivot_table(index=keys, columns="phase", values="value_100_low", aggfunc="last")
+    measured = both.reindex(columns=["before", "after"]).dropna().index
+    wide = scores.pivot_table(index=keys, columns="phase", values="value_100", aggfunc="last", dropna=False)
+    wide = wide.reindex(index=measured, columns=["before", "after"])
+    after = scores[scores["phase"] == "after"].set_index(keys).reindex(measured)
     out = pd.DataFrame({"value_before": wide["before"], "value_after": wide["after"]})
     out["delta"] = out["value_after"] - out["value_before"]
     decimals = spec.bands.decimals if spec.bands else 2
-    passed = out["value_after"].round(decimals) >= spec.recovery.min_score
-    if "active_cultivation" in scores:
-        after = scores[scores["phase"] == "after"].set_index(keys)["active_cultivation"]
-        passed &= ~after.reindex(out.index).fillna(True).astype(bool)
-    out["pulih"] = passed
+    surely = after["value_100_low"].round(decimals) >= spec.recovery.min_score
+    possibly = after["value_100_high"].round(decimals) >= spec.recovery.min_score
+    if "active_cultivation" in after:
+        active = after["active_cultivation"].astype("boolean")
+        surely &= active.eq(False).fillna(False).astype(bool)
+        possibly &= ~active.eq(True).fillna(False).astype(bool)
+    out["pulih"] = pd.array(np.where(surely, True, np.where(possibly, None, False)), dtype="boolean")
     return out.reset_index()

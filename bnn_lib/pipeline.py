@@ -10,7 +10,6 @@ computed once per build and saved with :meth:`Results.save`; notebooks read them
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
 import multiprocessing as mp
@@ -25,25 +24,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from bnn_lib import contracts
 from bnn_lib.aggregate import combine, indicator_weights, rescale, top_level
 from bnn_lib.analyses import Analyses, change_tables, survey_tables
 from bnn_lib.bands import band_edges, classify
-from bnn_lib.contracts import DataError, Problem
+from bnn_lib.intake import OUTPUT_MEASURES, DataError, Problem, load_inputs
 from bnn_lib.kawasan import area_recovery, area_scores, recovery, status_counts
-from bnn_lib.paths import REPORTS_DIR, SAMPLE_DIR
+from bnn_lib.paths import REPORTS_DIR, SAMPLE_DIR, file_hash
 from bnn_lib.regions import regions
 from bnn_lib.rollup import NATIONAL, kpi_table, rollup, with_province
 from bnn_lib.scoring import entity_indicators, group_means, group_sums, respondent_scores
-from bnn_lib.spec import IndexSpec, load_spec, parse_spec
+from bnn_lib.spec import DEFAULT_SPECS, IndexSpec, load_spec, parse_spec
 from bnn_lib.uncertainty import wilson
-
-DEFAULT_SPECS = {
-    "ikotan": "ikotan-juknis-2021",
-    "ikp": "ikp-placeholder-2024",
-    "ikkrn": "ikkrn-dayatif-2024",
-    "ikktt": "ikktt-placeholder-2024",
-}
 
 
 @dataclass
@@ -54,7 +45,8 @@ class Results:
     tables: dict[str, pd.DataFrame]
     specs: dict[str, IndexSpec]
     warnings: list[Problem] = field(default_factory=list)
-    inputs: dict[str, str] = field(default_factory=dict)  # table name → file read
+    # table → the files read for it: [{"file": path relative to the data folder, "sheet", "sha256"}]
+    inputs: dict[str, list[dict]] = field(default_factory=dict)
 
     def table(self, name: str, province: str | int | None = None) -> pd.DataFrame:
         """A result table, optionally only the rows of one province (code or name)."""
@@ -83,8 +75,8 @@ class Results:
             meta = {
                 "year": self.year,
                 "specs": {key: spec_summary(spec) for key, spec in self.specs.items()},
-                "inputs": {name: {"file": path, "sha256": file_hash(path)} for name, path in self.inputs.items()},
-                "synthetic": any("synthetic" in Path(p).name for p in self.inputs.values()),
+                "inputs": self.inputs,
+                "synthetic": any("synthetic" in Path(f["file"]).name for fs in self.inputs.values() for f in fs),
                 "computed_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "versions": {"bnn_lib": version("bnn-lib"), "pandas": pd.__version__},
                 "warnings": [str(w) for w in self.warnings],
@@ -101,11 +93,6 @@ class Results:
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         return folder
-
-
-def file_hash(path: str | Path) -> str:
-    """SHA-256 of a file's bytes."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def spec_summary(spec: IndexSpec) -> dict:
@@ -255,8 +242,10 @@ def compute_ikkrn(assessments: pd.DataFrame, spec: IndexSpec, year: int) -> dict
 
 
 def recovery_rates(per_kawasan: pd.DataFrame, counts: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Recovery per kab/kota, province and nation: n_intervened, n_pulih, recovery_rate (%),
-    mean delta where scores exist, and the mapping counts (n_kawasan, n_rawan) where given."""
+    """Recovery per kab/kota, province and nation: n_intervened, n_pulih, n_unknown (blanks
+    leave pulih open), recovery_rate (%) = 100 · n_pulih / (n_intervened − n_unknown) with its
+    Wilson interval, mean delta where scores exist, and the mapping counts (n_kawasan, n_rawan)
+    where given."""
     table = with_province(per_kawasan)
     frames = []
     for level, key in (("kabkota", "kabkota_code"), ("provinsi", "province_code"), ("nasional", None)):
@@ -264,7 +253,8 @@ def recovery_rates(per_kawasan: pd.DataFrame, counts: pd.DataFrame | None = None
         out = pd.DataFrame(
             {
                 "n_intervened": table.groupby(by).size(),
-                "n_pulih": table["pulih"].groupby(by).sum(),
+                "n_pulih": table["pulih"].fillna(False).astype(bool).groupby(by).sum(),
+                "n_unknown": table["pulih"].isna().astype(bool).groupby(by).sum(),
             }
         )
         if "delta" in table:
@@ -276,8 +266,9 @@ def recovery_rates(per_kawasan: pd.DataFrame, counts: pd.DataFrame | None = None
             mapped = with_province(counts)
             mby = mapped[key] if key else pd.Series(NATIONAL, index=mapped.index)
             out = out.join(mapped.groupby(mby)[["n_kawasan", "n_rawan", "bahaya", "waspada"]].sum(), how="outer")
-        out["recovery_rate"] = 100.0 * out["n_pulih"] / out["n_intervened"]
-        out["lo95"], out["hi95"] = wilson(out["n_pulih"], out["n_intervened"])
+        decided = out["n_intervened"] - out["n_unknown"]
+        out["recovery_rate"] = 100.0 * out["n_pulih"] / decided.where(decided > 0)
+        out["lo95"], out["hi95"] = wilson(out["n_pulih"], decided)
         frames.append(out.rename_axis("region_code").reset_index().assign(level=level))
     return pd.concat(frames, ignore_index=True)
 
@@ -297,49 +288,6 @@ def compute_ikktt(areas: pd.DataFrame, spec: IndexSpec, year: int) -> dict[str, 
 # -- a whole year ------------------------------------------------------------------------------
 
 
-def load_inputs(
-    folder: Path, year: int, specs: dict[str, IndexSpec]
-) -> tuple[dict[str, pd.DataFrame], list[Problem], dict[str, str]]:
-    """Read and validate every input table of ``folder/<year>/`` that exists.
-
-    Returns the tables, the warnings and the file read for each table. Problems in all tables
-    are collected and raised together as one :class:`DataError`.
-    """
-    base = folder / str(year)
-    if not base.is_dir():
-        raise FileNotFoundError(f"{base}: no input folder for {year}")
-    tables, problems, warnings, files = {}, [], [], {}
-
-    def read(name: str, check, *args) -> None:
-        path = contracts.find_table(base, name)
-        if path is None:
-            return
-        files[name] = str(path)
-        categorical = ("respondent_id", "item_id") if name.endswith("_answers") else ()
-        try:
-            checked = check(contracts.read_table(path, categorical), *args)
-        except DataError as exc:
-            problems.extend(exc.problems)
-            return
-        tables[name] = checked.table
-        warnings.extend(checked.warnings)
-
-    for key in ("ikotan", "ikp"):
-        if key in specs:
-            read(f"{key}_respondents", contracts.check_respondents, specs[key])
-            if f"{key}_respondents" in tables:
-                read(f"{key}_answers", contracts.check_answers, specs[key], tables[f"{key}_respondents"])
-    if "ikkrn" in specs:
-        read("kawasan_assessments", contracts.check_kawasan, specs["ikkrn"])
-    if "ikktt" in specs:
-        read("ikktt_areas", contracts.check_areas, specs["ikktt"])
-    read("program_outputs", contracts.check_outputs)
-    read("targets", contracts.check_targets)
-    if problems:
-        raise DataError(problems)
-    return tables, warnings, files
-
-
 def compute_year(
     year: int,
     data: str | Path | None = None,
@@ -354,7 +302,8 @@ def compute_year(
     """
     chosen = {**DEFAULT_SPECS, **(specs or {})}
     loaded = {k: s if isinstance(s, IndexSpec) else load_spec(s) for k, s in chosen.items()}
-    inputs, warnings, files = load_inputs(Path(data) if data else SAMPLE_DIR, year, loaded)
+    read = load_inputs(Path(data) if data else SAMPLE_DIR, year, loaded)
+    inputs = read.tables
     tables: dict[str, pd.DataFrame] = {}
     for key in ("ikotan", "ikp"):
         if f"{key}_answers" in inputs:
@@ -381,7 +330,7 @@ def compute_year(
         ]
     )
     used = {k: s for k, s in loaded.items() if any(t.startswith(k) for t in tables)}
-    return Results(year, tables, used, warnings, files)
+    return Results(year, tables, used, read.warnings, read.files)
 
 
 def compute_years(
@@ -455,7 +404,7 @@ def realised_measures(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     add("ikktt_regions", "n_pulih", "ikktt_pulih")
     if "outputs" in tables:
         outputs = tables["outputs"]
-        for measure in contracts.OUTPUT_MEASURES:
+        for measure in OUTPUT_MEASURES:
             by_province = outputs.groupby("province_code")[measure].sum()
             national = pd.Series({NATIONAL: outputs[measure].sum()})
             series = pd.concat([by_province, national])

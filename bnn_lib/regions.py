@@ -122,7 +122,7 @@ class RegionRegistry:
             raise UnknownRegionError(self._unknown_code(text))
         prefix, _ = _split_type(text)
         wanted = (prefix,) if prefix else types
-        found = [r for r in self._by_name.get(_key(text), []) if not wanted or r.type in wanted]
+        found = list(dict.fromkeys(r for r in self._by_name.get(_key(text), []) if not wanted or r.type in wanted))
         if len(found) == 1:
             return found[0]
         if found:
@@ -158,26 +158,42 @@ class RegionRegistry:
         """The number of kab/kota of each province, by province code."""
         return self.kabkota_table.groupby("province_code").size()
 
+    def nearest(self, code: str) -> list[Region]:
+        """Up to four kab/kota of the same province with the nearest codes ("11.99" → 11.2x)."""
+        if not re.fullmatch(r"\d{2}\.\d{2}", code):
+            return []
+        siblings = [c for c in self._by_code if c.startswith(code[:3])]
+        nearest = sorted(siblings, key=lambda c: abs(int(c[3:]) - int(code[3:])))[:4]
+        return [self._by_code[c] for c in sorted(nearest)]
+
+    def suggest(self, text: str, types: tuple[RegionType, ...] = ()) -> list[Region]:
+        """Up to four regions (of ``types``) whose names are close to ``text``."""
+        names = [k for k, rs in self._by_name.items() if not types or any(r.type in types for r in rs)]
+        close = difflib.get_close_matches(_key(text), names, n=4, cutoff=0.6)
+        found = dict.fromkeys(r for k in close for r in self._by_name[k] if not types or r.type in types)
+        return list(found)[:4]
+
     def _unknown_code(self, code: str) -> str:
         """The error for an unknown code, suggesting the nearest codes of the same province."""
-        province = code.split(".")[0]
-        siblings = [c for c in self._by_code if c.startswith(province + ".")] if "." in code else []
-        if siblings and re.fullmatch(r"\d{2}\.\d{2}", code):
-            nearest = sorted(siblings, key=lambda c: abs(int(c[3:]) - int(code[3:])))[:4]
-            hint = ", ".join(f"{self._by_code[c].label} ({c})" for c in sorted(nearest))
-            return f"unknown region code {code!r}; nearest codes in province {province}: {hint}"
+        nearest = self.nearest(code)
+        if nearest:
+            hint = ", ".join(f"{r.label} ({r.code})" for r in nearest)
+            return f"unknown region code {code!r}; nearest codes in province {code[:2]}: {hint}"
         return f"unknown region code {code!r}; codes look like '11' (province) or '11.01' (kab/kota)"
 
     def _unknown_name(self, text: str, types: tuple[RegionType, ...]) -> str:
         """The error for an unknown name, suggesting up to four close names."""
-        names = [k for k, rs in self._by_name.items() if not types or any(r.type in types for r in rs)]
-        close = difflib.get_close_matches(_key(text), names, n=4, cutoff=0.6)
-        labels = dict.fromkeys(
-            f"{r.label} ({r.code})" for k in close for r in self._by_name[k] if not types or r.type in types
-        )
+        labels = [f"{r.label} ({r.code})" for r in self.suggest(text, types)]
         what = " or ".join(types) if types else "region"
-        hint = f"; did you mean {', '.join(list(labels)[:4])}?" if labels else ""
+        hint = f"; did you mean {', '.join(labels)}?" if labels else ""
         return f"unknown {what} {text!r}{hint}"
+
+
+def names_match(region: Region, text: str) -> bool:
+    """Whether ``text`` names ``region``: "Kab. Aceh Selatan", "Aceh Selatan", "KABUPATEN ACEH SELATAN"."""
+    return _key(text) in {_key(region.name), _key(region.label)} or normalise_name(text) == normalise_name(
+        region.short_name
+    )
 
 
 @cache

@@ -27,8 +27,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from bnn_lib.contracts import OUTPUT_MEASURES
+from bnn_lib.intake import OUTPUT_MEASURES
 from bnn_lib.regions import regions
+from bnn_lib.scoring import positions
 from bnn_lib.spec import IndexSpec, StatusRule, load_spec
 
 SEED = 20241121
@@ -159,6 +160,17 @@ def survey(
     answers = pd.concat(answers, ignore_index=True)  # categories are unioned into object columns
     answers = answers.astype({"respondent_id": "category", "item_id": "category"})
     return pd.concat(people, ignore_index=True), answers
+
+
+def wide_survey(people: pd.DataFrame, answers: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:
+    """The survey as form tools export it: one row per respondent (its columns first), one column
+    per item of the spec in spec order; a blank where the respondent gave or was asked no answer."""
+    items = [it.id for ind in spec.indicators for it in ind.items]
+    row = positions(answers["respondent_id"], pd.Index(people["respondent_id"]))
+    column = positions(answers["item_id"], pd.Index(items))
+    grid = np.full((len(people), len(items)), np.nan)
+    grid[row, column] = answers["value"].to_numpy(dtype=float)
+    return pd.concat([people.reset_index(drop=True), pd.DataFrame(grid, columns=items)], axis=1)
 
 
 def kawasan(rng: np.random.Generator, spec: IndexSpec, kabkota: pd.DataFrame, levels: pd.DataFrame) -> pd.DataFrame:

@@ -23,6 +23,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from bnn_lib.paths import SPECS_DIR
 
 Kind = Literal["survey", "kawasan", "area", "composite"]
+# The spec each index is computed with unless another is asked for.
+DEFAULT_SPECS = {
+    "ikotan": "ikotan-juknis-2021",
+    "ikp": "ikp-placeholder-2024",
+    "ikkrn": "ikkrn-dayatif-2024",
+    "ikktt": "ikktt-placeholder-2024",
+}
 NonNegative = Annotated[float, Field(ge=0)]
 
 
@@ -50,13 +57,16 @@ class Scale(Element):
     """The answer scale of the questionnaire items and what counts as no answer.
 
     ``missing_codes`` are answers such as 9 = "tidak tahu" that count as missing; an indicator
-    score needs at least ``min_answered_share`` of its items answered.
+    score needs at least ``min_answered_share`` of its items answered. ``labels`` word the points
+    min, min + 1, …, max and ``missing_labels`` the missing codes, as survey forms show them.
     """
 
     min: float = 1
     max: float = 4
     missing_codes: list[float] = []
     min_answered_share: float = Field(0.5, gt=0, le=1)
+    labels: list[str] = []
+    missing_labels: list[str] = []
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:
@@ -64,7 +74,22 @@ class Scale(Element):
             raise ValueError(f"max ({self.max}) must exceed min ({self.min})")
         if any(self.min <= c <= self.max for c in self.missing_codes):
             raise ValueError("missing_codes must lie outside [min, max]")
+        if self.labels and len(self.labels) != len(self.points):
+            raise ValueError(f"labels: {len(self.labels)} given for the {len(self.points)} points {self.points}")
+        if self.missing_labels and len(self.missing_labels) != len(self.missing_codes):
+            raise ValueError("missing_labels: give one label per missing code")
         return self
+
+    @property
+    def points(self) -> list[float]:
+        """The answers on the scale: min, min + 1, …, max."""
+        return [float(x) for x in range(int(self.min), int(self.max) + 1) if self.min <= x <= self.max]
+
+    def choices(self) -> list[tuple[float, str]]:
+        """Every valid answer with its label (the number itself where the spec words none)."""
+        words = self.labels or [f"{p:g}" for p in self.points]
+        missing = self.missing_labels or [f"{c:g}" for c in self.missing_codes]
+        return list(zip(self.points, words, strict=True)) + list(zip(self.missing_codes, missing, strict=True))
 
 
 class Group(Element):

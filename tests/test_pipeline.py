@@ -11,7 +11,7 @@ import pytest
 
 import bnn_lib
 from bnn_lib import cli
-from bnn_lib.contracts import DataError
+from bnn_lib.intake import DataError
 from bnn_lib.pipeline import Results, compute_year, load_results
 from bnn_lib.sample import write_sample
 
@@ -193,8 +193,8 @@ def test_bad_files_in_several_tables_are_reported_together(sample_dir, tmp_path)
     with pytest.raises(DataError) as info:
         compute_year(2024, data)
     message = str(info.value)
-    assert "targets_synthetic.csv: row 6, column 'region_code'" in message and "'77'" in message
-    assert "kawasan_assessments_synthetic.csv: row 11, column 'year'" in message and "'dua ribu'" in message
+    assert "targets_synthetic.csv: baris 6, kolom B 'region_code'" in message and "'77'" in message
+    assert "kawasan_assessments_synthetic.csv: baris 11, kolom C 'year'" in message and "'dua ribu'" in message
 
 
 def test_cli_keeps_previous_results_when_input_is_bad(sample_dir, tmp_path, capsys):
@@ -205,7 +205,9 @@ def test_cli_keeps_previous_results_when_input_is_bad(sample_dir, tmp_path, caps
     shutil.copytree(sample_dir, data)
     (data / "2024" / "targets_synthetic.csv").write_text("measure,region_code,year,target\nikotan,00,2024,-1\n")
     assert cli.main(["compute", "--year", "2024", "--data", str(data), "--out", str(out)]) == 1
-    assert "target must be a positive number" in capsys.readouterr().err
+    assert (
+        "2024/targets_synthetic.csv: baris 2, kolom D 'target': harus angka > 0 (nilai -1)" in capsys.readouterr().err
+    )
     assert (out / "2024" / "results" / "ikotan_kabkota.csv").read_bytes() == saved
 
 

@@ -79,12 +79,13 @@ def test_drop_one_indicator_by_hand():
 
 @pytest.mark.parametrize("key", ["ikotan", "ikp"])  # IKP: computed per environment, then averaged
 def test_model_matches_the_pipeline_on_the_sample(sample_dir, key):
-    from bnn_lib.pipeline import DEFAULT_SPECS, compute_year, load_inputs
+    from bnn_lib.intake import load_inputs
+    from bnn_lib.pipeline import compute_year
     from bnn_lib.scoring import group_sums, respondent_scores
-    from bnn_lib.spec import load_spec
+    from bnn_lib.spec import DEFAULT_SPECS, load_spec
 
     spec = load_spec(DEFAULT_SPECS[key])
-    inputs, _, _ = load_inputs(Path(sample_dir), 2024, {key: spec})
+    inputs = load_inputs(Path(sample_dir), 2024, {key: spec}).tables
     people = inputs[f"{key}_respondents"].set_index("respondent_id")
     scores = respondent_scores(inputs[f"{key}_answers"], people.index, spec)
     model = sv.Model.from_group_sums(*group_sums(scores, people, spec)[:2], spec)

@@ -43,6 +43,7 @@ from bnn_lib.paths import REPORTS_DIR, ROOT
 from bnn_lib.regions import regions
 from bnn_lib.reporting import data as report_data
 from bnn_lib.reporting import engine, html, index_page
+from bnn_lib.writing import write_atomic
 
 NOTEBOOKS = ROOT / "notebooks"
 PROVINCE_NOTEBOOK = NOTEBOOKS / "laporan_provinsi.ipynb"
@@ -163,7 +164,7 @@ def render(job: Job) -> None:
             executed.replace(job.executed)
     built = datetime.now(UTC).isoformat(timespec="seconds")
     footer = f"{html.esc(job.title)} · dibuat {built} · bnn_lib {version('bnn-lib')}"
-    html.write_atomic(Path(job.html), html.notebook_to_html(nb, job.title, footer))
+    write_atomic(Path(job.html), html.notebook_to_html(nb, job.title, footer))
 
 
 def _child(job: Job, conn: Connection) -> None:
@@ -333,7 +334,7 @@ def _write_manifest(folder: Path, batch: Batch, outcomes: list[Outcome], previou
         "jobs": batch.jobs,
         "reports": sorted(rows.values(), key=lambda r: (r["key"] == "nasional", r["key"])),
     }
-    html.write_atomic(folder / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
+    write_atomic(folder / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
 
 
 def summary(outcomes: list[Outcome]) -> str:

@@ -8,8 +8,6 @@ prints cleanly. The injected-parameters cell and stderr output (warnings) are dr
 from __future__ import annotations
 
 import copy
-import os
-import tempfile
 from functools import cache
 from pathlib import Path
 
@@ -62,16 +60,3 @@ def notebook_to_html(nb: nbformat.NotebookNode, title: str, footer: str = "") ->
 def page(title: str, body: str, footer: str = "") -> str:
     """Wrap an HTML body in the report page (title escaped; body and footer trusted)."""
     return PAGE.format(title=esc(title), css=CSS, body=body, footer=footer)
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename: never half-written."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

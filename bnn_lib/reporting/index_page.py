@@ -9,7 +9,8 @@ import pandas as pd
 from bnn_lib.regions import regions
 from bnn_lib.reporting import data as report_data
 from bnn_lib.reporting.fmt import angka, band_colors, esc, persen
-from bnn_lib.reporting.html import page, write_atomic
+from bnn_lib.reporting.html import page
+from bnn_lib.writing import write_atomic
 
 STATUS = {"ok": "", "skipped": "", "failed": "gagal", "timeout": "melewati batas waktu"}
 

@@ -176,7 +176,7 @@ def executive_summary(data: ReportData, province: str | None) -> None:
             {
                 "index": name,
                 "value": persen(row["recovery_rate"]),
-                "value_100": f"{angka(row['n_pulih'], 0)} dari {angka(row['n_intervened'], 0)} kawasan",
+                "value_100": f"{angka(row['n_pulih'], 0)} dari {_decided(row)} kawasan",
                 "band": "–",
                 "change": _points(_value(row, "recovery_rate") - _value(before, "recovery_rate")),
                 "national": persen(national["recovery_rate"]) if province else "–",
@@ -235,7 +235,7 @@ def summary_sentences(data: ReportData, province: str | None) -> list[str]:
     row = data.region_row("ikkrn_regions", code)
     if row is not None and row.get("n_intervened", 0):
         text = (
-            f"{angka(row['n_pulih'], 0)} dari {angka(row['n_intervened'], 0)} kawasan rawan yang diintervensi "
+            f"{angka(row['n_pulih'], 0)} dari {_decided(row)} kawasan rawan yang diintervensi "
             f"pulih ({persen(row['recovery_rate'])})"
         )
         if not pd.isna(row.get("n_rawan")):
@@ -481,7 +481,7 @@ def ikkrn(data: ReportData, province: str | None) -> None:
     rows = [
         {
             "label": esc(r.region),
-            "n": angka(r.n_intervened, 0),
+            "n": _decided(r._asdict()),
             "pulih": angka(r.n_pulih, 0),
             "rate": persen(r.recovery_rate),
             "ci": f"{angka(r.lo95, 0)}–{angka(r.hi95, 0)} %",
@@ -508,6 +508,14 @@ def ikkrn(data: ReportData, province: str | None) -> None:
     )
 
 
+def _decided(row) -> str:
+    """The kawasan whose recovery is known, and in words those that blank data leave open."""
+    unknown = row.get("n_unknown", 0)
+    unknown = 0 if pd.isna(unknown) else int(unknown)
+    text = angka(row["n_intervened"] - unknown, 0)
+    return text + (f" (+{angka(unknown, 0)} belum pasti: data kosong)" if unknown else "")
+
+
 def ikktt(data: ReportData, province: str | None) -> None:
     """IKKTT where it applies; one line where it does not."""
     recovery = data.kabkota("ikktt_recovery", province)
@@ -525,7 +533,7 @@ def ikktt(data: ReportData, province: str | None) -> None:
     rows = [
         {
             "label": esc(r.region),
-            "n": angka(r.n_intervened, 0),
+            "n": _decided(r._asdict()),
             "pulih": angka(r.n_pulih, 0),
             "rate": persen(r.recovery_rate),
             "before": angka(r.mean_before, 1),
@@ -658,7 +666,7 @@ def methodology(data: ReportData, province: str | None) -> None:
     parts.append("<h3>Cakupan dan ukuran sampel</h3>")
     parts.append(_coverage(data, province))
     synthetic = meta.get("synthetic")
-    files = ", ".join(esc(Path(i["file"]).name) for i in meta.get("inputs", {}).values())
+    files = "; ".join(_input_files(table, read) for table, read in meta.get("inputs", {}).items())
     parts.append(
         "<h3>Sumber data dan pembuatan</h3><ul>"
         + (
@@ -672,6 +680,15 @@ def methodology(data: ReportData, province: str | None) -> None:
         f"<li>Perangkat lunak: bnn_lib {esc(version('bnn-lib'))}, pandas {esc(pd.__version__)}.</li></ul>"
     )
     _html("".join(parts))
+
+
+def _input_files(table: str, files: list[dict]) -> str:
+    """The files a table was read from, in a few words: names, or how many and where."""
+    names = [f["file"] + (f" [{f['sheet']}]" if f.get("sheet") else "") for f in files]
+    if len(names) > 3:
+        folders = sorted({str(Path(n).parent) for n in names})
+        return f"{esc(table)}: {len(names)} berkas di {esc(', '.join(folders))}"
+    return f"{esc(table)}: {esc(', '.join(names))}"
 
 
 def _coverage(data: ReportData, province: str | None) -> str:

@@ -1,0 +1,195 @@
+"""The data contracts: rules a parsed table must meet before anything is computed from it.
+
+Cell rules come from the column definitions (:mod:`bnn_lib.intake.tables`): a required cell is
+not blank, a number lies in its range, an answer is on the scale or a missing code. Rules across
+rows and tables are written out here: a unique key (a respondent, an answer, a kawasan assessment
+appears once, across all files), a respondent in one kab/kota, answers of known respondents to
+items asked of their group, a name that agrees with its code.
+
+Each check returns its blocking problems and its warnings; nothing is raised, so one pass lists
+everything that is wrong. Tables carry the hidden location columns of
+:mod:`bnn_lib.intake.problems`; positions in messages are rows as a spreadsheet shows them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from bnn_lib.intake.problems import MAX_PER_CHECK, Problem, at_rows
+from bnn_lib.intake.tables import Column
+from bnn_lib.regions import names_match, regions
+from bnn_lib.scoring import positions
+from bnn_lib.spec import IndexSpec
+
+Found = tuple[list[Problem], list[Problem]]  # (blocking problems, warnings)
+
+
+def cells(frame: pd.DataFrame, columns: list[Column], spec: IndexSpec | None) -> list[Problem]:
+    """Blank required cells, numbers out of range, answers off the scale."""
+    problems: list[Problem] = []
+    for column in columns:
+        if column.name not in frame:
+            continue
+        values = frame[column.name]
+        if not column.blank_ok:
+            blank = values.isna().to_numpy()
+            if "_unreadable" in frame:
+                blank = blank & ~frame["_unreadable"].to_numpy()  # unreadable, not blank: reported already
+            problems += at_rows(frame, blank, column.name, "kosong; wajib diisi", value=False)
+        if column.kind in ("number", "year", "answer"):
+            bad, message = _out_of_range(values.to_numpy(dtype=float), column, spec)
+            problems += at_rows(frame, bad, column.name, message)
+    return problems
+
+
+def _out_of_range(x: np.ndarray, column: Column, spec: IndexSpec | None) -> tuple[np.ndarray, str]:
+    with np.errstate(invalid="ignore"):
+        if column.kind == "answer":
+            scale = spec.scale
+            codes = ", ".join(f"{c:g}" for c in scale.missing_codes)
+            allowed = np.isin(x, scale.points + list(scale.missing_codes))
+            message = f"jawaban di luar skala {scale.min:g}–{scale.max:g}" + (
+                f" dan kode tidak tahu ({codes})" if codes else ""
+            )
+            return ~np.isnan(x) & ~allowed, message
+        if column.kind == "year":
+            return ~np.isnan(x) & ((x < 2000) | (x > 2100)), "tahun di luar 2000–2100"
+        bad = np.zeros(len(x), dtype=bool)
+        parts = []
+        if column.gt is not None:
+            bad |= x <= column.gt
+            parts.append(f"> {column.gt:g}")
+        if column.ge is not None:
+            bad |= x < column.ge
+            parts.append(f"≥ {column.ge:g}")
+        if column.le is not None:
+            bad |= x > column.le
+            parts.append(f"≤ {column.le:g}")
+    return bad & ~np.isnan(x), "harus angka " + " dan ".join(parts)
+
+
+def unique_key(frame: pd.DataFrame, keys: list[str], message: str) -> list[Problem]:
+    """A problem for each row that repeats the key of an earlier row, naming where that row is
+    (in the same file or another one)."""
+    if not set(keys) <= set(frame.columns) or frame.empty:
+        return []
+    codes = np.zeros(len(frame), dtype=np.int64)
+    for k in keys:
+        c, uniques = pd.factorize(frame[k])
+        codes = codes * (len(uniques) + 1) + (c + 1)
+    repeated = pd.Series(codes).duplicated().to_numpy()
+    if not repeated.any():
+        return []
+    first = pd.Series(np.arange(len(frame))).groupby(codes).transform("first").to_numpy()
+    sources, rows = frame["_source"].to_numpy(), frame["_row"].to_numpy()
+    problems = []
+    for i in np.flatnonzero(repeated)[: MAX_PER_CHECK * 5]:
+        j = first[i]
+        value = tuple(frame[k].iat[i] for k in keys)
+        shown = value[0] if len(value) == 1 else value
+        problems.append(
+            Problem(str(sources[i]), int(rows[i]), keys[-1], shown, message, also=(str(sources[j]), int(rows[j])))
+        )
+    if repeated.sum() > len(problems):
+        more = f"{repeated.sum() - len(problems)} baris lain juga: {message}"
+        problems.append(Problem(str(sources[0]), None, keys[-1], None, more))
+    return problems
+
+
+def region_names(frame: pd.DataFrame) -> list[Problem]:
+    """A kab/kota name or province that disagrees with the kab/kota code on the same row."""
+    problems: list[Problem] = []
+    if "kabkota_code" not in frame:
+        return problems
+    registry = regions()
+    if "kabkota_name" in frame:
+        pairs = frame[["kabkota_code", "kabkota_name"]].dropna().drop_duplicates()
+        wrong = {
+            (code, name) for code, name in pairs.itertuples(index=False) if not names_match(registry.get(code), name)
+        }
+        if wrong:
+            mismatched = pd.Series(list(zip(frame["kabkota_code"], frame["kabkota_name"], strict=True))).isin(wrong)
+            codes = frame["kabkota_code"].to_numpy(dtype=object)
+            for code in sorted({c for c, _ in wrong}):
+                message = f"nama tidak sesuai dengan kode {code} ({registry.label(code)}); periksa kodenya (Kemendagri)"
+                problems += at_rows(frame, mismatched.to_numpy() & (codes == code), "kabkota_name", message)
+    if "province_code" in frame:
+        kabkota = frame["kabkota_code"].to_numpy(dtype=object)
+        province = frame["province_code"].to_numpy(dtype=object)
+        given = pd.notna(kabkota) & pd.notna(province)
+        bad = given & (pd.Series(kabkota).str[:2].to_numpy(dtype=object) != province)
+        problems += at_rows(frame, bad, "kabkota_code", "kab/kota ini tidak berada di provinsi pada kolom provinsi")
+    return problems
+
+
+def respondents(frame: pd.DataFrame, spec: IndexSpec) -> Found:
+    """A respondent once and in one kab/kota; weights for all or for none; every group of the
+    spec has respondents; a group missing in one kab/kota is a warning (that kab/kota's
+    indicators use the units present)."""
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    ids = frame["respondent_id"]
+    repeated = ids.duplicated(keep=False) & ids.notna()
+    if repeated.any():
+        places = frame[repeated].groupby("respondent_id")["kabkota_code"].nunique()
+        moved = frame["respondent_id"].isin(places.index[places > 1])
+        message = "responden yang sama tercatat di kab/kota lain"
+        problems += unique_key(frame[moved.to_numpy()], ["respondent_id"], message)
+        problems += unique_key(frame[~moved.to_numpy()], ["respondent_id"], "kode responden ganda")
+    if "weight" in frame and frame["weight"].notna().any():
+        message = "bobot kosong, padahal responden lain berbobot; isi semua bobot atau kosongkan semuanya"
+        problems += at_rows(frame, frame["weight"].isna().to_numpy(), "weight", message, value=False)
+    present = frame.dropna(subset=["kabkota_code", "group"])
+    counts = pd.crosstab(present["kabkota_code"], present["group"]).reindex(columns=list(spec.groups), fill_value=0)
+    source = str(frame["_source"].iat[0])
+    for gid in counts.columns[counts.sum() == 0]:
+        message = f"kelompok responden {gid!r} dari spesifikasi {spec.id} tidak punya responden sama sekali"
+        problems.append(Problem(source, None, "group", gid, message))
+    if not problems:
+        for code, row in counts[(counts == 0).any(axis=1)].iterrows():
+            missing = ", ".join(sorted(row.index[row == 0]))
+            message = f"kab/kota {code} ({regions().label(code)}) tanpa responden kelompok: {missing}"
+            warnings.append(Problem(source, None, "group", None, message))
+    return problems, warnings
+
+
+def answers(frame: pd.DataFrame, spec: IndexSpec, people: pd.DataFrame) -> list[Problem]:
+    """Answers of known respondents, to items asked of their group, each (respondent, item) once.
+
+    Ids are looked up once per distinct id (:func:`positions`): an answer table repeats a few
+    thousand ids over hundreds of thousands of rows.
+    """
+    resp = positions(frame["respondent_id"], pd.Index(people["respondent_id"]))
+    problems = at_rows(frame, resp < 0, "respondent_id", "responden tidak ada di tabel responden")
+    items = [(it.id, ind.groups) for ind in spec.indicators for it in ind.items]
+    item = positions(frame["item_id"], pd.Index([i for i, _ in items]))
+    groups = list(spec.groups)
+    group = np.full(len(frame), -1)
+    group[resp >= 0] = pd.Index(groups).get_indexer(people["group"].to_numpy()[resp[resp >= 0]])
+    ok = (item >= 0) & (group >= 0)
+    asked = np.array([[g in item_groups for g in groups] for _, item_groups in items], dtype=bool)
+    unasked = np.zeros(len(frame), dtype=bool)
+    unasked[ok] = ~asked[item[ok], group[ok]]
+    for g in np.unique(group[unasked]):
+        message = f"butir ini tidak ditanyakan kepada kelompok {groups[g]!r} (spesifikasi {spec.id})"
+        problems += at_rows(frame, unasked & (group == g), "item_id", message)
+    # A wide table holds each (respondent, item) in one cell; repeats can come from long tables only.
+    long = frame["_column"].isna().to_numpy() if "_column" in frame else np.ones(len(frame), dtype=bool)
+    repeats = ok & long
+    message = "jawaban ganda: responden dan butir yang sama"
+    return problems + unique_key(frame[repeats], ["respondent_id", "item_id"], message)
+
+
+def kawasan(frame: pd.DataFrame, spec: IndexSpec) -> list[Problem]:
+    """Kawasan assessments: the status or its indicator columns; one row per kawasan, year, phase."""
+    rule = spec.status_rule
+    problems = []
+    has_indicators = set(rule.pokok + rule.pendukung) <= set(frame.columns)
+    if not has_indicators and "status" not in frame:
+        missing = ", ".join(sorted(set(rule.pokok + rule.pendukung) - set(frame.columns)))
+        message = f"perlu kolom status, atau semua kolom indikator (tidak ada: {missing})"
+        problems.append(Problem(str(frame["_source"].iat[0]), None, None, None, message))
+    return problems + unique_key(
+        frame, ["kawasan_id", "year", "phase"], "kawasan, tahun dan fase yang sama tercatat dua kali"
+    )

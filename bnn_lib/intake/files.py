@@ -1,0 +1,121 @@
+"""Which files of a year folder hold which input table.
+
+A table's rows may come from several files, read together:
+
+- ``<year>/<table>.<ext>`` or ``<year>/<table>_<label>.<ext>`` (``ikotan_survey_bnnp-aceh.xlsx``);
+- every file in a folder named after the table, ``<year>/<table>/`` (one file per BNNP or BNNK);
+- every sheet named after a table in any workbook (a filled input template: one sheet per table).
+
+``<table>_mapping.csv`` (or ``.xlsx``) beside them maps headers to columns for that table. Names
+are compared without regard to case. A file that fits none of these, or that is in a format the
+suite cannot read, is reported, never silently skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bnn_lib.intake.problems import Problem
+from bnn_lib.intake.read import READABLE, SPREADSHEETS, UnreadableError, sheet_names
+from bnn_lib.intake.tables import TABLES
+from bnn_lib.intake.values import key
+
+IGNORED = {"thumbs.db", "desktop.ini", ".ds_store"}
+MAPPING = "mapping"
+
+
+@dataclass(frozen=True)
+class Part:
+    """One file (or one sheet of a workbook) that holds rows of ``table``."""
+
+    table: str
+    path: Path
+    file: str  # path relative to the data folder, with '/'
+    sheet: str | None = None
+    in_workbook: bool = False  # a sheet of a workbook of several tables (a template)
+
+    @property
+    def key(self) -> str:
+        """The part's identity in problems: the file, and the sheet of a multi-table workbook."""
+        return f"{self.file}!{self.sheet}" if self.in_workbook else self.file
+
+
+@dataclass
+class Found:
+    """The parts of each table, the mapping files, and what was found but not used."""
+
+    parts: dict[str, list[Part]] = field(default_factory=dict)
+    mappings: dict[str, list[Part]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def table_of_name(stem: str) -> tuple[str | None, bool]:
+    """The table a file or folder name stands for, and whether it is that table's mapping file."""
+    k = key(stem)
+    for table in sorted(TABLES, key=len, reverse=True):
+        match = re.fullmatch(rf"{table}(?:_([\w-]+))?", k)
+        if match:
+            return table, match[1] == MAPPING
+    return None, False
+
+
+def discover(base: Path, root: Path) -> Found:
+    """Every input file under the year folder ``base``; names are given relative to ``root``."""
+    found = Found()
+    for path in sorted(p for p in base.rglob("*") if p.is_file()):
+        name = path.name
+        label = path.relative_to(root).as_posix()
+        if name.startswith(".") or name.lower() in IGNORED:
+            continue
+        if name.startswith("~$"):
+            message = "berkas sementara Excel (berkas aslinya sedang dibuka?); diabaikan"
+            found.warnings.append(Problem(label, None, None, None, message))
+            continue
+        table, mapping = table_of_name(path.stem)
+        folders = [table_of_name(p)[0] for p in path.relative_to(base).parts[:-1]]
+        folder_table = next((t for t in reversed(folders) if t), None)
+        if table is None or (folder_table and not mapping):
+            table = folder_table
+        readable = path.suffix.lower() in READABLE
+        if table is not None and not readable:
+            message = f"format {path.suffix or 'tanpa ekstensi'} tidak dapat dibaca; simpan sebagai .xlsx atau .csv"
+            found.problems.append(Problem(label, None, None, None, message))
+        elif table is not None:
+            target = found.mappings if mapping else found.parts
+            target.setdefault(table, []).append(Part(table, path, label, _sheet_named(path, table)))
+        else:
+            _workbook_of_tables(path, label, found)
+    return found
+
+
+def _sheet_named(path: Path, table: str) -> str | None:
+    """The sheet of a workbook named after ``table``, if there is one."""
+    try:
+        names = sheet_names(path)
+    except UnreadableError:
+        return None  # the reader reports the damage
+    return next((s for s in names if key(s) == table), None)
+
+
+def _workbook_of_tables(path: Path, label: str, found: Found) -> None:
+    """A workbook not named after a table: its sheets named after tables are parts; else it is
+    reported as not used."""
+    sheets: list[str] = []
+    reason = "namanya tidak cocok dengan tabel mana pun"
+    if path.suffix.lower() in SPREADSHEETS:
+        try:
+            sheets = [s for s in sheet_names(path) if table_of_name(s)[0] and not table_of_name(s)[1]]
+        except UnreadableError as exc:
+            reason = str(exc)
+        if not sheets and reason.startswith("nama"):
+            reason = "nama berkas dan nama lembarnya tidak cocok dengan tabel mana pun"
+    for sheet in sheets:
+        table = table_of_name(sheet)[0]
+        found.parts.setdefault(table, []).append(Part(table, path, label, sheet, in_workbook=True))
+    if not sheets:
+        names = ", ".join(TABLES)
+        message = f"berkas tidak dipakai: {reason} (nama tabel: {names})"
+        found.warnings.append(Problem(label, None, None, None, message))

@@ -1,0 +1,187 @@
+"""The validation report: every problem of a year's input data, for the offices that fix them.
+
+``bnn validate`` checks what ``bnn compute`` checks, computes nothing, and writes:
+
+- ``validasi-<year>.xlsx``: a ``Ringkasan`` sheet (one row per file: what table it holds, how it
+  was read, how many problems) and a ``Masalah`` sheet (one row per problem: file, sheet, row as
+  Excel shows it, column, value, what is wrong, in Bahasa Indonesia), filtered and frozen;
+- ``validasi-<year>.html``: the same as one page, a section per file;
+- ``per-berkas/<file>.xlsx``: each file's own list, to send back to the office that sent it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from bnn_lib.intake import Loaded, Problem
+from bnn_lib.intake.problems import shown
+from bnn_lib.writing import save_workbook, write_atomic, write_rows
+
+BLOCKING = "Harus diperbaiki"
+WARNING = "Peringatan"
+PROBLEM_HEADER = ["Jenis", "Berkas", "Lembar", "Baris", "Kolom", "Nilai", "Masalah", "Sama dengan"]
+SUMMARY_HEADER = ["Berkas", "Lembar", "Tabel", "Dibaca sebagai", "Harus diperbaiki", "Peringatan", "Status"]
+
+
+@dataclass(frozen=True)
+class FileSummary:
+    """One input file (or sheet) in the summary."""
+
+    file: str
+    sheet: str | None
+    table: str
+    how: str
+    blocking: int
+    warnings: int
+
+    @property
+    def status(self) -> str:
+        if self.blocking:
+            return "Perlu diperbaiki"
+        return "Baik, dengan peringatan" if self.warnings else "Baik"
+
+
+def problem_rows(loaded: Loaded) -> list[list[object]]:
+    """One row per problem (blocking first, then warnings), in file and row order."""
+    rows = []
+    for kind, problems in ((BLOCKING, loaded.problems), (WARNING, loaded.warnings)):
+        for p in sorted(problems, key=lambda p: (p.file, p.sheet or "", p.row or 0)):
+            column = f"{p.letter} ({p.column})" if p.letter and p.column else p.column
+            also = None if p.also is None else f"baris {p.also[1]} di {p.also[0]}"
+            rows.append([kind, p.file, p.sheet, p.row, column, _cell(p.value), p.message, also])
+    return rows
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, tuple):
+        return ", ".join(map(str, value))
+    return shown(value, limit=200)
+
+
+def summaries(loaded: Loaded) -> list[FileSummary]:
+    """One summary per file or sheet read, and per file named by a problem though not read."""
+    hows = {(s.file, s.sheet): s.how for s in loaded.sources.values()}
+    tables = {(f["file"], f["sheet"]): table for table, files in loaded.files.items() for f in files}
+    places = list(dict.fromkeys([*tables, *[(p.file, p.sheet) for p in loaded.problems + loaded.warnings]]))
+
+    def count(problems: list[Problem], place: tuple) -> int:
+        return sum((p.file, p.sheet) == place for p in problems)
+
+    return [
+        FileSummary(
+            file,
+            sheet,
+            tables.get((file, sheet), "–"),
+            hows.get((file, sheet), ""),
+            count(loaded.problems, (file, sheet)),
+            count(loaded.warnings, (file, sheet)),
+        )
+        for file, sheet in sorted(places, key=lambda p: (p[0], p[1] or ""))
+    ]
+
+
+def write_report(loaded: Loaded, year: int, out: Path, data: str) -> list[Path]:
+    """Write the workbook, the HTML page and the per-file workbooks; returns their paths."""
+    out.mkdir(parents=True, exist_ok=True)
+    rows, files = problem_rows(loaded), summaries(loaded)
+    written = [_workbook(rows, files, out / f"validasi-{year}.xlsx")]
+    written.append(out / f"validasi-{year}.html")
+    write_atomic(written[-1], _page(loaded, rows, files, year, data))
+    for summary in files:
+        own = [r for r in rows if r[1] == summary.file and r[2] == summary.sheet]
+        if own:
+            within_year = summary.file.split("/", 1)[-1]
+            name = re.sub(r"[^\w.-]", "_", within_year + (f"_{summary.sheet}" if summary.sheet else ""))
+            written.append(_workbook(own, [summary], out / "per-berkas" / f"{name}.xlsx"))
+    return written
+
+
+def _workbook(rows: list[list[object]], files: list[FileSummary], path: Path) -> Path:
+    book = Workbook()
+    summary = book.active
+    summary.title = "Ringkasan"
+    write_rows(
+        summary,
+        SUMMARY_HEADER,
+        [[f.file, f.sheet, f.table, f.how, f.blocking, f.warnings, f.status] for f in files],
+        widths={3: 50},
+    )
+    problems = book.create_sheet("Masalah")
+    write_rows(problems, PROBLEM_HEADER, rows, widths={6: 80}, formats={3: "0"})
+    return save_workbook(book, path)
+
+
+def _page(loaded: Loaded, rows: list[list[object]], files: list[FileSummary], year: int, data: str) -> str:
+    e = html.escape
+    verdict = (
+        f"<p class='bad'><b>Data belum dapat dihitung:</b> {len(loaded.problems)} masalah harus diperbaiki.</p>"
+        if loaded.problems
+        else "<p class='good'><b>Data dapat dihitung.</b></p>"
+    )
+    summary = "".join(
+        f"<tr><td><a href='#f{i}'>{e(f.file)}</a></td><td>{e(f.sheet or '')}</td><td>{e(f.table)}</td>"
+        f"<td>{e(f.how)}</td><td class='num'>{f.blocking}</td><td class='num'>{f.warnings}</td>"
+        f"<td>{e(f.status)}</td></tr>"
+        for i, f in enumerate(files)
+    )
+    sections = []
+    for i, f in enumerate(files):
+        own = [r for r in rows if r[1] == f.file and r[2] == f.sheet]
+        body = "".join(
+            f"<tr class='{'bad' if r[0] == BLOCKING else 'warn'}'><td>{e(r[0])}</td>"
+            f"<td class='num'>{e(_text(r[3]))}</td><td>{e(_text(r[4]))}</td><td>{e(_text(r[5]))}</td>"
+            f"<td>{e(r[6])}</td><td>{e(_text(r[7]))}</td></tr>"
+            for r in own
+        )
+        table = (
+            "<table><thead><tr><th>Jenis</th><th>Baris</th><th>Kolom</th><th>Nilai</th><th>Masalah</th>"
+            f"<th>Sama dengan</th></tr></thead><tbody>{body}</tbody></table>"
+            if own
+            else "<p>Tidak ada masalah.</p>"
+        )
+        sheet = f" [{e(f.sheet)}]" if f.sheet else ""
+        sections.append(f"<h2 id='f{i}'>{e(f.file)}{sheet}</h2><p class='note'>{e(f.how)}</p>{table}")
+    return PAGE.format(
+        year=year,
+        data=e(data),
+        when=datetime.now().astimezone().strftime("%d-%m-%Y %H:%M"),
+        verdict=verdict,
+        summary=summary,
+        sections="".join(sections),
+    )
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+PAGE = """<!DOCTYPE html>
+<html lang="id"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Laporan validasi data {year}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 2rem; color: #222; max-width: 75rem; }}
+table {{ border-collapse: collapse; width: 100%; margin: .5rem 0 1.5rem; font-size: .9rem; }}
+th, td {{ border: 1px solid #ccc; padding: .25rem .5rem; text-align: left; vertical-align: top; }}
+th {{ background: #1f4e79; color: #fff; }}
+td.num {{ text-align: right; }}
+tr.bad td:first-child, p.bad {{ color: #a00; }}
+tr.warn td:first-child {{ color: #8a5a00; }}
+p.good {{ color: #060; }}
+.note {{ color: #555; font-size: .85rem; }}
+</style></head><body>
+<h1>Laporan validasi data {year}</h1>
+<p class="note">Folder data: {data} · diperiksa {when}. Baris dan kolom seperti yang terlihat di Excel.</p>
+{verdict}
+<h2>Ringkasan per berkas</h2>
+<table><thead><tr><th>Berkas</th><th>Lembar</th><th>Tabel</th><th>Dibaca sebagai</th><th>Harus diperbaiki</th>
+<th>Peringatan</th><th>Status</th></tr></thead><tbody>{summary}</tbody></table>
+{sections}
+</body></html>
+"""

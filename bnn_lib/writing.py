@@ -1,0 +1,107 @@
+"""Writing files safely: atomically, and spreadsheets that never run what a cell says.
+
+Every file the suite writes goes through a temporary file beside it and a rename, so a failed
+run never leaves a half-written file in place of a good one. Workbooks are written with
+openpyxl: text is always stored as text (a cell that begins with ``=``, ``+``, ``-`` or ``@`` is
+not a formula), numbers as numbers, with a frozen, filtered header row and sized columns.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+# The process's umask, read once: temporary files are created owner-only, and the files that
+# replace the user's are given the permissions a plain open() would have given them.
+UMASK = os.umask(0)
+os.umask(UMASK)
+HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+MAX_WIDTH = 60
+
+
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary path beside ``path`` to write to; it replaces ``path`` only on success."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        Path(tmp).chmod(0o666 & ~UMASK)
+        Path(tmp).replace(path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file and a rename: never half-written."""
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+def save_workbook(book, path: Path) -> Path:
+    """Save an openpyxl workbook atomically."""
+    with atomic_path(path) as tmp:
+        book.save(tmp)
+    return path
+
+
+def put(sheet: Worksheet, row: int, column: int, value: object, number_format: str | None = None):
+    """Write one cell: text as text (never a formula), NaN as empty, numbers as numbers."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return sheet.cell(row, column)
+    if hasattr(value, "item"):  # numpy scalars
+        value = value.item()
+    cell = sheet.cell(row, column, value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # openpyxl would store "=…" as a formula
+    if number_format:
+        cell.number_format = number_format
+    return cell
+
+
+def write_rows(
+    sheet: Worksheet,
+    header: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    *,
+    start: int = 1,
+    formats: Mapping[int, str] | None = None,
+    widths: Mapping[int, float] | None = None,
+    freeze: bool = True,
+    filters: bool = True,
+) -> None:
+    """A header row (styled, frozen, filtered) at row ``start`` and the rows under it.
+
+    ``formats`` gives a number format per 0-based column; column widths follow the content
+    (capped) unless ``widths`` sets them.
+    """
+    formats = formats or {}
+    for j, name in enumerate(header, start=1):
+        cell = put(sheet, start, j, name)
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        cell.alignment = Alignment(vertical="top", wrap_text=True)
+    for i, row in enumerate(rows, start=start + 1):
+        for j, value in enumerate(row, start=1):
+            put(sheet, i, j, value, formats.get(j - 1))
+    for j, name in enumerate(header):
+        if widths and j in widths:
+            width = widths[j]
+        else:
+            longest = max([len(str(name))] + [len(str(r[j])) for r in rows[:500] if r[j] is not None])
+            width = min(MAX_WIDTH, longest + 2)
+        sheet.column_dimensions[get_column_letter(j + 1)].width = width
+    if freeze:
+        sheet.freeze_panes = sheet.cell(start + 1, 1)
+    if filters and header:
+        sheet.auto_filter.ref = f"A{start}:{get_column_letter(len(header))}{start + max(len(rows), 1)}"
