@@ -78,6 +78,12 @@ def unique_key(frame: pd.DataFrame, keys: list[str], message: str) -> list[Probl
     for k in keys:
         c, uniques = pd.factorize(frame[k])
         codes = codes * (len(uniques) + 1) + (c + 1)
+    return repeats(frame, codes, keys, message)
+
+
+def repeats(frame: pd.DataFrame, codes: np.ndarray, keys: list[str], message: str) -> list[Problem]:
+    """A problem for each row whose key code repeats an earlier row's (negative codes never do)."""
+    codes = np.where(codes >= 0, codes, -1 - np.arange(len(frame)))
     repeated = pd.Series(codes).duplicated().to_numpy()
     if not repeated.any():
         return []
@@ -166,7 +172,7 @@ def answers(frame: pd.DataFrame, spec: IndexSpec, people: pd.DataFrame) -> list[
     item = positions(frame["item_id"], pd.Index([i for i, _ in items]))
     groups = list(spec.groups)
     group = np.full(len(frame), -1)
-    group[resp >= 0] = pd.Index(groups).get_indexer(people["group"].to_numpy()[resp[resp >= 0]])
+    group[resp >= 0] = pd.Index(groups).get_indexer(people["group"])[resp[resp >= 0]]
     ok = (item >= 0) & (group >= 0)
     asked = np.array([[g in item_groups for g in groups] for _, item_groups in items], dtype=bool)
     unasked = np.zeros(len(frame), dtype=bool)
@@ -176,9 +182,9 @@ def answers(frame: pd.DataFrame, spec: IndexSpec, people: pd.DataFrame) -> list[
         problems += at_rows(frame, unasked & (group == g), "item_id", message)
     # A wide table holds each (respondent, item) in one cell; repeats can come from long tables only.
     long = frame["_column"].isna().to_numpy() if "_column" in frame else np.ones(len(frame), dtype=bool)
-    repeats = ok & long
+    pair = np.where(ok & long, resp.astype(np.int64) * len(items) + item, -1)
     message = "jawaban ganda: responden dan butir yang sama"
-    return problems + unique_key(frame[repeats], ["respondent_id", "item_id"], message)
+    return problems + repeats(frame, pair, ["respondent_id", "item_id"], message)
 
 
 def kawasan(frame: pd.DataFrame, spec: IndexSpec) -> list[Problem]:

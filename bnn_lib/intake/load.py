@@ -208,15 +208,15 @@ def _parse(
         piece.source = Source(
             key, piece.source.file, piece.source.sheet, piece.source.how + "; desimal koma", piece.source.headers
         )
-    location = {"_source": pd.Categorical([key] * len(raw.body)), "_row": raw.rows}
+    location = {"_source": pd.Categorical.from_codes(np.zeros(len(raw.body), dtype=np.int8), [key]), "_row": raw.rows}
     out = {}
     unreadable = np.zeros(len(raw.body), dtype=bool)
     for position, name in names.items():
         cells = raw.body[position]
         context = Context(spec, evidence.convention, raw.labels.get(raw.headers[position], {}))
         values, errors = parse(cells, by_name[name], context)
-        bad = errors.notna().to_numpy()
-        if bad.any():
+        if errors is not None:
+            bad = errors.notna().to_numpy()
             shown = pd.DataFrame({name: cells, **location})
             for message in pd.unique(errors[bad]):
                 piece.problems += at_rows(shown, (errors == message).to_numpy(), name, message)

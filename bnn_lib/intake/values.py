@@ -133,8 +133,9 @@ class Context:
     labels: Mapping[object, str] = field(default_factory=dict)  # SPSS value labels of this column
 
 
-def parse(cells: pd.Series, column: Column, context: Context) -> tuple[pd.Series, pd.Series]:
-    """The typed column and, aligned with it, an error message per bad cell (None elsewhere).
+def parse(cells: pd.Series, column: Column, context: Context) -> tuple[pd.Series, pd.Series | None]:
+    """The typed column and, aligned with it, an error message per bad cell (None elsewhere), or
+    None when every cell could be read.
 
     Numbers come out as float; everything else (codes, ids, words) as a categorical of canonical
     text, so that ids repeated over many rows are held once.
@@ -150,7 +151,10 @@ def parse(cells: pd.Series, column: Column, context: Context) -> tuple[pd.Series
         reader = _reader(column, context)
         read = [reader(u) for u in uniques]
     # Index −1 (a blank cell) takes the appended last element: NaN, or no error.
-    errors = pd.Series(np.array([e for _, e in read] + [None], dtype=object)[codes], index=cells.index)
+    messages = [e for _, e in read]
+    errors = None
+    if any(messages):
+        errors = pd.Series(np.array([*messages, None], dtype=object)[codes], index=cells.index)
     if numeric:
         values = np.array([v for v, _ in read] + [np.nan], dtype=float)[codes]
         return pd.Series(values, index=cells.index, name=column.name), errors
@@ -195,7 +199,8 @@ def _blank(cell: object) -> bool:
 def _words(cell: object) -> str | None:
     """Ids and free text: spaces collapsed; a whole number typed in Excel (123.0) as 123."""
     if type(cell) is str:
-        return " ".join(cell.split()) or None
+        text = cell.strip()
+        return (" ".join(text.split()) if "  " in text or "\t" in text or "\n" in text else text) or None
     if _blank(cell):
         return None
     if isinstance(cell, float) and cell.is_integer():
