@@ -29,7 +29,7 @@ def positions(values: pd.Series, index: pd.Index) -> np.ndarray:
     """
     codes, uniques = pd.factorize(values)
     found = index.get_indexer(pd.Index(uniques))
-    return np.where(codes >= 0, found[codes], -1)
+    return np.append(found, -1)[codes]  # a missing value (code −1) takes the appended −1
 
 
 def respondent_scores(answers: pd.DataFrame, respondent_ids: pd.Index, spec: IndexSpec) -> pd.DataFrame:

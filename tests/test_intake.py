@@ -7,11 +7,14 @@ Small hand-made folders against the tiny spec of conftest (groups a, b; items i1
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from conftest import tiny_spec
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bnn_lib.intake import check_year
 from bnn_lib.intake.values import convention, kabkota_code, to_number
@@ -343,6 +346,19 @@ def test_data_on_a_named_sheet_below_a_title(tmp_path):
     assert loaded.tables["ikotan_respondents"]["respondent_id"].tolist() == ["r1", "r2", "r3", "r4"]
 
 
+def test_a_workbook_of_several_tables_is_read_sheet_by_sheet_whatever_its_name(tmp_path):
+    path = year_folder(tmp_path, {}) / "2024" / "ikotan_survey_kiriman-bnnk.xlsx"
+    path.parent.mkdir(parents=True)
+    with pd.ExcelWriter(path) as book:
+        pd.read_csv(pd.io.common.StringIO(PEOPLE), dtype=str).to_excel(
+            book, sheet_name="ikotan_respondents", index=False
+        )
+        pd.read_csv(pd.io.common.StringIO(ANSWERS), dtype=str).to_excel(book, sheet_name="ikotan_answers", index=False)
+    loaded, answers = answers_of(tmp_path, {})
+    pd.testing.assert_frame_equal(answers, long_reference(tmp_path))
+    assert sorted(loaded.files) == ["ikotan_answers", "ikotan_respondents"]
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
@@ -373,7 +389,9 @@ def test_header_only_and_stray_files_are_warnings(tmp_path):
                                                "catatan.docx": b"x", "~$ikotan_survey.xlsx": b"x"}), 2024, SPECS)  # fmt: skip
     assert loaded.problems == []
     warnings = sorted(str(w) for w in loaded.warnings)
-    assert warnings[0].startswith("2024/catatan.docx: berkas tidak dipakai: namanya tidak cocok dengan tabel")
+    assert warnings[0].startswith(
+        "2024/catatan.docx: berkas tidak dipakai: nama berkas (dan nama lembarnya) tidak cocok"
+    )
     assert warnings[1] == "2024/ikotan_survey.csv: hanya judul kolom, tanpa baris data; dilewati"
     assert warnings[2] == "2024/~$ikotan_survey.xlsx: berkas sementara Excel (berkas aslinya sedang dibuka?); diabaikan"
 
@@ -382,3 +400,55 @@ def test_duplicated_column(tmp_path):
     text = "respondent_id,kabkota_code,group,i1a,v1/i1a\nr1,11.01,a,4,4\nr3,11.01,b,3,3\n"
     found = problems(tmp_path, {"ikotan_survey.csv": text})
     assert found == ["2024/ikotan_survey.csv: kolom E 'v1/i1a': kolom ganda: sama artinya (i1a) dengan kolom D 'i1a'"]
+
+
+# -- anything at all ---------------------------------------------------------------------------------
+
+ODD = st.sampled_from(["", " ", "r1", "11.1", "1101", "Bekasi", "A ", "9", "3,5", "1.234", "0.5", "-1", "=1+1",
+                       "nan", "tiga", "ü", "\t", '"', "1e9"])  # fmt: skip
+GOOD = {
+    "respondent_id": st.integers(0, 15).map(lambda i: f"r{i}"),
+    "kabkota_code": st.sampled_from(["11.01", "1101", "11.02", "Kab. Aceh Selatan"]),
+    "group": st.sampled_from(["a", "b", "A"]),
+    "weight": st.sampled_from(["", "1", "2,5", "0.5"]),
+} | dict.fromkeys(["i1a", "i1b", "i2a", "v1/i1a", "x"], st.sampled_from(["1", "2", "3", "4", "9", ""]))
+
+
+@st.composite
+def tables(draw) -> list[list[str]]:
+    """A survey table as offices type them: mostly sound, with a few odd cells and columns."""
+    extra = draw(st.lists(st.sampled_from(["weight", "i1a", "i1b", "i2a", "v1/i1a", "x"]), max_size=5))
+    header = draw(st.permutations(["respondent_id", "kabkota_code", "group", *extra]))
+    cell = {h: st.one_of(GOOD[h], GOOD[h], GOOD[h], GOOD[h], ODD) for h in header}
+    rows = draw(st.lists(st.tuples(*(cell[h] for h in header)).map(list), max_size=14))
+    return [header, *rows]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    table=tables(),
+    separator=st.sampled_from([",", ";", "\t"]),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "utf-16"]),
+    title=st.booleans(),
+)
+def test_any_table_gives_problems_or_results_never_an_exception(tmp_path, table, separator, encoding, title):
+    """Whatever a CSV holds, the intake answers with problems, or with tables the engine computes."""
+    text = ("Judul laporan\n\n" if title else "") + "\n".join(separator.join(row) for row in table)
+    data = Path(tempfile.mkdtemp(dir=tmp_path))
+    (data / "2024").mkdir()
+    (data / "2024" / "ikotan_survey.csv").write_bytes(text.encode(encoding, errors="replace"))
+    loaded = check_year(data, 2024, SPECS)
+    if not loaded.problems and "ikotan_answers" in loaded.tables:
+        from bnn_lib.pipeline import compute_year
+
+        compute_year(2024, data, {"ikotan": SPECS["ikotan"]})
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=3000), suffix=st.sampled_from([".csv", ".txt", ".xlsx", ".ods", ".parquet", ".sav"]))
+def test_random_bytes_under_any_table_name_give_one_message(tmp_path, data, suffix):
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    (folder / "2024").mkdir()
+    (folder / "2024" / f"ikotan_survey{suffix}").write_bytes(data)
+    loaded = check_year(folder, 2024, SPECS)
+    assert loaded.problems or loaded.warnings or loaded.tables

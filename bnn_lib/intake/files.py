@@ -79,43 +79,33 @@ def discover(base: Path, root: Path) -> Found:
         folder_table = next((t for t in reversed(folders) if t), None)
         if table is None or (folder_table and not mapping):
             table = folder_table
-        readable = path.suffix.lower() in READABLE
-        if table is not None and not readable:
+        sheets, unreadable = _table_sheets(path)
+        if not mapping and sheets and (table is None or set(sheets.values()) != {table}):
+            # A workbook of several tables (a filled template), whatever its name: sheet by sheet.
+            for sheet, sheet_table in sheets.items():
+                found.parts.setdefault(sheet_table, []).append(Part(sheet_table, path, label, sheet, True))
+        elif table is not None and path.suffix.lower() not in READABLE:
             message = f"format {path.suffix or 'tanpa ekstensi'} tidak dapat dibaca; simpan sebagai .xlsx atau .csv"
             found.problems.append(Problem(label, None, None, None, message))
         elif table is not None:
+            sheet = next(iter(sheets), None)
             target = found.mappings if mapping else found.parts
-            target.setdefault(table, []).append(Part(table, path, label, _sheet_named(path, table)))
+            target.setdefault(table, []).append(Part(table, path, label, sheet))
         else:
-            _workbook_of_tables(path, label, found)
+            reason = unreadable or "nama berkas (dan nama lembarnya) tidak cocok dengan tabel mana pun"
+            message = f"berkas tidak dipakai: {reason} (nama tabel: {', '.join(TABLES)})"
+            found.warnings.append(Problem(label, None, None, None, message))
     return found
 
 
-def _sheet_named(path: Path, table: str) -> str | None:
-    """The sheet of a workbook named after ``table``, if there is one."""
+def _table_sheets(path: Path) -> tuple[dict[str, str], str | None]:
+    """The sheets of a workbook named after a table ({sheet: table}), and why it could not be
+    opened if it could not (the reader reports the damage of a file it is asked to read)."""
+    if path.suffix.lower() not in SPREADSHEETS:
+        return {}, None
     try:
         names = sheet_names(path)
-    except UnreadableError:
-        return None  # the reader reports the damage
-    return next((s for s in names if key(s) == table), None)
-
-
-def _workbook_of_tables(path: Path, label: str, found: Found) -> None:
-    """A workbook not named after a table: its sheets named after tables are parts; else it is
-    reported as not used."""
-    sheets: list[str] = []
-    reason = "namanya tidak cocok dengan tabel mana pun"
-    if path.suffix.lower() in SPREADSHEETS:
-        try:
-            sheets = [s for s in sheet_names(path) if table_of_name(s)[0] and not table_of_name(s)[1]]
-        except UnreadableError as exc:
-            reason = str(exc)
-        if not sheets and reason.startswith("nama"):
-            reason = "nama berkas dan nama lembarnya tidak cocok dengan tabel mana pun"
-    for sheet in sheets:
-        table = table_of_name(sheet)[0]
-        found.parts.setdefault(table, []).append(Part(table, path, label, sheet, in_workbook=True))
-    if not sheets:
-        names = ", ".join(TABLES)
-        message = f"berkas tidak dipakai: {reason} (nama tabel: {names})"
-        found.warnings.append(Problem(label, None, None, None, message))
+    except UnreadableError as exc:
+        return {}, str(exc)
+    sheets = {s: table_of_name(s) for s in names}
+    return {s: table for s, (table, mapping) in sheets.items() if table and not mapping}, None

@@ -125,13 +125,15 @@ def _text(path: Path, recognise: Callable[[str], bool]) -> Raw:
     text, encoding = decode(path.read_bytes())
     if not text.strip():
         raise UnreadableError("berkas kosong (tidak ada isi)")
+    how = [f"teks {encoding}"]
+    if "\r\n" in text[:SNIFF_CHARS]:
+        how.append("akhir baris CRLF (Windows)")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # Windows and old Mac line ends alike
     separator = _separator(
         text[:SEPARATOR_CHARS].rsplit("\n", 1)[0] if len(text) > SEPARATOR_CHARS else text, recognise
     )
     cells = _split(text, separator)
-    how = [f"teks {encoding}", f"pemisah {SEPARATORS[separator]}"]
-    if "\r\n" in text[:SNIFF_CHARS]:
-        how.append("akhir baris CRLF (Windows)")
+    how.insert(1, f"pemisah {SEPARATORS[separator]}")
     raw = _from_grid(cells, np.arange(1, len(cells) + 1), 0, recognise, how)
     raw.numbers = None if separator == ";" else "dot"
     return raw
@@ -142,7 +144,10 @@ def _separator(sample: str, recognise: Callable[[str], bool]) -> str:
     with no known header, the one that splits the sample into the most consistent columns."""
     best, best_hits, widths = ",", 0, {}
     for sep in SEPARATORS:
-        rows = list(csv.reader(io.StringIO(sample), delimiter=sep))[: HEADER_SEARCH + 20]
+        try:
+            rows = list(csv.reader(io.StringIO(sample), delimiter=sep))[: HEADER_SEARCH + 20]
+        except csv.Error:  # e.g. a quoted field longer than the csv module takes: not this separator
+            rows = []
         hits = max((sum(map(recognise, row)) for row in rows), default=0)
         if hits > best_hits:
             best, best_hits = sep, hits
@@ -155,7 +160,10 @@ def _separator(sample: str, recognise: Callable[[str], bool]) -> str:
 
 def _split(text: str, separator: str) -> pd.DataFrame:
     """Every record of a text file as text cells ('' for empty), blank records kept in place."""
-    first = list(csv.reader(io.StringIO(text[:SNIFF_CHARS]), delimiter=separator))
+    try:
+        first = list(csv.reader(io.StringIO(text[:SNIFF_CHARS]), delimiter=separator))
+    except csv.Error:
+        first = []
     width = max((len(r) for r in first), default=1)
     try:
         return pd.read_csv(
@@ -170,8 +178,12 @@ def _split(text: str, separator: str) -> pd.DataFrame:
         )
     except (pd.errors.ParserError, ValueError):
         # A record wider than those sampled: the csv module takes any width (slower, rare).
-        records = list(csv.reader(io.StringIO(text), delimiter=separator))
-        return pd.DataFrame(records, dtype=object).fillna("")
+        try:
+            records = list(csv.reader(io.StringIO(text), delimiter=separator))
+        except csv.Error as exc:
+            raise UnreadableError(f"baris teks tidak dapat dipisah menjadi kolom: {exc}") from None
+        width = max((len(r) for r in records), default=1)
+        return pd.DataFrame([r + [""] * (width - len(r)) for r in records], dtype=object)
 
 
 # -- spreadsheets ------------------------------------------------------------------------------
