@@ -243,7 +243,8 @@ def test_question_texts_of_the_spec_match_without_a_mapping(tmp_path):
 
 
 def test_indonesian_locale_csv(tmp_path):
-    """Windows-1252, ';', decimal comma, CRLF, title rows, codes as numbers, blank trailing rows and columns."""
+    """Windows-1252, ';', decimal comma, CRLF, title rows, codes as numbers, blank trailing rows and columns,
+    a row of spaces."""
     rows = [
         "Data IKOTAN 2024 – BNNK Aceh Selatan;;;;;;;",
         ";;;;;;;",
@@ -253,7 +254,7 @@ def test_indonesian_locale_csv(tmp_path):
         "r3;11.1;b;2,25;;;3;",
         "r4;1110;b;1;;;;",
         ";;;;;;;",
-        ";;;;;;;",
+        " ;  ;;;;;;",  # spaces only: no record
     ]
     data = ("\r\n".join(rows) + "\r\n").encode("cp1252")
     loaded = check_year(year_folder(tmp_path, {"ikotan_survey.csv": data}), 2024, SPECS)

@@ -223,7 +223,10 @@ def _parse(
             unreadable |= bad
         out[name] = values.to_numpy() if by_name[name].kind in NUMERIC_KINDS else values
     # A cell that cannot be read is reported once, for that: it is blank to the checks that follow.
-    return pd.DataFrame(out | location | {"_unreadable": unreadable})
+    frame = pd.DataFrame(out | location | {"_unreadable": unreadable})
+    # A row with nothing in any known column (spaces only, say) is no record.
+    empty = frame[list(out)].isna().all(axis=1).to_numpy() & ~unreadable
+    return frame[~empty].reset_index(drop=True) if empty.any() else frame
 
 
 def _mappings(parts: list[Part], columns: list[Column], loaded: Loaded) -> dict[str, str]:

@@ -271,15 +271,11 @@ def _from_grid(
 
 
 def _filled(grid: pd.DataFrame) -> np.ndarray:
-    """True where a cell holds something other than blanks."""
+    """True where a cell holds something: not empty text, not missing. A cell of spaces passes
+    here (testing every cell for it would double the time to read a large sheet); a row left
+    with nothing once its cells are read is dropped then (see load._parse)."""
     values = grid.to_numpy(dtype=object)
-    out = np.zeros(values.shape, dtype=bool)
-    for j in range(values.shape[1]):
-        column = pd.Series(values[:, j])
-        codes, uniques = pd.factorize(column)
-        full = np.array([not _blank(u) for u in uniques], dtype=bool)
-        out[:, j] = (codes >= 0) & full[np.maximum(codes, 0)]
-    return out
+    return ~((values == "") | pd.isna(values))
 
 
 def _blank(cell: object) -> bool:
