@@ -6,13 +6,15 @@
   was read, how many problems) and a ``Masalah`` sheet (one row per problem: file, sheet, row as
   Excel shows it, column, value, what is wrong, in Bahasa Indonesia), filtered and frozen;
 - ``validasi-<year>.html``: the same as one page, a section per file;
-- ``per-berkas/<file>.xlsx``: each file's own list, to send back to the office that sent it.
+- ``per-berkas-<year>/<file>.xlsx``: each file's own list, to send back to the office that sent it.
 """
 
 from __future__ import annotations
 
 import html
 import re
+import shutil
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -21,7 +23,7 @@ from openpyxl import Workbook
 
 from bnn_lib.intake import Loaded, Problem
 from bnn_lib.intake.problems import shown
-from bnn_lib.writing import save_workbook, write_atomic, write_rows
+from bnn_lib.writing import UMASK, save_workbook, write_atomic, write_rows
 
 BLOCKING = "Harus diperbaiki"
 WARNING = "Peringatan"
@@ -87,18 +89,29 @@ def summaries(loaded: Loaded) -> list[FileSummary]:
 
 
 def write_report(loaded: Loaded, year: int, out: Path, data: str) -> list[Path]:
-    """Write the workbook, the HTML page and the per-file workbooks; returns their paths."""
+    """Write the workbook, the HTML page and the per-file workbooks (``per-berkas-<year>/``, only
+    for files with something to fix or note); returns their paths."""
     out.mkdir(parents=True, exist_ok=True)
     rows, files = problem_rows(loaded), summaries(loaded)
     written = [_workbook(rows, files, out / f"validasi-{year}.xlsx")]
     written.append(out / f"validasi-{year}.html")
     write_atomic(written[-1], _page(loaded, rows, files, year, data))
-    for summary in files:
-        own = [r for r in rows if r[1] == summary.file and r[2] == summary.sheet]
-        if own:
-            within_year = summary.file.split("/", 1)[-1]
-            name = re.sub(r"[^\w.-]", "_", within_year + (f"_{summary.sheet}" if summary.sheet else ""))
-            written.append(_workbook(own, [summary], out / "per-berkas" / f"{name}.xlsx"))
+    # The per-file lists are made in a fresh folder that replaces the old one whole: a list left
+    # from an earlier run would send an office a problem it has already fixed.
+    folder = out / f"per-berkas-{year}"
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=out))
+    try:
+        for summary in files:
+            own = [r for r in rows if r[1] == summary.file and r[2] == summary.sheet]
+            if own:
+                within_year = summary.file.split("/", 1)[-1]
+                name = re.sub(r"[^\w.-]", "_", within_year + (f"_{summary.sheet}" if summary.sheet else ""))
+                written.append(folder / _workbook(own, [summary], staging / f"{name}.xlsx").name)
+        staging.chmod(0o777 & ~UMASK)
+        shutil.rmtree(folder, ignore_errors=True)
+        staging.replace(folder)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return written
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from bnn_lib.regions import regions
-from bnn_lib.spec import IndexSpec
+from bnn_lib.spec import IndexSpec, SpecError
 from bnn_lib.writing import save_workbook, write_rows
 
 SURVEY = ["type", "name", "label", "hint", "required", "relevant", "choice_filter"]
@@ -26,7 +26,7 @@ CHOICES = ["list_name", "name", "label", "provinsi"]
 def form_rows(spec: IndexSpec, province: str | None = None) -> tuple[list[list], list[list]]:
     """The ``survey`` and ``choices`` rows of the form of ``spec`` (optionally one province)."""
     if spec.kind != "survey":
-        raise ValueError(f"{spec.id}: a form can be made for a survey index only, not a {spec.kind} index")
+        raise SpecError(f"{spec.id}: a form can be made for a survey index only, not a {spec.kind} index")
     registry = regions()
     provinces = registry.province_table
     kabkota = registry.kabkota_table
