@@ -109,8 +109,15 @@ PROVINCE = Column(
     blank_ok=True,
     aliases=("provinsi", "kode_provinsi", "province"),
 )
-PHASES = {"mapping": "mapping", "pemetaan": "mapping", "before": "before", "sebelum": "before"}
-PHASES_AFTER = {"after": "after", "sesudah": "after", "setelah": "after"}
+KAWASAN = Column(
+    "kawasan_id",
+    "id",
+    "Kode unik kawasan (desa, kelurahan atau gampong).",
+    aliases=("id_kawasan", "kode_kawasan", "kode_desa"),
+)
+MAPPING = {"mapping": "mapping", "pemetaan": "mapping"}
+BEFORE = {"before": "before", "sebelum": "before"}
+AFTER = {"after": "after", "sesudah": "after", "setelah": "after"}
 
 
 def respondent_columns(spec: IndexSpec) -> list[Column]:
@@ -214,25 +221,17 @@ def table_columns(table: str, spec: IndexSpec | None = None) -> list[Column]:
     raise KeyError(f"no input table {table!r}; the tables are {sorted(TABLES)}")
 
 
+def _kawasan_keys(phases: Mapping[str, str], phase_help: str) -> list[Column]:
+    """The columns that identify an assessment of a kawasan: the kawasan, its kab/kota, year, phase."""
+    phase = Column("phase", "choice", phase_help, choices=phases, aliases=("fase", "tahap"))
+    return [KAWASAN, KABKOTA, KABKOTA_NAME, YEAR, phase]
+
+
 def _kawasan_columns(spec: IndexSpec) -> list[Column]:
     rule = spec.status_rule
+    phases = "mapping (pemetaan rutin), before (sebelum intervensi) atau after (sesudah intervensi)."
     columns = [
-        Column(
-            "kawasan_id",
-            "id",
-            "Kode unik kawasan (desa/kelurahan).",
-            aliases=("id_kawasan", "kode_kawasan", "kode_desa"),
-        ),
-        KABKOTA,
-        KABKOTA_NAME,
-        YEAR,
-        Column(
-            "phase",
-            "choice",
-            "mapping (pemetaan rutin), before (sebelum intervensi) atau after (sesudah intervensi).",
-            choices=PHASES | PHASES_AFTER,
-            aliases=("fase", "tahap"),
-        ),
+        *_kawasan_keys(MAPPING | BEFORE | AFTER, phases),
         Column(
             "status",
             "choice",
@@ -264,21 +263,7 @@ def _kawasan_columns(spec: IndexSpec) -> list[Column]:
 
 
 def _area_columns(spec: IndexSpec) -> list[Column]:
-    columns = [
-        Column(
-            "kawasan_id", "id", "Kode unik kawasan (gampong/desa).", aliases=("id_kawasan", "kode_kawasan", "kode_desa")
-        ),
-        KABKOTA,
-        KABKOTA_NAME,
-        YEAR,
-        Column(
-            "phase",
-            "choice",
-            "before (sebelum intervensi) atau after (sesudah intervensi).",
-            choices={"before": "before", "sebelum": "before"} | PHASES_AFTER,
-            aliases=("fase", "tahap"),
-        ),
-    ]
+    columns = _kawasan_keys(BEFORE | AFTER, "before (sebelum intervensi) atau after (sesudah intervensi).")
     for ind in spec.indicators:
         columns.append(
             Column(ind.id, "number", f"{ind.name} (angka ≥ 0); kosong = tidak diketahui.", blank_ok=True, ge=0)
