@@ -84,16 +84,21 @@ def write_rows(
     """A header row (styled, frozen, filtered) at row ``start`` and the rows under it.
 
     ``formats`` gives a number format per 0-based column; column widths follow the content
-    (capped) unless ``widths`` sets them.
+    (capped) unless ``widths`` sets them, and then long text wraps within the column.
     """
-    formats = formats or {}
+    formats, wrapped = formats or {}, set(widths or ())
     for j, name in enumerate(header, start=1):
         cell = put(sheet, start, j, name)
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         cell.alignment = Alignment(vertical="top", wrap_text=True)
     for i, row in enumerate(rows, start=start + 1):
         for j, value in enumerate(row, start=1):
-            put(sheet, i, j, value, formats.get(j - 1))
+            cell = put(sheet, i, j, value, formats.get(j - 1))
+            cell.alignment = Alignment(vertical="top", wrap_text=j - 1 in wrapped)
+        # Row height for the wrapped text (not every spreadsheet program sizes rows itself).
+        lines = max([1] + [math.ceil(len(str(row[j])) / max(widths[j] - 1, 1)) for j in wrapped if row[j]])
+        if lines > 1:
+            sheet.row_dimensions[i].height = 15 * lines
     for j, name in enumerate(header):
         if widths and j in widths:
             width = widths[j]
@@ -105,3 +110,13 @@ def write_rows(
         sheet.freeze_panes = sheet.cell(start + 1, 1)
     if filters and header:
         sheet.auto_filter.ref = f"A{start}:{get_column_letter(len(header))}{start + max(len(rows), 1)}"
+
+
+def printable(sheet: Worksheet) -> None:
+    """Print a sheet as people read it: landscape, all columns on the page width, the header row
+    repeated on every page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.print_title_rows = "1:1"

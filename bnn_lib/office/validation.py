@@ -23,7 +23,7 @@ from openpyxl import Workbook
 
 from bnn_lib.intake import Loaded, Problem
 from bnn_lib.intake.problems import shown
-from bnn_lib.writing import UMASK, save_workbook, write_atomic, write_rows
+from bnn_lib.writing import UMASK, printable, save_workbook, write_atomic, write_rows
 
 BLOCKING = "Harus diperbaiki"
 WARNING = "Peringatan"
@@ -123,10 +123,12 @@ def _workbook(rows: list[list[object]], files: list[FileSummary], path: Path) ->
         summary,
         SUMMARY_HEADER,
         [[f.file, f.sheet, f.table, f.how, f.blocking, f.warnings, f.status] for f in files],
-        widths={3: 50},
+        widths={0: 40, 3: 50},
     )
     problems = book.create_sheet("Masalah")
-    write_rows(problems, PROBLEM_HEADER, rows, widths={6: 80}, formats={3: "0"})
+    write_rows(problems, PROBLEM_HEADER, rows, widths={4: 24, 5: 24, 6: 70, 7: 30}, formats={3: "0"})
+    for sheet in book.worksheets:
+        printable(sheet)
     return save_workbook(book, path)
 
 
