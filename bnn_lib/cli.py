@@ -18,7 +18,7 @@ from bnn_lib.paths import REPORTS_DIR, SAMPLE_DIR
 from bnn_lib.pipeline import Results, compute_years, load_results
 from bnn_lib.regions import UnknownRegionError, regions
 from bnn_lib.sample import write_sample
-from bnn_lib.spec import DEFAULT_SPECS, IndexSpec, SpecError, list_specs, load_spec
+from bnn_lib.spec import DEFAULT_SPECS, SpecError, choose_specs, list_specs, load_spec, parse_overrides
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "validate":
             return _validate(args)
         elif args.command == "template":
-            specs = _specs(args.spec)
+            specs = choose_specs(parse_overrides(args.spec))
             print(f"template written to {write_template(args.year, args.out, args.province, specs)}")
         elif args.command == "form":
             spec = load_spec(args.spec or DEFAULT_SPECS[args.index])
@@ -139,15 +139,9 @@ def _reports(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _specs(items: list[str]) -> dict[str, IndexSpec]:
-    """The specs of every index: the defaults, with ``INDEX=SPEC`` overrides."""
-    chosen = DEFAULT_SPECS | dict(item.split("=", 1) for item in items)
-    return {key: load_spec(name) for key, name in chosen.items()}
-
-
 def _validate(args: argparse.Namespace) -> int:
     """Check each year's input data and write its report; 0 only when nothing blocks."""
-    specs = _specs(args.spec)
+    specs = choose_specs(parse_overrides(args.spec))
     blocked = False
     for year in args.year:
         loaded = check_year(args.data, year, specs)
@@ -165,7 +159,8 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _compute(args: argparse.Namespace) -> int:
     """Compute and save each year in order; a year's change tables use the year before."""
-    overrides = dict(item.split("=", 1) for item in args.spec)
+    overrides = parse_overrides(args.spec)
+    choose_specs(overrides)  # a bad spec or index is refused before any year is computed
     analyses = Analyses(replicates=args.replicates, samples=args.samples)
     years = sorted(args.year)
     if not years:

@@ -46,32 +46,41 @@ def status_from_counts(pokok: pd.Series, pendukung: pd.Series, rule: StatusRule)
     return pd.Series(status, index=pokok.index, name="status").astype(STATUS_DTYPE)
 
 
-def status_bounds(assessments: pd.DataFrame, rule: StatusRule) -> tuple[pd.Series, pd.Series]:
-    """The lowest and highest status each assessment row can have, as ordered categoricals.
-
-    From the indicator columns (1 = present, 0 = absent), a blank counted absent for the lowest
-    and present for the highest; where an indicator is blank and a ``status`` is recorded, the
-    recorded status; with neither, anything from aman to bahaya.
-    """
+def indicator_bounds(assessments: pd.DataFrame, rule: StatusRule) -> tuple[pd.Series, pd.Series]:
+    """The lowest and highest status the indicator columns allow (1 = present, 0 = absent, a
+    blank counted absent for the lowest and present for the highest), as ordered categoricals;
+    aman to bahaya where the table has no indicator columns."""
     columns = rule.pokok + rule.pendukung
-    recorded = (
-        assessments["status"].astype(STATUS_DTYPE)
-        if "status" in assessments
-        else pd.Series(pd.NA, index=assessments.index, dtype=STATUS_DTYPE)
-    )
-    lowest = pd.Series(STATUSES[0], index=assessments.index, dtype=STATUS_DTYPE)
-    highest = pd.Series(STATUSES[-1], index=assessments.index, dtype=STATUS_DTYPE)
-    if set(columns) <= set(assessments.columns):
-        flags = assessments[columns].astype(float)
-        low, high = flags.fillna(0), flags.fillna(1)
-        lowest = status_from_counts(low[rule.pokok].sum(axis=1), low[rule.pendukung].sum(axis=1), rule)
-        highest = status_from_counts(high[rule.pokok].sum(axis=1), high[rule.pendukung].sum(axis=1), rule)
-        complete = flags.notna().all(axis=1)
-        use_recorded = ~complete & recorded.notna()
+    if not set(columns) <= set(assessments.columns):
+        lowest = pd.Series(STATUSES[0], index=assessments.index, dtype=STATUS_DTYPE)
+        return lowest, pd.Series(STATUSES[-1], index=assessments.index, dtype=STATUS_DTYPE)
+    flags = assessments[columns].astype(float)
+    low, high = flags.fillna(0), flags.fillna(1)
+    lowest = status_from_counts(low[rule.pokok].sum(axis=1), low[rule.pendukung].sum(axis=1), rule)
+    highest = status_from_counts(high[rule.pokok].sum(axis=1), high[rule.pendukung].sum(axis=1), rule)
+    return lowest, highest
+
+
+def recorded_status(assessments: pd.DataFrame, rule: StatusRule) -> tuple[pd.Series, pd.Series]:
+    """The ``status`` column as recorded, and whether it agrees with the indicators (lies
+    between the lowest and highest status they allow)."""
+    lowest, highest = indicator_bounds(assessments, rule)
+    if "status" not in assessments:
+        recorded = pd.Series(pd.NA, index=assessments.index, dtype=STATUS_DTYPE)
     else:
-        use_recorded = recorded.notna()
-    lowest = lowest.where(~use_recorded, recorded).astype(STATUS_DTYPE)
-    highest = highest.where(~use_recorded, recorded).astype(STATUS_DTYPE)
+        recorded = assessments["status"].astype(STATUS_DTYPE)
+    agrees = recorded.notna() & (recorded >= lowest) & (recorded <= highest)
+    return recorded, agrees
+
+
+def status_bounds(assessments: pd.DataFrame, rule: StatusRule) -> tuple[pd.Series, pd.Series]:
+    """The lowest and highest status each assessment row can have: the indicators' range, or the
+    recorded ``status`` where it lies in that range (it settles what blanks leave open; a
+    recorded status the indicators contradict is not used, and the intake warns of it)."""
+    lowest, highest = indicator_bounds(assessments, rule)
+    recorded, agrees = recorded_status(assessments, rule)
+    lowest = lowest.where(~agrees, recorded).astype(STATUS_DTYPE)
+    highest = highest.where(~agrees, recorded).astype(STATUS_DTYPE)
     return lowest.rename("status"), highest.rename("status")
 
 
@@ -93,11 +102,14 @@ def recovery(assessments: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:
     keys = ["kawasan_id", "kabkota_code", "year"]
     codes = frame[keys].assign(phase=frame["phase"], low=lowest.cat.codes, high=highest.cat.codes)
     wide = codes.pivot_table(index=keys, columns="phase", values=["low", "high"], aggfunc="last", observed=True)
-    wide = wide.dropna()
+    both = pd.MultiIndex.from_product([["low", "high"], ["before", "after"]])
+    wide = wide.reindex(columns=both).dropna()  # measured before and after (none: mapping rows only)
     low_b, high_b = wide[("low", "before")].astype(int), wide[("high", "before")].astype(int)
     low_a, high_a = wide[("low", "after")].astype(int), wide[("high", "after")].astype(int)
-    known = lambda lo, hi: pd.Categorical.from_codes(np.where(lo == hi, lo, -1), dtype=STATUS_DTYPE)  # noqa: E731
-    out = pd.DataFrame({"status_before": known(low_b, high_b), "status_after": known(low_a, high_a)}, index=wide.index)
+    out = pd.DataFrame(
+        {"status_before": _known(low_b, high_b), "status_after": _known(low_a, high_a)},
+        index=wide.index if len(wide) else pd.MultiIndex.from_arrays([[], [], []], names=keys),
+    )
     out["pulih"] = is_recovered((low_b, high_b), (low_a, high_a), spec)
     dims = [v.id for v in spec.variables]
     score_columns = [f"score_{d}" for d in dims]
@@ -108,6 +120,11 @@ def recovery(assessments: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:
         out["ikkrn_after"] = value.get("after")
         out["delta"] = out["ikkrn_after"] - out["ikkrn_before"]
     return out.reset_index()
+
+
+def _known(lowest: pd.Series, highest: pd.Series) -> pd.Categorical:
+    """The status where its lowest and highest codes agree, else NaN."""
+    return pd.Categorical.from_codes(np.where(lowest == highest, lowest, -1), dtype=STATUS_DTYPE)
 
 
 def is_recovered(before: tuple[pd.Series, pd.Series], after: tuple[pd.Series, pd.Series], spec: IndexSpec) -> pd.Series:
@@ -164,13 +181,13 @@ def area_scores(areas: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:
         a, b = ind.goalposts
         x = ((frame[ind.id].astype(float) - a) / (b - a)).clip(0, 1)
         normalised[ind.id] = x if ind.direction == 1 else 1 - x
-    index_100 = lambda table: rescale(top_level(spec, combine(table, indicator_weights(spec))), spec.rescale)  # noqa: E731
     variables = combine(normalised, indicator_weights(spec))
     out = variables.add_prefix("var_")
     out["value"] = top_level(spec, variables)
     out["value_100"] = rescale(out["value"], spec.rescale)
-    out["value_100_low"] = index_100(normalised.fillna(0.0))
-    out["value_100_high"] = index_100(normalised.fillna(1.0))
+    for column, blank in (("value_100_low", 0.0), ("value_100_high", 1.0)):
+        filled = combine(normalised.fillna(blank), indicator_weights(spec))
+        out[column] = rescale(top_level(spec, filled), spec.rescale)
     if spec.recovery and spec.recovery.no_active_indicator:
         active = frame[spec.recovery.no_active_indicator].astype(float)
         out["active_cultivation"] = pd.array(np.where(active.isna(), None, active > 0), dtype="boolean")

@@ -14,8 +14,6 @@ import itertools
 import json
 import multiprocessing as mp
 import os
-import shutil
-import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -28,13 +26,15 @@ from bnn_lib.aggregate import combine, indicator_weights, rescale, top_level
 from bnn_lib.analyses import Analyses, change_tables, survey_tables
 from bnn_lib.bands import band_edges, classify
 from bnn_lib.intake import OUTPUT_MEASURES, DataError, Problem, load_inputs
-from bnn_lib.kawasan import area_recovery, area_scores, recovery, status_counts
+from bnn_lib.intake.tables import SURVEY_INDICES
+from bnn_lib.kawasan import UNKNOWN, area_recovery, area_scores, recovery, status_counts
 from bnn_lib.paths import REPORTS_DIR, SAMPLE_DIR, file_hash
 from bnn_lib.regions import regions
-from bnn_lib.rollup import NATIONAL, kpi_table, rollup, with_province
+from bnn_lib.rollup import NATIONAL, RESULT_MEASURES, kpi_table, rollup, with_province
 from bnn_lib.scoring import entity_indicators, group_means, group_sums, respondent_scores
-from bnn_lib.spec import DEFAULT_SPECS, IndexSpec, load_spec, parse_spec
+from bnn_lib.spec import IndexSpec, choose_specs, parse_spec
 from bnn_lib.uncertainty import wilson
+from bnn_lib.writing import atomic_folder
 
 
 @dataclass
@@ -66,9 +66,7 @@ class Results:
         are written, so a failed run never leaves a half-written result set.
         """
         folder = Path(folder)
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
-        try:
+        with atomic_folder(folder) as staging:
             for name, frame in self.tables.items():
                 frame.to_parquet(staging / f"{name}.parquet", index=False)
                 frame.to_csv(staging / f"{name}.csv", index=False)
@@ -82,16 +80,6 @@ class Results:
                 "warnings": [str(w) for w in self.warnings],
             }
             (staging / "specs.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False))
-            if folder.exists():
-                old = folder.with_name(f".{folder.name}-old")
-                shutil.rmtree(old, ignore_errors=True)
-                folder.replace(old)
-                staging.replace(folder)
-                shutil.rmtree(old, ignore_errors=True)
-            else:
-                staging.replace(folder)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
         return folder
 
 
@@ -243,9 +231,9 @@ def compute_ikkrn(assessments: pd.DataFrame, spec: IndexSpec, year: int) -> dict
 
 def recovery_rates(per_kawasan: pd.DataFrame, counts: pd.DataFrame | None = None) -> pd.DataFrame:
     """Recovery per kab/kota, province and nation: n_intervened, n_pulih, n_unknown (blanks
-    leave pulih open), recovery_rate (%) = 100 · n_pulih / (n_intervened − n_unknown) with its
-    Wilson interval, mean delta where scores exist, and the mapping counts (n_kawasan, n_rawan)
-    where given."""
+    leave pulih open), n_decided = n_intervened − n_unknown, recovery_rate (%) = 100 · n_pulih /
+    n_decided with its Wilson interval, mean delta where scores exist, and the mapping counts
+    (n_kawasan, n_rawan, statuses) where given."""
     table = with_province(per_kawasan)
     frames = []
     for level, key in (("kabkota", "kabkota_code"), ("provinsi", "province_code"), ("nasional", None)):
@@ -265,10 +253,12 @@ def recovery_rates(per_kawasan: pd.DataFrame, counts: pd.DataFrame | None = None
         if counts is not None:
             mapped = with_province(counts)
             mby = mapped[key] if key else pd.Series(NATIONAL, index=mapped.index)
-            out = out.join(mapped.groupby(mby)[["n_kawasan", "n_rawan", "bahaya", "waspada"]].sum(), how="outer")
-        decided = out["n_intervened"] - out["n_unknown"]
-        out["recovery_rate"] = 100.0 * out["n_pulih"] / decided.where(decided > 0)
-        out["lo95"], out["hi95"] = wilson(out["n_pulih"], decided)
+            out = out.join(
+                mapped.groupby(mby)[["n_kawasan", "n_rawan", "bahaya", "waspada", UNKNOWN]].sum(), how="outer"
+            )
+        out["n_decided"] = out["n_intervened"] - out["n_unknown"]
+        out["recovery_rate"] = 100.0 * out["n_pulih"] / out["n_decided"].where(out["n_decided"] > 0)
+        out["lo95"], out["hi95"] = wilson(out["n_pulih"], out["n_decided"])
         frames.append(out.rename_axis("region_code").reset_index().assign(level=level))
     return pd.concat(frames, ignore_index=True)
 
@@ -300,12 +290,11 @@ def compute_year(
     ``analyses`` adds the bootstrap intervals, the sensitivity analysis and the audit
     (:mod:`bnn_lib.analyses`); :func:`compute_years` adds the year-on-year changes.
     """
-    chosen = {**DEFAULT_SPECS, **(specs or {})}
-    loaded = {k: s if isinstance(s, IndexSpec) else load_spec(s) for k, s in chosen.items()}
+    loaded = choose_specs(specs)
     read = load_inputs(Path(data) if data else SAMPLE_DIR, year, loaded)
     inputs = read.tables
     tables: dict[str, pd.DataFrame] = {}
-    for key in ("ikotan", "ikp"):
+    for key in SURVEY_INDICES:
         if f"{key}_answers" in inputs:
             tables |= compute_survey(
                 inputs[f"{key}_respondents"],
@@ -377,7 +366,10 @@ def compute_years(
 
 
 def _no_targets() -> pd.DataFrame:
-    return pd.DataFrame({"measure": [], "region_code": [], "year": [], "target": []})
+    """An empty targets table, typed as a read one is (so that it merges with the realisasi)."""
+    return pd.DataFrame(
+        {"measure": pd.Series(dtype="str"), "region_code": pd.Series(dtype="str"), "year": [], "target": []}
+    ).astype({"year": int, "target": float})
 
 
 def realised_measures(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -396,12 +388,8 @@ def realised_measures(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
                 pd.DataFrame({"region_code": frame["region_code"], "measure": measure, "realisasi": frame[column]})
             )
 
-    add("ikotan_regions", "value", "ikotan")
-    add("ikotan_regions", "n_success", "ikotan_n_tanggap")
-    add("ikp_regions", "value", "ikp")
-    add("ikkrn_regions", "n_pulih", "ikkrn_pulih")
-    add("ikkrn_regions", "recovery_rate", "ikkrn_rate")
-    add("ikktt_regions", "n_pulih", "ikktt_pulih")
+    for measure, (table, column) in RESULT_MEASURES.items():
+        add(table, column, measure)
     if "outputs" in tables:
         outputs = tables["outputs"]
         for measure in OUTPUT_MEASURES:

@@ -16,6 +16,17 @@ from bnn_lib.spec import Bands
 
 NATIONAL = "00"
 
+# The KPI measures read off the result tables: measure → (table, column) of its realisasi. The
+# programme outputs (counts summed from the outputs table) are measures too.
+RESULT_MEASURES = {
+    "ikotan": ("ikotan_regions", "value"),
+    "ikotan_n_tanggap": ("ikotan_regions", "n_success"),
+    "ikp": ("ikp_regions", "value"),
+    "ikkrn_pulih": ("ikkrn_regions", "n_pulih"),
+    "ikkrn_rate": ("ikkrn_regions", "recovery_rate"),
+    "ikktt_pulih": ("ikktt_regions", "n_pulih"),
+}
+
 
 def with_province(table: pd.DataFrame) -> pd.DataFrame:
     """Add ``province_code`` (the two digits before the dot of ``kabkota_code``)."""

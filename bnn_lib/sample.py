@@ -165,7 +165,7 @@ def survey(
 def wide_survey(people: pd.DataFrame, answers: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:
     """The survey as form tools export it: one row per respondent (its columns first), one column
     per item of the spec in spec order; a blank where the respondent gave or was asked no answer."""
-    items = [it.id for ind in spec.indicators for it in ind.items]
+    items = spec.item_ids
     row = positions(answers["respondent_id"], pd.Index(people["respondent_id"]))
     column = positions(answers["item_id"], pd.Index(items))
     grid = np.full((len(people), len(items)), np.nan)

@@ -299,6 +299,11 @@ class IndexSpec(BaseModel):
         """All indicators, in spec order."""
         return [i for v in self.variables for i in v.indicators]
 
+    @property
+    def item_ids(self) -> list[str]:
+        """The ids of all questionnaire items, in spec order."""
+        return [it.id for ind in self.indicators for it in ind.items]
+
     def items_table(self) -> list[dict]:
         """One row per item: item_id, indicator_id, variable_id, reverse."""
         return [
@@ -427,6 +432,24 @@ def _field(loc: tuple) -> str:
         elif not str(part).startswith(("function-", "tagged-union", "model_validator")):
             out += ("." if out else "") + str(part)
     return out or "(whole spec)"
+
+
+def choose_specs(overrides: dict[str, str | Path | IndexSpec] | None = None) -> dict[str, IndexSpec]:
+    """The spec of every index: the default, or the one ``overrides`` gives for its key
+    (``{"ikotan": "my-copy.toml"}``). A key that names no index is refused, not ignored."""
+    unknown = sorted(set(overrides or {}) - set(DEFAULT_SPECS))
+    if unknown:
+        raise SpecError(f"no index {', '.join(map(repr, unknown))}; the indices are {', '.join(DEFAULT_SPECS)}")
+    chosen = DEFAULT_SPECS | (overrides or {})
+    return {key: spec if isinstance(spec, IndexSpec) else load_spec(spec) for key, spec in chosen.items()}
+
+
+def parse_overrides(items: list[str]) -> dict[str, str]:
+    """``INDEX=SPEC`` command-line items as a dict; raises :class:`SpecError` on a malformed one."""
+    bad = [item for item in items if "=" not in item or not item.split("=", 1)[1]]
+    if bad:
+        raise SpecError(f"--spec {bad[0]!r}: write INDEX=SPEC, e.g. ikotan=my-copy.toml")
+    return dict(item.split("=", 1) for item in items)
 
 
 def list_specs() -> list[str]:

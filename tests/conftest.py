@@ -84,6 +84,16 @@ def tiny_spec(**changes) -> IndexSpec:
     return parse_spec(raw, "tiny.toml")
 
 
+def one_row_per_respondent(people: pd.DataFrame, answers: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:
+    """The survey as form tools export it, made here with a plain pandas pivot (not the suite's own
+    code): the respondent's columns, then one column per item in spec order, blank where unanswered."""
+    items = [it.id for ind in spec.indicators for it in ind.items]
+    grid = answers.astype({"respondent_id": str, "item_id": str}).pivot(
+        index="respondent_id", columns="item_id", values="value"
+    )
+    return people.merge(grid.reindex(columns=items), left_on="respondent_id", right_index=True, how="left")
+
+
 def survey_tables(spec: IndexSpec, respondents: pd.DataFrame, answers: pd.DataFrame) -> dict:
     """Run the survey stages on in-memory tables."""
     return compute_survey(respondents, answers, spec, "tiny")

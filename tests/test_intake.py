@@ -16,13 +16,13 @@ from conftest import tiny_spec
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bnn_lib.intake import check_year
+from bnn_lib.intake import DataError, check_year, read_table
 from bnn_lib.intake.values import convention, kabkota_code, to_number
 from bnn_lib.spec import DEFAULT_SPECS, load_spec
 
 SPECS = {"ikotan": tiny_spec()}
 PEOPLE = "respondent_id,kabkota_code,group\nr1,11.01,a\nr2,11.01,a\nr3,11.01,b\nr4,11.01,b\n"
-ANSWERS = "respondent_id,item_id,value\nr1,i1a,4\nr1,i1b,2\nr3,i2a,3\n"
+ANSWERS = "respondent_id,item_id,value\nr1,i1a,4\nr1,i1b,2\nr2,i1a,1\nr3,i2a,3\nr4,i1a,2\n"
 
 
 def year_folder(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
@@ -50,7 +50,7 @@ def test_good_long_tables_pass(tmp_path):
         year_folder(tmp_path, {"ikotan_respondents.csv": PEOPLE, "ikotan_answers.csv": ANSWERS}), 2024, SPECS
     )
     assert loaded.problems == [] and loaded.warnings == []
-    assert loaded.tables["ikotan_answers"]["value"].tolist() == [4.0, 2.0, 3.0]
+    assert loaded.tables["ikotan_answers"]["value"].tolist() == [4.0, 2.0, 1.0, 3.0, 2.0]
     assert loaded.tables["ikotan_respondents"]["kabkota_code"].tolist() == ["11.01"] * 4
 
 
@@ -66,19 +66,19 @@ def test_unknown_region_code_names_file_row_column_and_value(tmp_path):
 
 
 def test_unknown_item_and_answers_off_the_scale_are_all_listed(tmp_path):
-    answers = ANSWERS + "r1,i9z,3\nr2,i1a,5\nr4,i2a,0\nr2,i1b,tiga\n"
+    answers = ANSWERS + "r1,i9z,3\nr2,i1b,5\nr4,i2a,0\nr3,i1a,tiga\n"
     found = problems(tmp_path, {"ikotan_respondents.csv": PEOPLE, "ikotan_answers.csv": answers})
     assert (
-        "2024/ikotan_answers.csv: baris 5, kolom B 'item_id': butir tidak dikenal dalam spesifikasi; yang sah: i1a, i1b, i2a (nilai 'i9z')"
+        "2024/ikotan_answers.csv: baris 7, kolom B 'item_id': butir tidak dikenal dalam spesifikasi; yang sah: i1a, i1b, i2a (nilai 'i9z')"
         in found
     )
     assert (
-        "2024/ikotan_answers.csv: baris 6, kolom C 'value': jawaban di luar skala 1–4 dan kode tidak tahu (9) (nilai 5)"
+        "2024/ikotan_answers.csv: baris 8, kolom C 'value': jawaban di luar skala 1–4 dan kode tidak tahu (9) (nilai 5)"
         in found
     )
-    assert any(p.startswith("2024/ikotan_answers.csv: baris 7, kolom C 'value': jawaban di luar skala") for p in found)
+    assert any(p.startswith("2024/ikotan_answers.csv: baris 9, kolom C 'value': jawaban di luar skala") for p in found)
     assert any(
-        p.startswith("2024/ikotan_answers.csv: baris 8, kolom C 'value': jawaban tidak dikenal") and "'tiga'" in p
+        p.startswith("2024/ikotan_answers.csv: baris 10, kolom C 'value': jawaban tidak dikenal") and "'tiga'" in p
         for p in found
     )
     assert len(found) == 4
@@ -87,8 +87,8 @@ def test_unknown_item_and_answers_off_the_scale_are_all_listed(tmp_path):
 def test_duplicate_answer_rows_are_refused_naming_both_rows(tmp_path):
     found = problems(tmp_path, {"ikotan_respondents.csv": PEOPLE, "ikotan_answers.csv": ANSWERS + "r1,i1a,1\n"})
     assert found == [
-        "2024/ikotan_answers.csv: baris 5, kolom B 'item_id': jawaban ganda: responden dan butir yang sama "
-        "(nilai ('r1', 'i1a')); sama dengan baris 2"
+        "2024/ikotan_answers.csv: baris 7: jawaban ganda: responden dan butir yang sama "
+        "(nilai 'r1, i1a'); sama dengan baris 2"
     ]
 
 
@@ -108,7 +108,10 @@ def test_respondent_rules(tmp_path):
         "responden sama sekali (nilai 'b')"
     ]
     loaded = check_year(
-        year_folder(tmp_path / "c", {"ikotan_respondents.csv": PEOPLE + "r9,11.02,a\n", "ikotan_answers.csv": ANSWERS}),
+        year_folder(
+            tmp_path / "c",
+            {"ikotan_respondents.csv": PEOPLE + "r9,11.02,a\n", "ikotan_answers.csv": ANSWERS + "r9,i1a,3\n"},
+        ),
         2024,
         SPECS,
     )
@@ -121,11 +124,11 @@ def test_item_not_asked_of_the_group_and_unknown_respondent(tmp_path):
     answers = ANSWERS + "r2,i2a,3\nr77,i1a,3\n"
     found = problems(tmp_path, {"ikotan_respondents.csv": PEOPLE, "ikotan_answers.csv": answers})
     assert (
-        "2024/ikotan_answers.csv: baris 5, kolom B 'item_id': butir ini tidak ditanyakan kepada kelompok 'a' (spesifikasi tiny) (nilai 'i2a')"
+        "2024/ikotan_answers.csv: baris 7, kolom B 'item_id': butir ini tidak ditanyakan kepada kelompok 'a' (spesifikasi tiny) (nilai 'i2a')"
         in found
     )
     assert (
-        "2024/ikotan_answers.csv: baris 6, kolom A 'respondent_id': responden tidak ada di tabel responden (nilai 'r77')"
+        "2024/ikotan_answers.csv: baris 8, kolom A 'respondent_id': responden tidak ada di tabel responden (nilai 'r77')"
         in found
     )
 
@@ -168,7 +171,7 @@ def test_kawasan_bad_indicator_and_phase(tmp_path):
 
 # -- wide tables and survey tools --------------------------------------------------------------------
 
-WIDE = "respondent_id,kabkota_code,group,i1a,i1b,i2a\nr1,11.01,a,4,2,\nr2,11.01,a,,,\nr3,11.01,b,,,3\nr4,11.01,b,,,\n"
+WIDE = "respondent_id,kabkota_code,group,i1a,i1b,i2a\nr1,11.01,a,4,2,\nr2,11.01,a,1,,\nr3,11.01,b,,,3\nr4,11.01,b,2,,\n"
 
 
 def long_reference(tmp_path: Path) -> pd.DataFrame:
@@ -200,9 +203,9 @@ def test_kobotoolbox_export_with_group_paths_metadata_and_semicolons(tmp_path):
     rows = [
         "start;end;kabkota_code;group;v1/i1a;v1/i1b;v2/i2a;_id;_uuid;_submission_time;_index;__version__",
         "2024-05-01;2024-05-01;11.01;a;4;2;;7;r1;2024-05-02;1;vX",
-        "2024-05-01;2024-05-01;11.01;a;;;;8;r2;2024-05-02;2;vX",
+        "2024-05-01;2024-05-01;11.01;a;1;;;8;r2;2024-05-02;2;vX",
         "2024-05-01;2024-05-01;11.01;b;;;3;9;r3;2024-05-02;3;vX",
-        "2024-05-01;2024-05-01;11.01;b;;;;10;r4;2024-05-02;4;vX",
+        "2024-05-01;2024-05-01;11.01;b;2;;;10;r4;2024-05-02;4;vX",
     ]
     loaded, answers = answers_of(tmp_path, {"ikotan_survey.csv": "\n".join(rows) + "\n"})
     pd.testing.assert_frame_equal(answers, long_reference(tmp_path))
@@ -213,9 +216,9 @@ def test_odk_central_export_with_dashes_and_key(tmp_path):
     rows = [
         "SubmissionDate,kabkota_code,group,v1-i1a,v1-i1b,v2-i2a,meta-instanceID,KEY,SubmitterID,ReviewState",
         "2024-05-02,11.01,a,4,2,,uuid:1,r1,5,",
-        "2024-05-02,11.01,a,,,,uuid:2,r2,5,",
+        "2024-05-02,11.01,a,1,,,uuid:2,r2,5,",
         "2024-05-02,11.01,b,,,3,uuid:3,r3,5,",
-        "2024-05-02,11.01,b,,,,uuid:4,r4,5,",
+        "2024-05-02,11.01,b,2,,,uuid:4,r4,5,",
     ]
     _, answers = answers_of(tmp_path, {"ikotan_survey.csv": "\n".join(rows) + "\n"})
     pd.testing.assert_frame_equal(answers, long_reference(tmp_path))
@@ -309,7 +312,7 @@ def test_spss_value_labels(tmp_path):
     import pyreadstat
 
     frame = pd.DataFrame({"respondent_id": ["r1", "r2", "r3", "r4"], "kabkota_code": ["11.01"] * 4,
-                          "group": [1.0, 1.0, 2.0, 2.0], "i1a": [4, None, None, None], "i1b": [2, None, None, None],
+                          "group": [1.0, 1.0, 2.0, 2.0], "i1a": [4, 1, None, 2], "i1b": [2, None, None, None],
                           "i2a": [None, None, 3, None]})  # fmt: skip
     path = year_folder(tmp_path, {}) / "2024" / "ikotan_survey.sav"
     path.parent.mkdir(parents=True)
@@ -322,8 +325,8 @@ def test_spss_value_labels(tmp_path):
 
 
 def test_one_file_per_office_and_the_same_respondent_in_two_files(tmp_path):
-    one = "respondent_id,kabkota_code,group,i1a,i1b,i2a\nr1,11.01,a,4,2,\nr2,11.01,a,,,\n"
-    two = "respondent_id,kabkota_code,group,i1a,i1b,i2a\nr3,11.01,b,,,3\nr4,11.01,b,,,\n"
+    one = "respondent_id,kabkota_code,group,i1a,i1b,i2a\nr1,11.01,a,4,2,\nr2,11.01,a,1,,\n"
+    two = "respondent_id,kabkota_code,group,i1a,i1b,i2a\nr3,11.01,b,,,3\nr4,11.01,b,2,,\n"
     _, answers = answers_of(tmp_path / "ok", {"ikotan_survey/bnnk-a.csv": one, "ikotan_survey/bnnk-b.csv": two})
     pd.testing.assert_frame_equal(answers, long_reference(tmp_path))
     found = problems(
@@ -369,7 +372,7 @@ def test_a_workbook_of_several_tables_is_read_sheet_by_sheet_whatever_its_name(t
         ("ikotan_survey.parquet", os.urandom(4000), "bukan berkas Parquet yang utuh"),
         ("ikotan_survey.sav", os.urandom(4000), "bukan berkas SPSS .sav yang utuh"),
         ("ikotan_survey.pdf", b"%PDF-1.4", "format .pdf tidak dapat dibaca"),
-        ("ikotan_survey.csv", "Laporan bulanan\nisi bebas\n", "kolom wajib tidak ada"),
+        ("ikotan_survey.csv", "Laporan bulanan\nisi bebas\n", "tidak ada judul kolom yang dikenal"),
     ],
 )
 def test_hostile_files_get_one_clear_message(tmp_path, name, content, message):
@@ -393,7 +396,7 @@ def test_header_only_and_stray_files_are_warnings(tmp_path):
     assert warnings[0].startswith(
         "2024/catatan.docx: berkas tidak dipakai: nama berkas (dan nama lembarnya) tidak cocok"
     )
-    assert warnings[1] == "2024/ikotan_survey.csv: hanya judul kolom, tanpa baris data; dilewati"
+    assert warnings[1] == "2024/ikotan_survey.csv: tanpa baris data; dilewati"
     assert warnings[2] == "2024/~$ikotan_survey.xlsx: berkas sementara Excel (berkas aslinya sedang dibuka?); diabaikan"
 
 
@@ -421,7 +424,9 @@ def tables(draw) -> list[list[str]]:
     extra = draw(st.lists(st.sampled_from(["weight", "i1a", "i1b", "i2a", "v1/i1a", "x"]), max_size=5))
     header = draw(st.permutations(["respondent_id", "kabkota_code", "group", *extra]))
     cell = {h: st.one_of(GOOD[h], GOOD[h], GOOD[h], GOOD[h], ODD) for h in header}
-    rows = draw(st.lists(st.tuples(*(cell[h] for h in header)).map(list), max_size=14))
+    row = st.tuples(*(cell[h] for h in header)).map(list)
+    blank = st.sampled_from(["", " ", "  "]).map(lambda c: [c] * len(header))  # rows of nothing, or spaces
+    rows = draw(st.lists(st.one_of(row, row, row, blank), max_size=14))
     return [header, *rows]
 
 
@@ -439,10 +444,18 @@ def test_any_table_gives_problems_or_results_never_an_exception(tmp_path, table,
     (data / "2024").mkdir()
     (data / "2024" / "ikotan_survey.csv").write_bytes(text.encode(encoding, errors="replace"))
     loaded = check_year(data, 2024, SPECS)
+    assert {p.file for p in loaded.problems + loaded.warnings} <= {
+        "2024/ikotan_survey.csv",
+        "responden TINY (semua berkas)",
+    }
+    assert all(p.row is None or p.row >= 2 for p in loaded.problems)  # a record is never the header row
     if not loaded.problems and "ikotan_answers" in loaded.tables:
         from bnn_lib.pipeline import compute_year
 
-        compute_year(2024, data, {"ikotan": SPECS["ikotan"]})
+        people = loaded.tables["ikotan_respondents"]
+        computed = compute_year(2024, data, {"ikotan": SPECS["ikotan"]}).table("ikotan_kabkota")
+        assert set(computed["kabkota_code"]) <= set(people["kabkota_code"])
+        assert computed["n_respondents"].sum() == len(people)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -452,4 +465,42 @@ def test_random_bytes_under_any_table_name_give_one_message(tmp_path, data, suff
     (folder / "2024").mkdir()
     (folder / "2024" / f"ikotan_survey{suffix}").write_bytes(data)
     loaded = check_year(folder, 2024, SPECS)
-    assert loaded.problems or loaded.warnings or loaded.tables
+    assert [p.file for p in loaded.problems] == [f"2024/ikotan_survey{suffix}"], loaded.problems
+    assert loaded.tables == {}
+
+
+def test_a_blank_beside_an_unreadable_cell_and_a_blank_id_are_each_reported_once(tmp_path):
+    text = "respondent_id,kabkota_code,group,i1a,i2a\nr1,,a,abc,\n,11.01,b,,3\nr3,11.01,b,,4\nr4,11.01,a,1,\n"
+    found = problems(tmp_path, {"ikotan_survey.csv": text})
+    assert sorted(found) == [
+        "2024/ikotan_survey.csv: baris 2, kolom B 'kabkota_code': kosong; wajib diisi",
+        "2024/ikotan_survey.csv: baris 2, kolom D 'i1a': jawaban tidak dikenal; yang sah: 1, 2, 3, 4, 9 (nilai 'abc')",
+        "2024/ikotan_survey.csv: baris 3, kolom A 'respondent_id': kosong; wajib diisi",
+    ]
+
+
+def test_tables_of_spaces_only_and_keys_repeated_across_rows(tmp_path):
+    spaces = "kabkota_code,year,penggiat_formed,kawasan_intervened,lifeskill_participants\n , , , , \n"
+    loaded = check_year(year_folder(tmp_path / "a", {"program_outputs.csv": spaces}), 2024, {})
+    assert loaded.problems == [] and [str(w) for w in loaded.warnings] == [
+        "2024/program_outputs.csv: tanpa baris data; dilewati"
+    ]
+    targets = "measure,region_code,year,target\nikotan,00,2024,3\nikotan,Nasional,2024,3.1\nikotann,11,2024,3\n"
+    assert problems(tmp_path / "b", {"targets.csv": targets}, {}) == [
+        "2024/targets.csv: baris 4, kolom A 'measure': harus salah satu dari: ikotan, ikotan_n_tanggap, ikp, "
+        "ikkrn_pulih, ikkrn_rate, ikktt_pulih, penggiat_formed, kawasan_intervened, lifeskill_participants "
+        "(nilai 'ikotann')",
+        "2024/targets.csv: baris 3: kunci yang sama tercatat dua kali: measure, region_code, year "
+        "(nilai 'ikotan, 00, 2024'); sama dengan baris 2",
+    ]
+
+
+def test_read_table_reads_one_office_file(tmp_path):
+    path = tmp_path / "ikotan_survey_bnnk.csv"
+    path.write_text(WIDE.replace(",", ";"))
+    frame = read_table(path, spec=SPECS["ikotan"])
+    assert frame["respondent_id"].tolist() == ["r1", "r2", "r3", "r4"]
+    assert frame["i1a"].tolist()[:2] == [4.0, 1.0] and frame["i2a"].isna().tolist() == [True, True, False, True]
+    path.write_text(WIDE.replace("r3,11.01", "r3,11.99"))
+    with pytest.raises(DataError, match=r"ikotan_survey_bnnk.csv: baris 4, kolom B 'kabkota_code'"):
+        read_table(path, spec=SPECS["ikotan"])

@@ -32,8 +32,10 @@ ROWS = pd.DataFrame(
         assessment("K2", "after", [1, 1, None], []),  # p ∈ {2, 3}: siaga or waspada
         assessment("K3", "before", [1, 1, None], []),  # siaga or waspada
         assessment("K3", "after", [], []),  # aman
-        assessment("K4", "before", [1, None], [None], status="bahaya"),  # incomplete: the recorded status
+        assessment("K4", "before", [1, 1, None], [], status="waspada"),  # siaga or waspada: the record settles it
         assessment("K4", "after", [], []),  # aman
+        assessment("K9", "before", [1] * 5, [1] * 4, status="aman"),  # bahaya: the record contradicts, unused
+        assessment("K9", "after", [None] * 8, [None] * 5, status="siaga"),  # anything: the record settles it
         assessment("K5", "before", [1, 1, 1], []),  # waspada
         assessment("K5", "after", [1, 1, 1], []),  # waspada
         assessment("K6", "mapping", [1, 1, None], []),  # siaga or waspada: unknown
@@ -50,16 +52,17 @@ def decided(pulih: pd.Series) -> dict:
 
 def test_ikkrn_recovery_is_decided_only_where_blanks_cannot_change_it():
     out = recovery(ROWS, IKKRN).set_index("kawasan_id")
-    assert decided(out["pulih"]) == {"K1": True, "K2": None, "K3": None, "K4": True, "K5": False}
+    assert decided(out["pulih"]) == {"K1": True, "K2": None, "K3": None, "K4": True, "K5": False, "K9": True}
     assert out.loc["K1", "status_before"] == "bahaya" and pd.isna(out.loc["K1", "status_after"])
-    assert out.loc["K4", "status_before"] == "bahaya"
+    assert out.loc["K4", "status_before"] == "waspada"
+    assert (out.loc["K9", "status_before"], out.loc["K9", "status_after"]) == ("bahaya", "siaga")
 
 
 def test_any_improvement_rule_over_the_same_blanks():
     spec = modify(IKKRN, {"recovery.rule": "any_improvement"})
     out = recovery(ROWS, spec).set_index("kawasan_id")["pulih"]
     # K3: siaga or waspada before, aman after: improved either way. K1: bahaya → aman or siaga.
-    assert decided(out) == {"K1": True, "K2": True, "K3": True, "K4": True, "K5": False}
+    assert decided(out) == {"K1": True, "K2": True, "K3": True, "K4": True, "K5": False, "K9": True}
 
 
 def test_mapping_counts_keep_unknown_statuses_apart():
@@ -111,3 +114,15 @@ def test_recovery_rate_counts_only_the_kawasan_whose_recovery_is_known():
     # half = z·sqrt(2/27 + z²/36)/(1 + z²/3) = 0.3769 → 6.15 % to 79.23 %.
     assert national["lo95"] == pytest.approx(6.149, abs=1e-3) and national["hi95"] == pytest.approx(79.23, abs=1e-2)
     assert not np.isnan(national["recovery_rate"])
+
+
+def test_a_year_with_mapping_only_or_before_only_computes(tmp_path):
+    from bnn_lib.pipeline import compute_year
+
+    folder = tmp_path / "2024"
+    folder.mkdir()
+    ROWS[ROWS["phase"] == "mapping"].to_csv(folder / "kawasan_assessments.csv", index=False)
+    AREAS[AREAS["phase"] == "before"].to_csv(folder / "ikktt_areas.csv", index=False)
+    results = compute_year(2024, tmp_path)
+    assert results.table("ikkrn_recovery").empty and results.table("ikktt_recovery").empty
+    assert results.table("ikkrn_regions").set_index("region_code").loc["11.01", "tidak_diketahui"] == 2

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import one_row_per_respondent
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
@@ -23,7 +24,7 @@ from bnn_lib.office.template import write_template
 from bnn_lib.office.xlsform import write_form
 from bnn_lib.pipeline import compute_year
 from bnn_lib.regions import regions
-from bnn_lib.sample import LABEL, wide_survey
+from bnn_lib.sample import LABEL
 from bnn_lib.spec import DEFAULT_SPECS, load_spec
 
 SPEC = load_spec(DEFAULT_SPECS["ikotan"])
@@ -34,7 +35,7 @@ def sample_tables(sample_dir: str, province: str) -> dict[str, pd.DataFrame]:
     folder = Path(sample_dir) / "2024"
     people = pd.read_parquet(folder / f"ikotan_respondents_{LABEL}.parquet")
     answers = pd.read_parquet(folder / f"ikotan_answers_{LABEL}.parquet")
-    wide = wide_survey(people, answers, SPEC)
+    wide = one_row_per_respondent(people, answers, SPEC)
     kawasan = pd.read_csv(folder / f"kawasan_assessments_{LABEL}.csv", dtype={"kabkota_code": str})
     outputs = pd.read_excel(folder / f"program_outputs_{LABEL}.xlsx", dtype={"kabkota_code": str}, engine="calamine")
     return {
@@ -108,6 +109,22 @@ def test_a_filled_template_validates_and_computes_with_no_edits(sample_dir, tmp_
         got = results.table(table).set_index(results.table(table).columns[0])[column]
         want = expected.table(table).set_index(expected.table(table).columns[0])[column]
         pd.testing.assert_series_equal(got, want)
+
+
+def test_a_template_whose_survey_sheet_was_renamed_is_still_read(sample_dir, tmp_path):
+    """An office renames the sheet to "Data" and names the file after the table: the sheet with
+    the most known columns is the one read (not the guide, not the hidden lists)."""
+    tables = sample_tables(sample_dir, "11")
+    data = tmp_path / "data"
+    path = write_template(2025, data / "2025", "11")
+    fill(path, {"ikotan_survey": tables["ikotan_survey"]}, 2025)
+    book = load_workbook(path)
+    book["ikotan_survey"].title = "Data"
+    book.save(data / "2025" / "ikotan_survey_bnnp-aceh.xlsx")
+    path.unlink()
+    got = compute_year(2025, data).table("ikotan_kabkota").set_index("kabkota_code")["value"]
+    want = compute_year(2024, sample_dir).table("ikotan_kabkota").set_index("kabkota_code")["value"]
+    pd.testing.assert_series_equal(got, want[want.index.str[:2] == "11"])
 
 
 def xform(path: Path) -> ET.Element:

@@ -226,3 +226,17 @@ def test_cli_uses_a_copied_spec(sample_dir, tmp_path, ikotan_spec):
     )
     table = pd.read_parquet(out / "2024" / "results" / "ikotan_kabkota.parquet")
     assert set(table["spec_id"]) == {"ikotan-geo"}
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("ikotan", "--spec 'ikotan': write INDEX=SPEC"),
+        ("ikotn=ikotan-juknis-2021", "no index 'ikotn'; the indices are"),
+    ],
+)
+def test_cli_refuses_a_malformed_spec_before_computing(sample_dir, tmp_path, capsys, spec, message):
+    out = tmp_path / "reports"
+    assert cli.main(["compute", "--year", "2024", "--data", sample_dir, "--out", str(out), "--spec", spec]) == 1
+    assert message in capsys.readouterr().err
+    assert not out.exists()

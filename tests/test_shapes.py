@@ -1,8 +1,8 @@
 """The sample year as offices hold it computes to the same numbers as the long-form sample.
 
-The long tables of the synthetic sample are the reference. The same answers are written the way
-offices send them, each through a writer that knows nothing of the suite (openpyxl, pandas' CSV
-writer, pyreadstat): a wide Excel workbook on a named sheet under a title, a KoboToolbox CSV
+The long tables of the synthetic sample are the reference. The same answers, pivoted to one row
+per respondent by pandas, are written the way offices send them, each through a writer that knows
+nothing of the suite (openpyxl, pandas' CSV writer, pyreadstat): a wide Excel workbook on a named sheet under a title, a KoboToolbox CSV
 export (';', group paths, metadata, the submission id for the respondent), an Indonesian-locale
 CSV (Windows-1252, ';', decimal comma, CRLF, title rows, codes typed as numbers), and an SPSS file
 whose respondent groups are numbers with value labels. Each must give every kab/kota the same
@@ -18,10 +18,11 @@ import numpy as np
 import pandas as pd
 import pyreadstat
 import pytest
+from conftest import one_row_per_respondent
 from openpyxl import Workbook
 
 from bnn_lib.pipeline import compute_year
-from bnn_lib.sample import LABEL, wide_survey
+from bnn_lib.sample import LABEL
 from bnn_lib.spec import DEFAULT_SPECS, load_spec
 
 YEAR = 2024
@@ -35,7 +36,7 @@ def wide(sample_dir: str, index: str) -> tuple[pd.DataFrame, dict[str, str]]:
     people = pd.read_parquet(folder / f"{index}_respondents_{LABEL}.parquet")
     answers = pd.read_parquet(folder / f"{index}_answers_{LABEL}.parquet")
     variable = {it.id: v.id for v in spec.variables for ind in v.indicators for it in ind.items}
-    return wide_survey(people, answers, spec), variable
+    return one_row_per_respondent(people, answers, spec), variable
 
 
 def new_year(tmp_path: Path, sample_dir: str, name: str) -> Path:

@@ -16,8 +16,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from bnn_lib.intake.problems import MAX_PER_CHECK, Problem, at_rows
+from bnn_lib.intake.problems import MAX_PER_CHECK, Problem, at_rows, plain
 from bnn_lib.intake.tables import Column
+from bnn_lib.kawasan import recorded_status
 from bnn_lib.regions import names_match, regions
 from bnn_lib.scoring import positions
 from bnn_lib.spec import IndexSpec
@@ -25,20 +26,13 @@ from bnn_lib.spec import IndexSpec
 Found = tuple[list[Problem], list[Problem]]  # (blocking problems, warnings)
 
 
-def cells(frame: pd.DataFrame, columns: list[Column], spec: IndexSpec | None) -> list[Problem]:
-    """Blank required cells, numbers out of range, answers off the scale."""
+def ranges(frame: pd.DataFrame, columns: list[Column], spec: IndexSpec | None) -> list[Problem]:
+    """Numbers out of their range, answers off the scale (blank required cells are found as the
+    cells are read, where a blank can be told from a cell that could not be read)."""
     problems: list[Problem] = []
     for column in columns:
-        if column.name not in frame:
-            continue
-        values = frame[column.name]
-        if not column.blank_ok:
-            blank = values.isna().to_numpy()
-            if "_unreadable" in frame:
-                blank = blank & ~frame["_unreadable"].to_numpy()  # unreadable, not blank: reported already
-            problems += at_rows(frame, blank, column.name, "kosong; wajib diisi", value=False)
-        if column.kind in ("number", "year", "answer"):
-            bad, message = _out_of_range(values.to_numpy(dtype=float), column, spec)
+        if column.name in frame and column.kind in ("number", "year", "answer"):
+            bad, message = _out_of_range(frame[column.name].to_numpy(dtype=float), column, spec)
             problems += at_rows(frame, bad, column.name, message)
     return problems
 
@@ -82,25 +76,34 @@ def unique_key(frame: pd.DataFrame, keys: list[str], message: str) -> list[Probl
 
 
 def repeats(frame: pd.DataFrame, codes: np.ndarray, keys: list[str], message: str) -> list[Problem]:
-    """A problem for each row whose key code repeats an earlier row's (negative codes never do)."""
+    """A problem for each row whose key code repeats an earlier row's (negative codes never do),
+    the first MAX_PER_CHECK per file, then a count."""
     codes = np.where(codes >= 0, codes, -1 - np.arange(len(frame)))
-    repeated = pd.Series(codes).duplicated().to_numpy()
-    if not repeated.any():
+    repeated = np.flatnonzero(pd.Series(codes).duplicated().to_numpy())
+    if not len(repeated):
         return []
     first = pd.Series(np.arange(len(frame))).groupby(codes).transform("first").to_numpy()
     sources, rows = frame["_source"].to_numpy(), frame["_row"].to_numpy()
-    problems = []
-    for i in np.flatnonzero(repeated)[: MAX_PER_CHECK * 5]:
-        j = first[i]
-        value = tuple(frame[k].iat[i] for k in keys)
-        shown = value[0] if len(value) == 1 else value
-        problems.append(
-            Problem(str(sources[i]), int(rows[i]), keys[-1], shown, message, also=(str(sources[j]), int(rows[j])))
-        )
-    if repeated.sum() > len(problems):
-        more = f"{repeated.sum() - len(problems)} baris lain juga: {message}"
-        problems.append(Problem(str(sources[0]), None, keys[-1], None, more))
+    column = keys[0] if len(keys) == 1 else None  # a key of several columns is the whole row's
+    problems, counted = [], {}
+    for i in repeated:
+        counted[sources[i]] = counted.get(sources[i], 0) + 1
+        if counted[sources[i]] <= MAX_PER_CHECK:
+            value = plain(tuple(frame[k].iat[i] for k in keys))
+            also = (str(sources[first[i]]), int(rows[first[i]]))
+            problems.append(
+                Problem(str(sources[i]), int(rows[i]), column, value[0] if column else value, message, also=also)
+            )
+    for source, n in counted.items():
+        if n > MAX_PER_CHECK:
+            problems.append(Problem(str(source), None, column, None, f"{n - MAX_PER_CHECK} baris lain juga: {message}"))
     return problems
+
+
+def source_of(frame: pd.DataFrame, what: str) -> str:
+    """The file a problem of the whole table belongs to: its one file, or all of them."""
+    sources = pd.unique(frame["_source"])
+    return str(sources[0]) if len(sources) == 1 else f"{what} (semua berkas)"
 
 
 def region_names(frame: pd.DataFrame) -> list[Problem]:
@@ -148,26 +151,32 @@ def respondents(frame: pd.DataFrame, spec: IndexSpec) -> Found:
         problems += at_rows(frame, frame["weight"].isna().to_numpy(), "weight", message, value=False)
     present = frame.dropna(subset=["kabkota_code", "group"])
     counts = pd.crosstab(present["kabkota_code"], present["group"]).reindex(columns=list(spec.groups), fill_value=0)
-    source = str(frame["_source"].iat[0])
     for gid in counts.columns[counts.sum() == 0]:
         message = f"kelompok responden {gid!r} dari spesifikasi {spec.id} tidak punya responden sama sekali"
-        problems.append(Problem(source, None, "group", gid, message))
+        problems.append(Problem(source_of(frame, f"responden {spec.index}"), None, "group", gid, message))
     if not problems:
         for code, row in counts[(counts == 0).any(axis=1)].iterrows():
             missing = ", ".join(sorted(row.index[row == 0]))
             message = f"kab/kota {code} ({regions().label(code)}) tanpa responden kelompok: {missing}"
-            warnings.append(Problem(source, None, "group", None, message))
+            rows = present[present["kabkota_code"] == code]
+            warnings.append(Problem(source_of(rows, f"responden {spec.index}"), None, "group", None, message))
     return problems, warnings
 
 
-def answers(frame: pd.DataFrame, spec: IndexSpec, people: pd.DataFrame) -> list[Problem]:
-    """Answers of known respondents, to items asked of their group, each (respondent, item) once.
+def answers(frame: pd.DataFrame, spec: IndexSpec, people: pd.DataFrame) -> Found:
+    """Answers of known respondents, to items asked of their group, each (respondent, item) once;
+    a respondent without a single answer is a warning.
 
     Ids are looked up once per distinct id (:func:`positions`): an answer table repeats a few
     thousand ids over hundreds of thousands of rows.
     """
     resp = positions(frame["respondent_id"], pd.Index(people["respondent_id"]))
-    problems = at_rows(frame, resp < 0, "respondent_id", "responden tidak ada di tabel responden")
+    unknown = (resp < 0) & frame["respondent_id"].notna().to_numpy()  # a blank id is reported as blank
+    problems = at_rows(frame, unknown, "respondent_id", "responden tidak ada di tabel responden")
+    silent = np.ones(len(people), dtype=bool)
+    silent[resp[resp >= 0]] = False
+    warnings = at_rows(people, silent & people["respondent_id"].notna().to_numpy(), "respondent_id",
+                       "responden tanpa satu jawaban pun (hanya dihitung dalam jumlah responden)")  # fmt: skip
     items = [(it.id, ind.groups) for ind in spec.indicators for it in ind.items]
     item = positions(frame["item_id"], pd.Index([i for i, _ in items]))
     groups = list(spec.groups)
@@ -184,18 +193,24 @@ def answers(frame: pd.DataFrame, spec: IndexSpec, people: pd.DataFrame) -> list[
     long = frame["_column"].isna().to_numpy() if "_column" in frame else np.ones(len(frame), dtype=bool)
     pair = np.where(ok & long, resp.astype(np.int64) * len(items) + item, -1)
     message = "jawaban ganda: responden dan butir yang sama"
-    return problems + repeats(frame, pair, ["respondent_id", "item_id"], message)
+    return problems + repeats(frame, pair, ["respondent_id", "item_id"], message), warnings
 
 
-def kawasan(frame: pd.DataFrame, spec: IndexSpec) -> list[Problem]:
-    """Kawasan assessments: the status or its indicator columns; one row per kawasan, year, phase."""
+def kawasan(frame: pd.DataFrame, spec: IndexSpec) -> Found:
+    """Kawasan assessments: the status or its indicator columns; one row per kawasan, year and
+    phase. A recorded status the indicators contradict is a warning (the indicators are used)."""
     rule = spec.status_rule
     problems = []
     has_indicators = set(rule.pokok + rule.pendukung) <= set(frame.columns)
     if not has_indicators and "status" not in frame:
         missing = ", ".join(sorted(set(rule.pokok + rule.pendukung) - set(frame.columns)))
         message = f"perlu kolom status, atau semua kolom indikator (tidak ada: {missing})"
-        problems.append(Problem(str(frame["_source"].iat[0]), None, None, None, message))
-    return problems + unique_key(
-        frame, ["kawasan_id", "year", "phase"], "kawasan, tahun dan fase yang sama tercatat dua kali"
-    )
+        problems.append(Problem(source_of(frame, "kawasan_assessments"), None, None, None, message))
+    key = ["kawasan_id", "year", "phase"]
+    problems += unique_key(frame, key, "kawasan, tahun dan fase yang sama tercatat dua kali")
+    warnings = []
+    if has_indicators and "status" in frame and not problems:
+        recorded, agrees = recorded_status(frame, rule)
+        message = "status tercatat bertentangan dengan kolom indikatornya; status dari indikator yang dipakai"
+        warnings = at_rows(frame, (recorded.notna() & ~agrees).to_numpy(), "status", message)
+    return problems, warnings

@@ -19,7 +19,7 @@ from bnn_lib.intake.values import key
 from bnn_lib.spec import IndexSpec
 
 META = "(metadata)"
-SEPARATORS = "/-.:"
+PATH_SEPARATORS = "/-.:"  # between a group and a question in survey-tool headers
 # Submission metadata of KoboToolbox and ODK Central exports (compared by key()).
 TOOL_COLUMNS = {
     "start",
@@ -88,7 +88,7 @@ class Resolver:
         if k in self.names:
             return self.names[k]
         for i, ch in enumerate(k):
-            if ch in SEPARATORS and k[i + 1 :] in self.names:
+            if ch in PATH_SEPARATORS and k[i + 1 :] in self.names:
                 return self.names[k[i + 1 :]]
         if self.survey and (k.startswith("_") or k in TOOL_COLUMNS or _last(k) in TOOL_COLUMNS):
             return META
@@ -129,6 +129,6 @@ class Resolver:
 
 def _last(k: str) -> str:
     for i in range(len(k) - 1, -1, -1):
-        if k[i] in SEPARATORS:
+        if k[i] in PATH_SEPARATORS:
             return k[i + 1 :]
     return k

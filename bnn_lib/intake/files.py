@@ -35,6 +35,7 @@ class Part:
     file: str  # path relative to the data folder, with '/'
     sheet: str | None = None
     in_workbook: bool = False  # a sheet of a workbook of several tables (a template)
+    skip: tuple[str, ...] = ()  # sheets that hold other tables: the best of the rest, if any, is this one
 
     @property
     def key(self) -> str:
@@ -81,9 +82,12 @@ def discover(base: Path, root: Path) -> Found:
             table = folder_table
         sheets, unreadable = _table_sheets(path)
         if not mapping and sheets and (table is None or set(sheets.values()) != {table}):
-            # A workbook of several tables (a filled template), whatever its name: sheet by sheet.
+            # A workbook of several tables (a filled template), whatever its name: sheet by sheet,
+            # and the table its name gives from its best sheet (one renamed "Data", say).
             for sheet, sheet_table in sheets.items():
                 found.parts.setdefault(sheet_table, []).append(Part(sheet_table, path, label, sheet, True))
+            if table is not None and table not in sheets.values():
+                found.parts.setdefault(table, []).append(Part(table, path, label, skip=tuple(sheets)))
         elif table is not None and path.suffix.lower() not in READABLE:
             message = f"format {path.suffix or 'tanpa ekstensi'} tidak dapat dibaca; simpan sebagai .xlsx atau .csv"
             found.problems.append(Problem(label, None, None, None, message))

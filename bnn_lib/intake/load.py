@@ -12,7 +12,7 @@ and answers, check (:mod:`.checks`). Problems name the file, sheet, row, column 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -41,8 +41,17 @@ class Loaded:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
-    sources: dict[str, Source] = field(default_factory=dict)
-    files: dict[str, list[dict]] = field(default_factory=dict)  # table → [{file, sheet, sha256}]
+    sources: dict[str, Source] = field(default_factory=dict)  # by key: every file and sheet read
+
+    @property
+    def files(self) -> dict[str, list[dict]]:
+        """The files read for each table (mapping files under ``<table>_mapping``), as the
+        results record them: ``{table: [{"file", "sheet", "sha256"}]}``."""
+        out: dict[str, list[dict]] = {}
+        for s in self.sources.values():
+            if s.table:
+                out.setdefault(s.table, []).append({"file": s.file, "sheet": s.sheet, "sha256": s.sha256})
+        return out
 
 
 @dataclass
@@ -80,24 +89,23 @@ def check_year(folder: Path, year: int, specs: dict[str, IndexSpec]) -> Loaded:
         mapping = _mappings(found.mappings.get(name, []), columns, loaded)
         pieces = [read_part(part, columns, spec, mapping) for part in parts]
         frames = []
-        for part, piece in zip(parts, pieces, strict=True):
+        for piece in pieces:
             loaded.sources[piece.source.key] = piece.source
             loaded.problems += piece.problems
             loaded.warnings += piece.warnings
-            loaded.files.setdefault(name, []).append(
-                {"file": part.file, "sheet": part.sheet, "sha256": file_hash(part.path)}
-            )
             if piece.frame is not None:
                 frames.append(piece.frame)
         if frames:
             frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-            loaded.problems += checks.cells(frame, columns, spec) + checks.region_names(frame)
+            loaded.problems += checks.ranges(frame, columns, spec) + checks.region_names(frame)
             raw_tables[name] = frame
     for key in SURVEY_INDICES:
         if key in specs:
             raw_tables |= _survey(key, specs[key], raw_tables, loaded)
     if "kawasan_assessments" in raw_tables:
-        loaded.problems += checks.kawasan(raw_tables["kawasan_assessments"], specs["ikkrn"])
+        problems, warnings = checks.kawasan(raw_tables["kawasan_assessments"], specs["ikkrn"])
+        loaded.problems += problems
+        loaded.warnings += warnings
     for name in ("ikktt_areas", "program_outputs", "targets"):
         if name in raw_tables:
             keys = list(TABLES[name].keys)
@@ -121,30 +129,34 @@ def read_part(
 ) -> Piece:
     """Read one file or sheet of a table: match its headers, parse its cells, note problems."""
     resolver = Resolver(columns, spec, mapping)
-    source = Source(part.key, part.file, part.sheet)
     try:
-        raw = read(part.path, resolver.recognise, part.sheet)
+        source = Source(part.key, part.file, part.sheet, table=part.table, sha256=file_hash(part.path))
+        raw = read(part.path, resolver.recognise, part.sheet, part.skip)
     except UnreadableError as exc:
+        if part.skip:  # no sheet besides the other tables' holds this one: nothing was read for it
+            return Piece(None, replace(source, table=None))
         return Piece(None, source, [Problem(part.key, None, None, None, str(exc))])
     except OSError as exc:
+        source = Source(part.key, part.file, part.sheet, table=part.table)
         return Piece(None, source, [Problem(part.key, None, None, None, f"berkas tidak dapat dibuka: {exc.strerror}")])
+    no_rows = Problem(part.key, None, None, None, "tanpa baris data; dilewati")
     if not raw.headers:
-        empty = [] if part.in_workbook else [Problem(part.key, None, None, None, "tidak berisi data; dilewati")]
-        return Piece(None, source, [], empty)
+        return Piece(None, source, [], [] if part.in_workbook else [no_rows])
     resolved = resolver.resolve(raw.headers)
     names = dict(resolved.names)
     if "kabkota_code" not in names.values() and "kabkota_name" in names.values():
         # Only names given: the names identify the kab/kota.
         names = {p: "kabkota_code" if n == "kabkota_name" else n for p, n in names.items()}
     headers = {name: (raw.headers[p], raw.letters[p]) for p, name in names.items()}
-    source = Source(part.key, part.file, part.sheet, "; ".join(raw.how), headers)
-    piece = Piece(None, source)
-    if not len(raw.body):
-        if not part.in_workbook:
-            piece.warnings.append(Problem(part.key, None, None, None, "hanya judul kolom, tanpa baris data; dilewati"))
+    piece = Piece(None, replace(source, how="; ".join(raw.how), headers=headers))
+    if not len(raw.body) and names:  # a header and nothing under it
+        piece.warnings += [] if part.in_workbook else [no_rows]
         return piece
     if _header_problems(piece, raw, resolved, names, columns, spec):
         piece.frame = _parse(raw, names, columns, spec, piece)
+        if piece.frame.empty:  # every row blank once read (spaces only)
+            piece.frame = None
+            piece.warnings += [] if part.in_workbook else [no_rows]
     return piece
 
 
@@ -157,6 +169,12 @@ def _header_problems(
     duplicated columns is read, so that one pass lists the problems of the cells too.
     """
     key = piece.source.key
+    if not names:
+        seen = ", ".join(repr(h) for h in raw.headers[:6] if h) + (", …" if len(raw.headers) > 6 else "")
+        wanted = ", ".join(c.name for c in columns if c.required)
+        message = f"tidak ada judul kolom yang dikenal (terbaca: {seen}); kolom yang diperlukan: {wanted}"
+        piece.problems.append(Problem(key, None, None, None, message))
+        return False
     for first, again, name in resolved.duplicates:
         message = f"kolom ganda: sama artinya ({name}) dengan kolom {raw.letters[first] or ''} {raw.headers[first]!r}"
         piece.problems.append(
@@ -205,28 +223,29 @@ def _parse(
         )
         piece.problems.append(Problem(key, None, None, None, message))
     if evidence.convention == "comma":
-        piece.source = Source(
-            key, piece.source.file, piece.source.sheet, piece.source.how + "; desimal koma", piece.source.headers
-        )
+        piece.source = replace(piece.source, how=piece.source.how + "; desimal koma")
     location = {"_source": pd.Categorical.from_codes(np.zeros(len(raw.body), dtype=np.int8), [key]), "_row": raw.rows}
-    out = {}
+    out, blanks = {}, {}
     unreadable = np.zeros(len(raw.body), dtype=bool)
     for position, name in names.items():
         cells = raw.body[position]
         context = Context(spec, evidence.convention, raw.labels.get(raw.headers[position], {}))
         values, errors = parse(cells, by_name[name], context)
-        if errors is not None:
-            bad = errors.notna().to_numpy()
+        bad = np.zeros(len(cells), dtype=bool) if errors is None else errors.notna().to_numpy()
+        if bad.any():
             shown = pd.DataFrame({name: cells, **location})
             for message in pd.unique(errors[bad]):
                 piece.problems += at_rows(shown, (errors == message).to_numpy(), name, message)
             unreadable |= bad
         out[name] = values.to_numpy() if by_name[name].kind in NUMERIC_KINDS else values
-    # A cell that cannot be read is reported once, for that: it is blank to the checks that follow.
-    frame = pd.DataFrame(out | location | {"_unreadable": unreadable})
+        blanks[name] = values.isna().to_numpy() & ~bad  # a cell that could not be read is not blank
+    frame = pd.DataFrame(out | location)
     # A row with nothing in any known column (spaces only, say) is no record.
-    empty = frame[list(out)].isna().all(axis=1).to_numpy() & ~unreadable
-    return frame[~empty].reset_index(drop=True) if empty.any() else frame
+    record = ~(np.logical_and.reduce(list(blanks.values())) & ~unreadable)
+    for name, blank in blanks.items():
+        if not by_name[name].blank_ok:
+            piece.problems += at_rows(frame, blank & record, name, "kosong; wajib diisi", value=False)
+    return frame[record].reset_index(drop=True) if not record.all() else frame
 
 
 def _mappings(parts: list[Part], columns: list[Column], loaded: Loaded) -> dict[str, str]:
@@ -234,7 +253,7 @@ def _mappings(parts: list[Part], columns: list[Column], loaded: Loaded) -> dict[
     known = {c.name for c in columns}
     mapping: dict[str, str] = {}
     for part in parts:
-        piece = read_part(part, MAPPING_COLUMNS, None)
+        piece = read_part(replace(part, table=f"{part.table}_mapping"), MAPPING_COLUMNS, None)
         loaded.sources[piece.source.key] = piece.source
         loaded.problems += piece.problems
         if piece.frame is None or piece.problems:
@@ -262,26 +281,29 @@ def _survey(key: str, spec: IndexSpec, raw_tables: dict[str, pd.DataFrame], load
         answers.append(wide_answers)
     if not people and not answers:
         return {}
-    source = str((people or answers)[0]["_source"].iat[0])
     if not people or not answers:
         what, missing = ("jawaban", "tabel responden") if answers else ("responden", "jawaban")
         tables = f"{key}_respondents" if answers else f"{key}_answers"
         message = f"ada {what} {key.upper()} tetapi tidak ada {missing} ({tables} atau {key}_survey)"
+        source = checks.source_of((people or answers)[0], f"{what} {spec.index}")
         loaded.problems.append(Problem(source, None, None, None, message))
         return {}
     people_frame = pd.concat(people, ignore_index=True) if len(people) > 1 else people[0]
     answer_frame = pd.concat(answers, ignore_index=True) if len(answers) > 1 else answers[0]
-    problems, warnings = checks.respondents(people_frame, spec)
-    loaded.warnings += warnings
-    # A repeated respondent is reported above; its first row stands for it in the answer checks.
-    loaded.problems += problems + checks.answers(answer_frame, spec, people_frame.drop_duplicates("respondent_id"))
+    for found in (
+        checks.respondents(people_frame, spec),
+        # A repeated respondent is reported there; its first row stands for it in the answer checks.
+        checks.answers(answer_frame, spec, people_frame.drop_duplicates("respondent_id")),
+    ):
+        loaded.problems += found[0]
+        loaded.warnings += found[1]
     return {f"{key}_respondents": people_frame, f"{key}_answers": answer_frame}
 
 
 def unfold(wide: pd.DataFrame, spec: IndexSpec) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A wide survey table (one row per respondent, one column per item) as respondents and
     long answers; a blank cell is not an answer. Each answer keeps its row and item column."""
-    item_ids = [it.id for ind in spec.indicators for it in ind.items if it.id in wide]
+    item_ids = [i for i in spec.item_ids if i in wide]
     people = wide.drop(columns=item_ids)
     values = wide[item_ids].to_numpy(dtype=float)
     r, c = np.nonzero(~np.isnan(values))
@@ -289,7 +311,7 @@ def unfold(wide: pd.DataFrame, spec: IndexSpec) -> tuple[pd.DataFrame, pd.DataFr
     item = pd.Categorical.from_codes(c, item_ids)
     answers = pd.DataFrame(
         {
-            "respondent_id": pd.Categorical.from_codes(ids[r], uniques.astype(str)) if len(uniques) else ids[r],
+            "respondent_id": pd.Categorical.from_codes(ids[r], pd.Index(uniques.astype(str), dtype=object)),
             "item_id": item,
             "value": values[r, c],
             "_source": wide["_source"].to_numpy()[r],

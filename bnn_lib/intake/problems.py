@@ -21,9 +21,9 @@ import pandas as pd
 
 MAX_LISTED = 50  # problems printed by DataError
 MAX_PER_CHECK = 20  # rows listed per column and check; the rest are counted in one more problem
-# Hidden columns of a table being checked: where each row came from, the item column of an answer
-# unfolded from a wide table, and whether a cell of the row could not be read (already reported).
-LOCATION = ["_source", "_row", "_column", "_unreadable"]
+# Hidden columns of a table being checked: where each row came from, and the item column of an
+# answer unfolded from a wide table.
+LOCATION = ["_source", "_row", "_column"]
 CELL_COLUMNS = {"item_id", "value"}  # in a long table unfolded from a wide one, they sit in `_column`
 
 
@@ -53,7 +53,7 @@ class Problem:
     @property
     def place(self) -> str:
         """The file, and its sheet where it has one: "data.xlsx [Responden]"."""
-        return self.file + (f" [{self.sheet}]" if self.sheet else "")
+        return place(self.file, self.sheet)
 
     @property
     def elsewhere(self) -> str:
@@ -65,8 +65,17 @@ class Problem:
         return f"; sama dengan baris {row}" + ("" if same else f" di {file}")
 
 
+def place(file: str, sheet: str | None) -> str:
+    """A file and its sheet as people name them: "2024/data.xlsx [Responden]"."""
+    return file + (f" [{sheet}]" if sheet else "")
+
+
 def shown(value: object, limit: int = 60) -> object:
-    """A value as printed in a message: long text is cut, numbers that are whole lose '.0'."""
+    """A value as printed in a message: long text is cut, numbers that are whole lose '.0', the
+    parts of a key are joined."""
+    value = plain(value)
+    if isinstance(value, tuple):
+        return ", ".join(str(shown(v, limit)) for v in value)
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, str) and len(value) > limit:
@@ -117,7 +126,7 @@ def at_rows(
     for source, row, name, cell in zip(sources, numbers, names, cells, strict=True):
         counted[source] = counted.get(source, 0) + 1
         if counted[source] <= MAX_PER_CHECK:
-            problems.append(Problem(str(source), int(row), name, _plain(cell), message))
+            problems.append(Problem(str(source), int(row), name, plain(cell), message))
     for source, n in counted.items():
         if n > MAX_PER_CHECK:
             more = f"{n - MAX_PER_CHECK} baris lain juga: {message}"
@@ -125,8 +134,10 @@ def at_rows(
     return problems
 
 
-def _plain(cell: object) -> object:
+def plain(cell: object) -> object:
     """A cell as a plain Python value for a message (None for a blank)."""
+    if isinstance(cell, tuple):
+        return tuple(plain(c) for c in cell)
     if cell is None or (isinstance(cell, float) and np.isnan(cell)) or cell is pd.NA:
         return None
     return cell.item() if isinstance(cell, np.generic) else cell
@@ -137,7 +148,8 @@ class Source:
     """Where a part of a table came from, and how it was read.
 
     ``file`` is the path relative to the data folder, ``headers`` maps each standard column
-    (or item id) to the header as the file spells it and its column letter.
+    (or item id) to the header as the file spells it and its column letter; ``sha256`` is the
+    hash of the file's bytes, recorded with the results.
     """
 
     key: str
@@ -145,11 +157,13 @@ class Source:
     sheet: str | None = None
     how: str = ""
     headers: Mapping[str, tuple[str, str | None]] | None = None
+    table: str | None = None  # the table it was read for (a mapping file: "<table>_mapping")
+    sha256: str | None = None
 
     @property
     def place(self) -> str:
         """The file, and its sheet where it has one."""
-        return self.file + (f" [{self.sheet}]" if self.sheet else "")
+        return place(self.file, self.sheet)
 
 
 def describe(problems: Iterable[Problem], sources: Mapping[str, Source]) -> list[Problem]:

@@ -26,6 +26,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from bnn_lib.intake.values import is_blank
+
 TEXT = {".csv", ".txt", ".tsv"}
 SPREADSHEETS = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 FRAMED = {".parquet", ".sav"}
@@ -74,8 +76,8 @@ def sheet_names(path: Path) -> list[str]:
     return list(_workbook(path).sheet_names)
 
 
-def read(path: Path, recognise: Callable[[str], bool], sheet: str | None = None) -> Raw:
-    """Read ``path`` (``sheet`` of a workbook, or the one that holds a known header).
+def read(path: Path, recognise: Callable[[str], bool], sheet: str | None = None, skip: tuple[str, ...] = ()) -> Raw:
+    """Read ``path`` (``sheet`` of a workbook, or the one, not in ``skip``, that holds a known header).
 
     ``recognise`` tells whether a header cell names a known column; it locates the header row
     below title rows and chooses the separator of a text file.
@@ -86,7 +88,7 @@ def read(path: Path, recognise: Callable[[str], bool], sheet: str | None = None)
     if suffix in TEXT:
         return _text(path, recognise)
     if suffix in SPREADSHEETS:
-        return _spreadsheet(path, recognise, sheet)
+        return _spreadsheet(path, recognise, sheet, skip)
     if suffix == ".parquet":
         return _parquet(path)
     if suffix == ".sav":
@@ -203,15 +205,20 @@ def _reason(exc: Exception) -> str:
     return str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
 
 
-def _spreadsheet(path: Path, recognise: Callable[[str], bool], sheet: str | None) -> Raw:
+def _spreadsheet(path: Path, recognise: Callable[[str], bool], sheet: str | None, skip: tuple[str, ...]) -> Raw:
+    """The sheet asked for; else, of the visible sheets, the one whose header names the most known
+    columns (a tie is refused: which one holds the data is not safe to guess)."""
+    from python_calamine import SheetVisibleEnum
+
     book = _workbook(path)
-    names = [sheet] if sheet else list(book.sheet_names)
-    found: list[Raw] = []
+    visible = [m.name for m in book.sheets_metadata if m.visible == SheetVisibleEnum.Visible and m.name not in skip]
+    names = [sheet] if sheet else visible
+    found: dict[str, tuple[int, Raw]] = {}
     for name in names:
         try:
             data = book.get_sheet_by_name(name)
             cells = data.to_python()
-        except Exception as exc:
+        except Exception as exc:  # calamine raises its own types for each kind of damage
             raise UnreadableError(f"lembar {name!r} tidak dapat dibaca: {_reason(exc)}") from None
         if not cells:
             if sheet:
@@ -220,21 +227,20 @@ def _spreadsheet(path: Path, recognise: Callable[[str], bool], sheet: str | None
         top, left = data.start or (0, 0)
         grid = pd.DataFrame(cells, dtype=object)
         raw = _from_grid(grid, np.arange(top + 1, top + 1 + len(grid)), left, recognise, [f"lembar {name!r}"])
-        if sheet or sum(map(recognise, raw.headers)):
-            raw.how.insert(0, path.suffix.lower().lstrip(".") + " (calamine)")
-            raw.numbers = None
-            found.append(raw)
-            if sheet:
-                break
-    if not found:
+        raw.how.insert(0, path.suffix.lower().lstrip(".") + " (calamine)")
+        raw.numbers = None
+        found[name] = (sum(map(recognise, raw.headers)), raw)
+    if sheet:
+        return found[sheet][1]
+    best = max((hits for hits, _ in found.values()), default=0)
+    if not best:
         listed = ", ".join(repr(n) for n in book.sheet_names)
         raise UnreadableError(f"tidak ada lembar berisi judul kolom yang dikenal (lembar: {listed})")
-    if len(found) > 1:
-        listed = ", ".join(r.how[1].removeprefix("lembar ") for r in found)
-        raise UnreadableError(
-            f"beberapa lembar tampak berisi tabel ini ({listed}); sisakan satu atau beri nama lembar data"
-        )
-    return found[0]
+    chosen = [name for name, (hits, _) in found.items() if hits == best]
+    if len(chosen) > 1:
+        listed = ", ".join(repr(n) for n in chosen)
+        raise UnreadableError(f"beberapa lembar tampak berisi tabel ini ({listed}); sisakan satu atau beri nama lembar")
+    return found[chosen[0]][1]
 
 
 # -- grids: header below title rows --------------------------------------------------------------
@@ -278,17 +284,13 @@ def _filled(grid: pd.DataFrame) -> np.ndarray:
     return ~((values == "") | pd.isna(values))
 
 
-def _blank(cell: object) -> bool:
-    return cell is None or (isinstance(cell, str) and not cell.strip()) or (isinstance(cell, float) and np.isnan(cell))
-
-
 def _is_text(cell: object) -> bool:
     return isinstance(cell, str) and bool(cell.strip())
 
 
 def _header(cell: object) -> str:
     """A header cell as text: numbers typed in a header row lose a trailing '.0'."""
-    if _blank(cell):
+    if is_blank(cell):
         return ""
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))

@@ -34,13 +34,20 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from bnn_lib.kawasan import STATUSES
+from bnn_lib.rollup import RESULT_MEASURES
 from bnn_lib.spec import IndexSpec
 
 Kind = Literal[
     "id", "kabkota", "province", "region", "group", "item", "answer", "number", "year", "choice", "flag", "text"
 ]
 
-OUTPUT_MEASURES = ["penggiat_formed", "kawasan_intervened", "lifeskill_participants"]
+OUTPUTS = {  # the programme outputs counted per kab/kota and year, with what to write
+    "penggiat_formed": "Jumlah penggiat anti narkoba yang dibentuk.",
+    "kawasan_intervened": "Jumlah kawasan rawan yang diintervensi.",
+    "lifeskill_participants": "Jumlah peserta pelatihan keterampilan hidup (life skill).",
+}
+OUTPUT_MEASURES = list(OUTPUTS)
+MEASURES = [*RESULT_MEASURES, *OUTPUT_MEASURES]  # every measure a target can be set for
 
 
 @dataclass(frozen=True)
@@ -195,18 +202,14 @@ def table_columns(table: str, spec: IndexSpec | None = None) -> list[Column]:
     if table == "ikktt_areas":
         return _area_columns(spec)
     if table == "program_outputs":
-        counts = {
-            "penggiat_formed": "Jumlah penggiat anti narkoba yang dibentuk.",
-            "kawasan_intervened": "Jumlah kawasan rawan yang diintervensi.",
-            "lifeskill_participants": "Jumlah peserta pelatihan keterampilan hidup (life skill).",
-        }
-        return [KABKOTA, KABKOTA_NAME, YEAR] + [Column(m, "number", h, ge=0) for m, h in counts.items()]
+        return [KABKOTA, KABKOTA_NAME, YEAR] + [Column(m, "number", h, ge=0) for m, h in OUTPUTS.items()]
     if table == "targets":
         return [
             Column(
                 "measure",
-                "text",
-                "Ukuran kinerja, misalnya ikotan, ikotan_n_tanggap, ikkrn_pulih.",
+                "choice",
+                f"Ukuran kinerja: {', '.join(MEASURES)}.",
+                choices={m: m for m in MEASURES},
                 aliases=("ukuran",),
             ),
             Column(

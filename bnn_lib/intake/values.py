@@ -183,14 +183,14 @@ def _reader(column: Column, context: Context) -> Callable[[object], tuple[object
     if kind == "group":
         return _lookup(context.spec.groups, {g.name: gid for gid, g in context.spec.groups.items()}, "kelompok")
     if kind == "item":
-        ids = [it.id for ind in context.spec.indicators for it in ind.items]
-        return _lookup(ids, {}, "butir")
+        return _lookup(context.spec.item_ids, {}, "butir")
     if kind == "choice":
         return _choice(column.choices)
     return lambda c: (_words(c), None)
 
 
-def _blank(cell: object) -> bool:
+def is_blank(cell: object) -> bool:
+    """Whether a cell holds nothing: missing, or text of spaces only."""
     return (
         cell is None or (isinstance(cell, float) and math.isnan(cell)) or (isinstance(cell, str) and not cell.strip())
     )
@@ -201,7 +201,7 @@ def _words(cell: object) -> str | None:
     if type(cell) is str:
         text = cell.strip()
         return (" ".join(text.split()) if "  " in text or "\t" in text or "\n" in text else text) or None
-    if _blank(cell):
+    if is_blank(cell):
         return None
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
@@ -253,7 +253,7 @@ def _choice(choices: Mapping[str, str]) -> Callable[[object], tuple[object, str 
     allowed = ", ".join(dict.fromkeys(choices.values()))
 
     def read(cell: object) -> tuple[object, str | None]:
-        if _blank(cell):
+        if is_blank(cell):
             return None, None
         found = words.get(key(cell))
         return (found, None) if found else (None, f"harus salah satu dari: {allowed}")
@@ -268,7 +268,7 @@ def _lookup(ids: Iterable[str], names: Mapping[str, str], what: str) -> Callable
     shown = ", ".join(ids) if len(ids) <= 12 else ", ".join(ids[:12]) + ", …"
 
     def read(cell: object) -> tuple[object, str | None]:
-        if _blank(cell):
+        if is_blank(cell):
             return None, None
         text = _words(cell)
         found = words.get(key(text))
@@ -286,7 +286,7 @@ _CODE_AND_NAME = re.compile(r"(\d{2}\.\d{2})\s*[-–—:|]?\s*(.+)")  # "11.01 K
 
 def kabkota_code(cell: object) -> tuple[str | None, str | None]:
     """A Kemendagri kab/kota code from a code (as text or number), "code name", or a name."""
-    if _blank(cell):
+    if is_blank(cell):
         return None, None
     if isinstance(cell, int | float | np.integer | np.floating) and not isinstance(cell, bool):
         value = float(cell)
@@ -329,7 +329,7 @@ def _kabkota_by_name(text: str) -> tuple[str | None, str | None]:
 
 def _province(cell: object, national: bool) -> tuple[object, str | None]:
     """A province code ("11") from a code or name; with ``national``, "00" for the nation."""
-    if _blank(cell):
+    if is_blank(cell):
         return None, None
     text = _words(cell)
     if match := re.fullmatch(r"(\d{1,2})\s*[-–—:|]?\s*(\D.*)", text):  # "11 Aceh", as a template list writes it

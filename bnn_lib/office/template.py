@@ -22,7 +22,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from bnn_lib.intake.tables import TABLES, Column, table_columns
 from bnn_lib.regions import regions
-from bnn_lib.spec import DEFAULT_SPECS, IndexSpec, load_spec
+from bnn_lib.spec import IndexSpec, choose_specs
 from bnn_lib.writing import put, save_workbook, write_rows
 
 LISTS = "daftar"  # the hidden sheet that holds the dropdown lists
@@ -48,7 +48,7 @@ def write_template(
     year: int, out: Path, province: str | None = None, specs: dict[str, IndexSpec] | None = None
 ) -> Path:
     """Write the input workbook for ``year`` (and ``province``, a code or name) into folder ``out``."""
-    specs = specs or {key: load_spec(name) for key, name in DEFAULT_SPECS.items()}
+    specs = specs or choose_specs()
     region = regions().province(province) if province else None
     code = region.code if region else None
     book = Workbook()

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import html
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -23,7 +21,7 @@ from openpyxl import Workbook
 
 from bnn_lib.intake import Loaded, Problem
 from bnn_lib.intake.problems import shown
-from bnn_lib.writing import UMASK, printable, save_workbook, write_atomic, write_rows
+from bnn_lib.writing import atomic_folder, printable, save_workbook, write_atomic, write_rows
 
 BLOCKING = "Harus diperbaiki"
 WARNING = "Peringatan"
@@ -96,22 +94,16 @@ def write_report(loaded: Loaded, year: int, out: Path, data: str) -> list[Path]:
     written = [_workbook(rows, files, out / f"validasi-{year}.xlsx")]
     written.append(out / f"validasi-{year}.html")
     write_atomic(written[-1], _page(loaded, rows, files, year, data))
-    # The per-file lists are made in a fresh folder that replaces the old one whole: a list left
-    # from an earlier run would send an office a problem it has already fixed.
+    # The per-file lists replace the old folder whole: a list left from an earlier run would send
+    # an office a problem it has already fixed.
     folder = out / f"per-berkas-{year}"
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=out))
-    try:
+    with atomic_folder(folder) as staging:
         for summary in files:
             own = [r for r in rows if r[1] == summary.file and r[2] == summary.sheet]
             if own:
                 within_year = summary.file.split("/", 1)[-1]
                 name = re.sub(r"[^\w.-]", "_", within_year + (f"_{summary.sheet}" if summary.sheet else ""))
                 written.append(folder / _workbook(own, [summary], staging / f"{name}.xlsx").name)
-        staging.chmod(0o777 & ~UMASK)
-        shutil.rmtree(folder, ignore_errors=True)
-        staging.replace(folder)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     return written
 
 

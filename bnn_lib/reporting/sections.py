@@ -16,6 +16,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import HTML, display
 
+from bnn_lib.intake.problems import place
 from bnn_lib.regions import regions
 from bnn_lib.reporting import charts
 from bnn_lib.reporting.data import ReportData, suppress_small
@@ -511,9 +512,8 @@ def ikkrn(data: ReportData, province: str | None) -> None:
 def _decided(row) -> str:
     """The kawasan whose recovery is known, and in words those that blank data leave open."""
     unknown = row.get("n_unknown", 0)
-    unknown = 0 if pd.isna(unknown) else int(unknown)
-    text = angka(row["n_intervened"] - unknown, 0)
-    return text + (f" (+{angka(unknown, 0)} belum pasti: data kosong)" if unknown else "")
+    text = angka(row["n_decided"], 0)
+    return text + (f" (+{angka(unknown, 0)} belum pasti: data kosong)" if unknown and not pd.isna(unknown) else "")
 
 
 def ikktt(data: ReportData, province: str | None) -> None:
@@ -653,7 +653,7 @@ def methodology(data: ReportData, province: str | None) -> None:
     ]
     parts.append(
         "<h3>Asumsi yang berlaku</h3><p>Unsur berikut tidak terdokumentasi dalam sumber publik dan "
-        "ditetapkan sebagai asumsi (lihat <code>../shared/methodology.md</code>):</p><ul class='assumptions'>"
+        "ditetapkan sebagai asumsi (catatan lengkapnya ada di berkas spesifikasi):</p><ul class='assumptions'>"
     )
     for s in specs.values():
         notes = [a for a in s.get("assumptions", []) if a.get("note")]
@@ -684,7 +684,7 @@ def methodology(data: ReportData, province: str | None) -> None:
 
 def _input_files(table: str, files: list[dict]) -> str:
     """The files a table was read from, in a few words: names, or how many and where."""
-    names = [f["file"] + (f" [{f['sheet']}]" if f.get("sheet") else "") for f in files]
+    names = [place(f["file"], f.get("sheet")) for f in files]
     if len(names) > 3:
         folders = sorted({str(Path(n).parent) for n in names})
         return f"{esc(table)}: {len(names)} berkas di {esc(', '.join(folders))}"
