@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
                 spec = load_spec(name)
                 assumed = len(spec.assumptions())
                 print(f"{spec.id} {spec.version} ({spec.index}, {spec.kind}): {assumed} assumed elements")
-    except (DataError, SpecError, FileNotFoundError, UnknownRegionError) as exc:
+    except (DataError, SpecError, OSError, UnknownRegionError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     return 0

@@ -232,7 +232,7 @@ def test_question_texts_as_headers_with_a_mapping_file(tmp_path):
     pd.testing.assert_frame_equal(answers, long_reference(tmp_path))
     assert [str(w) for w in loaded.warnings] == [
         "2024/ikotan_survey.csv: kolom tidak dikenali, diabaikan: G 'Catatan'; bila berisi jawaban, petakan judulnya "
-        "di 2024/<tabel>_mapping.csv"
+        "di 2024/ikotan_survey_mapping.csv"
     ]
 
 

@@ -198,11 +198,8 @@ def _header_problems(
         shown = ", ".join(
             f"{raw.letters[p] + ' ' if raw.letters[p] else ''}{raw.headers[p]!r}" for p in resolved.unknown
         )
-        hint = (
-            f"; bila berisi jawaban, petakan judulnya di {piece.source.file.rsplit('/', 1)[0]}/<tabel>_mapping.csv"
-            if items
-            else ""
-        )
+        folder = piece.source.file.rsplit("/", 1)[0]
+        hint = f"; bila berisi jawaban, petakan judulnya di {folder}/{piece.source.table}_mapping.csv" if items else ""
         piece.warnings.append(Problem(key, None, None, None, f"kolom tidak dikenali, diabaikan: {shown}{hint}"))
     return not missing and not (items and not present & set(items))
 
