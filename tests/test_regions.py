@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
-from bnn_lib.regions import UnknownRegionError, regions
+from bnn_lib.regions import REGIONS_DIR, UnknownRegionError, regions
 
 
 def test_counts_and_codes():
@@ -70,3 +71,13 @@ def test_unknown_code_suggests_neighbours():
 def test_province_lookup_refuses_a_kabkota():
     with pytest.raises(UnknownRegionError):
         regions().province("11.01")
+
+
+def test_every_province_resolves_by_code_official_name_and_alias():
+    registry = regions()
+    aliases = pd.read_csv(REGIONS_DIR / "province_aliases.csv", dtype=str)
+    for row in registry.province_table.itertuples():
+        for key in (row.code, row.name, row.name.upper(), f"Provinsi {row.name}"):
+            assert registry.province(key).code == row.code, key
+    for row in aliases.itertuples():
+        assert registry.province(row.alias).code == row.code, row.alias
