@@ -1,7 +1,8 @@
 """The data contracts: rules a parsed table must meet before anything is computed from it.
 
-Cell rules come from the column definitions (:mod:`bnn_lib.intake.tables`): a required cell is
-not blank, a number lies in its range, an answer is on the scale or a missing code. Rules across
+Cell rules come from the column definitions (:mod:`bnn_lib.intake.tables`): a number lies in its
+range, an answer is on the scale or a missing code (a blank required cell is found as the cells
+are read, in :mod:`bnn_lib.intake.load`, where a blank can be told from an unreadable cell). Rules across
 rows and tables are written out here: a unique key (a respondent, an answer, a kawasan assessment
 appears once, across all files), a respondent in one kab/kota, answers of known respondents to
 items asked of their group, a name that agrees with its code.
