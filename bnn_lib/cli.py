@@ -6,117 +6,192 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+import traceback
 from pathlib import Path
 
 from bnn_lib.analyses import Analyses
+from bnn_lib.build import YearOutcome, YearPlan, build, check_writable, plan_years, saved_meta
 from bnn_lib.intake import DataError, check_year
 from bnn_lib.intake.tables import SURVEY_INDICES
 from bnn_lib.office.template import write_template
 from bnn_lib.office.validation import write_report
 from bnn_lib.office.xlsform import write_form
 from bnn_lib.paths import REPORTS_DIR, SAMPLE_DIR
-from bnn_lib.pipeline import Results, compute_years, load_results
+from bnn_lib.publish import MIN_CELL, export
 from bnn_lib.regions import UnknownRegionError, regions
 from bnn_lib.sample import write_sample
 from bnn_lib.spec import DEFAULT_SPECS, SpecError, choose_specs, list_specs, load_spec, parse_overrides
 
+SHOWN = 5  # problems and warnings printed per year; the rest are in the saved files
+
+
+class UsageError(ValueError):
+    """A command line that cannot be carried out (found before anything is written)."""
+
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point; returns the exit code (0 ok, 1 bad input or failure)."""
+    """Entry point; returns the exit code: 0 done, 1 refused or failed (one message says why),
+    2 a malformed command line, 3 a fault of the suite itself (``--debug`` shows where)."""
+    _safe_console()
+    args = _parser().parse_args(argv)
+    try:
+        return _run(args)
+    except (DataError, SpecError, OSError, UnknownRegionError, UsageError) as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("stopped; files already written are complete, nothing is half-written", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a fault of ours: one line for users, the traceback for developers
+        if args.debug:
+            traceback.print_exc()
+        else:
+            print(f"internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+            print("run the same command with `bnn --debug ...` and send us what it prints", file=sys.stderr)
+        return 3
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bnn", description=__doc__)
+    parser.add_argument("--debug", action="store_true", help="show the Python traceback of an error")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("sample", help="write the synthetic sample data")
     p.add_argument("--out", type=Path, default=SAMPLE_DIR)
 
     p = sub.add_parser("compute", help="compute every index for one or more years and save the tables")
-    p.add_argument("--year", type=int, nargs="+", required=True)
-    p.add_argument("--data", type=Path, default=SAMPLE_DIR, help="folder holding <year>/ input tables")
-    p.add_argument("--out", type=Path, default=REPORTS_DIR, help="results go to OUT/<year>/results")
-    p.add_argument(
-        "--spec",
-        action="append",
-        default=[],
-        metavar="INDEX=SPEC",
-        help="use another spec, e.g. ikotan=my-copy.toml (repeatable)",
-    )
-    p.add_argument("--replicates", type=int, default=1000, help="bootstrap replicates (0: no intervals)")
-    p.add_argument("--samples", type=int, default=2000, help="sensitivity Monte Carlo runs (0: none)")
+    _year_data_out(p, "results go to OUT/<year>/results")
+    _spec_option(p, "use another spec, e.g. ikotan=my-copy.toml (repeatable)")
+    _analysis_options(p, default_replicates=1000, default_samples=2000)
+    _start_method(p)
 
-    p = sub.add_parser("reports", help="compute the indices, then render every report of a year as HTML")
-    p.add_argument("--year", type=int, nargs="+", required=True)
+    p = sub.add_parser(
+        "reports",
+        help="render every report of a year as HTML, computing first only the results that are missing or out of date",
+    )
+    _year_data_out(p, "reports go to OUT/<year>/")
     p.add_argument("--province", nargs="+", help="province codes or names (default: all 38 and the national report)")
     p.add_argument("--jobs", type=int, default=None, help="reports rendered at once (default: the number of cores)")
-    p.add_argument("--out", type=Path, default=REPORTS_DIR, help="reports go to OUT/<year>/")
-    p.add_argument("--data", type=Path, default=SAMPLE_DIR, help="folder holding <year>/ input tables")
     p.add_argument("--force", action="store_true", help="render even the reports that are up to date")
     p.add_argument("--timeout", type=float, default=300.0, help="seconds allowed per report")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--province-notebook", type=Path, help="render provinces with another notebook")
-    p.add_argument("--replicates", type=int, default=1000, help="bootstrap replicates (0: no intervals)")
-    p.add_argument("--samples", type=int, default=2000, help="sensitivity Monte Carlo runs (0: none)")
+    _spec_option(p, "compute missing results with another spec; refused if saved results used a different one")
+    _analysis_options(p, default_replicates=None, default_samples=None)
+    _start_method(p)
+
+    p = sub.add_parser("export", help="copy a year's results folder, e.g. a public copy fit for publication")
+    p.add_argument("--year", type=int, nargs="+", required=True)
+    p.add_argument("--out", type=Path, default=REPORTS_DIR, help="the results are in OUT/<year>/results")
+    p.add_argument("--to", type=Path, help="where the copy goes (default: OUT/<year>/results-publik or -salinan)")
+    p.add_argument(
+        "--public", action="store_true", help="aggregates only, cells of fewer than --min-cell respondents blanked"
+    )
+    p.add_argument("--min-cell", type=int, default=MIN_CELL, help="smallest number of respondents published")
 
     p = sub.add_parser("specs", help="list the shipped specs, or validate spec files")
     p.add_argument("files", nargs="*")
 
     p = sub.add_parser("validate", help="check a year's input data and write a validation report; compute nothing")
-    p.add_argument("--year", type=int, nargs="+", required=True)
-    p.add_argument("--data", type=Path, default=SAMPLE_DIR, help="folder holding <year>/ input tables")
-    p.add_argument("--out", type=Path, default=None, help="report folder (default: reports/<year>/validasi)")
-    p.add_argument("--spec", action="append", default=[], metavar="INDEX=SPEC", help="check against another spec")
+    _year_data_out(p, "report folder (default: reports/<year>/validasi)", default_out=None)
+    _spec_option(p, "check against another spec")
 
     p = sub.add_parser("template", help="write the input workbook an office fills in")
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--province", help="limit the kab/kota lists to one province (code or name)")
     p.add_argument("--out", type=Path, default=Path(), help="folder to write the workbook to")
-    p.add_argument("--spec", action="append", default=[], metavar="INDEX=SPEC", help="use another spec")
+    _spec_option(p, "use another spec")
 
     p = sub.add_parser("form", help="write the XLSForm (KoboToolbox, ODK) of a survey index")
     p.add_argument("--index", required=True, choices=list(SURVEY_INDICES))
     p.add_argument("--out", type=Path, required=True, help="the .xlsx file to write")
     p.add_argument("--province", help="offer the kab/kota of one province only (code or name)")
     p.add_argument("--spec", help="the spec to build it from (default: the index's default spec)")
+    return parser
 
-    args = parser.parse_args(argv)
-    try:
-        if args.command == "sample":
-            print(f"sample data written to {write_sample(args.out)}")
-        elif args.command == "compute":
-            return _compute(args)
-        elif args.command == "reports":
-            return _reports(args)
-        elif args.command == "validate":
-            return _validate(args)
-        elif args.command == "template":
-            specs = choose_specs(parse_overrides(args.spec))
-            print(f"template written to {write_template(args.year, args.out, args.province, specs)}")
-        elif args.command == "form":
-            spec = load_spec(args.spec or DEFAULT_SPECS[args.index])
-            print(f"form written to {write_form(spec, args.out, args.province)}")
-        else:
-            for name in args.files or list_specs():
-                spec = load_spec(name)
-                assumed = len(spec.assumptions())
-                print(f"{spec.id} {spec.version} ({spec.index}, {spec.kind}): {assumed} assumed elements")
-    except (DataError, SpecError, OSError, UnknownRegionError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+
+def _year_data_out(p: argparse.ArgumentParser, out_help: str, default_out: Path | None = REPORTS_DIR) -> None:
+    p.add_argument("--year", type=int, nargs="+", required=True)
+    p.add_argument("--data", type=Path, default=SAMPLE_DIR, help="folder holding <year>/ input tables")
+    p.add_argument("--out", type=Path, default=default_out, help=out_help)
+
+
+def _spec_option(p: argparse.ArgumentParser, text: str) -> None:
+    p.add_argument("--spec", action="append", default=[], metavar="INDEX=SPEC", help=text)
+
+
+def _analysis_options(p: argparse.ArgumentParser, default_replicates: int | None, default_samples: int | None) -> None:
+    kept = " (default: as the saved results, else 1000)" if default_replicates is None else ""
+    p.add_argument("--replicates", type=int, default=default_replicates, help=f"bootstrap replicates (0: none){kept}")
+    kept = " (default: as the saved results, else 2000)" if default_samples is None else ""
+    p.add_argument("--samples", type=int, default=default_samples, help=f"sensitivity Monte Carlo runs (0: none){kept}")
+
+
+def _start_method(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--start-method",
+        choices=["auto", "fork", "spawn"],
+        default="auto",
+        help="how worker processes start (auto: fork on Linux, spawn on Windows and macOS)",
+    )
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "sample":
+        print(f"sample data written to {write_sample(args.out)}")
+    elif args.command == "compute":
+        return _compute(args)
+    elif args.command == "reports":
+        return _reports(args)
+    elif args.command == "validate":
+        return _validate(args)
+    elif args.command == "export":
+        _export(args)
+    elif args.command == "template":
+        specs = choose_specs(parse_overrides(args.spec))
+        print(f"template written to {write_template(args.year, args.out, args.province, specs)}")
+    elif args.command == "form":
+        spec = load_spec(args.spec or DEFAULT_SPECS[args.index])
+        print(f"form written to {write_form(spec, args.out, args.province)}")
+    else:
+        for name in args.files or list_specs():
+            spec = load_spec(name)
+            assumed = len(spec.assumptions())
+            print(f"{spec.id} {spec.version} ({spec.index}, {spec.kind}): {assumed} assumed elements")
     return 0
 
 
+def _compute(args: argparse.Namespace) -> int:
+    """Compute and save each year asked, with the specs asked (the defaults otherwise)."""
+    _check_folders(args, require_data=True)
+    plans = plan_years(args.year, args.data, args.out, parse_overrides(args.spec), _analyses(args), reuse=False)
+    return 1 if any(o.status == "refused" for o in _build(plans, args)) else 0
+
+
 def _reports(args: argparse.Namespace) -> int:
-    """Compute each year with input data up to the latest asked (for the trend), then render."""
+    """Bring the results up to date (each year up to the latest asked, for the trend), then
+    render the reports of the years asked from the results as they are."""
     from bnn_lib.reporting import batch  # the report stack is only imported when reports are made
 
-    years = sorted(int(p.name) for p in args.data.glob("*") if p.name.isdigit() and int(p.name) <= max(args.year))
-    compute = argparse.Namespace(
-        year=years, data=args.data, out=args.out, spec=[], replicates=args.replicates, samples=args.samples
-    )
-    if _compute(compute):
-        return 1
-    provinces = [p if p == "nasional" else regions().province(p).code for p in args.province] if args.province else None
-    failed = False
+    provinces = _provinces(args.province)
+    _check_folders(args, require_data=False)
+    for name, value, low in (("--jobs", args.jobs, 1), ("--timeout", args.timeout, 0.001)):
+        if value is not None and value < low:
+            raise UsageError(f"{name} {value}: must be at least {low:g}")
+    if args.province_notebook and not args.province_notebook.is_file():
+        raise UsageError(f"--province-notebook {args.province_notebook}: no such notebook")
+    with_data = [int(p.name) for p in args.data.glob("*") if p.name.isdigit() and p.is_dir()]
+    years = sorted({y for y in with_data if y <= max(args.year)} | set(args.year))
+    plans = plan_years(years, args.data, args.out, parse_overrides(args.spec), _analyses(args))
+    outcomes = _build(plans, args)
+    refused = {o.year for o in outcomes if o.status == "refused"}
+    failed = bool(refused)
     for year in args.year:
+        if year in refused:
+            print(f"{year}: reports not rendered: its results could not be brought up to date (see above)")
+            continue
         settings = batch.Batch(
             year=year,
             out=args.out,
@@ -142,6 +217,11 @@ def _reports(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     """Check each year's input data and write its report; 0 only when nothing blocks."""
     specs = choose_specs(parse_overrides(args.spec))
+    missing = [y for y in args.year if not (args.data / str(y)).is_dir()]
+    if missing:
+        raise UsageError(f"no input folder {', '.join(str(args.data / str(y)) for y in missing)}")
+    if args.out and (problem := check_writable(args.out)):
+        raise UsageError(f"--out: {problem}")
     blocked = False
     for year in args.year:
         loaded = check_year(args.data, year, specs)
@@ -149,45 +229,109 @@ def _validate(args: argparse.Namespace) -> int:
         written = write_report(loaded, year, out, str(args.data))
         verdict = "dapat dihitung" if not loaded.problems else f"{len(loaded.problems)} masalah harus diperbaiki"
         print(f"{year}: {verdict}; {len(loaded.warnings)} peringatan; laporan: {written[1]}")
-        for problem in loaded.problems[:10]:
+        for problem in loaded.problems[:SHOWN]:
             print(f"  - {problem}")
-        if len(loaded.problems) > 10:
-            print(f"  … dan {len(loaded.problems) - 10} lainnya di {written[0]}")
+        if len(loaded.problems) > SHOWN:
+            print(f"  … dan {len(loaded.problems) - SHOWN} lainnya di {written[0]}")
         blocked |= bool(loaded.problems)
     return 1 if blocked else 0
 
 
-def _compute(args: argparse.Namespace) -> int:
-    """Compute and save each year in order; a year's change tables use the year before."""
-    overrides = parse_overrides(args.spec)
-    choose_specs(overrides)  # a bad spec or index is refused before any year is computed
-    analyses = Analyses(replicates=args.replicates, samples=args.samples)
-    years = sorted(args.year)
-    if not years:
-        print(f"no input data under {args.data}: using the results already in {args.out}")
-        return 0
+def _export(args: argparse.Namespace) -> None:
+    """Copy each year's results (after checking every year has some and ``--to`` fits)."""
+    if args.min_cell < 1:
+        raise UsageError(f"--min-cell {args.min_cell}: must be at least 1")
+    missing = [y for y in args.year if not saved_meta(args.out, y)]
+    if missing:
+        raise UsageError(f"no results for {', '.join(map(str, missing))} in {args.out}; run `bnn compute` first")
+    if args.to and len(args.year) > 1:
+        raise UsageError("--to takes one year; leave it out to export several years beside their results")
+    for year in args.year:
+        default = "results-publik" if args.public else "results-salinan"
+        to = args.to or args.out / str(year) / default
+        if problem := check_writable(to):
+            raise UsageError(f"--to: {problem}")
+        folder, blanked = export(args.out / str(year) / "results", to, public=args.public, min_cell=args.min_cell)
+        rule = f"; {blanked} rows from fewer than {args.min_cell} respondents blanked" if args.public else ""
+        print(f"{year}: copied to {folder}{rule}")
+
+
+def _build(plans: list[YearPlan], args: argparse.Namespace) -> list[YearOutcome]:
+    """Compute what the plans say and print, year by year, what happened to its results."""
+    for plan in plans:
+        if plan.compute and plan.reason != "asked":
+            print(f"{plan.year}: computing ({plan.reason})")
     start = time.perf_counter()
-    computed, errors = compute_years(years, args.data, overrides, analyses, _previous(args.out, years[0]))
-    seconds = time.perf_counter() - start
-    for year, exc in errors.items():
-        print(f"{year}: error: {exc}", file=sys.stderr)
-        if isinstance(exc, DataError):
-            print(f"  (bnn validate --year {year} --data {args.data} writes the full list per file)", file=sys.stderr)
-    for year, results in computed.items():
-        folder = results.save(args.out / str(year) / "results")
-        print(f"{year}: {len(results.tables)} tables in {folder}")
-        for warning in results.warnings[:5]:
+    outcomes = build(plans, args.data, args.out, args.start_method)
+    computed = [o for o in outcomes if o.status != "kept"]
+    for outcome in outcomes:
+        stream = sys.stderr if outcome.status == "refused" else sys.stdout
+        print(f"{outcome.year}: {outcome.status}: {outcome.message}", file=stream)
+        if outcome.status == "refused":
+            print(
+                f"  (bnn validate --year {outcome.year} --data {args.data} lists every problem per file)", file=stream
+            )
+        for warning in outcome.warnings[:SHOWN]:
             print(f"  warning: {warning}")
-        if len(results.warnings) > 5:
-            print(f"  … {len(results.warnings) - 5} more warnings in specs.json")
-    print(f"computed {len(computed)} year(s) in {seconds:.1f} s")
-    return 1 if errors else 0
+        if len(outcome.warnings) > SHOWN:
+            print(f"  … {len(outcome.warnings) - SHOWN} more warnings in specs.json")
+    if computed:
+        updated = sum(o.status == "updated" for o in computed)
+        print(
+            f"computed {len(computed)} year(s) in {time.perf_counter() - start:.1f} s: {updated} updated, "
+            f"{len(computed) - updated} refused (their previous results, if any, are unchanged)"
+        )
+    return outcomes
 
 
-def _previous(out: Path, year: int) -> Results | None:
-    """Last year's saved results, if any (for the year-on-year change)."""
-    folder = out / str(year - 1) / "results"
-    return load_results(year - 1, folder) if (folder / "specs.json").exists() else None
+def _check_folders(args: argparse.Namespace, require_data: bool) -> None:
+    """Refuse, before anything is written, an output folder that cannot be written and a year
+    with nothing to work from (no input folder; for reports, no saved results either)."""
+    problem = check_writable(args.out)
+    if problem:
+        raise UsageError(f"--out: {problem}")
+    if not args.data.is_dir() and (require_data or not all(saved_meta(args.out, y) for y in args.year)):
+        raise UsageError(f"--data {args.data}: no such folder")
+    missing = [
+        y for y in args.year if not (args.data / str(y)).is_dir() and (require_data or not saved_meta(args.out, y))
+    ]
+    if missing:
+        have = sorted(p.name for p in args.data.glob("*") if p.name.isdigit()) if args.data.is_dir() else []
+        raise UsageError(
+            f"no input folder {', '.join(str(args.data / str(y)) for y in missing)}"
+            + (" and no saved results" if not require_data else "")
+            + f"; years with input: {', '.join(have) or 'none'}"
+        )
+
+
+def _analyses(args: argparse.Namespace) -> Analyses | None:
+    """The analysis settings asked for; None (keep the saved ones) when neither was given."""
+    if args.replicates is None and args.samples is None:
+        return None
+    default = Analyses()
+    for name in ("replicates", "samples"):
+        if (getattr(args, name) or 0) < 0:
+            raise UsageError(f"--{name} {getattr(args, name)}: must be 0 or more")
+    return Analyses(
+        replicates=default.replicates if args.replicates is None else args.replicates,
+        samples=default.samples if args.samples is None else args.samples,
+    )
+
+
+def _provinces(asked: list[str] | None) -> list[str] | None:
+    """Province codes (and "nasional") of ``--province``; an unknown or ambiguous one is refused."""
+    if not asked:
+        return None
+    return [p if p.casefold() == "nasional" else regions().province(p).code for p in asked]
+
+
+def _safe_console() -> None:
+    """Never fail on printing: a Windows console's code page (cp1252, cp437) has no ≥ or ±, so
+    characters it cannot show are replaced instead of raising UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
 
 
 if __name__ == "__main__":

@@ -13,3 +13,14 @@ REPORTS_DIR = ROOT / "reports"
 def file_hash(path: str | Path) -> str:
     """SHA-256 of a file's bytes."""
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def code_hash() -> str:
+    """SHA-256 over the computing code (``bnn_lib`` without the command line and the report and
+    office packages): saved results computed by other code are out of date."""
+    package = ROOT / "bnn_lib"
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        if path.relative_to(package).parts[0] not in ("reporting", "office", "cli.py"):
+            digest.update(path.relative_to(package).as_posix().encode() + path.read_bytes())
+    return digest.hexdigest()

@@ -10,10 +10,10 @@ computed once per build and saved with :meth:`Results.save`; notebooks read them
 
 from __future__ import annotations
 
-import itertools
 import json
 import multiprocessing as mp
 import os
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -29,12 +29,13 @@ from bnn_lib.intake import OUTPUT_MEASURES, DataError, Problem, load_inputs
 from bnn_lib.intake.tables import SURVEY_INDICES
 from bnn_lib.kawasan import UNKNOWN, area_recovery, area_scores, recovery, status_counts
 from bnn_lib.paths import REPORTS_DIR, SAMPLE_DIR, file_hash
+from bnn_lib.publish import flag_small_cells
 from bnn_lib.regions import regions
 from bnn_lib.rollup import NATIONAL, RESULT_MEASURES, kpi_table, rollup, with_province
 from bnn_lib.scoring import entity_indicators, group_means, group_sums, respondent_scores
 from bnn_lib.spec import IndexSpec, choose_specs, parse_spec
 from bnn_lib.uncertainty import wilson
-from bnn_lib.writing import atomic_folder
+from bnn_lib.writing import atomic_folder, write_csv
 
 
 @dataclass
@@ -47,6 +48,9 @@ class Results:
     warnings: list[Problem] = field(default_factory=list)
     # table → the files read for it: [{"file": path relative to the data folder, "sheet", "sha256"}]
     inputs: dict[str, list[dict]] = field(default_factory=dict)
+    # What the results depend on besides the specs (:func:`bnn_lib.build.fingerprint`), so that
+    # a later run can tell whether they are up to date.
+    fingerprint: dict | None = None
 
     def table(self, name: str, province: str | int | None = None) -> pd.DataFrame:
         """A result table, optionally only the rows of one province (code or name)."""
@@ -69,7 +73,7 @@ class Results:
         with atomic_folder(folder) as staging:
             for name, frame in self.tables.items():
                 frame.to_parquet(staging / f"{name}.parquet", index=False)
-                frame.to_csv(staging / f"{name}.csv", index=False)
+                write_csv(frame, staging / f"{name}.csv")
             meta = {
                 "year": self.year,
                 "specs": {key: spec_summary(spec) for key, spec in self.specs.items()},
@@ -78,6 +82,7 @@ class Results:
                 "computed_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "versions": {"bnn_lib": version("bnn-lib"), "pandas": pd.__version__},
                 "warnings": [str(w) for w in self.warnings],
+                "fingerprint": self.fingerprint,
             }
             (staging / "specs.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False))
         return folder
@@ -319,7 +324,7 @@ def compute_year(
         ]
     )
     used = {k: s for k, s in loaded.items() if any(t.startswith(k) for t in tables)}
-    return Results(year, tables, used, read.warnings, read.files)
+    return Results(year, flag_small_cells(tables), used, read.warnings, read.files)
 
 
 def compute_years(
@@ -327,18 +332,21 @@ def compute_years(
     data: str | Path | None = None,
     specs: dict[str, str | Path | IndexSpec] | None = None,
     analyses: Analyses | None = None,
-    before: Results | None = None,
+    earlier: dict[int, Results] | None = None,
     jobs: int | None = None,
+    start_method: str = "auto",
 ) -> tuple[dict[int, Results], dict[int, Exception]]:
     """Several years at once, then the year-on-year changes between consecutive years.
 
-    Each year runs in a process forked from this one (up to ``jobs`` at a time, default: the
-    number of cores), since the years are independent. ``before`` (the saved results of the
-    year before the first) lets the first year have its change too. Returns the results and,
-    separately, the error of each year that failed.
+    Each year runs in a process of its own (up to ``jobs`` at a time, default: the number of
+    cores), since the years are independent: forked from this one where that is safe, started
+    afresh (``spawn``, the only way on Windows) otherwise or when ``start_method`` says so.
+    ``earlier`` (saved results by year) gives a year whose previous year is not computed here
+    its change too. Returns the results and, separately, the error of each year that failed.
     """
     years = sorted(years)
     workers = min(jobs or os.cpu_count() or 1, len(years))
+    specs = choose_specs(specs)  # loaded once, here: a spawned worker then needs no spec files
     results, errors = {}, {}
 
     def here(year: int) -> Results | Exception:
@@ -349,8 +357,9 @@ def compute_years(
 
     outcomes: dict[int, Results | Exception] = {}
     if workers > 1:
-        # The other years go to forked workers while this process computes the last one.
-        with ProcessPoolExecutor(workers - 1, mp_context=mp.get_context("fork")) as pool:
+        # The other years go to worker processes while this process computes the last one.
+        context = mp.get_context(start_method_for(start_method))
+        with ProcessPoolExecutor(workers - 1, mp_context=context) as pool:
             futures = {y: pool.submit(compute_year, y, data, specs, analyses) for y in years[:-1]}
             outcomes[years[-1]] = here(years[-1])
         outcomes |= {y: (f.exception() or f.result()) for y, f in futures.items()}
@@ -358,11 +367,22 @@ def compute_years(
         outcomes = {year: here(year) for year in years}
     for year, outcome in outcomes.items():
         (errors if isinstance(outcome, Exception) else results)[year] = outcome
-    chain = sorted(([before] if before else []) + list(results.values()), key=lambda r: r.year)
-    for prev, now in itertools.pairwise(chain):
-        if now.year == prev.year + 1:
+    for year, now in results.items():
+        prev = results.get(year - 1) or (earlier or {}).get(year - 1)
+        if prev is not None:
             now.tables |= change_tables(now.tables, prev.tables)
     return results, errors
+
+
+def start_method_for(asked: str) -> str:
+    """The multiprocessing start method for ``asked`` ("auto", "fork" or "spawn"): "auto" forks
+    on Linux, where it is safe and fast, and spawns elsewhere (Windows has nothing else; macOS
+    system libraries may crash in a forked child)."""
+    if asked == "auto":
+        return "fork" if sys.platform.startswith("linux") else "spawn"
+    if asked not in mp.get_all_start_methods():
+        raise ValueError(f"start method {asked!r} is not available here; use one of {mp.get_all_start_methods()}")
+    return asked
 
 
 def _no_targets() -> pd.DataFrame:

@@ -31,6 +31,11 @@ DEFAULT_SPECS = {
     "ikktt": "ikktt-placeholder-2024",
 }
 NonNegative = Annotated[float, Field(ge=0)]
+# A spec is a few kilobytes of TOML (the largest shipped one is about 20 kB); a file many times
+# that is not a spec, and reading it whole would only delay the message.
+MAX_SPEC_BYTES = 1_000_000
+# An invalid spec lists its first problems only: a generated or pasted file can have thousands.
+MAX_LISTED = 10
 
 
 class SpecError(ValueError):
@@ -405,12 +410,20 @@ def load_spec(name: str | Path) -> IndexSpec:
     """Read and validate a spec by shipped id or path; raises :class:`SpecError`."""
     path = spec_path(name)
     try:
-        with path.open("rb") as fh:
-            raw = tomllib.load(fh)
+        size = path.stat().st_size
+        if size > MAX_SPEC_BYTES:
+            raise SpecError(f"{path}: {size:,} bytes is far larger than a spec (a few kB of TOML); wrong file?")
+        raw = tomllib.loads(path.read_bytes().decode("utf-8"))
     except FileNotFoundError as exc:
         raise SpecError(f"{path}: file not found") from exc
+    except IsADirectoryError as exc:
+        raise SpecError(f"{path}: is a folder; give the spec's .toml file") from exc
+    except UnicodeDecodeError as exc:
+        raise SpecError(f"{path}: not UTF-8 text (byte {exc.start}); a spec is a TOML text file") from exc
     except tomllib.TOMLDecodeError as exc:
         raise SpecError(f"{path}: not valid TOML: {exc}") from exc
+    except RecursionError as exc:  # tomllib recurses once per level of nesting
+        raise SpecError(f"{path}: nested too deeply to be a spec") from exc
     return parse_spec(raw, source=str(path))
 
 
@@ -419,8 +432,15 @@ def parse_spec(raw: dict, source: str = "<dict>") -> IndexSpec:
     try:
         return IndexSpec.model_validate({**raw, "path": source})
     except ValidationError as exc:
-        problems = [f"  {_field(err['loc'])}: {err['msg'].removeprefix('Value error, ')}" for err in exc.errors()]
+        errors = exc.errors()
+        problems = [
+            f"  {_field(err['loc'])}: {err['msg'].removeprefix('Value error, ')}" for err in errors[:MAX_LISTED]
+        ]
+        if len(errors) > MAX_LISTED:
+            problems.append(f"  … and {len(errors) - MAX_LISTED} more")
         raise SpecError(f"{source}: invalid spec\n" + "\n".join(problems)) from None
+    except RecursionError:  # a nesting deeper than the validator's recursion limit
+        raise SpecError(f"{source}: nested too deeply to be a spec") from None
 
 
 def _field(loc: tuple) -> str:
@@ -441,7 +461,15 @@ def choose_specs(overrides: dict[str, str | Path | IndexSpec] | None = None) -> 
     if unknown:
         raise SpecError(f"no index {', '.join(map(repr, unknown))}; the indices are {', '.join(DEFAULT_SPECS)}")
     chosen = DEFAULT_SPECS | (overrides or {})
-    return {key: spec if isinstance(spec, IndexSpec) else load_spec(spec) for key, spec in chosen.items()}
+    specs = {key: spec if isinstance(spec, IndexSpec) else load_spec(spec) for key, spec in chosen.items()}
+    for key in overrides or {}:
+        default = load_spec(DEFAULT_SPECS[key])
+        if (specs[key].index.casefold(), specs[key].kind) != (default.index.casefold(), default.kind):
+            raise SpecError(
+                f"{specs[key].path or key}: a spec of {specs[key].index} ({specs[key].kind}) cannot compute "
+                f"{key}, which needs a spec of {default.index} ({default.kind})"
+            )
+    return specs
 
 
 def parse_overrides(items: list[str]) -> dict[str, str]:

@@ -3,7 +3,9 @@
 Every file the suite writes goes through a temporary file beside it and a rename, so a failed
 run never leaves a half-written file in place of a good one. Workbooks are written with
 openpyxl: text is always stored as text (a cell that begins with ``=``, ``+``, ``-`` or ``@`` is
-not a formula), numbers as numbers, with a frozen, filtered header row and sized columns.
+not a formula), numbers as numbers, with a frozen, filtered header row and sized columns. CSV
+has no cell types, so a text cell that a spreadsheet would run as a formula is written behind a
+single quote, as OWASP's guidance on CSV injection says.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+import pandas as pd
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -27,6 +30,8 @@ os.umask(UMASK)
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 MAX_WIDTH = 60
+# What makes a spreadsheet read a CSV cell as a formula (OWASP, "CSV Injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @contextmanager
@@ -69,6 +74,22 @@ def write_atomic(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file and a rename: never half-written."""
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> Path:
+    """Write ``frame`` as UTF-8 CSV, atomically; text cells that a spreadsheet would run as a
+    formula are written as text ('=1+1 → '=1+1). Numbers are left as numbers."""
+    safe = frame.copy()
+    for name in safe.columns:
+        if safe[name].dtype == object or pd.api.types.is_string_dtype(safe[name]):
+            safe[name] = safe[name].map(_as_text, na_action="ignore")
+    with atomic_path(path) as tmp:
+        safe.to_csv(tmp, index=False, encoding="utf-8")
+    return path
+
+
+def _as_text(value: object) -> object:
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
 
 
 def save_workbook(book, path: Path) -> Path:

@@ -1,0 +1,240 @@
+"""Which years to compute, and computing them without losing what is already there.
+
+    plans = plan_years([2023, 2024], data, out, overrides={}, analyses=None)
+    outcomes = build(plans, data, out)      # each year's results replaced whole, or kept
+
+Saved results record what they were computed from (``specs.json``): the specs, a fingerprint of
+every input file, of the computing code, and the analysis settings. A year is recomputed only
+when one of these has changed, and then with the *same* specs: the spec files the results name
+(as they read now), or the spec as recorded when its file is gone. A spec asked for on the
+command line that differs from the one saved results were computed with is a :class:`SpecMismatchError`,
+stated and never silently resolved. Each year is written whole or not at all; a refused year
+keeps its previous results and the outcome says so.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from bnn_lib.analyses import Analyses
+from bnn_lib.intake import DataError, Problem
+from bnn_lib.intake.files import IGNORED
+from bnn_lib.paths import code_hash, file_hash
+from bnn_lib.pipeline import Results, compute_years, load_results
+from bnn_lib.spec import IndexSpec, SpecError, choose_specs, load_spec, parse_spec
+
+
+class SpecMismatchError(SpecError):
+    """A spec asked for differs from the one the saved results of a year were computed with."""
+
+
+@dataclass
+class YearPlan:
+    """What to do with one year: compute (``reason`` says why) or use the saved results."""
+
+    year: int
+    specs: dict[str, IndexSpec]
+    analyses: Analyses
+    reason: str = ""  # empty: the saved results are up to date
+    notes: list[str] = field(default_factory=list)  # spec changes worth stating
+
+    @property
+    def compute(self) -> bool:
+        return bool(self.reason)
+
+
+@dataclass
+class YearOutcome:
+    """What happened to one year's results: ``updated``, ``kept`` (up to date) or ``refused``."""
+
+    year: int
+    status: str
+    message: str = ""
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def fingerprint(data: Path, year: int, analyses: Analyses | None) -> dict:
+    """What a year's results depend on besides the specs: every file of ``data/<year>/``
+    (path relative to ``data`` → SHA-256), the computing code, and the analysis settings."""
+    base = data / str(year)
+    files = {
+        p.relative_to(data).as_posix(): file_hash(p)
+        for p in sorted(base.rglob("*"))
+        if p.is_file() and not p.name.startswith((".", "~$")) and p.name.lower() not in IGNORED
+    }
+    return {"data": files, "code": code_hash(), "analyses": asdict(analyses) if analyses else None}
+
+
+def saved_meta(out: Path, year: int) -> dict | None:
+    """The ``specs.json`` of a year's saved results, or None if there are none (or unreadable)."""
+    path = out / str(year) / "results" / "specs.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def plan_years(
+    years: list[int],
+    data: Path,
+    out: Path,
+    overrides: dict[str, str] | None = None,
+    analyses: Analyses | None = None,
+    *,
+    reuse: bool = True,
+) -> list[YearPlan]:
+    """A plan for each year. With ``reuse`` (``bnn reports``), a year whose saved results are up
+    to date is not recomputed and the others keep their saved specs; without it (``bnn
+    compute``), every year is computed with ``overrides`` over the defaults, and a change of spec
+    from the saved results is noted. Raises :class:`SpecMismatchError` (all years listed) before anything
+    is computed when ``reuse`` meets a requested spec unlike the saved one."""
+    asked = choose_specs(overrides)
+    plans, mismatches = [], []
+    for year in sorted(years):
+        meta = saved_meta(out, year)
+        specs, notes, differ = _specs_for(meta, asked, set(overrides or ()), reuse)
+        mismatches += [f"{year}: {d}" for d in differ]
+        settings = analyses or _saved_analyses(meta) or Analyses()
+        reason = "" if reuse else "asked"
+        if reuse and not mismatches:
+            reason = _staleness(meta, data, year, specs, settings, explicit=analyses is not None)
+        plans.append(YearPlan(year, specs, settings, reason, notes))
+    if mismatches:
+        raise SpecMismatchError(
+            "the saved results were computed with other specs:\n  "
+            + "\n  ".join(mismatches)
+            + "\nDrop --spec to use the saved results, or recompute them with "
+            "`bnn compute --year YEAR --spec INDEX=SPEC` first."
+        )
+    for earlier, later in itertools.pairwise(plans):
+        # A year's change tables are computed against the year before it.
+        if earlier.compute and later.year == earlier.year + 1 and not later.compute:
+            later.reason = f"{earlier.year} is recomputed (year-on-year change)"
+    return plans
+
+
+def _specs_for(
+    meta: dict | None, asked: dict[str, IndexSpec], overridden: set[str], reuse: bool
+) -> tuple[dict[str, IndexSpec], list[str], list[str]]:
+    """The specs to compute a year with, notes on changes from the saved ones, and mismatches."""
+    saved = (meta or {}).get("specs", {})
+    specs, notes, differ = dict(asked), [], []
+    for key, record in saved.items():
+        if key not in asked:
+            continue
+        was = parse_spec(record["spec"], source=record["path"])
+        if reuse and key not in overridden:
+            specs[key] = _current(record) or was
+        elif _content(asked[key]) != _content(was):
+            change = f"{key}: saved {_label(was)}, asked {_label(asked[key])}"
+            (differ if reuse else notes).append(change)
+    return specs, notes, differ
+
+
+def _current(record: dict) -> IndexSpec | None:
+    """The spec file the saved results name, as it reads now (None if it is gone)."""
+    path = Path(record["path"])
+    return load_spec(path) if path.is_file() else None
+
+
+def _content(spec: IndexSpec) -> dict:
+    return spec.model_dump(mode="json", exclude={"path"}, exclude_none=True)
+
+
+def _label(spec: IndexSpec) -> str:
+    return f"{spec.id} {spec.version} ({spec.path})"
+
+
+def _saved_analyses(meta: dict | None) -> Analyses | None:
+    recorded = ((meta or {}).get("fingerprint") or {}).get("analyses")
+    return Analyses(**recorded) if recorded else None
+
+
+def _staleness(
+    meta: dict | None, data: Path, year: int, specs: dict[str, IndexSpec], analyses: Analyses, explicit: bool
+) -> str:
+    """Why a year's saved results are out of date, or "" if they are not."""
+    if meta is None:
+        return "no saved results"
+    if not (data / str(year)).is_dir():
+        return ""  # results with no input folder (copied from elsewhere): use them as they are
+    saved = meta.get("fingerprint") or {}
+    now = fingerprint(data, year, analyses)
+    changed = sorted(set(saved.get("data", {}).items()) ^ set(now["data"].items()))
+    if changed:
+        files = sorted({name for name, _ in changed})
+        return f"input changed: {', '.join(files[:3])}" + (f" and {len(files) - 3} more" if len(files) > 3 else "")
+    if saved.get("code") != now["code"]:
+        return "the computing code changed"
+    if explicit and saved.get("analyses") != now["analyses"]:
+        return "other analysis settings"
+    for key, record in meta.get("specs", {}).items():
+        if key in specs and _content(specs[key]) != record["spec"]:
+            return f"spec file {record['path']} changed"
+    return ""
+
+
+def build(plans: list[YearPlan], data: Path, out: Path, start_method: str = "auto") -> list[YearOutcome]:
+    """Compute the years that need it, save each one whole, and say what happened to every year.
+
+    The years are computed together (in parallel); each is then saved atomically, so a year is
+    either wholly updated or left exactly as it was. A year's change tables use the year before
+    it, freshly computed or as saved.
+    """
+    todo = [p for p in plans if p.compute]
+    outcomes = {p.year: YearOutcome(p.year, "kept", "up to date") for p in plans if not p.compute}
+    for group in _by_settings(todo):
+        earlier = {y - 1: r for y in (p.year for p in group) if (r := _saved(out, y - 1)) is not None}
+        # Taken before computing: a file changed meanwhile makes the results out of date, not right.
+        prints = {p.year: fingerprint(data, p.year, p.analyses) for p in group}
+        computed, errors = compute_years(
+            [p.year for p in group], data, group[0].specs, group[0].analyses, earlier, start_method=start_method
+        )
+        for year, exc in errors.items():
+            kept = "previous results kept" if saved_meta(out, year) else "no results for this year"
+            outcomes[year] = YearOutcome(year, "refused", f"{_short(exc)}; {kept}")
+        for year, results in computed.items():
+            results.fingerprint = prints[year]
+            folder = results.save(out / str(year) / "results")
+            outcomes[year] = YearOutcome(year, "updated", f"{len(results.tables)} tables in {folder}", results.warnings)
+    for p in todo:
+        if p.notes and outcomes[p.year].status == "updated":
+            outcomes[p.year].message += "; spec changed from the saved results: " + "; ".join(p.notes)
+    return [outcomes[p.year] for p in plans]
+
+
+def _by_settings(plans: list[YearPlan]) -> list[list[YearPlan]]:
+    """Years that share specs and analysis settings, computed together."""
+    groups: dict[str, list[YearPlan]] = {}
+    for p in plans:
+        signature = json.dumps([{k: _content(s) for k, s in sorted(p.specs.items())}, asdict(p.analyses)])
+        groups.setdefault(signature, []).append(p)
+    return list(groups.values())
+
+
+def _saved(out: Path, year: int) -> Results | None:
+    folder = out / str(year) / "results"
+    try:
+        return load_results(year, folder) if (folder / "specs.json").exists() else None
+    except (OSError, ValueError, SpecError):
+        return None  # unreadable earlier results only cost the change tables
+
+
+def _short(exc: Exception) -> str:
+    if isinstance(exc, DataError):
+        return f"input refused ({len(exc.problems)} problem(s)), first: {exc.problems[0]}"
+    return str(exc)
+
+
+def check_writable(path: Path) -> str | None:
+    """Why ``path`` (a folder to write into) cannot be used, or None if it can."""
+    if path.exists() and not path.is_dir():
+        return f"{path} is a file, not a folder"
+    existing = next((p for p in [path, *path.parents] if p.exists()), None)
+    if existing is None or not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+        return f"cannot write to {path}: {existing} is not writable"
+    return None

@@ -1,0 +1,80 @@
+"""Results fit to publish: small cells flagged when computed, suppressed in a public copy.
+
+A value computed from very few respondents is both imprecise and close to telling what those
+respondents answered. Every result row that carries ``n_respondents`` gets ``small_cell``
+(fewer than :data:`MIN_CELL`). :func:`export` copies a year's results folder; with
+``public=True`` the copy holds aggregates only (no table with a respondent id, no bootstrap
+replicates), with the values of small cells, and of every row of a kab/kota whose index rests
+on a small cell, blanked; ``specs.json`` keeps the specs and drops the input file list and the
+warnings, which quote input rows.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from bnn_lib.writing import atomic_folder, write_csv
+
+# Fewer respondents than this and a breakdown is not published. An assumption of this suite (the
+# public methodology sets no rule); statistics offices commonly suppress survey cells under 5–10.
+MIN_CELL = 10
+# Columns that say which row it is or how the cell was made, and stay in a suppressed row.
+KEEP = {"kabkota_code", "kabkota", "province_code", "region_code", "region", "level", "group", "indicator_id"}
+KEEP |= {"variable_id", "spec_id", "spec_version", "year", "small_cell", "band"}
+NOT_PUBLIC = ("_bootstrap",)  # replicate-level tables: working data, not published figures
+
+
+def flag_small_cells(tables: dict[str, pd.DataFrame], min_cell: int = MIN_CELL) -> dict[str, pd.DataFrame]:
+    """The tables, each with ``small_cell`` beside ``n_respondents`` where it has one."""
+    return {
+        name: frame.assign(small_cell=frame["n_respondents"] < min_cell) if "n_respondents" in frame else frame
+        for name, frame in tables.items()
+    }
+
+
+def suppress(tables: dict[str, pd.DataFrame], min_cell: int = MIN_CELL) -> tuple[dict[str, pd.DataFrame], int]:
+    """The public tables and the number of rows whose values were blanked.
+
+    A row is blanked when it is a small cell itself, or when it belongs to a kab/kota whose
+    index (``<index>_kabkota``) is a small cell: every figure of that kab/kota and index derives
+    from the same few respondents."""
+    flagged = flag_small_cells(tables, min_cell)
+    small_kabkota = {
+        name.removesuffix("_kabkota"): set(frame.loc[frame["small_cell"], "kabkota_code"])
+        for name, frame in flagged.items()
+        if name.endswith("_kabkota") and "small_cell" in frame
+    }
+    public, blanked = {}, 0
+    for name, frame in flagged.items():
+        if "respondent_id" in frame or name.endswith(NOT_PUBLIC):
+            continue
+        hide = frame["small_cell"].to_numpy(dtype=bool) if "small_cell" in frame else np.zeros(len(frame), bool)
+        index = name.split("_", 1)[0]
+        for column in ("kabkota_code", "region_code"):
+            if column in frame and small_kabkota.get(index):
+                hide |= frame[column].isin(small_kabkota[index]).to_numpy()
+        public[name] = frame.assign(**{c: frame[c].mask(hide) for c in frame.columns if c not in KEEP})
+        blanked += int(hide.sum())
+    return public, blanked
+
+
+def export(results: Path, to: Path, *, public: bool, min_cell: int = MIN_CELL) -> tuple[Path, int]:
+    """Copy a results folder to ``to`` (replaced whole), public or not; returns the folder and
+    the number of rows blanked."""
+    tables = {p.stem: pd.read_parquet(p) for p in sorted(results.glob("*.parquet"))}
+    meta = json.loads((results / "specs.json").read_text(encoding="utf-8"))
+    blanked = 0
+    if public:
+        tables, blanked = suppress(tables, min_cell)
+        meta = {k: v for k, v in meta.items() if k not in ("inputs", "warnings", "fingerprint")}
+        meta["public"] = {"min_cell": min_cell, "rows_blanked": blanked, "left_out": list(NOT_PUBLIC)}
+    with atomic_folder(to) as staging:
+        for name, frame in tables.items():
+            frame.to_parquet(staging / f"{name}.parquet", index=False)
+            write_csv(frame, staging / f"{name}.csv")
+        (staging / "specs.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
+    return to, blanked
