@@ -2,13 +2,16 @@
 
 A table's rows may come from several files, read together:
 
-- ``<year>/<table>.<ext>`` or ``<year>/<table>_<label>.<ext>`` (``ikotan_survey_bnnp-aceh.xlsx``);
+- ``<year>/<table>.<ext>`` or ``<year>/<table>_<label>.<ext>`` (``ikotan_survey_bnnp-aceh.xlsx``;
+  any separator before the label: ``ikotan_survey (1).xlsx``, the copy a browser saves, is a
+  table's file too);
 - every file in a folder named after the table, ``<year>/<table>/`` (one file per BNNP or BNNK);
 - every sheet named after a table in any workbook (a filled input template: one sheet per table).
 
 ``<table>_mapping.csv`` (or ``.xlsx``) beside them maps headers to columns for that table. Names
-are compared without regard to case. A file that fits none of these, or that is in a format the
-suite cannot read, is reported, never silently skipped.
+are compared without regard to case. A file where a table is expected (named after it, or in
+its folder) in a format the suite cannot read is refused, since the table would otherwise be
+missing without a word; any other file that fits no table is listed as not used.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bnn_lib.intake.problems import Problem
-from bnn_lib.intake.read import READABLE, SPREADSHEETS, UnreadableError, sheet_names
+from bnn_lib.intake.read import READABLE, SPREADSHEETS, UnreadableError, sheet_names, unreadable_format
 from bnn_lib.intake.tables import TABLES
 from bnn_lib.intake.values import key
 
@@ -54,10 +57,15 @@ class Found:
 
 
 def table_of_name(stem: str) -> tuple[str | None, bool]:
-    """The table a file or folder name stands for, and whether it is that table's mapping file."""
+    """The table a file or folder name stands for, and whether it is that table's mapping file.
+
+    Any label may follow the table's name after a separator: ``ikotan_survey_bnnp-aceh``, but
+    also ``ikotan_survey (1)`` (a browser's copy) or ``ikotan_survey.csv`` (the stem of a backup
+    ``ikotan_survey.csv.bak``), so that such a file is read or refused rather than left out.
+    """
     k = key(stem)
     for table in sorted(TABLES, key=len, reverse=True):
-        match = re.fullmatch(rf"{table}(?:_([\w-]+))?", k)
+        match = re.fullmatch(rf"{table}(?:[^a-z0-9](.*))?", k)
         if match:
             return table, match[1] == MAPPING
     return None, False
@@ -81,16 +89,17 @@ def discover(base: Path, root: Path) -> Found:
         if table is None or (folder_table and not mapping):
             table = folder_table
         sheets, unreadable = _table_sheets(path)
-        if not mapping and sheets and (table is None or set(sheets.values()) != {table}):
-            # A workbook of several tables (a filled template), whatever its name: sheet by sheet,
-            # and the table its name gives from its best sheet (one renamed "Data", say).
+        if not mapping and sheets and (table is None or set(sheets.values()) != {table} or len(sheets) > 1):
+            # A workbook of several tables (a filled template), or of several sheets of one, whatever
+            # its name: sheet by sheet, and the table its name gives from its best sheet (one
+            # renamed "Data", say).
             for sheet, sheet_table in sheets.items():
                 found.parts.setdefault(sheet_table, []).append(Part(sheet_table, path, label, sheet, True))
             if table is not None and table not in sheets.values():
                 found.parts.setdefault(table, []).append(Part(table, path, label, skip=tuple(sheets)))
         elif table is not None and path.suffix.lower() not in READABLE:
-            message = f"format {path.suffix or 'tanpa ekstensi'} tidak dapat dibaca; simpan sebagai .xlsx atau .csv"
-            found.problems.append(Problem(label, None, None, None, message))
+            what = f"berkas {'pemetaan ' if mapping else ''}tabel {table}"
+            found.problems.append(Problem(label, None, None, None, f"{what}: {unreadable_format(path)}"))
         elif table is not None:
             sheet = next(iter(sheets), None)
             target = found.mappings if mapping else found.parts

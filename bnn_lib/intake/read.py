@@ -32,6 +32,7 @@ TEXT = {".csv", ".txt", ".tsv"}
 SPREADSHEETS = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 FRAMED = {".parquet", ".sav"}
 READABLE = TEXT | SPREADSHEETS | FRAMED
+FORMATS = ", ".join([*sorted(TEXT), *sorted(SPREADSHEETS), *sorted(FRAMED)])  # as messages list them
 SEPARATORS = {",": "koma (,)", ";": "titik koma (;)", "\t": "tab", "|": "garis tegak (|)"}
 HEADER_SEARCH = 30  # rows searched for the header, below any title rows
 SNIFF_CHARS = 200_000  # characters looked at to tell the encoding and whether a file is text
@@ -93,7 +94,13 @@ def read(path: Path, recognise: Callable[[str], bool], sheet: str | None = None,
         return _parquet(path)
     if suffix == ".sav":
         return _sav(path)
-    raise UnreadableError(f"format berkas {path.suffix!r} tidak dapat dibaca; simpan sebagai .xlsx atau .csv")
+    raise UnreadableError(unreadable_format(path))
+
+
+def unreadable_format(path: Path) -> str:
+    """Why a file in a format the suite does not read is refused, and what it reads."""
+    suffix = path.suffix or "tanpa ekstensi"
+    return f"format {suffix} tidak dapat dibaca (yang dibaca: {FORMATS}); simpan sebagai .xlsx atau .csv"
 
 
 # -- text ------------------------------------------------------------------------------------

@@ -94,13 +94,27 @@ def convention(texts: Iterable[str], default: Convention | None) -> Evidence:
     return Evidence(default)
 
 
+# No number of these tables comes near 10^15 (Indonesia has under 3·10^8 people; a float keeps
+# whole numbers exact only below 9·10^15). Beyond it a cell holds an id pasted in (a 16-digit NIK
+# is over 10^15) or digits run together; an infinity (inf, 1e400) would make every sum it enters
+# infinite or undefined.
+LARGEST = 1e15
+TOO_LARGE = "angka tak hingga atau terlalu besar (lebih dari 10^15); tulis angka yang sebenarnya"
+NOT_A_NUMBER = "bukan angka (NaN); kosongkan sel bila nilainya tidak diketahui"
+
+
 def to_number(cell: object, style: Convention | None) -> tuple[float, str | None]:
-    """A cell as a float (NaN when blank), or an error message."""
+    """A cell as a float (NaN when blank), or an error message.
+
+    An infinity (``inf``, ``Infinity``, ``∞``, ``1e400``, or a float cell of a Parquet file) and
+    any number beyond :data:`LARGEST` are refused. A NaN cell of a typed file is a blank; ``NaN``
+    written as text is refused, as any other word would be.
+    """
     if isinstance(cell, bool) or cell is None:
         return (math.nan, None) if cell is None else (math.nan, "bukan angka")
     if isinstance(cell, int | float | np.integer | np.floating):
-        value = float(cell)
-        return (value, None) if math.isfinite(value) or math.isnan(value) else (math.nan, "bukan angka")
+        value = math.inf if abs(cell) > LARGEST else float(cell)  # a Python int may not fit a float
+        return (math.nan, TOO_LARGE) if abs(value) > LARGEST else (value, None)
     text = _number_text(str(cell))
     if not text:
         return math.nan, None
@@ -115,10 +129,12 @@ def to_number(cell: object, style: Convention | None) -> tuple[float, str | None
     elif kind in ("dot", "both"):
         text = text.replace(",", "")
     try:
-        value = float(text)
+        value = float(text.replace("∞", "inf"))
     except ValueError:
         return math.nan, "bukan angka"
-    return (value, None) if math.isfinite(value) else (math.nan, "bukan angka")
+    if math.isnan(value):
+        return math.nan, NOT_A_NUMBER
+    return (math.nan, TOO_LARGE) if abs(value) > LARGEST else (value, None)
 
 
 # -- one column ------------------------------------------------------------------------------
