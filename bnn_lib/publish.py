@@ -52,7 +52,9 @@ def suppress(tables: dict[str, pd.DataFrame], min_cell: int = MIN_CELL) -> tuple
     for name, frame in flagged.items():
         if "respondent_id" in frame or name.endswith(NOT_PUBLIC):
             continue
-        hide = frame["small_cell"].to_numpy(dtype=bool) if "small_cell" in frame else np.zeros(len(frame), bool)
+        hide = (
+            frame["small_cell"].to_numpy(dtype=bool, copy=True) if "small_cell" in frame else np.zeros(len(frame), bool)
+        )
         index = name.split("_", 1)[0]
         for column in ("kabkota_code", "region_code"):
             if column in frame and small_kabkota.get(index):

@@ -1,0 +1,292 @@
+"""No work lost, no traceback, outputs safe to share: the command line against bad situations.
+
+Each test sets up earlier results, runs a command that must not harm them, and checks the bytes
+on disk, the exit code and the one message a user sees.
+"""
+
+from __future__ import annotations
+
+import csv
+import errno
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from bnn_lib import cli
+from bnn_lib.build import plan_years
+from bnn_lib.pipeline import Results
+from bnn_lib.spec import load_spec
+from bnn_lib.writing import write_atomic
+
+FAST = ["--replicates", "0", "--samples", "0"]
+
+
+def compute(data: Path | str, out: Path, *years: int, extra: tuple[str, ...] = ()) -> int:
+    return cli.main(["compute", "--year", *map(str, years), "--data", str(data), "--out", str(out), *FAST, *extra])
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` with its bytes (hidden staging folders included)."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def data(sample_dir, tmp_path) -> Path:
+    """A copy of the sample data that a test may damage."""
+    return Path(shutil.copytree(sample_dir, tmp_path / "data"))
+
+
+@pytest.fixture
+def my_spec(tmp_path, ikotan_spec) -> Path:
+    """A researcher's copy of the IKOTAN spec: geometric aggregation, its own id and version."""
+    path = tmp_path / "ikotan-saya.toml"
+    text = Path(ikotan_spec.path).read_text(encoding="utf-8")
+    text = text.replace('method = "arithmetic"', 'method = "geometric"').replace(
+        'id = "ikotan-juknis-2021"', 'id = "ikotan-saya"'
+    )
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# -- no work lost --------------------------------------------------------------------------------
+
+
+def test_reports_render_custom_results_without_recomputing(data, tmp_path, my_spec, capsys):
+    out = tmp_path / "reports"
+    assert compute(data, out, 2023, 2024, extra=("--spec", f"ikotan={my_spec}")) == 0
+    before = snapshot(out / "2024" / "results")
+    capsys.readouterr()
+    where = ["--data", str(data), "--out", str(out), "--province", "11", "--no-progress"]
+    assert cli.main(["reports", "--year", "2024", *where]) == 0
+    printed = capsys.readouterr().out
+    assert "2024: kept: up to date" in printed and "computing" not in printed
+    assert snapshot(out / "2024" / "results") == before
+    html = (out / "2024" / "provinsi-11.html").read_text(encoding="utf-8")
+    assert "ikotan-saya" in html  # the report states the spec its numbers came from
+
+
+def test_reports_refuse_a_spec_unlike_the_saved_one_and_touch_nothing(data, tmp_path, my_spec, capsys):
+    out = tmp_path / "reports"
+    assert compute(data, out, 2024, extra=("--spec", f"ikotan={my_spec}")) == 0
+    before = snapshot(out)
+    code = cli.main(
+        ["reports", "--year", "2024", "--data", str(data), "--out", str(out), "--spec", "ikotan=ikotan-juknis-2021"]
+    )
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "saved ikotan-saya" in err and "asked ikotan-juknis-2021" in err and "Traceback" not in err
+    assert snapshot(out) == before
+
+
+def test_changed_input_is_recomputed_with_the_saved_spec(data, tmp_path, my_spec, capsys):
+    out = tmp_path / "reports"
+    assert compute(data, out, 2024, extra=("--spec", f"ikotan={my_spec}")) == 0
+    targets = data / "2024" / "targets_synthetic.csv"
+    frame = pd.read_csv(targets, dtype={"region_code": str})
+    frame.loc[0, "target"] = frame.loc[0, "target"] + 1  # a corrected target
+    frame.to_csv(targets, index=False)
+    plans = plan_years([2024], data, out)
+    assert plans[0].reason == "input changed: 2024/targets_synthetic.csv"
+    assert plans[0].specs["ikotan"].id == "ikotan-saya"
+    assert plan_years([2024], data, out, {"ikp": "ikp-placeholder-2024"})[0].specs["ikotan"].id == "ikotan-saya"
+
+
+def test_an_edited_spec_file_makes_its_results_out_of_date(data, tmp_path, my_spec):
+    out = tmp_path / "reports"
+    assert compute(data, out, 2024, extra=("--spec", f"ikotan={my_spec}")) == 0
+    assert plan_years([2024], data, out)[0].reason == ""
+    my_spec.write_text(my_spec.read_text().replace('method = "geometric"', 'method = "arithmetic"'))
+    assert plan_years([2024], data, out)[0].reason == f"spec file {my_spec} changed"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--province", "Atlantis"], "Atlantis"),
+        (["--year", "2031"], "no input folder"),
+        (["--jobs", "0"], "--jobs 0"),
+    ],
+)
+def test_bad_arguments_are_refused_before_anything_is_written(data, tmp_path, capsys, args, message):
+    out = tmp_path / "reports"
+    assert compute(data, out, 2024) == 0
+    (data / "2024" / "targets_synthetic.csv").write_text("measure,region_code,year,target\n")  # would recompute
+    before = snapshot(out)
+    capsys.readouterr()
+    argv = ["reports", "--year", "2024", "--data", str(data), "--out", str(out), "--no-progress", *args]
+    if "--year" in args:
+        argv = argv[:1] + argv[3:]
+    assert cli.main(argv) == 1
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert snapshot(out) == before
+
+
+def test_an_output_path_that_is_a_file_is_refused(data, tmp_path, capsys):
+    out = tmp_path / "reports.txt"
+    out.write_text("not a folder")
+    assert compute(data, out, 2024) == 1
+    assert f"--out: {out} is a file, not a folder" in capsys.readouterr().err
+    assert out.read_text() == "not a folder"
+
+
+def test_one_refused_year_keeps_its_results_and_the_others_are_updated(data, tmp_path, capsys):
+    out = tmp_path / "reports"
+    assert compute(data, out, 2023, 2024) == 0
+    old_2023, old_2024 = snapshot(out / "2023" / "results"), snapshot(out / "2024" / "results")
+    (data / "2024" / "targets_synthetic.csv").write_text("measure,region_code,year,target\nikotan,00,2024,-1\n")
+    capsys.readouterr()
+    assert compute(data, out, 2023, 2024) == 1
+    captured = capsys.readouterr()
+    assert "2023: updated" in captured.out
+    assert "2024: refused: input refused (1 problem(s))" in captured.err and "previous results kept" in captured.err
+    assert "1 updated, 1 refused" in captured.out
+    assert snapshot(out / "2024" / "results") == old_2024
+    assert json.loads((out / "2023" / "results" / "specs.json").read_text())["computed_at"] and (
+        snapshot(out / "2023" / "results") != old_2023  # rewritten (its computed_at changed at least)
+    )
+
+
+def test_a_disk_that_fills_up_mid_write_loses_nothing(data, tmp_path, capsys, monkeypatch):
+    out = tmp_path / "reports"
+    assert compute(data, out, 2024) == 0
+    before = snapshot(out)
+    written = []
+
+    def full_disk(frame, path, *args, **kwargs):
+        written.append(path)
+        if len(written) > 3:
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        return original(frame, path, *args, **kwargs)
+
+    original = pd.DataFrame.to_parquet
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", full_disk)
+    capsys.readouterr()
+    assert compute(data, out, 2024, extra=("--replicates", "1")) == 1  # other settings: recomputed
+    err = capsys.readouterr().err
+    assert "No space left on device" in err and "Traceback" not in err
+    assert snapshot(out) == before  # the old results, and no staging folder left behind
+
+
+def test_an_interrupted_file_write_keeps_the_old_file(tmp_path, monkeypatch):
+    target = tmp_path / "laporan.html"
+    target.write_text("the good report")
+
+    def half_then_full(self, text, *args, **kwargs):
+        with Path(self).open("w", encoding="utf-8") as fh:
+            fh.write(text[:5])
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_text", half_then_full)
+    with pytest.raises(OSError, match="No space"):
+        write_atomic(target, "a new report that does not fit")
+    monkeypatch.undo()
+    assert target.read_text() == "the good report"
+    assert [p.name for p in tmp_path.iterdir()] == ["laporan.html"]
+
+
+# -- no traceback ----------------------------------------------------------------------------------
+
+
+def test_a_fault_of_the_suite_is_one_line_and_debug_shows_the_traceback(tmp_path, capsys, monkeypatch):
+    def broken(out):
+        raise KeyError("kabkota_code")
+
+    monkeypatch.setattr(cli, "write_sample", broken)
+    assert cli.main(["sample", "--out", str(tmp_path)]) == 3
+    err = capsys.readouterr().err
+    assert "internal error: KeyError: 'kabkota_code'" in err and "bnn --debug" in err and "Traceback" not in err
+    assert cli.main(["--debug", "sample", "--out", str(tmp_path)]) == 3
+    assert "Traceback (most recent call last)" in capsys.readouterr().err
+
+
+def write(path: Path, content: str | bytes) -> Path:
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    return path
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00binary", "not UTF-8 text"),
+        ("id = [\n", "not valid TOML"),
+        ("a = " + "[" * 5000 + "]" * 5000, "nested too deeply"),
+        ("x = 1\n" * 300_000, "far larger than a spec"),
+        ("\n".join(f"extra_{i} = {i}" for i in range(500)), "… and"),
+    ],
+    ids=["binary", "not-toml", "deep", "huge", "many-errors"],
+)
+def test_a_bad_spec_file_is_one_short_message(tmp_path, capsys, content, message):
+    spec = write(tmp_path / "spec.toml", content)
+    assert cli.main(["specs", str(spec)]) == 1
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert len(err.splitlines()) <= 15  # the first problems, not 500 lines
+
+
+def test_a_spec_of_another_index_is_refused(sample_dir, tmp_path, capsys):
+    ikp = load_spec("ikp-placeholder-2024").path
+    assert compute(sample_dir, tmp_path / "out", 2024, extra=("--spec", f"ikotan={ikp}")) == 1
+    err = capsys.readouterr().err
+    assert "a spec of IKP (survey) cannot compute ikotan" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_windows_console_never_fails_on_indonesian_text():
+    text = "IKOTAN ≥ 50,01 – 75 ± 2"
+    code = f"from bnn_lib.cli import _safe_console; _safe_console(); print({text!r})"
+    for encoding in ("cp1252", "cp437", "ascii"):
+        run = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, env={"PYTHONIOENCODING": encoding, "PATH": ""}
+        )
+        assert run.returncode == 0, run.stderr.decode(errors="replace")
+        # What the code page can show is shown; the rest becomes "?" (cp1252 has – but not ≥).
+        assert run.stdout.decode(encoding).strip() == text.encode(encoding, "replace").decode(encoding)
+
+
+# -- safe to share ---------------------------------------------------------------------------------
+
+
+def test_result_csv_never_runs_a_formula(tmp_path):
+    hostile = ['=HYPERLINK("http://x","klik")', "+62 811", "-2+3", "@SUM(A1)", "\t=1", "Kab. Aceh Besar"]
+    table = pd.DataFrame({"kawasan_id": hostile, "value": [-1.5, 2.0, -3.0, 0.0, 1.0, 4.25]})
+    Results(2024, {"t": table}, {}).save(tmp_path / "results")
+    with (tmp_path / "results" / "t.csv").open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    # OWASP: a cell that begins with = + - @ tab or CR is written behind a single quote.
+    assert [r["kawasan_id"] for r in rows] == ["'" + h for h in hostile[:5]] + ["Kab. Aceh Besar"]
+    assert [float(r["value"]) for r in rows] == [-1.5, 2.0, -3.0, 0.0, 1.0, 4.25]  # numbers stay numbers
+    assert pd.read_parquet(tmp_path / "results" / "t.parquet")["kawasan_id"].tolist() == hostile
+
+
+def test_public_export_blanks_small_cells_and_leaves_out_row_level_tables(data, tmp_path, capsys):
+    out = tmp_path / "reports"
+    respondents = pd.read_parquet(data / "2024" / "ikotan_respondents_synthetic.parquet")
+    answers = pd.read_parquet(data / "2024" / "ikotan_answers_synthetic.parquet")
+    # Keep 4 respondents of Kab. Simeulue (11.09): fewer than 10, a small cell.
+    few = respondents[respondents["kabkota_code"] == "11.09"]["respondent_id"].iloc[4:]
+    respondents[~respondents["respondent_id"].isin(few)].to_parquet(
+        data / "2024" / "ikotan_respondents_synthetic.parquet"
+    )
+    answers[~answers["respondent_id"].isin(few)].to_parquet(data / "2024" / "ikotan_answers_synthetic.parquet")
+    assert compute(data, out, 2024) == 0
+    kabkota = pd.read_parquet(out / "2024" / "results" / "ikotan_kabkota.parquet").set_index("kabkota_code")
+    assert kabkota.loc["11.09", "n_respondents"] == 4 and kabkota.loc["11.09", "small_cell"]
+    assert not kabkota.drop(index="11.09")["small_cell"].any()
+    assert cli.main(["export", "--year", "2024", "--out", str(out), "--public"]) == 0
+    public = out / "2024" / "results-publik"
+    assert not list(public.glob("*_bootstrap.*"))
+    shown = pd.read_csv(public / "ikotan_kabkota.csv", dtype={"kabkota_code": str}).set_index("kabkota_code")
+    assert pd.isna(shown.loc["11.09", "value_100"]) and pd.isna(shown.loc["11.09", "n_respondents"])
+    assert shown.loc["11.09", "kabkota"] == "Kab. Simeulue"
+    assert shown.drop(index="11.09")["value_100"].notna().all()
+    variables = pd.read_parquet(public / "ikotan_variables.parquet")
+    assert variables.loc[variables["kabkota_code"] == "11.09", "score"].isna().all()
+    assert variables.loc[variables["kabkota_code"] != "11.09", "score"].notna().any()
+    meta = json.loads((public / "specs.json").read_text())
+    assert "inputs" not in meta and "warnings" not in meta and meta["public"]["min_cell"] == 10
