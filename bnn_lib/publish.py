@@ -19,9 +19,10 @@ import pandas as pd
 
 from bnn_lib.writing import atomic_folder, write_csv
 
-# Fewer respondents than this and a breakdown is not published. An assumption of this suite (the
-# public methodology sets no rule); statistics offices commonly suppress survey cells under 5–10.
-MIN_CELL = 10
+# Fewer respondents than this and a breakdown is not shown in reports nor published. An
+# assumption of this suite (the public methodology sets no rule); statistics offices commonly
+# suppress survey cells under 5 to 10.
+MIN_CELL = 5
 # Columns that say which row it is or how the cell was made, and stay in a suppressed row.
 KEEP = {"kabkota_code", "kabkota", "province_code", "region_code", "region", "level", "group", "indicator_id"}
 KEEP |= {"variable_id", "spec_id", "spec_version", "year", "small_cell", "band"}

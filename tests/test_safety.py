@@ -268,7 +268,7 @@ def test_public_export_blanks_small_cells_and_leaves_out_row_level_tables(data, 
     out = tmp_path / "reports"
     respondents = pd.read_parquet(data / "2024" / "ikotan_respondents_synthetic.parquet")
     answers = pd.read_parquet(data / "2024" / "ikotan_answers_synthetic.parquet")
-    # Keep 4 respondents of Kab. Simeulue (11.09): fewer than 10, a small cell.
+    # Keep 4 respondents of Kab. Simeulue (11.09): fewer than 5, a small cell.
     few = respondents[respondents["kabkota_code"] == "11.09"]["respondent_id"].iloc[4:]
     respondents[~respondents["respondent_id"].isin(few)].to_parquet(
         data / "2024" / "ikotan_respondents_synthetic.parquet"
@@ -289,4 +289,21 @@ def test_public_export_blanks_small_cells_and_leaves_out_row_level_tables(data, 
     assert variables.loc[variables["kabkota_code"] == "11.09", "score"].isna().all()
     assert variables.loc[variables["kabkota_code"] != "11.09", "score"].notna().any()
     meta = json.loads((public / "specs.json").read_text())
-    assert "inputs" not in meta and "warnings" not in meta and meta["public"]["min_cell"] == 10
+    assert "inputs" not in meta and "warnings" not in meta and meta["public"]["min_cell"] == 5
+
+
+def test_data_warnings_reach_the_reports_methodology_note():
+    from bnn_lib.reporting.data import ReportData
+    from bnn_lib.reporting.sections import _data_warnings
+
+    warnings = [
+        "2024/ikotan_answers.csv: kab/kota 11.09 (Kab. Simeulue): semua jawaban 'tidak tahu'",
+        "2024/ikotan_answers.csv: kab/kota 31.71 (Kota Adm. Jakarta Selatan): semua jawaban 'tidak tahu'",
+        "2024/catatan.docx: berkas tidak dipakai",
+    ]
+    data = ReportData(2024, None, {}, {"warnings": warnings})
+    aceh = _data_warnings(data, "11")
+    assert "Simeulue" in aceh and "Jakarta" not in aceh and "1 hal perlu diperiksa" in aceh
+    national = _data_warnings(data, None)
+    assert all(w.split(":")[0] in national for w in warnings) and "3 hal" in national
+    assert _data_warnings(data, "12") == ""  # Sumatera Utara: nothing of its own to say

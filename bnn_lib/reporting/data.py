@@ -15,9 +15,8 @@ import pandas as pd
 
 from bnn_lib.paths import REPORTS_DIR
 from bnn_lib.pipeline import Results, load_results
+from bnn_lib.publish import MIN_CELL
 from bnn_lib.regions import Region, regions
-
-MIN_CELL = 5  # breakdowns with fewer respondents are suppressed
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ they compute no index. Text that comes from data is escaped.
 from __future__ import annotations
 
 import math
+import re
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
@@ -665,6 +666,7 @@ def methodology(data: ReportData, province: str | None) -> None:
     parts.append("</ul>")
     parts.append("<h3>Cakupan dan ukuran sampel</h3>")
     parts.append(_coverage(data, province))
+    parts.append(_data_warnings(data, province))
     synthetic = meta.get("synthetic")
     files = "; ".join(_input_files(table, read) for table, read in meta.get("inputs", {}).items())
     parts.append(
@@ -680,6 +682,24 @@ def methodology(data: ReportData, province: str | None) -> None:
         f"<li>Perangkat lunak: bnn_lib {esc(version('bnn-lib'))}, pandas {esc(pd.__version__)}.</li></ul>"
     )
     _html("".join(parts))
+
+
+def _data_warnings(data: ReportData, province: str | None, shown: int = 8) -> str:
+    """The warnings raised on the input data: those naming a kab/kota of the province (all of
+    them in the national report), a few in full and the count of the rest."""
+    warnings = data.meta.get("warnings", [])
+    if province is not None:
+        codes = set(regions().kabkota_of(province)["code"])
+        warnings = [w for w in warnings if codes & set(re.findall(r"\b\d{2}\.\d{2}\b", w))]
+    if not warnings:
+        return ""
+    items = "".join(f"<li>{esc(w)}</li>" for w in warnings[:shown])
+    if len(warnings) > shown:
+        items += f"<li>… dan {len(warnings) - shown} peringatan lain (daftar lengkap di specs.json hasil).</li>"
+    return (
+        f"<h3>Peringatan data</h3><p>Data masukan dapat dihitung, tetapi {len(warnings)} hal perlu diperiksa "
+        f"(tidak menghentikan perhitungan):</p><ul class='assumptions'>{items}</ul>"
+    )
 
 
 def _input_files(table: str, files: list[dict]) -> str:
