@@ -307,3 +307,18 @@ def test_data_warnings_reach_the_reports_methodology_note():
     national = _data_warnings(data, None)
     assert all(w.split(":")[0] in national for w in warnings) and "3 hal" in national
     assert _data_warnings(data, "12") == ""  # Sumatera Utara: nothing of its own to say
+
+
+def test_years_computed_in_spawned_processes_equal_forked_ones(sample_dir):
+    """Windows can only spawn: a spawned worker must load everything itself and agree."""
+    from bnn_lib.analyses import Analyses
+    from bnn_lib.pipeline import compute_years
+
+    settings = Analyses(replicates=0, samples=0)
+    forked, _ = compute_years([2023, 2024], sample_dir, None, settings, start_method="fork")
+    spawned, errors = compute_years([2023, 2024], sample_dir, None, settings, start_method="spawn")
+    assert not errors
+    for year in (2023, 2024):
+        assert sorted(spawned[year].tables) == sorted(forked[year].tables)
+        for name, table in forked[year].tables.items():
+            pd.testing.assert_frame_equal(spawned[year].tables[name], table, obj=f"{year} {name}")
