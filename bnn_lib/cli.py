@@ -4,6 +4,7 @@ input templates, survey forms and the validation report of their data."""
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 import time
 import traceback
@@ -39,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     except (DataError, SpecError, OSError, UnknownRegionError, UsageError) as exc:
         if args.debug:
             traceback.print_exc()
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {_os_message(exc) if isinstance(exc, OSError) else exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("stopped; files already written are complete, nothing is half-written", file=sys.stderr)
@@ -323,6 +324,27 @@ def _provinces(asked: list[str] | None) -> list[str] | None:
     if not asked:
         return None
     return [p if p.casefold() == "nasional" else regions().province(p).code for p in asked]
+
+
+# What to do about the file-system errors a user meets, by errno.
+OS_HINTS = {
+    errno.ENOSPC: "the disk is full; free some space and run the command again",
+    errno.EDQUOT: "the disk quota is used up; free some space and run the command again",
+    errno.EACCES: "no permission; choose another folder or ask for write access",
+    errno.EPERM: "no permission; choose another folder or ask for write access",
+    errno.EROFS: "the disk is read-only; choose another folder",
+    errno.EEXIST: "a file is in the way of a folder of that name; move it or choose another path",
+    errno.ENOTDIR: "a file is in the way of a folder of that name; move it or choose another path",
+    errno.EISDIR: "that is a folder; give a file name",
+}
+
+
+def _os_message(exc: OSError) -> str:
+    """An operating-system error as one line: the path, what went wrong and what to do."""
+    where = f"{exc.filename}: " if exc.filename else ""
+    what = exc.strerror or str(exc)
+    hint = OS_HINTS.get(exc.errno or 0)
+    return f"{where}{what}" + (f" ({hint})" if hint else "") + "; earlier results and reports are unchanged"
 
 
 def _safe_console() -> None:

@@ -6,7 +6,7 @@ respondents answered. Every result row that carries ``n_respondents`` gets ``sma
 ``public=True`` the copy holds aggregates only (no table with a respondent id, no bootstrap
 replicates), with the values of small cells, and of every row of a kab/kota whose index rests
 on a small cell, blanked; ``specs.json`` keeps the specs and drops the input file list and the
-warnings, which quote input rows.
+warnings, which quote input rows, and gives spec files by name only.
 """
 
 from __future__ import annotations
@@ -74,6 +74,8 @@ def export(results: Path, to: Path, *, public: bool, min_cell: int = MIN_CELL) -
     if public:
         tables, blanked = suppress(tables, min_cell)
         meta = {k: v for k, v in meta.items() if k not in ("inputs", "warnings", "fingerprint")}
+        # A spec file's folder names the machine and its user; its name is what a reader needs.
+        meta["specs"] = {k: {**s, "path": Path(s["path"]).name} for k, s in meta.get("specs", {}).items()}
         meta["public"] = {"min_cell": min_cell, "rows_blanked": blanked, "left_out": list(NOT_PUBLIC)}
     with atomic_folder(to) as staging:
         for name, frame in tables.items():

@@ -290,6 +290,7 @@ def test_public_export_blanks_small_cells_and_leaves_out_row_level_tables(data, 
     assert variables.loc[variables["kabkota_code"] != "11.09", "score"].notna().any()
     meta = json.loads((public / "specs.json").read_text())
     assert "inputs" not in meta and "warnings" not in meta and meta["public"]["min_cell"] == 5
+    assert meta["specs"]["ikotan"]["path"] == "ikotan-juknis-2021.toml"  # no folder of this machine
 
 
 def test_data_warnings_reach_the_reports_methodology_note():
