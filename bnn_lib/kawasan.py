@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from bnn_lib.aggregate import combine, indicator_weights, rescale, top_level
+from bnn_lib.bands import round_half_up
 from bnn_lib.spec import IndexSpec, StatusRule
 
 STATUSES = ["aman", "siaga", "waspada", "bahaya"]
@@ -212,8 +213,8 @@ def area_recovery(scores: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:
     out = pd.DataFrame({"value_before": wide["before"], "value_after": wide["after"]})
     out["delta"] = out["value_after"] - out["value_before"]
     decimals = spec.bands.decimals if spec.bands else 2
-    surely = after["value_100_low"].round(decimals) >= spec.recovery.min_score
-    possibly = after["value_100_high"].round(decimals) >= spec.recovery.min_score
+    surely = round_half_up(after["value_100_low"], decimals) >= spec.recovery.min_score
+    possibly = round_half_up(after["value_100_high"], decimals) >= spec.recovery.min_score
     if "active_cultivation" in after:
         active = after["active_cultivation"].astype("boolean")
         surely &= active.eq(False).fillna(False).astype(bool)

@@ -195,10 +195,14 @@ class Bands(Element):
     [lower, upper] holds it. ``equal_interval``: ``len(labels)`` classes of equal width over the
     observed [min, max] of the kab/kota set (the 2022/23 practice). ``labels`` run low to high;
     ``success_from`` is the lowest band that counts for the KPI ("Tanggap or above").
+    ``rounding`` is how a value is rounded to ``decimals`` before it is banded (and before a
+    recovery threshold is applied): ``half_up``, halves away from zero on the printed decimal,
+    as Excel's ROUND (the only rule offered; stated so that a report can say it).
     """
 
     mode: Literal["fixed", "equal_interval"] = "fixed"
     decimals: int = Field(2, ge=0, le=6)
+    rounding: Literal["half_up"] = "half_up"
     fixed: list[Band] = []
     labels: list[str] = []
     success_from: str | None = None
