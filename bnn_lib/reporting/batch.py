@@ -14,11 +14,17 @@ How it is fast while each report still runs in a fresh process of its own:
 3. Up to ``jobs`` children run at once (default: the number of cores); a new child is forked as
    soon as one finishes.
 
+Where ``fork`` is missing (Windows) or unsafe (macOS), ``start_method`` "auto" uses ``spawn``
+instead: still one fresh process per report, but each child imports the suite and reads the
+results itself, so it starts in seconds, not milliseconds. Both run through the same scheduling
+loop. With ``scheduler`` set, the reports go to the workers of a Dask cluster instead
+(:mod:`.cluster`), with the same manifest and the same rules.
+
 A report that raises is recorded with its error and its executed notebook is kept for debugging;
 the others go on. A child that dies (or never reports) is retried once; one that runs past the
 timeout is killed. A rerun skips reports whose inputs (results, notebook, specs, report code)
 are unchanged, unless ``force``. The manifest (``manifest.json``) records each report's status,
-timings, input hash and the software versions; ``index.html`` links every report.
+timings, input hash, where it ran and the software versions; ``index.html`` links every report.
 """
 
 from __future__ import annotations
@@ -28,12 +34,14 @@ import hashlib
 import json
 import multiprocessing as mp
 import os
+import sys
 import time
 import traceback
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import version
 from multiprocessing.connection import Connection
+from multiprocessing.context import BaseContext
 from pathlib import Path
 
 import papermill
@@ -49,6 +57,8 @@ NOTEBOOKS = ROOT / "notebooks"
 PROVINCE_NOTEBOOK = NOTEBOOKS / "laporan_provinsi.ipynb"
 NATIONAL_NOTEBOOK = NOTEBOOKS / "laporan_nasional.ipynb"
 DEFAULT_TIMEOUT = 300.0
+DEFAULT_CONNECT_TIMEOUT = 10.0
+START_METHODS = ("auto", "fork", "spawn")
 
 
 @dataclass
@@ -92,6 +102,12 @@ class Batch:
     province_notebook: Path = PROVINCE_NOTEBOOK
     national_notebook: Path = NATIONAL_NOTEBOOK
     progress: bool = True
+    # "auto": fork on Linux, spawn elsewhere (Windows has no fork; macOS's system libraries are
+    # not fork-safe); or "fork" / "spawn" explicitly. Ignored when ``scheduler`` is set.
+    start_method: str = "auto"
+    # Address of a Dask scheduler ("tcp://host:8786"): render on its workers instead of here.
+    scheduler: str | None = None
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT  # seconds to reach the scheduler and a worker
 
 
 def plan(batch: Batch) -> list[Job]:
@@ -127,18 +143,32 @@ def plan(batch: Batch) -> list[Job]:
     return jobs
 
 
+def results_folders(batch: Batch) -> list[Path]:
+    """The ``<year>/results`` folders a report of ``batch.year`` reads: its year's and earlier."""
+    return [
+        folder
+        for folder in sorted(batch.out.glob("*/results"))
+        if folder.parent.name.isdigit() and int(folder.parent.name) <= batch.year
+    ]
+
+
+def report_code() -> list[Path]:
+    """The files of the report code (this package's modules and stylesheet), in a fixed order."""
+    here = Path(__file__).parent
+    return [*sorted(here.glob("*.py")), here / "report.css"]
+
+
 def input_hash(batch: Batch, notebook: str) -> str:
     """SHA-256 over what a report depends on: the saved results of its year and earlier years,
     the notebook, the report code and the bnn_lib version. ``specs.json`` is left out because it
     holds the build time; the specs' own hashes are inside it and the results follow them."""
     digest = hashlib.sha256(version("bnn-lib").encode())
-    for folder in sorted(batch.out.glob("*/results")):
-        if folder.parent.name.isdigit() and int(folder.parent.name) <= batch.year:
-            for path in sorted(folder.glob("*.parquet")):
-                digest.update(path.name.encode() + path.read_bytes())
-            meta = json.loads((folder / "specs.json").read_text())
-            digest.update(json.dumps(meta.get("specs"), sort_keys=True).encode())
-    for path in [Path(notebook), *sorted(Path(__file__).parent.glob("*.py")), Path(__file__).parent / "report.css"]:
+    for folder in results_folders(batch):
+        for path in sorted(folder.glob("*.parquet")):
+            digest.update(path.name.encode() + path.read_bytes())
+        meta = json.loads((folder / "specs.json").read_text())
+        digest.update(json.dumps(meta.get("specs"), sort_keys=True).encode())
+    for path in [Path(notebook), *report_code()]:
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
@@ -147,7 +177,11 @@ def input_hash(batch: Batch, notebook: str) -> str:
 
 
 def render(job: Job) -> None:
-    """Execute one notebook and write its HTML (in the forked child). Raises on failure."""
+    """Execute one notebook and write its HTML (in a child process). Raises on failure.
+
+    The executed notebook is written to ``job.executed`` also when a cell raises, for debugging.
+    """
+    engine.register()  # a spawned child has not run warm_up()
     Path(job.executed).parent.mkdir(parents=True, exist_ok=True)
     executed = Path(job.executed).with_suffix(".running.ipynb")
     try:
@@ -168,22 +202,24 @@ def render(job: Job) -> None:
 
 
 def _child(job: Job, conn: Connection) -> None:
-    """Entry point of a forked child: render, send (ok, error text), and leave at once.
+    """Entry point of a child (forked or spawned): render, send (ok, error text), leave at once.
 
-    ``os._exit`` skips the interpreter's teardown, which would walk (and copy) every object
+    It is a module-level function so that ``spawn`` can pickle it by name. ``os._exit`` skips
+    the interpreter's teardown, which in a forked child would walk (and copy) every object
     inherited from the parent only to free it.
     """
     try:
         render(job)
         conn.send((True, ""))
     except BaseException as exc:  # report everything, including SystemExit from a notebook
-        conn.send((False, _error_text(exc)))
+        conn.send((False, error_text(exc)))
     finally:
         conn.close()
         os._exit(0)
 
 
-def _error_text(exc: BaseException) -> str:
+def error_text(exc: BaseException) -> str:
+    """One line for the manifest: the notebook's exception and cell, or the exception itself."""
     if isinstance(exc, papermill.PapermillExecutionError):
         return f"{exc.ename}: {exc.evalue} (cell {exc.exec_count})"
     return "".join(traceback.format_exception_only(type(exc), exc)).strip()
@@ -192,12 +228,30 @@ def _error_text(exc: BaseException) -> str:
 # -- the parent --------------------------------------------------------------------------------
 
 
+def resolve_start_method(requested: str) -> str:
+    """The start method for ``Batch.start_method``: "auto" is fork on Linux and spawn elsewhere.
+
+    Raises ValueError for an unknown method or one this platform does not have.
+    """
+    if requested not in START_METHODS:
+        raise ValueError(f"start method {requested!r}: choose one of {', '.join(START_METHODS)}")
+    if requested == "auto":
+        return "fork" if sys.platform.startswith("linux") else "spawn"
+    if requested not in mp.get_all_start_methods():
+        raise ValueError(f"start method {requested!r} is not available on {sys.platform}")
+    return requested
+
+
+def runner(batch: Batch) -> str:
+    """Where the reports of ``batch`` run, as the manifest records it: "fork", "spawn" or
+    "dask <address>". Raises ValueError for a bad ``start_method``."""
+    return f"dask {batch.scheduler}" if batch.scheduler else resolve_start_method(batch.start_method)
+
+
 def warm_up(batch: Batch) -> None:
     """Import and load, once, everything the children need (they inherit it by fork)."""
     engine.register()
     engine.prepare()
-    # Results may have been recomputed since an earlier run in this process: read them afresh.
-    report_data.load.cache_clear()
     report_data.load(batch.year, str(batch.out))
     # Objects made so far are never collected: a child's garbage collector then leaves the
     # inherited pages alone instead of copying them.
@@ -205,9 +259,15 @@ def warm_up(batch: Batch) -> None:
 
 
 def run(batch: Batch) -> list[Outcome]:
-    """Render the reports of ``batch``; write index.html and manifest.json; return the outcomes."""
+    """Render the reports of ``batch``; write index.html and manifest.json; return the outcomes.
+
+    Raises ValueError for a bad ``start_method`` and :class:`.cluster.ClusterError` when the
+    cluster of ``scheduler`` cannot be used, before any file is written.
+    """
+    where = runner(batch)
+    # Results may have been recomputed since an earlier run in this process: read them afresh.
+    report_data.load.cache_clear()
     folder = batch.out / str(batch.year)
-    warm_up(batch)
     previous = _previous_manifest(folder)
     jobs = plan(batch)
     hashes = {nb: input_hash(batch, nb) for nb in {job.notebook for job in jobs}}
@@ -233,18 +293,48 @@ def run(batch: Batch) -> list[Outcome]:
         unit="laporan",
         disable=not batch.progress,
     )
-    for outcome in _run_jobs(todo, batch, hashes, bar):
+    for outcome in _render_all(todo, batch, hashes, bar):
         outcomes[outcome.key] = outcome
     bar.close()
     ordered = [outcomes[job.key] for job in jobs]
-    _write_manifest(folder, batch, ordered, previous)
+    _write_manifest(folder, batch, ordered, previous, where)
     index_page.write(folder, batch.year, _all_outcomes(folder))
     return ordered
 
 
-def _run_jobs(todo: list[Job], batch: Batch, hashes: dict[str, str], bar: tqdm) -> list[Outcome]:
-    """Fork up to ``batch.jobs`` children at a time; collect, retry a death once, enforce the timeout."""
-    ctx = mp.get_context("fork")
+def _render_all(todo: list[Job], batch: Batch, hashes: dict[str, str], bar: tqdm) -> list[Outcome]:
+    """Render ``todo`` on the cluster, or here in children of the batch's start method."""
+    if not todo:
+        return []
+    if batch.scheduler:
+        from bnn_lib.reporting import cluster  # imports dask: only when a cluster is asked for
+
+        return cluster.run_jobs(todo, batch, hashes, bar)
+    method = resolve_start_method(batch.start_method)
+    if method == "fork":
+        warm_up(batch)  # spawned children inherit nothing: warming this process would be wasted
+    return _run_jobs(todo, batch, hashes, bar, mp.get_context(method))
+
+
+def outcome(job: Job, status: str, seconds: float, attempt: int, error: str, hashes: dict[str, str]) -> Outcome:
+    """The manifest row of a finished report; only a report rendered "ok" gets its input hash."""
+    return Outcome(
+        key=job.key,
+        title=job.title,
+        html=job.html,
+        executed=job.executed,
+        status=status,
+        seconds=round(seconds, 3),
+        attempts=attempt,
+        error=error,
+        input_hash=hashes[job.notebook] if status == "ok" else "",
+        finished_at=datetime.now(UTC).isoformat(timespec="seconds"),
+    )
+
+
+def _run_jobs(todo: list[Job], batch: Batch, hashes: dict[str, str], bar: tqdm, ctx: BaseContext) -> list[Outcome]:
+    """Start up to ``batch.jobs`` children at a time with ``ctx`` (fork or spawn); collect, retry
+    a death once, enforce the timeout."""
     queue = [(job, 1) for job in todo]
     running: dict[int, tuple] = {}
     done: list[Outcome] = []
@@ -275,20 +365,7 @@ def _run_jobs(todo: list[Job], batch: Batch, hashes: dict[str, str], bar: tqdm) 
                     queue.append((job, 2))
                     continue
                 message = (False, f"worker died (exit code {process.exitcode}), also on retry")
-            done.append(
-                Outcome(
-                    key=job.key,
-                    title=job.title,
-                    html=job.html,
-                    executed=job.executed,
-                    status=status,
-                    seconds=round(elapsed, 3),
-                    attempts=attempt,
-                    error=message[1],
-                    input_hash=hashes[job.notebook] if status == "ok" else "",
-                    finished_at=datetime.now(UTC).isoformat(timespec="seconds"),
-                )
-            )
+            done.append(outcome(job, status, elapsed, attempt, message[1], hashes))
             bar.update(1)
         if running:
             time.sleep(0.005)
@@ -314,7 +391,7 @@ def _all_outcomes(folder: Path) -> list[dict]:
     return list(_previous_manifest(folder).values())
 
 
-def _write_manifest(folder: Path, batch: Batch, outcomes: list[Outcome], previous: dict[str, dict]) -> None:
+def _write_manifest(folder: Path, batch: Batch, outcomes: list[Outcome], previous: dict[str, dict], where: str) -> None:
     """Merge this run's outcomes into the manifest (reports not in this run keep their rows)."""
     rows = {**previous, **{o.key: asdict(o) for o in outcomes}}
     meta_path = folder / "results" / "specs.json"
@@ -332,6 +409,7 @@ def _write_manifest(folder: Path, batch: Batch, outcomes: list[Outcome], previou
             "synthetic": meta.get("synthetic", False),
         },
         "jobs": batch.jobs,
+        "runner": where,
         "reports": sorted(rows.values(), key=lambda r: (r["key"] == "nasional", r["key"])),
     }
     write_atomic(folder / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
