@@ -4,6 +4,10 @@ Data: ``data/regions/`` (from ``idn-area-data``, ODbL; see its README). Look-ups
 (``"11"``, ``"11.01"``) or a name, tolerant of case, spacing, punctuation and the usual variants
 ("Kab.", "Kabupaten", "Kota", "Kota Adm.", "Provinsi", "DKI", "DIY"). An unknown code or name
 raises :class:`UnknownRegionError`, whose message suggests the closest matches.
+
+The registry also knows the codes that changed (``code_history.csv``: Papua's kab/kota that went
+to the four provinces formed in 2022), so that data coded the old way is told apart from data
+coded the new way: :meth:`RegionRegistry.former` gives what an old code meant.
 """
 
 from __future__ import annotations
@@ -61,6 +65,18 @@ class Region:
         return self.name
 
 
+@dataclass(frozen=True)
+class CodeChange:
+    """A kab/kota whose Kemendagri code changed: its old code, its code since ``since_year``,
+    its name, and the act that moved it."""
+
+    old_code: str
+    new_code: str
+    name: str
+    since_year: int
+    source: str
+
+
 def normalise_name(text: str) -> str:
     """Lower-case, drop punctuation, collapse spaces: ``" Kab.  Aceh-Besar"`` → ``"kab aceh besar"``."""
     text = re.sub(r"[^\w\s]", " ", str(text).lower())
@@ -87,14 +103,25 @@ class RegionRegistry:
     """Provinces and kab/kota with look-ups by code and by name.
 
     ``province_table`` has columns ``code, name``; ``kabkota_table`` has
-    ``code, province_code, name, type``, all strings. Use :func:`regions` to get the shared instance.
+    ``code, province_code, name, type``, all strings; ``history`` (optional) has
+    ``old_code, new_code, name, since_year, source``. Use :func:`regions` to get the shared instance.
     """
 
-    def __init__(self, provinces: pd.DataFrame, kabkota: pd.DataFrame, aliases: pd.DataFrame):
+    def __init__(
+        self,
+        provinces: pd.DataFrame,
+        kabkota: pd.DataFrame,
+        aliases: pd.DataFrame,
+        history: pd.DataFrame | None = None,
+    ):
         self.province_table = provinces
         self.kabkota_table = kabkota
         self._by_code: dict[str, Region] = {}
         self._by_name: dict[str, list[Region]] = {}
+        rows = [] if history is None else history.itertuples(index=False)
+        self._former = {
+            r.old_code: CodeChange(r.old_code, r.new_code, r.name, int(r.since_year), r.source) for r in rows
+        }
         for row in provinces.itertuples():
             self._add(Region(row.code, row.name, "provinsi", row.code), [row.name])
         for row in aliases.itertuples():
@@ -144,6 +171,11 @@ class RegionRegistry:
         table = self.kabkota_table
         return table[table["province_code"] == code].reset_index(drop=True)
 
+    def former(self, code: str) -> CodeChange | None:
+        """What an old kab/kota code stood for before it changed, or None for a code that never
+        changed. The code may be gone, or (where the registry reuses it) mean another kab/kota now."""
+        return self._former.get(code)
+
     def label(self, code: str) -> str:
         """The report label of a region code ("Kab. Aceh Selatan")."""
         return self.get(code).label
@@ -174,7 +206,12 @@ class RegionRegistry:
         return list(found)[:4]
 
     def _unknown_code(self, code: str) -> str:
-        """The error for an unknown code, suggesting the nearest codes of the same province."""
+        """The error for an unknown code: what an old code became, else the nearest codes of
+        the same province."""
+        change = self.former(code)
+        if change is not None:
+            now = self._by_code[change.new_code].label
+            return f"{code!r} is a code from before {change.since_year} ({change.source}); now {change.new_code} {now}"
         nearest = self.nearest(code)
         if nearest:
             hint = ", ".join(f"{r.label} ({r.code})" for r in nearest)
@@ -204,4 +241,5 @@ def regions() -> RegionRegistry:
         pd.read_csv(REGIONS_DIR / "provinces.csv", **read),
         pd.read_csv(REGIONS_DIR / "kabkota.csv", **read),
         pd.read_csv(REGIONS_DIR / "province_aliases.csv", **read),
+        pd.read_csv(REGIONS_DIR / "code_history.csv", **read),
     )

@@ -81,3 +81,43 @@ def test_every_province_resolves_by_code_official_name_and_alias():
             assert registry.province(key).code == row.code, key
     for row in aliases.itertuples():
         assert registry.province(row.alias).code == row.code, row.alias
+
+
+# -- codes before Papua's 2022 split -------------------------------------------------------------------------
+
+# Before 2022, Kemendagri coded Papua's 28 kabupaten 91.01–91.28 and Kota Jayapura 91.71, and
+# Papua Barat's 12 kabupaten 92.01–92.12 and Kota Sorong 92.71. The kab/kota of the four new
+# provinces (UU 14, 15, 16 and 29 of 2022) left those codes.
+OLD_PAPUA = [f"91.{i:02d}" for i in range(1, 29)] + ["91.71"] + [f"92.{i:02d}" for i in range(1, 13)] + ["92.71"]
+NEW_PROVINCES = {"93": 4, "94": 8, "95": 8, "96": 6}  # Papua Selatan, Tengah, Pegunungan, Barat Daya
+
+
+def history() -> pd.DataFrame:
+    return pd.read_csv(REGIONS_DIR / "code_history.csv", dtype=str)
+
+
+def test_every_kabkota_of_the_new_papua_provinces_has_its_old_code():
+    registry = regions()
+    changes = history()
+    moved = registry.kabkota_table[registry.kabkota_table["province_code"].isin(list(NEW_PROVINCES))]
+    assert moved.groupby("province_code").size().to_dict() == NEW_PROVINCES
+    assert sorted(changes["new_code"]) == sorted(moved["code"])
+    # The old codes are exactly the pre-2022 codes of Papua and Papua Barat that the registry no longer has.
+    gone = [c for c in OLD_PAPUA if c not in set(registry.kabkota_table["code"])]
+    assert sorted(changes["old_code"]) == gone
+    for row in changes.itertuples():
+        assert registry.kabkota(row.new_code).name == row.name
+        assert registry.former(row.old_code).new_code == row.new_code
+        assert row.since_year == "2022"
+
+
+def test_the_new_codes_keep_the_order_of_the_old_ones_within_each_province():
+    changes = history().assign(province=lambda f: f["new_code"].str[:2])
+    for _, rows in changes.groupby("province"):
+        assert rows.sort_values("new_code")["old_code"].is_monotonic_increasing
+
+
+def test_an_old_code_names_what_it_became():
+    with pytest.raises(UnknownRegionError, match=r"'91\.01' is a code from before 2022 .*; now 93\.01 Kab\. Merauke"):
+        regions().get("91.01")
+    assert regions().former("91.03") is None  # Kab. Jayapura kept its code

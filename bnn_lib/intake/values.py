@@ -322,6 +322,10 @@ def kabkota_code(cell: object) -> tuple[str | None, str | None]:
     try:
         region = registry.get(code, types=KABKOTA_TYPES)
     except UnknownRegionError:
+        change = registry.former(code)
+        if change is not None:
+            now = f"{change.new_code} {registry.label(change.new_code)}"
+            return None, f"kode lama sebelum pemekaran {change.since_year}; sekarang {now} ({change.source})"
         near = ", ".join(f"{r.code} {r.label}" for r in registry.nearest(code))
         hint = f"; kode terdekat: {near}" if near else "; kode kab/kota seperti 11.01 (lihat data/regions/kabkota.csv)"
         return None, f"kode kab/kota tidak dikenal{hint}"
