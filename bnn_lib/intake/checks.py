@@ -69,11 +69,16 @@ def unique_key(frame: pd.DataFrame, keys: list[str], message: str) -> list[Probl
     (in the same file or another one)."""
     if not set(keys) <= set(frame.columns) or frame.empty:
         return []
+    return repeats(frame, key_codes(frame, keys), keys, message)
+
+
+def key_codes(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """One integer per row, the same for rows that agree on every column of ``keys``."""
     codes = np.zeros(len(frame), dtype=np.int64)
     for k in keys:
         c, uniques = pd.factorize(frame[k])
         codes = codes * (len(uniques) + 1) + (c + 1)
-    return repeats(frame, codes, keys, message)
+    return codes
 
 
 def repeats(frame: pd.DataFrame, codes: np.ndarray, keys: list[str], message: str) -> list[Problem]:
@@ -127,9 +132,14 @@ def region_names(frame: pd.DataFrame) -> list[Problem]:
     if "province_code" in frame:
         kabkota = frame["kabkota_code"].to_numpy(dtype=object)
         province = frame["province_code"].to_numpy(dtype=object)
-        given = pd.notna(kabkota) & pd.notna(province)
-        bad = given & (pd.Series(kabkota).str[:2].to_numpy(dtype=object) != province)
-        problems += at_rows(frame, bad, "kabkota_code", "kab/kota ini tidak berada di provinsi pada kolom provinsi")
+        home = pd.Series(kabkota).str[:2].to_numpy(dtype=object)
+        bad = pd.notna(kabkota) & pd.notna(province) & (home != province)
+        for own, given in sorted(set(zip(home[bad], province[bad], strict=True))):
+            message = (
+                f"kab/kota ini berada di provinsi {own} ({registry.label(own)}), bukan di provinsi {given} "
+                f"({registry.label(given)}) pada kolom provinsi"
+            )
+            problems += at_rows(frame, bad & (home == own) & (province == given), "kabkota_code", message)
     return problems
 
 

@@ -7,7 +7,9 @@
 The stages, each a function over a table: find the files of each table (:mod:`.files`), read
 each as it stands (:mod:`.read`), match its headers (:mod:`.columns`), parse its cells by kind
 (:mod:`.values`), put the files of a table together, unfold wide survey tables into respondents
-and answers, check (:mod:`.checks`). Problems name the file, sheet, row, column and value.
+and answers, check the contracts (:mod:`.checks`), then what reads well but cannot be right or
+would change the results without a word (:mod:`.plausible`). Problems name the file, sheet, row,
+column and value.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from bnn_lib.intake import checks
+from bnn_lib.intake import checks, plausible
 from bnn_lib.intake.columns import Resolver
 from bnn_lib.intake.files import Part, discover, table_of_name
 from bnn_lib.intake.problems import LOCATION, DataError, Problem, Source, at_rows, describe
@@ -98,6 +100,9 @@ def check_year(folder: Path, year: int, specs: dict[str, IndexSpec]) -> Loaded:
         if frames:
             frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
             loaded.problems += checks.ranges(frame, columns, spec) + checks.region_names(frame)
+            problems, warnings = plausible.check_table(name, frame, year, specs)
+            loaded.problems += problems
+            loaded.warnings += warnings
             raw_tables[name] = frame
     for key in SURVEY_INDICES:
         if key in specs:
@@ -287,6 +292,7 @@ def _survey(key: str, spec: IndexSpec, raw_tables: dict[str, pd.DataFrame], load
         return {}
     people_frame = pd.concat(people, ignore_index=True) if len(people) > 1 else people[0]
     answer_frame = pd.concat(answers, ignore_index=True) if len(answers) > 1 else answers[0]
+    before = len(loaded.problems)
     for found in (
         checks.respondents(people_frame, spec),
         # A repeated respondent is reported there; its first row stands for it in the answer checks.
@@ -294,6 +300,12 @@ def _survey(key: str, spec: IndexSpec, raw_tables: dict[str, pd.DataFrame], load
     ):
         loaded.problems += found[0]
         loaded.warnings += found[1]
+    files = set(people_frame["_source"]) | set(answer_frame["_source"])
+    if len(loaded.problems) == before and not any(p.file in files for p in loaded.problems):
+        # Scores mean something only for tables that pass every check.
+        problems, warnings = plausible.survey_scores(people_frame, answer_frame, spec)
+        loaded.problems += problems
+        loaded.warnings += warnings
     return {f"{key}_respondents": people_frame, f"{key}_answers": answer_frame}
 
 

@@ -48,6 +48,20 @@ OUTPUTS = {  # the programme outputs counted per kab/kota and year, with what to
 }
 OUTPUT_MEASURES = list(OUTPUTS)
 MEASURES = [*RESULT_MEASURES, *OUTPUT_MEASURES]  # every measure a target can be set for
+# What a value of each measure is, for the checks of what it can be: a count of people, of kawasan
+# (desa/kelurahan) or of kab/kota (a whole number, with a ceiling), a percentage, or a mean on the
+# answer scale of the index's spec ("skala").
+MEASURE_UNITS = {
+    "ikotan": "skala",
+    "ikotan_n_tanggap": "kab/kota",
+    "ikp": "skala",
+    "ikkrn_pulih": "kawasan",
+    "ikkrn_rate": "persen",
+    "ikktt_pulih": "kawasan",
+    "penggiat_formed": "orang",
+    "kawasan_intervened": "kawasan",
+    "lifeskill_participants": "orang",
+}
 
 
 @dataclass(frozen=True)
@@ -202,7 +216,7 @@ def table_columns(table: str, spec: IndexSpec | None = None) -> list[Column]:
     if table == "ikktt_areas":
         return _area_columns(spec)
     if table == "program_outputs":
-        return [KABKOTA, KABKOTA_NAME, YEAR] + [Column(m, "number", h, ge=0) for m, h in OUTPUTS.items()]
+        return [PROVINCE, KABKOTA, KABKOTA_NAME, YEAR] + [Column(m, "number", h, ge=0) for m, h in OUTPUTS.items()]
     if table == "targets":
         return [
             Column(
@@ -227,7 +241,7 @@ def table_columns(table: str, spec: IndexSpec | None = None) -> list[Column]:
 def _kawasan_keys(phases: Mapping[str, str], phase_help: str) -> list[Column]:
     """The columns that identify an assessment of a kawasan: the kawasan, its kab/kota, year, phase."""
     phase = Column("phase", "choice", phase_help, choices=phases, aliases=("fase", "tahap"))
-    return [KAWASAN, KABKOTA, KABKOTA_NAME, YEAR, phase]
+    return [KAWASAN, PROVINCE, KABKOTA, KABKOTA_NAME, YEAR, phase]
 
 
 def _kawasan_columns(spec: IndexSpec) -> list[Column]:
