@@ -71,7 +71,7 @@ def survey_tables(
         tables[f"{name}_bootstrap"] = replicates.rename_axis(columns=None)
     if options.samples:
         model = sensitivity.Model.from_group_sums(*group_stats, spec)
-        result = sensitivity.run(model, options.samples, seed=1)
+        result = sensitivity.run(model, options.samples, seed=options.seed)
         tables[f"{name}_rank_intervals"] = result.ranks
         tables[f"{name}_sobol"] = result.sobol.assign(runs=result.runs)
         tables[f"{name}_drop_one"] = result.drop_one

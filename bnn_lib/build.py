@@ -3,8 +3,8 @@
     plans = plan_years([2023, 2024], data, out, overrides={}, analyses=None)
     outcomes = build(plans, data, out)      # each year's results replaced whole, or kept
 
-Saved results record what they were computed from (``specs.json``): the specs, a fingerprint of
-every input file, of the computing code, and the analysis settings. A year is recomputed only
+Saved results record what they were computed from (``specs.json``): the specs, the analysis
+settings, and a fingerprint of every input file and of the computing code. A year is recomputed only
 when one of these has changed, and then with the *same* specs: the spec files the results name
 (as they read now), or the spec as recorded when its file is gone. A spec asked for on the
 command line that differs from the one saved results were computed with is a :class:`SpecMismatchError`,
@@ -57,16 +57,17 @@ class YearOutcome:
     warnings: list[Problem] = field(default_factory=list)
 
 
-def fingerprint(data: Path, year: int, analyses: Analyses | None) -> dict:
-    """What a year's results depend on besides the specs: every file of ``data/<year>/``
-    (path relative to ``data`` → SHA-256), the computing code, and the analysis settings."""
+def fingerprint(data: Path, year: int) -> dict:
+    """What a year's results depend on besides the specs and the analysis settings (which the
+    results record): every file of ``data/<year>/`` (path relative to ``data`` → SHA-256) and
+    the computing code."""
     base = data / str(year)
     files = {
         p.relative_to(data).as_posix(): file_hash(p)
         for p in sorted(base.rglob("*"))
         if p.is_file() and not p.name.startswith((".", "~$")) and p.name.lower() not in IGNORED
     }
-    return {"data": files, "code": code_hash(), "analyses": asdict(analyses) if analyses else None}
+    return {"data": files, "code": code_hash()}
 
 
 def saved_meta(out: Path, year: int) -> dict | None:
@@ -150,7 +151,7 @@ def _label(spec: IndexSpec) -> str:
 
 
 def _saved_analyses(meta: dict | None) -> Analyses | None:
-    recorded = ((meta or {}).get("fingerprint") or {}).get("analyses")
+    recorded = (meta or {}).get("analyses")
     return Analyses(**recorded) if recorded else None
 
 
@@ -163,14 +164,14 @@ def _staleness(
     if not (data / str(year)).is_dir():
         return ""  # results with no input folder (copied from elsewhere): use them as they are
     saved = meta.get("fingerprint") or {}
-    now = fingerprint(data, year, analyses)
+    now = fingerprint(data, year)
     changed = sorted(set(saved.get("data", {}).items()) ^ set(now["data"].items()))
     if changed:
         files = sorted({name for name, _ in changed})
         return f"input changed: {', '.join(files[:3])}" + (f" and {len(files) - 3} more" if len(files) > 3 else "")
     if saved.get("code") != now["code"]:
         return "the computing code changed"
-    if explicit and saved.get("analyses") != now["analyses"]:
+    if explicit and meta.get("analyses") != asdict(analyses):
         return "other analysis settings"
     for key, record in meta.get("specs", {}).items():
         if key in specs and _content(specs[key]) != record["spec"]:
@@ -190,7 +191,7 @@ def build(plans: list[YearPlan], data: Path, out: Path, start_method: str = "aut
     for group in _by_settings(todo):
         earlier = {y - 1: r for y in (p.year for p in group) if (r := _saved(out, y - 1)) is not None}
         # Taken before computing: a file changed meanwhile makes the results out of date, not right.
-        prints = {p.year: fingerprint(data, p.year, p.analyses) for p in group}
+        prints = {p.year: fingerprint(data, p.year) for p in group}
         computed, errors = compute_years(
             [p.year for p in group], data, group[0].specs, group[0].analyses, earlier, start_method=start_method
         )

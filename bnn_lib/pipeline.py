@@ -15,7 +15,7 @@ import multiprocessing as mp
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
@@ -51,6 +51,9 @@ class Results:
     # What the results depend on besides the specs (:func:`bnn_lib.build.fingerprint`), so that
     # a later run can tell whether they are up to date.
     fingerprint: dict | None = None
+    # The bootstrap and Monte Carlo settings (replicates, samples, seed): every interval can be
+    # reproduced from the saved results.
+    analyses: Analyses | None = None
 
     def table(self, name: str, province: str | int | None = None) -> pd.DataFrame:
         """A result table, optionally only the rows of one province (code or name)."""
@@ -82,6 +85,7 @@ class Results:
                 "computed_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "versions": {"bnn_lib": version("bnn-lib"), "pandas": pd.__version__},
                 "warnings": [str(w) for w in self.warnings],
+                "analyses": asdict(self.analyses) if self.analyses else None,
                 "fingerprint": self.fingerprint,
             }
             (staging / "specs.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False))
@@ -111,7 +115,8 @@ def load_results(year: int, folder: str | Path | None = None) -> Results:
     # The spec as used, from the results themselves: the file may have changed or, for a spec
     # modified in a notebook, never existed.
     specs = {key: parse_spec(s["spec"], source=s["path"]) for key, s in meta["specs"].items()}
-    return Results(year, tables, specs)
+    analyses = Analyses(**meta["analyses"]) if meta.get("analyses") else None
+    return Results(year, tables, specs, analyses=analyses)
 
 
 # -- survey indices (IKOTAN, IKP) -------------------------------------------------------------
@@ -324,7 +329,7 @@ def compute_year(
         ]
     )
     used = {k: s for k, s in loaded.items() if any(t.startswith(k) for t in tables)}
-    return Results(year, flag_small_cells(tables), used, read.warnings, read.files)
+    return Results(year, flag_small_cells(tables), used, read.warnings, read.files, analyses=analyses)
 
 
 def compute_years(

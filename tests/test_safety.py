@@ -144,7 +144,8 @@ def test_one_refused_year_keeps_its_results_and_the_others_are_updated(data, tmp
     assert compute(data, out, 2023, 2024) == 1
     captured = capsys.readouterr()
     assert "2023: updated" in captured.out
-    assert "2024: refused: input refused (1 problem(s))" in captured.err and "previous results kept" in captured.err
+    assert "2024: refused: input refused (" in captured.err and "targets_synthetic.csv: baris 2" in captured.err
+    assert "previous results kept" in captured.err
     assert "1 updated, 1 refused" in captured.out
     assert snapshot(out / "2024" / "results") == old_2024
     assert json.loads((out / "2023" / "results" / "specs.json").read_text())["computed_at"] and (
