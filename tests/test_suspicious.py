@@ -146,6 +146,18 @@ AREA_HEADER = "kawasan_id,kabkota_code,tahun,phase," + ",".join(ind.id for ind i
 OUTPUTS = "kabkota_code,year,penggiat_formed,kawasan_intervened,lifeskill_participants\n"
 
 
+def test_survey_rows_of_another_year_are_refused_and_the_folder_year_passes(tmp_path):
+    wide = "respondent_id,kabkota_code,group,Tahun,i1a,i1b,i2a\nr1,11.01,a,2024,4,2,\nr2,11.01,a,2023,1,,\n"
+    wide += "r3,11.01,b,,,,3\nr4,11.01,b,2024,2,,\n"
+    assert problems(tmp_path / "a", {"ikotan_survey.csv": wide}) == [
+        "2024/ikotan_survey.csv: baris 3, kolom D 'Tahun': tahun tidak sesuai dengan folder 2024/: responden ini akan "
+        "dihitung sebagai tahun 2024; simpan di folder tahunnya (nilai 2023)"
+    ]
+    loaded = check_year(year_folder(tmp_path / "b", {"ikotan_survey.csv": wide.replace("2023", "2024")}), 2024, SPECS)
+    assert loaded.problems == [] and loaded.warnings == []
+    assert list(loaded.tables["ikotan_respondents"].columns) == ["respondent_id", "kabkota_code", "group"]
+
+
 def test_outputs_of_another_year_are_refused_naming_the_rows(tmp_path):
     rows = "11.01,2024,3,1,10\n11.02,2023,4,0,12\n11.03,2025,1,1,1\n"
     assert problems(tmp_path, {"program_outputs.csv": OUTPUTS + rows}, {}) == [

@@ -333,7 +333,7 @@ def unfold(wide: pd.DataFrame, spec: IndexSpec) -> tuple[pd.DataFrame, pd.DataFr
 
 def _clean(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     """A checked table as the engine takes it: its own columns only, typed."""
-    keep = [c for c in frame.columns if c not in LOCATION and c not in ("kabkota_name", "province_code")]
+    keep = [c for c in frame.columns if c not in LOCATION and c not in ("kabkota_name", "province_code", "survey_year")]
     if "weight" in keep and frame["weight"].isna().all():
         keep.remove("weight")  # no weights given: every respondent counts once
     ids = ("respondent_id", "item_id") if name.endswith("_answers") else ()

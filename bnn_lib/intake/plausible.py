@@ -1,8 +1,8 @@
 """Data that reads and meets the contracts of :mod:`.checks`, yet cannot be right, or would change
 the results without a word.
 
-- rows of another year than their folder's (refused where they would be ignored, a warning for
-  the targets of other years, which a plan holds by nature);
+- rows of another year than their folder's (refused where they would be ignored or counted as
+  the folder's year, a warning for the targets of other years, which a plan holds by nature);
 - counts that are not whole, or beyond any kab/kota, province or the nation; targets beyond what
   their measure can reach;
 - a kawasan in two kab/kota, or whose id holds the code of another kab/kota than its row's;
@@ -50,9 +50,14 @@ def check_table(name: str, frame: pd.DataFrame, year: int, specs: Mapping[str, I
 
 
 def folder_year(frame: pd.DataFrame, table: str, year: int) -> Found:
-    """Rows whose year is not their folder's. The indices read only the folder's year, so such a
-    row would be ignored: refused in the tables of what happened (assessments, outputs); a
-    warning in the targets, where a plan of several years is at home."""
+    """Rows whose year is not their folder's. The kawasan indices and the outputs read only the
+    folder's year, so such a row would be ignored; a survey's respondents would be counted as
+    the folder's year: both refused. The targets of other years are a warning: a plan of several
+    years is at home in one table."""
+    if "survey_year" in frame:
+        other = (frame["survey_year"].notna() & (frame["survey_year"] != year)).to_numpy()
+        message = f"tahun tidak sesuai dengan folder {year}/: responden ini akan dihitung sebagai tahun {year}"
+        return at_rows(frame, other, "survey_year", message + "; simpan di folder tahunnya"), []
     if "year" not in frame:
         return [], []
     other = (frame["year"].notna() & (frame["year"] != year)).to_numpy()

@@ -108,6 +108,15 @@ TABLES: dict[str, Table] = {
 SURVEY_INDICES = ("ikotan", "ikp")
 
 YEAR = Column("year", "year", "Tahun penilaian, misalnya 2024.", aliases=("tahun",))
+# A survey's year is its folder's; a year column, where a form or sheet has one, must agree.
+SURVEY_YEAR = Column(
+    "survey_year",
+    "year",
+    "Tahun survei (boleh dikosongkan); bila diisi, harus tahun foldernya.",
+    required=False,
+    blank_ok=True,
+    aliases=("year", "tahun", "tahun_survei"),
+)
 KABKOTA = Column(
     "kabkota_code",
     "kabkota",
@@ -169,6 +178,7 @@ def respondent_columns(spec: IndexSpec) -> list[Column]:
             gt=0,
             aliases=("bobot",),
         ),
+        SURVEY_YEAR,
     ]
 
 

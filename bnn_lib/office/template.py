@@ -28,7 +28,8 @@ from bnn_lib.writing import put, save_workbook, write_rows
 LISTS = "daftar"  # the hidden sheet that holds the dropdown lists
 LAST_ROW = 1_048_576
 OFFICE_TABLES = ["ikotan_survey", "ikp_survey", "kawasan_assessments", "ikktt_areas", "program_outputs"]
-LEFT_OUT = {"kabkota_name", "province_code"}  # the kab/kota dropdown gives code and name in one cell
+# The kab/kota dropdown gives code and name in one cell; a survey's year is its folder's.
+LEFT_OUT = {"kabkota_name", "province_code", "survey_year"}
 NOT_ASKED = PatternFill("solid", fgColor="D9D9D9")
 
 
