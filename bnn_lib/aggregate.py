@@ -68,30 +68,89 @@ def variable_weights(spec: IndexSpec) -> dict[str, float]:
     return {v.id: float(v.size) if by_count else v.weight for v in spec.variables}
 
 
-def top_level(spec: IndexSpec, variables: pd.DataFrame) -> pd.Series:
-    """The index on the score scale from the variable table.
+def index_arrays(
+    s: np.ndarray,
+    spec: IndexSpec,
+    w_ind: np.ndarray | None = None,
+    w_var: np.ndarray | None = None,
+    geometric: np.ndarray | bool | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The index tree over arrays: variables V (…, E, V) and index I (…, E) on the score scale
+    from indicator scores S (…, E, I), indicators and variables in spec order.
 
-    Without dimensions:   I = M_W(V_v)  over the variables, weights W_v.
-    With dimensions:      D_d = M_W(V_v, v ∈ d);  I = M_U(D_d), U_d = ``weight`` or the
-                          number of variables in d (Indeks P4GN: 3 supply, 4 demand).
-    M is the spec's aggregation method (arithmetic or geometric).
+        V_v = Σ_{i∈v} w_i S_i / Σ_{i∈v} w_i          (over the indicators present)
+        I   = M_W(V_v)                              without dimensions
+        D_d = M_W(V_v, v ∈ d);  I = M_U(D_d)        with dimensions
+
+    M is the spec's aggregation method. The pipeline, the bootstrap (through
+    :func:`index_tables`) and the Monte Carlo all compute the index here. The Monte Carlo passes
+    a leading axis of runs: ``w_ind`` (runs × I) and ``w_var`` (runs × V) instead of the spec's
+    weights, and ``geometric`` (runs,) instead of its method.
     """
-    method = spec.aggregation.method if spec.aggregation else "arithmetic"
-    w_var = variable_weights(spec)
+    s = np.asarray(s, dtype=float)
+    membership = [[i.id in {x.id for x in v.indicators} for i in spec.indicators] for v in spec.variables]
+    spec_w_var, spec_geometric = _spec_weights(spec)
+    w_i = np.array([i.weight for i in spec.indicators], float) if w_ind is None else np.asarray(w_ind, float)
+    w_v = spec_w_var if w_var is None else np.asarray(w_var, float)
+    lead = w_i.ndim - 1  # a leading runs axis of the weights meets the entity axis of S
+    w_i, w_v = np.expand_dims(w_i, axis=-2) if lead else w_i, np.expand_dims(w_v, axis=-2) if lead else w_v
+    variables = np.stack([weighted_mean_array(s[..., m], w_i[..., m]) for m in np.array(membership)], axis=-1)
+    geometric = spec_geometric if geometric is None else np.asarray(geometric)
+    return variables, _top(variables, spec, w_v, geometric.reshape(geometric.shape + (1,) * (geometric.ndim > 0)))
+
+
+def _top(variables: np.ndarray, spec: IndexSpec, w_var: np.ndarray, geometric: np.ndarray) -> np.ndarray:
+    """I from V (last axis): M_W over the variables, or M_U over the dimensions."""
     if not spec.dimensions:
-        return weighted_mean(variables, pd.Series(w_var), method)
-    dims = dimension_values(spec, variables)
+        return _mean(variables, w_var, geometric)
     by_count = spec.weighting is not None and spec.weighting.dimensions == "n_variables"
-    u = {d.id: float(len(d.variables)) if by_count else d.weight for d in spec.dimensions}
-    return weighted_mean(dims, pd.Series(u), method)
+    u = np.array([float(len(d.variables)) if by_count else d.weight for d in spec.dimensions])
+    return _mean(_dimensions(variables, spec, w_var, geometric), u, geometric)
+
+
+def _dimensions(variables: np.ndarray, spec: IndexSpec, w_var: np.ndarray, geometric: np.ndarray) -> np.ndarray:
+    """D_d = M_W(V_v, v ∈ d) for each dimension (last axis)."""
+    ids = np.array([v.id for v in spec.variables])
+    masks = [np.isin(ids, d.variables) for d in spec.dimensions]
+    return np.stack([_mean(variables[..., m], w_var[..., m], geometric) for m in masks], axis=-1)
+
+
+def _mean(x: np.ndarray, w: np.ndarray, geometric: np.ndarray) -> np.ndarray:
+    """The weighted mean of the spec's method, or of each run's (``geometric`` per run)."""
+    arithmetic = weighted_mean_array(x, w, "arithmetic")
+    if not geometric.any():
+        return arithmetic
+    return np.where(geometric, weighted_mean_array(x, w, "geometric"), arithmetic)
+
+
+def _spec_weights(spec: IndexSpec) -> tuple[np.ndarray, np.ndarray]:
+    """The variable weights W_v and whether the spec aggregates geometrically."""
+    geometric = spec.aggregation is not None and spec.aggregation.method == "geometric"
+    return np.array(list(variable_weights(spec).values()), float), np.asarray(geometric)
+
+
+def index_tables(indicators: pd.DataFrame, spec: IndexSpec) -> tuple[pd.DataFrame, pd.Series]:
+    """:func:`index_arrays` over a table of entities × indicators: the variable table and the
+    index (score scale), indexed as ``indicators``."""
+    ids = [i.id for i in spec.indicators]
+    variables, value = index_arrays(indicators.reindex(columns=ids).to_numpy(dtype=float), spec)
+    columns = pd.Index([v.id for v in spec.variables], name=indicators.columns.name)
+    return pd.DataFrame(variables, index=indicators.index, columns=columns), pd.Series(value, index=indicators.index)
+
+
+def top_level(spec: IndexSpec, variables: pd.DataFrame) -> pd.Series:
+    """The index on the score scale from a table of variable values (:func:`index_arrays`'
+    upper half, for kawasan indices whose variables are measured directly)."""
+    ids = [v.id for v in spec.variables]
+    value = _top(variables.reindex(columns=ids).to_numpy(dtype=float), spec, *_spec_weights(spec))
+    return pd.Series(value, index=variables.index)
 
 
 def dimension_values(spec: IndexSpec, variables: pd.DataFrame) -> pd.DataFrame:
-    """D_d for each dimension of the spec (empty when it has none)."""
-    method = spec.aggregation.method if spec.aggregation else "arithmetic"
-    w_var = variable_weights(spec)
-    children = {d.id: {v: w_var[v] for v in d.variables} for d in spec.dimensions}
-    return combine(variables, children, method)
+    """D_d for each dimension of the spec, from a table of variable values."""
+    ids = [v.id for v in spec.variables]
+    values = _dimensions(variables.reindex(columns=ids).to_numpy(dtype=float), spec, *_spec_weights(spec))
+    return pd.DataFrame(values, index=variables.index, columns=[d.id for d in spec.dimensions])
 
 
 def rescale(values: pd.Series | pd.DataFrame | float, rule: Rescale | None):

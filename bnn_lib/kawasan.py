@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from bnn_lib.aggregate import combine, indicator_weights, rescale, top_level
+from bnn_lib.aggregate import index_tables, rescale, top_level
 from bnn_lib.bands import round_half_up
 from bnn_lib.spec import IndexSpec, StatusRule
 
@@ -182,13 +182,12 @@ def area_scores(areas: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:
         a, b = ind.goalposts
         x = ((frame[ind.id].astype(float) - a) / (b - a)).clip(0, 1)
         normalised[ind.id] = x if ind.direction == 1 else 1 - x
-    variables = combine(normalised, indicator_weights(spec))
+    variables, value = index_tables(normalised, spec)
     out = variables.add_prefix("var_")
-    out["value"] = top_level(spec, variables)
+    out["value"] = value
     out["value_100"] = rescale(out["value"], spec.rescale)
     for column, blank in (("value_100_low", 0.0), ("value_100_high", 1.0)):
-        filled = combine(normalised.fillna(blank), indicator_weights(spec))
-        out[column] = rescale(top_level(spec, filled), spec.rescale)
+        out[column] = rescale(index_tables(normalised.fillna(blank), spec)[1], spec.rescale)
     if spec.recovery and spec.recovery.no_active_indicator:
         active = frame[spec.recovery.no_active_indicator].astype(float)
         out["active_cultivation"] = pd.array(np.where(active.isna(), None, active > 0), dtype="boolean")

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from bnn_lib.aggregate import combine, indicator_weights, rescale, top_level
+from bnn_lib.aggregate import index_tables, rescale
 from bnn_lib.analyses import Analyses, change_tables, survey_tables
 from bnn_lib.bands import band_edges, classify
 from bnn_lib.intake import OUTPUT_MEASURES, DataError, Problem, load_inputs
@@ -140,8 +140,7 @@ def compute_survey(
     scores = respondent_scores(answers, people.index, spec)
     sums, weights, heads = group_sums(scores, people, spec)
     indicators = entity_indicators(sums, weights, spec)
-    variables = combine(indicators, indicator_weights(spec))
-    value = top_level(spec, variables)
+    variables, value = index_tables(indicators, spec)
     entity = pd.DataFrame({"value": value, "value_100": rescale(value, spec.rescale)})
     entity["coverage"] = indicators.notna().mean(axis=1)
     tables = {f"{name}_groups": group_means(sums, weights, heads)}

@@ -29,7 +29,7 @@ import pandas as pd
 from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import sobol as sobol_sample
 
-from bnn_lib.aggregate import rescale, weighted_mean_array
+from bnn_lib.aggregate import index_arrays, rescale, variable_weights
 from bnn_lib.bands import band_position, equal_interval_lowers
 from bnn_lib.scoring import entity_indicators
 from bnn_lib.spec import IndexSpec
@@ -58,7 +58,6 @@ class Model:
     indicators: list[str]
     equal_unit: np.ndarray  # E × I
     pooled: np.ndarray  # E × I
-    membership: np.ndarray  # I × V, 1 where indicator i belongs to variable v
     average: np.ndarray | None = None
 
     @classmethod
@@ -72,7 +71,6 @@ class Model:
 
         equal_unit, pooled = under("equal_unit"), under("pooled")
         indicators = [i.id for i in spec.indicators]
-        membership = np.array([[i in [x.id for x in v.indicators] for v in spec.variables] for i in indicators], float)
         kabkota, average = equal_unit.index, None
         if spec.aggregation.by_group:
             codes = equal_unit.index.get_level_values("kabkota_code")
@@ -84,7 +82,6 @@ class Model:
             indicators,
             equal_unit[indicators].to_numpy(),
             pooled.reindex(equal_unit.index)[indicators].to_numpy(),
-            membership,
             average,
         )
 
@@ -106,7 +103,7 @@ class Model:
         """I100 (runs × K) and the band mode of each run, for sample rows ``x`` in [0, 1]."""
         spec, columns, runs = self.spec, self._columns(), len(x)
         w_ind = np.array([i.weight for i in spec.indicators], float)[None, :].repeat(runs, 0)
-        w_var = np.array([v.weight for v in spec.variables], float)[None, :].repeat(runs, 0)
+        w_var = np.array(list(variable_weights(spec).values()), float)[None, :].repeat(runs, 0)
         if "indicator_weights" in columns:
             w_ind = w_ind * (1 - DELTA + 2 * DELTA * x[:, columns["indicator_weights"]])
             w_var = w_var * (1 - DELTA + 2 * DELTA * x[:, columns["variable_weights"]])
@@ -121,15 +118,7 @@ class Model:
             if name in columns:
                 current[x[:, columns[name]][:, 0] >= 0.5] = OTHER[target]
         s = np.where((pooling == "pooled")[:, None, None], self.pooled[None], self.equal_unit[None])  # R × K × I
-        # V_{r,k,v}: weighted mean of v's indicators with the run's indicator weights.
-        variables = np.stack(
-            [weighted_mean_array(s[:, :, m > 0], w_ind[:, None, m > 0]) for m in self.membership.T], axis=-1
-        )
-        index = np.where(
-            (method == "geometric")[:, None],
-            weighted_mean_array(variables, w_var[:, None, :], "geometric"),
-            weighted_mean_array(variables, w_var[:, None, :], "arithmetic"),
-        )
+        _, index = index_arrays(s, spec, w_ind, w_var, geometric=method == "geometric")
         if self.average is not None:  # kab/kota value = mean of its groups present
             present = ~np.isnan(index)
             with np.errstate(invalid="ignore", divide="ignore"):

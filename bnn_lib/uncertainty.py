@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse, stats
 
-from bnn_lib.aggregate import combine, indicator_weights, rescale, top_level
+from bnn_lib.aggregate import index_tables, rescale
 from bnn_lib.bands import band_position
 from bnn_lib.rollup import NATIONAL
 from bnn_lib.scoring import entity_indicators, group_mask
@@ -117,7 +117,7 @@ def _replicate_index(
     sums_f = pd.DataFrame(sums.reshape(-1, len(indicators)), index=index, columns=indicators).where(allowed)
     weights_f = pd.DataFrame(weights.reshape(-1, len(indicators)), index=index, columns=indicators).where(allowed, 0.0)
     entity = entity_indicators(sums_f, weights_f, spec)
-    value = rescale(top_level(spec, combine(entity, indicator_weights(spec))), spec.rescale)
+    value = rescale(index_tables(entity, spec)[1], spec.rescale)
     if spec.aggregation.by_group:
         value = value.groupby(level=["replicate", "kabkota_code"]).mean()
     return value.unstack("kabkota_code")

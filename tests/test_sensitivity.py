@@ -31,7 +31,7 @@ def tiny_model(spec=None) -> sv.Model:
     equal_unit = np.array([[3.0, 2.0], [2.5, 2.5], [2.0, 3.5]])
     pooled = np.array([[2.8, 2.0], [2.5, 2.5], [2.2, 3.5]])
     return sv.Model(spec, pd.Index(["11.01", "11.02", "11.03"], name="kabkota_code"), ["I1", "I2"],
-                    equal_unit, pooled, np.eye(2))  # fmt: skip
+                    equal_unit, pooled)  # fmt: skip
 
 
 def test_model_at_the_nominal_point_is_the_nominal_index():
@@ -94,3 +94,32 @@ def test_model_matches_the_pipeline_on_the_sample(sample_dir, key):
     nominal = compute_year(2024, sample_dir).table(f"{key}_kabkota").set_index("kabkota_code")["value_100"]
     assert values[0] == pytest.approx(nominal.reindex(model.kabkota).to_numpy())
     assert len(sv.run(model, samples=200).ranks) == len(nominal)
+
+
+def test_monte_carlo_nominal_values_follow_dimensions_and_indicator_count_weights():
+    """The P4GN 2020 tree (dimensions, variables weighted by their indicator counts), with the
+    published indicator counts filled in as indicators; the Monte Carlo at its nominal point must
+    give the pipeline's value and the published formula I = 100 · (3 SR + 4 DR) / 7, with SR and
+    DR the means of all the dimension's indicators (17 and 29 of them)."""
+    from bnn_lib.aggregate import index_tables, rescale
+    from bnn_lib.spec import load_spec, parse_spec
+
+    raw = load_spec("p4gn-stis-2020").model_dump(mode="json", exclude={"path"}, exclude_none=True)
+    for variable in raw["variables"]:
+        n = variable.pop("n_indicators")
+        variable["indicators"] = [
+            {"id": f"{variable['id']}_{k}", "name": "x", "provenance": "assumed"} for k in range(n)
+        ]
+    raw["aggregation"] = {**raw["aggregation"], "provenance": "assumed"}  # varied, but not at the nominal point
+    spec = parse_spec(raw, "p4gn-with-indicators")
+    ids = [i.id for i in spec.indicators]
+    rng = np.random.default_rng(3)
+    scores = rng.uniform(0, 1, (4, len(ids)))
+    model = sv.Model(spec, pd.Index(["a", "b", "c", "d"], name="kabkota_code"), ids, scores, scores)
+    values, _ = model.evaluate(np.zeros((1, sv.problem(model)["num_vars"])))
+    supply = np.isin(ids, [i for d in spec.dimensions[:1] for v in d.variables for i in ids if i.startswith(v)])
+    assert supply.sum() == 17 and (~supply).sum() == 29
+    by_hand = 100 * (3 * scores[:, supply].mean(axis=1) + 4 * scores[:, ~supply].mean(axis=1)) / 7
+    np.testing.assert_allclose(values[0], by_hand)
+    pipeline = rescale(index_tables(pd.DataFrame(scores, columns=ids), spec)[1], spec.rescale)
+    np.testing.assert_allclose(values[0], pipeline.to_numpy())
