@@ -244,6 +244,21 @@ def test_an_indicator_answered_only_tidak_tahu_everywhere_is_refused(tmp_path):
     ]
 
 
+def test_an_item_answered_in_no_file_is_a_warning(tmp_path):
+    answers = ANSWERS.replace("r1,i1b,2\n", "")
+    one = "respondent_id,kabkota_code,group,i1a,i1b,i2a\nr1,11.01,a,4,,\nr2,11.01,a,1,,\n"
+    two = "respondent_id,kabkota_code,group,i1a,i2a\nr3,11.01,b,,3\nr4,11.01,b,2,\n"
+    message = "butir i1b tanpa satu jawaban pun di semua berkas; indikator I1 dihitung dari butirnya yang lain"
+    assert warnings(tmp_path / "long", {"ikotan_respondents.csv": PEOPLE, "ikotan_answers.csv": answers}) == [
+        f"2024/ikotan_answers.csv: {message}"
+    ]
+    found = warnings(tmp_path / "wide", {"ikotan_survey/a.csv": one, "ikotan_survey/b.csv": two})
+    assert found == [
+        "2024/ikotan_survey/b.csv: butir spesifikasi tiny tanpa kolom di berkas ini: i1b",
+        f"jawaban TINY (semua berkas): {message}",
+    ]
+
+
 def test_a_kawasan_assessed_before_and_not_after_is_a_warning(tmp_path):
     text = "kawasan_id,kabkota_code,year,phase,status\nK1,11.01,2024,before,bahaya\nK2,11.01,2024,before,bahaya\n"
     text += "K2,11.01,2024,after,aman\nK3,11.01,2024,after,aman\n"

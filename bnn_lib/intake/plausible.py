@@ -234,16 +234,28 @@ def survey_scores(people: pd.DataFrame, answers: pd.DataFrame, spec: IndexSpec) 
         },
         index=ids,
     )
-    return _missing_parts(scored, answers, spec), _without_score(scored, tallies, people, spec)
+    problems, warnings = _missing_parts(scored, answers, spec)
+    return problems, warnings + _without_score(scored, tallies, people, spec)
 
 
-def _missing_parts(scored: pd.DataFrame, answers: pd.DataFrame, spec: IndexSpec) -> list[Problem]:
+def _missing_parts(scored: pd.DataFrame, answers: pd.DataFrame, spec: IndexSpec) -> Found:
+    """Indicators without a score anywhere (refused), and items of the others without a single
+    answer in any file (a warning: their indicator is computed from its other items)."""
     missing = spec.scale.missing_codes
-    problems = []
+    source = source_of(answers, f"jawaban {spec.index}")
+    answered = set(pd.unique(answers["item_id"].dropna()))
+    problems, warnings = [], []
     for ind in spec.indicators:
-        if scored[ind.id].any():
-            continue
         items = [it.id for it in ind.items]
+        if scored[ind.id].any():
+            silent = [i for i in items if i not in answered]
+            if silent:
+                message = (
+                    f"butir {', '.join(silent)} tanpa satu jawaban pun di semua berkas; indikator {ind.id} dihitung "
+                    "dari butirnya yang lain"
+                )
+                warnings.append(Problem(source, None, None, None, message))
+            continue
         given = answers.loc[answers["item_id"].isin(items).to_numpy(), "value"].to_numpy(dtype=float)
         if not len(given):
             why = f"tanpa satu jawaban pun (butir {', '.join(items)} tidak ada atau kosong di semua berkas)"
@@ -253,8 +265,8 @@ def _missing_parts(scored: pd.DataFrame, answers: pd.DataFrame, spec: IndexSpec)
             share = spec.scale.min_answered_share
             why = f"tidak ada responden yang menjawab sedikitnya {share:.0%} dari {len(items)} butirnya"
         message = f"indikator {ind.id} ({ind.name}) {why}; {spec.index} tidak dapat dihitung tanpa bagian ini"
-        problems.append(Problem(source_of(answers, f"jawaban {spec.index}"), None, None, None, message))
-    return problems
+        problems.append(Problem(source, None, None, None, message))
+    return problems, warnings
 
 
 def _without_score(scored: pd.DataFrame, tallies: pd.DataFrame, people: pd.DataFrame, spec: IndexSpec) -> list[Problem]:
