@@ -91,14 +91,19 @@ def assessment_status(assessments: pd.DataFrame, rule: StatusRule) -> pd.Series:
     return lowest.where(lowest == highest)
 
 
-def recovery(assessments: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:
+def recovery(assessments: pd.DataFrame, spec: IndexSpec, previous: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per intervened kawasan with both a ``before`` and an ``after`` assessment.
 
-    Columns: kawasan_id, kabkota_code, year, status_before, status_after (blank where unknown),
-    pulih (True, False, or NA where blanks leave it open), and where supply/demand scores
-    exist, ikkrn_before, ikkrn_after, delta (0–100, score-based IKKRN).
+    ``previous``: the routine mapping rows of the year before; a kawasan assessed after its
+    intervention with no ``before`` row takes its before status from there (the spec's
+    ``recovery.missing_before``). Columns: kawasan_id, kabkota_code, year, before_from
+    ("before" or "previous_mapping"), status_before, status_after (blank where unknown), pulih
+    (True, False, or NA where blanks leave it open), and where supply/demand scores exist,
+    ikkrn_before, ikkrn_after, delta (0–100, score-based IKKRN).
     """
-    frame = assessments[assessments["phase"].isin(["before", "after"])]
+    frame = assessments[assessments["phase"].isin(["before", "after"])].assign(before_from="before")
+    if previous is not None and spec.recovery.missing_before == "previous_mapping":
+        frame = pd.concat([frame, before_from_mapping(frame, previous)], ignore_index=True)
     lowest, highest = status_bounds(frame, spec.status_rule)
     keys = ["kawasan_id", "kabkota_code", "year"]
     codes = frame[keys].assign(phase=frame["phase"], low=lowest.cat.codes, high=highest.cat.codes)
@@ -112,6 +117,8 @@ def recovery(assessments: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:
         index=wide.index if len(wide) else pd.MultiIndex.from_arrays([[], [], []], names=keys),
     )
     out["pulih"] = is_recovered((low_b, high_b), (low_a, high_a), spec)
+    source = frame[frame["phase"] == "before"].set_index(keys)["before_from"]
+    out.insert(0, "before_from", source[~source.index.duplicated(keep="last")].reindex(out.index))
     dims = [v.id for v in spec.variables]
     score_columns = [f"score_{d}" for d in dims]
     if set(score_columns) <= set(frame.columns) and frame[score_columns].notna().any().any():
@@ -121,6 +128,17 @@ def recovery(assessments: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:
         out["ikkrn_after"] = value.get("after")
         out["delta"] = out["ikkrn_after"] - out["ikkrn_before"]
     return out.reset_index()
+
+
+def before_from_mapping(frame: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
+    """``before`` rows, made from the previous year's mapping, for the kawasan of ``frame``
+    assessed after an intervention with no before assessment of their own."""
+    keys = ["kawasan_id", "kabkota_code"]
+    phases = frame.groupby(keys)["phase"].agg(set)
+    wanting = phases[phases.map(lambda p: "after" in p and "before" not in p)].index
+    mapping = previous[previous["phase"] == "mapping"].drop_duplicates(keys, keep="last").set_index(keys)
+    found = mapping.reindex(wanting.intersection(mapping.index)).reset_index()
+    return found.assign(phase="before", year=frame["year"].iloc[0], before_from="previous_mapping")
 
 
 def _known(lowest: pd.Series, highest: pd.Series) -> pd.Categorical:

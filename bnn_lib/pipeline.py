@@ -25,7 +25,7 @@ import pandas as pd
 from bnn_lib.aggregate import index_tables, rescale
 from bnn_lib.analyses import Analyses, change_tables, survey_tables
 from bnn_lib.bands import band_edges, classify
-from bnn_lib.intake import OUTPUT_MEASURES, DataError, Problem, load_inputs
+from bnn_lib.intake import OUTPUT_MEASURES, DataError, Problem, check_year, load_inputs
 from bnn_lib.intake.tables import SURVEY_INDICES
 from bnn_lib.kawasan import UNKNOWN, area_recovery, area_scores, recovery, status_counts
 from bnn_lib.paths import REPORTS_DIR, SAMPLE_DIR, file_hash
@@ -226,10 +226,13 @@ def _with_region_names(frame: pd.DataFrame) -> pd.DataFrame:
 # -- kawasan indices (IKKRN, IKKTT) -------------------------------------------------------------
 
 
-def compute_ikkrn(assessments: pd.DataFrame, spec: IndexSpec, year: int) -> dict[str, pd.DataFrame]:
-    """Status counts from the mapping, recovery of intervened kawasan and recovery rates."""
+def compute_ikkrn(
+    assessments: pd.DataFrame, spec: IndexSpec, year: int, previous: pd.DataFrame | None = None
+) -> dict[str, pd.DataFrame]:
+    """Status counts from the mapping, recovery of intervened kawasan and recovery rates;
+    ``previous`` (last year's assessments) gives a kawasan without a before row its status."""
     counts = status_counts(assessments[assessments["year"] == year], spec.status_rule)
-    per_kawasan = recovery(assessments[assessments["year"] == year], spec)
+    per_kawasan = recovery(assessments[assessments["year"] == year], spec, previous)
     tables = {
         "ikkrn_status": _tidy(counts, spec),
         "ikkrn_recovery": _tidy(per_kawasan, spec),
@@ -313,7 +316,9 @@ def compute_year(
                 analyses,
             )
     if "kawasan_assessments" in inputs:
-        tables |= compute_ikkrn(inputs["kawasan_assessments"], loaded["ikkrn"], year)
+        previous = previous_mapping(Path(data) if data else SAMPLE_DIR, year, loaded, read.warnings)
+        tables |= compute_ikkrn(inputs["kawasan_assessments"], loaded["ikkrn"], year, previous)
+        read.warnings += _without_before(inputs["kawasan_assessments"], tables["ikkrn_recovery"], year, previous)
     if "ikktt_areas" in inputs:
         tables |= compute_ikktt(inputs["ikktt_areas"], loaded["ikktt"], year)
     outputs = inputs.get("program_outputs")
@@ -329,6 +334,39 @@ def compute_year(
     )
     used = {k: s for k, s in loaded.items() if any(t.startswith(k) for t in tables)}
     return Results(year, flag_small_cells(tables), used, read.warnings, read.files, analyses=analyses)
+
+
+def previous_mapping(
+    data: Path, year: int, specs: dict[str, IndexSpec], warnings: list[Problem]
+) -> pd.DataFrame | None:
+    """Last year's kawasan assessments, where the IKKRN spec takes a missing before status from
+    them and they can be read; a year that cannot be read adds a warning, it never blocks."""
+    if specs["ikkrn"].recovery.missing_before != "previous_mapping" or not (data / str(year - 1)).is_dir():
+        return None
+    loaded = check_year(data, year - 1, specs, tables={"kawasan_assessments"})
+    if loaded.problems:
+        message = (
+            f"pemetaan kawasan {year - 1} tidak dapat dibaca ({len(loaded.problems)} masalah, pertama: "
+            f"{loaded.problems[0]}); kawasan tanpa penilaian sebelum intervensi tidak dihitung pemulihannya"
+        )
+        warnings.append(Problem(f"{year - 1}/", None, None, None, message))
+        return None
+    return loaded.tables.get("kawasan_assessments")
+
+
+def _without_before(
+    assessments: pd.DataFrame, per_kawasan: pd.DataFrame, year: int, previous: pd.DataFrame | None
+) -> list[Problem]:
+    """A warning naming the kawasan assessed after their intervention whose before status was
+    found nowhere (neither a before row nor, where used, last year's mapping)."""
+    after = assessments[(assessments["year"] == year) & (assessments["phase"] == "after")]
+    missing = sorted(set(after["kawasan_id"]) - set(per_kawasan["kawasan_id"]))
+    if not missing:
+        return []
+    where = "penilaian sebelum intervensi" + ("" if previous is None else f" maupun pemetaan {year - 1}")
+    shown = ", ".join(missing[:10]) + (f" dan {len(missing) - 10} lainnya" if len(missing) > 10 else "")
+    message = f"{len(missing)} kawasan dinilai sesudah intervensi tanpa {where}: {shown}; pemulihannya tidak dihitung"
+    return [Problem("kawasan_assessments", None, "phase", None, message)]
 
 
 def compute_years(

@@ -265,10 +265,13 @@ class Recovery(Element):
     Kawasan (statuses aman < siaga < waspada < bahaya): ``strict`` — before ∈ ``rawan`` and
     after ∉ ``rawan``; ``any_improvement`` — the status fell. Area (IKKTT, ``score``): the
     after score ≥ ``min_score`` and, when ``no_active_indicator`` is set, that indicator is
-    zero after.
+    zero after. ``missing_before``: for an intervened kawasan with no ``before`` assessment,
+    ``previous_mapping`` takes its status from the routine mapping of the year before (the
+    methodology's default), ``leave_out`` leaves it out of the recovery counts.
     """
 
     rule: Literal["strict", "any_improvement", "score"] = "strict"
+    missing_before: Literal["previous_mapping", "leave_out"] = "previous_mapping"
     rawan: list[str] = ["waspada", "bahaya"]
     min_score: float | None = None
     no_active_indicator: str | None = None

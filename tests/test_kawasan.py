@@ -126,3 +126,35 @@ def test_a_year_with_mapping_only_or_before_only_computes(tmp_path):
     results = compute_year(2024, tmp_path)
     assert results.table("ikkrn_recovery").empty and results.table("ikktt_recovery").empty
     assert results.table("ikkrn_regions").set_index("region_code").loc["11.01", "tidak_diketahui"] == 2
+
+
+def test_a_missing_before_comes_from_last_years_mapping(tmp_path):
+    """Worked by hand over two years. 2023's routine mapping: K1 bahaya (p=5, s=4), K2 waspada
+    (p=3), K3 aman. 2024: K1, K2, K3 and K4 assessed after intervention only; K2 also before
+    (siaga, p=1), which takes precedence over the mapping. Strict rule, rawan = {waspada, bahaya}:
+    K1 bahaya → aman: pulih; K2 siaga (its own before) → aman: not pulih (it was not rawan);
+    K3 aman → aman: not pulih; K4 has no before anywhere: left out, with a warning."""
+    from bnn_lib.pipeline import compute_year
+
+    def row(kawasan: str, year: int, phase: str, pokok: list, pendukung: list) -> dict:
+        return assessment(kawasan, phase, pokok, pendukung) | {"year": year}
+
+    mapping = [row("K1", 2023, "mapping", [1] * 5, [1] * 4), row("K2", 2023, "mapping", [1] * 3, [])]
+    mapping.append(row("K3", 2023, "mapping", [], []))
+    this_year = [row(k, 2024, "after", [], []) for k in ("K1", "K2", "K3", "K4")]
+    this_year.append(row("K2", 2024, "before", [1], []))
+    for year, rows in ((2023, mapping), (2024, this_year)):
+        (tmp_path / str(year)).mkdir()
+        pd.DataFrame(rows).to_csv(tmp_path / str(year) / "kawasan_assessments.csv", index=False)
+    results = compute_year(2024, tmp_path)
+    per_kawasan = results.table("ikkrn_recovery").set_index("kawasan_id")
+    assert decided(per_kawasan["pulih"]) == {"K1": True, "K2": False, "K3": False}
+    assert per_kawasan["before_from"].to_dict() == {"K1": "previous_mapping", "K2": "before", "K3": "previous_mapping"}
+    assert per_kawasan.loc["K1", "status_before"] == "bahaya"
+    assert any("K4" in str(w) and "2023" in str(w) for w in results.warnings)
+    national = results.table("ikkrn_regions").set_index("region_code").loc["00"]
+    assert (national["n_intervened"], national["n_pulih"]) == (3, 1)
+
+    leave_out = modify(IKKRN, {"recovery.missing_before": "leave_out"})
+    alone = compute_year(2024, tmp_path, specs={"ikkrn": leave_out}).table("ikkrn_recovery")
+    assert alone["kawasan_id"].tolist() == ["K2"]

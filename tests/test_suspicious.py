@@ -18,7 +18,7 @@ from test_intake import ANSWERS, PEOPLE, SPECS, problems, year_folder
 from bnn_lib.intake import check_year
 from bnn_lib.intake.tables import MEASURE_UNITS, MEASURES
 from bnn_lib.regions import REGIONS_DIR, RegionRegistry, regions
-from bnn_lib.spec import DEFAULT_SPECS, load_spec
+from bnn_lib.spec import DEFAULT_SPECS, load_spec, modify
 
 FORMATS_READ = (".csv", ".tsv", ".txt", ".ods", ".xls", ".xlsb", ".xlsm", ".xlsx", ".parquet", ".sav")
 
@@ -263,12 +263,18 @@ def test_an_item_answered_in_no_file_is_a_warning(tmp_path):
 def test_a_kawasan_assessed_before_and_not_after_is_a_warning(tmp_path):
     text = "kawasan_id,kabkota_code,year,phase,status\nK1,11.01,2024,before,bahaya\nK2,11.01,2024,before,bahaya\n"
     text += "K2,11.01,2024,after,aman\nK3,11.01,2024,after,aman\n"
-    assert warnings(tmp_path, {"kawasan_assessments.csv": text}, IKKRN) == [
+    before_alone = (
         "2024/kawasan_assessments.csv: baris 2, kolom D 'phase': kawasan tanpa penilaian sesudah intervensi pada "
-        "tahun yang sama: tidak masuk hitungan pemulihan (nilai 'before')",
+        "tahun yang sama: tidak masuk hitungan pemulihan (nilai 'before')"
+    )
+    after_alone = (
         "2024/kawasan_assessments.csv: baris 5, kolom D 'phase': kawasan tanpa penilaian sebelum intervensi pada "
-        "tahun yang sama: tidak masuk hitungan pemulihan (nilai 'after')",
-    ]
+        "tahun yang sama: tidak masuk hitungan pemulihan (nilai 'after')"
+    )
+    leave_out = {**IKKRN, "ikkrn": modify(IKKRN["ikkrn"], {"recovery.missing_before": "leave_out"})}
+    assert warnings(tmp_path, {"kawasan_assessments.csv": text}, leave_out) == [before_alone, after_alone]
+    # By default an after without a before takes last year's mapping: nothing to say here.
+    assert warnings(tmp_path / "default", {"kawasan_assessments.csv": text}, IKKRN) == [before_alone]
 
 
 # -- 4. counts: whole, and within what can be ---------------------------------------------------------------

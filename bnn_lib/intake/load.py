@@ -14,6 +14,7 @@ column and value.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -74,8 +75,9 @@ def load_inputs(folder: Path, year: int, specs: dict[str, IndexSpec]) -> Loaded:
     return loaded
 
 
-def check_year(folder: Path, year: int, specs: dict[str, IndexSpec]) -> Loaded:
-    """Read and check every input table of ``folder/<year>/``; raises only FileNotFoundError."""
+def check_year(folder: Path, year: int, specs: dict[str, IndexSpec], tables: Collection[str] | None = None) -> Loaded:
+    """Read and check every input table of ``folder/<year>/`` (or only ``tables``); raises only
+    FileNotFoundError."""
     base = Path(folder) / str(year)
     if not base.is_dir():
         raise FileNotFoundError(f"{base}: no input folder for {year}")
@@ -83,7 +85,7 @@ def check_year(folder: Path, year: int, specs: dict[str, IndexSpec]) -> Loaded:
     loaded = Loaded(problems=list(found.problems), warnings=list(found.warnings))
     raw_tables: dict[str, pd.DataFrame] = {}
     for name, table in TABLES.items():
-        parts = found.parts.get(name, [])
+        parts = found.parts.get(name, []) if tables is None or name in tables else []
         spec = specs.get(table.index) if table.index else None
         if not parts or (table.index and spec is None):
             continue

@@ -38,7 +38,8 @@ def check_table(name: str, frame: pd.DataFrame, year: int, specs: Mapping[str, I
     tables of a survey: :func:`survey_scores`)."""
     found = [folder_year(frame, name, year), reused_codes(frame)]
     if name in KAWASAN_TABLES:
-        found += [kawasan_places(frame), unpaired(frame)]
+        previous = name == "kawasan_assessments" and specs["ikkrn"].recovery.missing_before == "previous_mapping"
+        found += [kawasan_places(frame), unpaired(frame, after_alone=previous)]
     if name == "program_outputs":
         found.append(outputs(frame))
     if name == "targets":
@@ -199,15 +200,19 @@ def _meanings(code: str) -> list[str]:
     return ([code] if code in registry.labels else []) + ([change.new_code] if change else [])
 
 
-def unpaired(frame: pd.DataFrame) -> Found:
+def unpaired(frame: pd.DataFrame, after_alone: bool = False) -> Found:
     """A kawasan assessed before an intervention and not after it, in the same year, or the
-    reverse: its recovery cannot be measured, and it is left out of the recovery counts."""
+    reverse: its recovery cannot be measured, and it is left out of the recovery counts.
+    ``after_alone``: an after without a before is expected (the before status comes from the
+    previous year's mapping; the computation warns where that is missing too)."""
     if "phase" not in frame or frame.empty:
         return [], []
     keys = key_codes(frame, ["kawasan_id", "kabkota_code", "year"])
     phase = frame["phase"].to_numpy(dtype=object)
     warnings: list[Problem] = []
     for this, other, word in (("before", "after", "sesudah"), ("after", "before", "sebelum")):
+        if this == "after" and after_alone:
+            continue
         alone = (phase == this) & ~np.isin(keys, keys[phase == other])
         message = f"kawasan tanpa penilaian {word} intervensi pada tahun yang sama: tidak masuk hitungan pemulihan"
         warnings += at_rows(frame, alone, "phase", message)
