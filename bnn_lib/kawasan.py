@@ -1,6 +1,6 @@
 """Kawasan rules: status from indicator counts, recovery of intervened kawasan, IKKTT area scores.
 
-Status (methodology §7), p = number of pokok indicators present (of 8), s = pendukung (of 5):
+Status (docs/methodology.md §7), p = number of pokok indicators present (of 8), s = pendukung (of 5):
 
     bahaya  ⇔ p ≥ 5 and s ≥ 4          (documented)
     waspada ⇔ not bahaya and p ≥ 3      (assumed)
@@ -9,7 +9,7 @@ Status (methodology §7), p = number of pokok indicators present (of 8), s = pen
 
 Recovery of an intervened kawasan (§4.3): pulih ⇔ before ∈ {bahaya, waspada} and after ∈
 {siaga, aman} (rule ``strict``), or code_after < code_before (``any_improvement``); the recovery
-rate of a region is 100 × #pulih / #intervened and measured.
+rate of a region is 100 × #pulih / #decided, the intervened kawasan whose recovery is known.
 
 A blank is unknown, never a zero: a status, and a decision that a kawasan recovered, stand only
 if they hold whatever the blank cells would have been. Since the status rule and the IKKTT score

@@ -149,7 +149,7 @@ def compute_survey(
         tables[f"{name}_environments"] = _tidy(entity.reset_index(), spec)
         environments = entity.reset_index().rename(columns={"value": "score", "value_100": "score_100"})
         tables[f"{name}_environment_regions"] = _tidy(_component_rollup(environments, "group"), spec)
-        # A kab/kota value is the mean of its environments (methodology §3.3).
+        # A kab/kota value is the mean of its environments (docs/methodology.md §3.3).
         kabkota = entity.groupby(level="kabkota_code").agg(
             value=("value", "mean"),
             value_100=("value_100", "mean"),

@@ -1,6 +1,6 @@
 """Survey scoring: questionnaire answers → indicator scores of each kab/kota (or environment).
 
-Notation of the methodology (§2.3), r a respondent, u an observation unit (respondent group),
+Notation of docs/methodology.md (§2.3), r a respondent, u an observation unit (respondent group),
 k a kab/kota, i an indicator:
 
     s_{r,i}   = mean of r's answered items of i, reverse items scored min + max − answer;

@@ -1,4 +1,4 @@
-"""The check numbers of methodology §8, reproduced from their published inputs."""
+"""The check numbers of docs/methodology.md §8, reproduced from their published inputs."""
 
 from __future__ import annotations
 

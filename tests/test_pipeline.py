@@ -17,7 +17,7 @@ from bnn_lib.sample import write_sample
 
 
 def ikotan_by_formula(respondents: pd.DataFrame, answers: pd.DataFrame, spec, code: str) -> float:
-    """IKOTAN of one kab/kota written straight from methodology §2.3 with plain groupbys."""
+    """IKOTAN of one kab/kota written straight from docs/methodology.md §2.3 with plain groupbys."""
     items = pd.DataFrame(spec.items_table()).set_index("item_id")
     people = respondents[respondents["kabkota_code"] == code]
     a = answers[answers["respondent_id"].isin(people["respondent_id"])].merge(people, on="respondent_id")
