@@ -170,12 +170,31 @@ def test_cluster_reports_equal_local_ones(forked, notebooks, dask_cluster, repor
     executed = nbformat.read(out / "2024" / "notebooks" / "provinsi-11.ipynb", as_version=4)
     [parameters] = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]
     worker_folder = re.search(r'results_dir = "([^"]+)"', parameters.source).group(1)
-    assert not worker_folder.startswith(str(out)) and not Path(worker_folder).exists()  # a temporary folder, gone
+    assert Path(worker_folder).is_relative_to(dask_cluster.folder)  # the worker's own copy
     # A rerun finds every report up to date and does not even ask the cluster.
     province, national = notebooks
     rerun = settings(out, KEYS, scheduler="tcp://127.0.0.1:1", province_notebook=province, national_notebook=national)
     again = batch.run(rerun)
     assert [o.status for o in again] == ["skipped", "skipped"]
+
+
+def test_cluster_workers_serve_one_year_after_another(dask_cluster, reports_dir, tmp_path):
+    # A worker keeps the results of a batch loaded for the next report; a batch of other results
+    # (here another year) must get its own.
+    out = results_copy(reports_dir, tmp_path / "reports")
+    aceh = {
+        year: pd.read_parquet(out / str(year) / "results" / "ikotan_regions.parquet").set_index("region_code").loc["11"]
+        for year in (2023, 2024)
+    }
+    assert aceh[2023]["n_success"] != aceh[2024]["n_success"]  # the pages can tell the years apart
+    for year in (2023, 2024, 2023):
+        run = batch.Batch(
+            year=year, out=out, provinces=["11"], progress=False, scheduler=dask_cluster.address, force=True
+        )
+        assert [o.status for o in batch.run(run)] == ["ok"]
+        page = (out / str(year) / "provinsi-11.html").read_text()
+        row = aceh[year]
+        assert f"<b>{int(row['n_success'])}</b> dari {int(row['n_measured'])} kab/kota" in page
 
 
 def test_cluster_batch_goes_on_past_a_failing_province(dask_cluster, reports_dir, tmp_path):

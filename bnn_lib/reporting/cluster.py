@@ -6,11 +6,13 @@ nothing else: no disk is shared with this machine.
 1. This process connects to the scheduler and sends the inputs once to every worker, as bytes:
    the parquet tables and ``specs.json`` of the report year and of the years before it (the
    trend sections read them) and the notebooks.
-2. Each report is one task. The worker writes the inputs to a temporary folder of its own,
-   points the notebook's ``results_dir`` there, and renders the report with the local batch's
-   code (:func:`.batch.render`) in a ``fork`` of itself: no state passes from one report to the
-   next, and a report that hangs can be killed without losing the worker. The HTML and the
-   executed notebook travel back.
+2. Each report is one task. A worker writes the results to its scratch space and loads them
+   once per batch; each report's notebook and outputs go to a temporary folder, and the report
+   is rendered with the local batch's code (:func:`.batch.render`, ``results_dir`` pointing at
+   the worker's copy) in a ``fork`` of the worker, which inherits the loaded results as the
+   local batch's children do: no state passes from one report to the next, and a report that
+   hangs can be killed without losing the worker. The HTML and the executed notebook travel
+   back.
 3. This process writes them atomically where the local batch would, as they come back.
 
 The rules are the local batch's: a report that raises is "failed" and its executed notebook is
@@ -34,10 +36,12 @@ import hashlib
 import json
 import multiprocessing as mp
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -45,11 +49,13 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib.metadata import version
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tqdm import tqdm
 
+from bnn_lib.reporting import data as report_data
 from bnn_lib.reporting import engine
 from bnn_lib.reporting.batch import Batch, Job, Outcome, _child, error_text, outcome, report_code, results_folders
 from bnn_lib.writing import write_atomic
@@ -68,9 +74,11 @@ class ClusterError(RuntimeError):
 
 @dataclass(frozen=True)
 class Inputs:
-    """The files a worker needs, by path relative to its temporary folder."""
+    """The files a worker needs, by path relative to a folder of its own."""
 
-    files: dict[str, bytes]
+    results: dict[str, bytes]  # <year>/results/<file>: what data.load reads
+    notebooks: dict[str, bytes]
+    digest: str  # of the results: a worker loads them once per batch
 
 
 @dataclass(frozen=True)
@@ -171,15 +179,18 @@ def _notebooks(jobs: list[Job]) -> list[str]:
 
 
 def pack(batch: Batch, names: dict[str, str]) -> Inputs:
-    """The results a report of ``batch.year`` reads (``results/<year>/results/*``: parquet and
-    specs.json, the files ``data.load`` reads) and the notebooks ``names`` maps to their paths."""
-    files = {
-        f"results/{folder.parent.name}/results/{path.name}": path.read_bytes()
+    """The results a report of ``batch.year`` reads (parquet tables and specs.json of that year
+    and the years before it) and the notebooks, named as ``names`` maps them."""
+    results = {
+        f"{folder.parent.name}/results/{path.name}": path.read_bytes()
         for folder in results_folders(batch)
         for path in [*sorted(folder.glob("*.parquet")), folder / "specs.json"]
     }
-    files.update({name: Path(notebook).read_bytes() for notebook, name in names.items()})
-    return Inputs(files)
+    digest = hashlib.sha256()
+    for name, data in results.items():
+        digest.update(name.encode() + b"\0" + data)
+    notebooks = {name: Path(notebook).read_bytes() for notebook, name in names.items()}
+    return Inputs(results, notebooks, digest.hexdigest())
 
 
 def _collect(
@@ -238,15 +249,25 @@ def _deliver(job: Job, reply: Reply, attempt: int, hashes: dict[str, str]) -> Ou
 
 # -- on a worker -------------------------------------------------------------------------------
 
+# The results of one batch, loaded in this worker process once and inherited by every report it
+# forks, as in the local batch: the digest of the inputs they came from, and their folder.
+_loaded: dict[str, Path] = {}
+# Held from loading the results to the fork, so that a task of another batch on another thread
+# of the worker cannot swap them in between.
+_lock = threading.Lock()
+
 
 def render_remote(job: Job, inputs: Inputs, timeout: float) -> Reply:
-    """Run on a worker: render ``job`` (its notebook a path inside ``inputs``) from ``inputs``
-    written to a temporary folder, in a forked child killed after ``timeout`` seconds."""
+    """Run on a worker: render ``job`` (its notebook one of ``inputs.notebooks``) from ``inputs``
+    in a forked child killed after ``timeout`` seconds; the page and executed notebook back."""
     _warm_worker()
     with tempfile.TemporaryDirectory(prefix="bnn-laporan-") as tmp:
-        local = _materialize(job, inputs, Path(tmp))
-        start = time.perf_counter()
-        status, error = _in_child(local, timeout)
+        with _lock:
+            results = _results_folder(inputs, job.parameters["year"])
+            local = _materialize(job, inputs, results, Path(tmp))
+            start = time.perf_counter()
+            pid, receiver = _fork(local)
+        status, error = _wait(pid, receiver, timeout)
         seconds = time.perf_counter() - start
         executed = Path(local.executed)
         return Reply(
@@ -267,35 +288,67 @@ def _warm_worker() -> None:
     gc.freeze()
 
 
-def _materialize(job: Job, inputs: Inputs, folder: Path) -> Job:
-    """Write ``inputs`` under ``folder``; the job with its notebook, results and outputs there."""
-    for name, data in inputs.files.items():
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+def _results_folder(inputs: Inputs, year: int) -> Path:
+    """The folder of ``inputs.results`` in the worker's scratch space, with the results of
+    ``year`` loaded in this process. Written and loaded once per batch; the previous batch's
+    folder and loaded results are dropped then (a worker serves one batch after another)."""
+    from distributed import get_worker
+
+    folder = _loaded.get(inputs.digest)
+    if folder is None:
+        for old in _loaded.values():
+            shutil.rmtree(old, ignore_errors=True)
+        _loaded.clear()
+        gc.unfreeze()  # let the previous results go
+        report_data.load.cache_clear()
+        folder = Path(tempfile.mkdtemp(prefix="bnn-hasil-", dir=get_worker().local_directory))
+        _write(inputs.results, folder)
+        report_data.load(year, str(folder))
+        gc.freeze()  # as warm_up does: the children's collector leaves the inherited pages alone
+        _loaded[inputs.digest] = folder
+    return folder
+
+
+def _materialize(job: Job, inputs: Inputs, results: Path, folder: Path) -> Job:
+    """The job as it runs here: its notebook written under ``folder``, its outputs there too, and
+    its ``results_dir`` the worker's copy of the results."""
+    _write({job.notebook: inputs.notebooks[job.notebook]}, folder)
     return replace(
         job,
         notebook=str(folder / job.notebook),
-        parameters={**job.parameters, "results_dir": str(folder / "results")},
+        parameters={**job.parameters, "results_dir": str(results)},
         html=str(folder / "out" / "report.html"),
         executed=str(folder / "out" / "report.ipynb"),
     )
 
 
-def _in_child(job: Job, timeout: float) -> tuple[str, str]:
-    """Render ``job`` in a forked child of this worker: (status, error text).
+def _write(files: dict[str, bytes], folder: Path) -> None:
+    """Write ``files`` (relative path: bytes) under ``folder``."""
+    for name, data in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
+def _fork(job: Job) -> tuple[int, Connection]:
+    """Fork a child of this worker that renders ``job``; its pid and the end it answers on.
 
     ``os.fork`` rather than multiprocessing: a Dask worker is a daemonic process, which
-    multiprocessing forbids to have children.
+    multiprocessing forbids to have children. Raises OSError where there is no fork.
     """
     if not hasattr(os, "fork"):
-        return "failed", f"the worker cannot fork ({sys.platform}): run the cluster's workers on Linux"
+        raise OSError(f"a worker on {sys.platform} cannot fork: run the cluster's workers on Linux")
     receiver, sender = mp.Pipe(duplex=False)
     pid = os.fork()
     if pid == 0:
         receiver.close()
         _child(job, sender)  # never returns
     sender.close()
+    return pid, receiver
+
+
+def _wait(pid: int, receiver: Connection, timeout: float) -> tuple[str, str]:
+    """(status, error text) of the child ``pid``; killed if it has not answered in ``timeout`` s."""
     try:
         if not receiver.poll(timeout):
             os.kill(pid, signal.SIGKILL)
@@ -325,6 +378,7 @@ class LocalCluster:
     """A scheduler and workers that :func:`local_cluster` started on this machine."""
 
     address: str
+    folder: Path  # their logs; the workers' working directory and scratch space
     scheduler: subprocess.Popen
     workers: list[subprocess.Popen]
 
@@ -350,7 +404,7 @@ def local_cluster(n_workers: int, folder: Path, threads: int = 1, timeout: float
             started.append(_start("worker", [*options, "--local-directory", str(folder / f"worker-{i}")], folder, i))
         if n_workers:
             _wait_for_workers(address, n_workers, timeout)
-        yield LocalCluster(address, started[0], started[1:])
+        yield LocalCluster(address, folder, started[0], started[1:])
     finally:
         for process in reversed(started):
             _stop(process)
