@@ -6,14 +6,19 @@ on the axes, the colour-blind-safe palette of :mod:`bnn_lib.reporting.fmt`.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import textwrap
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import ParamSpec
 
-import matplotlib.pyplot as plt
+import matplotlib as mpl
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Polygon, Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
@@ -21,18 +26,44 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from bnn_lib.reporting.fmt import NATIONAL, NO_DATA, PROVINCE, STATUS_COLORS, angka, band_colors
 
 WIDTH = 9.0
-plt.rcParams.update(
-    {
-        "font.size": 10,
-        "axes.titlesize": 11,
-        "axes.titleweight": "bold",
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "figure.dpi": 100,
-        "savefig.dpi": 100,
-        "figure.autolayout": False,
-    }
-)
+# The report's look. It is applied around each chart (:func:`style`), never to matplotlib's
+# global settings: other plots of the same process, an exploration notebook's, keep their own.
+STYLE = {
+    "font.size": 10,
+    "axes.titlesize": 11,
+    "axes.titleweight": "bold",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "figure.dpi": 100,
+    "savefig.dpi": 100,
+    "figure.autolayout": False,
+}
+P = ParamSpec("P")
+
+
+def style() -> AbstractContextManager:
+    """The report's look for the figures made inside ``with charts.style(): ...``."""
+    return mpl.rc_context(STYLE)
+
+
+def _styled(draw: Callable[P, Figure]) -> Callable[P, Figure]:
+    """``draw`` made under :func:`style`: sizes and fonts are read when a figure is made."""
+
+    @functools.wraps(draw)
+    def styled(*args: P.args, **kwargs: P.kwargs) -> Figure:
+        with style():
+            return draw(*args, **kwargs)
+
+    return styled
+
+
+def _figure(height: float) -> tuple[Figure, Axes]:
+    """A report-wide figure of ``height`` inches with one axes. Made without pyplot, so that no
+    figure stays registered (and shown again) once the report has displayed it."""
+    fig = Figure(figsize=(WIDTH, height))
+    return fig, fig.subplots()
+
+
 _COMMA = FuncFormatter(lambda x, _pos: angka(x, 0 if float(x).is_integer() else 1))
 
 # Tile-grid positions (column, row) of the 38 provinces, west → east and north → south.
@@ -78,6 +109,7 @@ PROVINCE_TILES = {
 }
 
 
+@_styled
 def ranked_bars(
     table: pd.DataFrame, edges: pd.DataFrame, national: float | None, title: str, label: str = "kabkota"
 ) -> Figure:
@@ -86,7 +118,7 @@ def ranked_bars(
     data = table.sort_values("value_100")
     colors = band_colors(list(edges["label"]))
     height = max(2.6, 0.3 * len(data) + 1.6)
-    fig, ax = plt.subplots(figsize=(WIDTH, height))
+    fig, ax = _figure(height)
     y = np.arange(len(data))
     ax.barh(
         y,
@@ -141,11 +173,12 @@ def _band_legend(fig: Figure, colors: dict[str, str]) -> None:
     fig.tight_layout(rect=(0, 0.35 / fig.get_figheight(), 1, 1))
 
 
+@_styled
 def rank_intervals(table: pd.DataFrame, title: str) -> Figure:
     """Each kab/kota's nominal rank (dot) and 5–95 % rank interval under the assumptions
     (line), ordered by nominal rank: a caterpillar plot."""
     data = table.sort_values("nominal_rank")
-    fig, ax = plt.subplots(figsize=(WIDTH, 3.4))
+    fig, ax = _figure(3.4)
     x = np.arange(1, len(data) + 1)
     ax.vlines(x, data["p05_rank"], data["p95_rank"], color=PROVINCE, linewidth=1.2, label="Selang 5–95 %")
     ax.plot(x, data["nominal_rank"], "o", color=NATIONAL, markersize=2, label="Peringkat nominal")
@@ -158,11 +191,12 @@ def rank_intervals(table: pd.DataFrame, title: str) -> Figure:
     return fig
 
 
+@_styled
 def paired_bars(
     labels: list[str], province: list[float], national: list[float], title: str, names: tuple[str, str]
 ) -> Figure:
     """Province beside nation for each component (a variable profile, environments)."""
-    fig, ax = plt.subplots(figsize=(WIDTH, 0.55 * len(labels) + 1.3))
+    fig, ax = _figure(0.55 * len(labels) + 1.3)
     y = np.arange(len(labels))
     # The y-axis is inverted below, so y − 0.2 draws the region above the nation.
     ax.barh(y - 0.2, province, height=0.38, color=PROVINCE, label=names[0])
@@ -188,6 +222,7 @@ def paired_bars(
     return fig
 
 
+@_styled
 def status_before_after(recovery: pd.DataFrame, title: str) -> Figure:
     """Stacked bars: how many intervened kawasan were in each status before and after."""
     order = ["bahaya", "waspada", "siaga", "aman"]
@@ -201,7 +236,7 @@ def status_before_after(recovery: pd.DataFrame, title: str) -> Figure:
         .reindex(order)
         .fillna(0)
     )
-    fig, ax = plt.subplots(figsize=(WIDTH, 2.4))
+    fig, ax = _figure(2.4)
     left = np.zeros(2)
     for status in order:
         values = counts.loc[status].to_numpy()
@@ -227,9 +262,10 @@ def status_before_after(recovery: pd.DataFrame, title: str) -> Figure:
     return fig
 
 
+@_styled
 def trend(series: dict[str, pd.Series], title: str, ylabel: str, ylim: tuple[float, float] | None = None) -> Figure:
     """Lines over the years (index: year), one per named series; values labelled."""
-    fig, ax = plt.subplots(figsize=(WIDTH, 3.0))
+    fig, ax = _figure(3.0)
     styles = [(PROVINCE, "-", "o"), (NATIONAL, "--", "s"), ("#d95f02", "-.", "^"), ("#7570b3", ":", "D")]
     for i, ((name, values), (color, line, marker)) in enumerate(zip(series.items(), styles, strict=False)):
         values = values.dropna()
@@ -251,13 +287,14 @@ def trend(series: dict[str, pd.Series], title: str, ylabel: str, ylim: tuple[flo
     return fig
 
 
+@_styled
 def tile_map(tiles: pd.DataFrame, colors: dict[str, str], title: str, legend: dict[str, str] | None = None) -> Figure:
     """A tile-grid map: one square per region at (col, row), coloured, labelled.
 
     ``tiles`` has columns col, row, label, color (hex) and optionally note (second line).
     """
     cols, rows = int(tiles["col"].max()) + 1, int(tiles["row"].max()) + 1
-    fig, ax = plt.subplots(figsize=(WIDTH, max(2.5, WIDTH * rows / cols * 0.8)))
+    fig, ax = _figure(max(2.5, WIDTH * rows / cols * 0.8))
     for tile in tiles.itertuples():
         ax.add_patch(Rectangle((tile.col, -tile.row), 0.94, -0.94, facecolor=tile.color, edgecolor="white"))
         dark = tile.color in ("#2c7bb6", "#d7191c", "#4d4d4d")
@@ -306,10 +343,11 @@ def grid_positions(codes: list[str]) -> pd.DataFrame:
     )
 
 
+@_styled
 def boundary_map(path: str | Path, colors: dict[str, str], title: str, key: str = "code") -> Figure:
     """A real map from a GeoJSON file of (Multi)Polygons whose ``properties[key]`` is a region code."""
     features = json.loads(Path(path).read_text())["features"]
-    fig, ax = plt.subplots(figsize=(WIDTH, WIDTH * 0.6))
+    fig, ax = _figure(WIDTH * 0.6)
     for feature in features:
         code = str(feature["properties"].get(key, ""))
         geometry = feature["geometry"]
