@@ -23,6 +23,9 @@ from bnn_lib.scoring import asked_table, positions
 from bnn_lib.spec import IndexSpec
 
 COLLINEAR, NEGATIVE, MIN_COVERAGE = 0.9, -0.4, 0.66
+# Cronbach's α from which a variable's items or indicators count as consistent (the usual rule
+# of thumb); the reports state it beside the α they show.
+MIN_ALPHA = 0.7
 
 
 def cronbach_alpha(items: pd.DataFrame | np.ndarray) -> float:

@@ -21,7 +21,8 @@ from bnn_lib.writing import atomic_folder, write_csv
 
 # Fewer respondents than this and a breakdown is not shown in reports nor published. An
 # assumption of this suite (the public methodology sets no rule); statistics offices commonly
-# suppress survey cells under 5 to 10.
+# suppress survey cells under 5 to 10. A spec's ``[reporting] min_cell`` sets it for the reports
+# of its index (:class:`bnn_lib.spec.Reporting`, whose default this is).
 MIN_CELL = 5
 # Columns that say which row it is or how the cell was made, and stay in a suppressed row.
 KEEP = {"kabkota_code", "kabkota", "province_code", "region_code", "region", "level", "group", "indicator_id"}

@@ -21,6 +21,7 @@ import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from bnn_lib.paths import SPECS_DIR
+from bnn_lib.publish import MIN_CELL
 
 Kind = Literal["survey", "kawasan", "area", "composite"]
 # The spec each index is computed with unless another is asked for.
@@ -277,6 +278,13 @@ class Recovery(Element):
     no_active_indicator: str | None = None
 
 
+class Reporting(Element):
+    """How the reports show the index: no value resting on fewer than ``min_cell`` respondents
+    is shown. Optional; without it the suite's :data:`bnn_lib.publish.MIN_CELL` applies."""
+
+    min_cell: int = Field(MIN_CELL, ge=1)
+
+
 class IndexSpec(BaseModel):
     """A whole index specification. Build with :func:`load_spec`."""
 
@@ -298,6 +306,7 @@ class IndexSpec(BaseModel):
     bands: Bands | None = None
     status_rule: StatusRule | None = None
     recovery: Recovery | None = None
+    reporting: Reporting | None = None
     path: str = ""
 
     @model_validator(mode="after")
@@ -327,7 +336,7 @@ class IndexSpec(BaseModel):
 
     def elements(self) -> Iterator[tuple[str, Element]]:
         """Every element with its field path: ("variables[0].indicators[1]", Indicator)."""
-        for name in ("scale", "weighting", "aggregation", "rescale", "bands", "status_rule", "recovery"):
+        for name in ("scale", "weighting", "aggregation", "rescale", "bands", "status_rule", "recovery", "reporting"):
             element = getattr(self, name)
             if element is not None:
                 yield name, element

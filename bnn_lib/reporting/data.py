@@ -17,6 +17,7 @@ from bnn_lib.paths import REPORTS_DIR
 from bnn_lib.pipeline import Results, load_results
 from bnn_lib.publish import MIN_CELL
 from bnn_lib.regions import Region, regions
+from bnn_lib.spec import IndexSpec
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,16 @@ class ReportData:
         rows = table[(table["region_code"] == code) & (table["level"] != "kabkota")]
         return rows.iloc[0] if len(rows) else None
 
+    def spec(self, index: str) -> IndexSpec | None:
+        """The spec ``index`` ("ikotan") was computed with, as the results record it."""
+        return self.results.specs.get(index)
+
+    def min_cell(self, index: str) -> int:
+        """The fewest respondents behind a value of ``index`` that a report shows: the spec's
+        ``[reporting] min_cell``, else the suite's :data:`~bnn_lib.publish.MIN_CELL`."""
+        spec = self.spec(index)
+        return spec.reporting.min_cell if spec is not None and spec.reporting is not None else MIN_CELL
+
     def kabkota(self, name: str, province: str | None, year: int | None = None) -> pd.DataFrame:
         """Rows of a kab/kota table for one province (all when ``province`` is None)."""
         table = self.table(name, year)
@@ -76,9 +87,12 @@ def province(code: str | int) -> Region:
     return regions().province(code)
 
 
-def suppress_small(frame: pd.DataFrame, columns: list[str], n_column: str = "n_respondents") -> pd.DataFrame:
-    """Blank ``columns`` where fewer than MIN_CELL respondents stand behind the value."""
+def suppress_small(
+    frame: pd.DataFrame, columns: list[str], min_cell: int = MIN_CELL, n_column: str = "n_respondents"
+) -> pd.DataFrame:
+    """``frame`` with ``columns`` blanked where fewer than ``min_cell`` respondents stand behind
+    the value."""
     out = frame.copy()
-    small = out[n_column] < MIN_CELL
+    small = out[n_column] < min_cell
     out.loc[small, columns] = float("nan")
     return out

@@ -22,6 +22,7 @@ _RDYLBU = {
 NO_DATA = "#d9d9d9"
 NATIONAL = "#4d4d4d"
 PROVINCE = "#2c7bb6"
+_WORDS = ["nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan", "sepuluh"]
 STATUS_COLORS = {"aman": "#2c7bb6", "siaga": "#abd9e9", "waspada": "#fdae61", "bahaya": "#d7191c"}
 
 
@@ -36,6 +37,24 @@ def angka(x: float | None, decimals: int = 2) -> str:
     x = round(float(x), decimals) + 0.0  # + 0.0 turns −0.0 into 0.0: no "−0,00"
     text = f"{x:,.{decimals}f}"
     return text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def ringkas(x: float) -> str:
+    """A number as a spec or the code writes it, no more decimals than it has (up to 6), with a
+    true minus sign: 4.0 → "4"; 50.01 → "50,01"; −0.4 → "−0,4"."""
+    decimals = len(f"{abs(float(x)):.6f}".rstrip("0").partition(".")[2])
+    text = angka(abs(x), decimals)
+    return f"−{text}" if x < 0 else text
+
+
+def bilangan(n: int) -> str:
+    """A small count in words, as Indonesian prose writes it: 6 → "enam"; 11 → "11"."""
+    return _WORDS[n] if 0 <= n < len(_WORDS) else angka(n, 0)
+
+
+def daftar(items: list[str]) -> str:
+    """Items as an Indonesian list: "a, b dan c"."""
+    return " dan ".join([", ".join(items[:-1]), items[-1]]) if len(items) > 1 else "".join(items)
 
 
 def persen(x: float | None, decimals: int = 1) -> str:
