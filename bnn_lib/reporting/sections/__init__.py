@@ -1,0 +1,49 @@
+"""The sections of the annual reports, in Bahasa Indonesia.
+
+Each public function returns one :class:`Section` (HTML and figures) for a province (its code)
+or, with ``province=None``, for the nation; a notebook cell that ends with it displays it. The
+functions read saved results (:mod:`bnn_lib.reporting.data`) and draw; they compute no index.
+What they say about the method comes from the specs the results were computed with
+(:mod:`.method`). Text that comes from data or a spec is escaped.
+
+By subject: :mod:`.summary` (header, executive summary, performance), :mod:`.ikotan`,
+:mod:`.ikp`, :mod:`.kawasan` (IKKRN, IKKTT), :mod:`.trend`, :mod:`.appendix` (methodology,
+band distribution, uncertainty, audit); :mod:`.components` holds what they share.
+"""
+
+from bnn_lib.reporting.sections.appendix import (
+    _data_warnings,
+    audit_appendix,
+    band_distribution,
+    methodology,
+    uncertainty_summary,
+)
+from bnn_lib.reporting.sections.components import NATIONAL, Section
+from bnn_lib.reporting.sections.ikotan import ikotan, tile_map
+from bnn_lib.reporting.sections.ikp import ikp, ikp_provinces
+from bnn_lib.reporting.sections.kawasan import ikkrn, ikktt
+from bnn_lib.reporting.sections.method import intro
+from bnn_lib.reporting.sections.summary import executive_summary, header, performance, summary_sentences
+from bnn_lib.reporting.sections.trend import trend
+
+__all__ = [
+    "NATIONAL",
+    "Section",
+    "_data_warnings",
+    "audit_appendix",
+    "band_distribution",
+    "executive_summary",
+    "header",
+    "ikkrn",
+    "ikktt",
+    "ikotan",
+    "ikp",
+    "ikp_provinces",
+    "intro",
+    "methodology",
+    "performance",
+    "summary_sentences",
+    "tile_map",
+    "trend",
+    "uncertainty_summary",
+]

@@ -1,0 +1,158 @@
+"""What the sections share: the :class:`Section` they return, HTML tables and chips, and the
+small look-ups of regions and result rows."""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+from IPython.display import HTML, display
+from matplotlib.figure import Figure
+
+from bnn_lib.regions import regions
+from bnn_lib.reporting.data import ReportData
+from bnn_lib.reporting.fmt import NO_DATA, angka, band_colors, esc, selisih
+
+NATIONAL = "00"
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of a report: HTML fragments (escaped where they come from data) and figures,
+    in reading order.
+
+    A notebook cell that ends with a section shows each part as its own output, the figures as
+    PNG, as the sections used to display them one by one; ``_repr_html_`` gives the whole as
+    one HTML fragment (figures inline), for a test or any other page.
+    """
+
+    parts: tuple[str | Figure, ...] = ()
+
+    @classmethod
+    def of(cls, *parts: str | Figure) -> Section:
+        """A section of ``parts``."""
+        return cls(tuple(parts))
+
+    def __add__(self, other: Section) -> Section:
+        return Section(self.parts + other.parts)
+
+    @property
+    def html(self) -> str:
+        """The HTML fragments, without the figures."""
+        return "".join(p for p in self.parts if isinstance(p, str))
+
+    @property
+    def figures(self) -> list[Figure]:
+        """The figures, in order."""
+        return [p for p in self.parts if isinstance(p, Figure)]
+
+    def _repr_html_(self) -> str:
+        """The section as one HTML fragment; each figure an ``<img>`` whose alt text gives its
+        titles and legend entries."""
+        return "".join(p if isinstance(p, str) else _img(p) for p in self.parts)
+
+    def _ipython_display_(self) -> None:
+        for part in self.parts:
+            if isinstance(part, str):
+                display(HTML(part))
+            else:
+                display({"image/png": _png(part), "text/plain": repr(part)}, raw=True)
+
+
+def _png(fig: Figure) -> str:
+    """The figure as base64 PNG at its own size and resolution (it has laid itself out)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _img(fig: Figure) -> str:
+    titles = [ax.get_title(loc="left") or ax.get_title() for ax in fig.axes]
+    legends = [*fig.legends, *(ax.get_legend() for ax in fig.axes if ax.get_legend() is not None)]
+    entries = [text.get_text() for legend in legends for text in legend.get_texts()]
+    alt = "; ".join(t for t in titles if t) + (f" ({', '.join(entries)})" if entries else "")
+    return f'<img alt="{esc(alt)}" src="data:image/png;base64,{_png(fig)}">'
+
+
+def place_name(province: str | None) -> str:
+    """ "Provinsi Aceh", or "Nasional" for ``None``."""
+    return "Nasional" if province is None else f"Provinsi {regions().province(province).name}"
+
+
+def code_of(province: str | None) -> str:
+    """The region code of a province, or the national code for ``None``."""
+    return NATIONAL if province is None else province
+
+
+def chip(label: object, colors: dict[str, str]) -> str:
+    """A band label as a coloured chip (escaped); "–" for no label."""
+    if label is None or (isinstance(label, float) and math.isnan(label)):
+        return "–"
+    color = colors.get(str(label), NO_DATA)
+    dark = color in ("#2c7bb6", "#d7191c")
+    return f'<span class="chip" style="background:{color};color:{"#fff" if dark else "#111"}">{esc(label)}</span>'
+
+
+def html_table(
+    rows: list[dict], columns: list[tuple[str, str]], numeric: set[str] = frozenset(), caption: str = ""
+) -> str:
+    """An HTML table; cell values are already formatted strings (escaped by the caller where
+    they come from data)."""
+    head = "".join(f'<th class="{"num" if k in numeric else ""}">{esc(label)}</th>' for k, label in columns)
+    body = "".join(
+        "<tr>"
+        + "".join(f'<td class="{"num" if k in numeric else ""}">{row.get(k, "–")}</td>' for k, _ in columns)
+        + "</tr>"
+        for row in rows
+    )
+    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
+    return f'<table class="data">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def points(change: float) -> str:
+    """A change in percentage points: "+13,2 poin"; "–" when there is nothing to compare."""
+    text = selisih(change, 1)
+    return text if text == "–" else f"{text} poin"
+
+
+def value_of(row: pd.Series | None, column: str) -> float:
+    """``row[column]`` as a float; NaN when there is no row or no value."""
+    if row is None or column not in row or pd.isna(row[column]):
+        return float("nan")
+    return float(row[column])
+
+
+def kpi_of(data: ReportData, code: str) -> pd.DataFrame:
+    """The KPI rows of region ``code``, by measure (empty when not computed)."""
+    kpi = data.table("kpi")
+    return kpi[kpi["region_code"] == code].set_index("measure") if kpi is not None else pd.DataFrame()
+
+
+def colors_of(data: ReportData, index: str = "ikotan") -> dict[str, str]:
+    """A colour for each band of ``index`` in force, low to high."""
+    bands = data.table(f"{index}_bands")
+    return band_colors(list(bands["label"])) if bands is not None else {}
+
+
+def intervals(data: ReportData, index: str) -> pd.DataFrame:
+    """lo95, hi95 and the uncertain flag by region code (empty when not computed)."""
+    table = data.table(f"{index}_intervals")
+    if table is None:
+        return pd.DataFrame(columns=["lo95", "hi95", "uncertain"])
+    return table.drop_duplicates("region_code").set_index("region_code")[["lo95", "hi95", "uncertain"]]
+
+
+def changes(data: ReportData, index: str) -> pd.Series:
+    """Whether the change since last year is distinguishable from zero, by region code."""
+    table = data.table(f"{index}_change")
+    return pd.Series(dtype=bool) if table is None else table.set_index("region_code")["distinguishable"]
+
+
+def decided(row) -> str:
+    """The kawasan whose recovery is known, and in words those that blank data leave open."""
+    unknown = row.get("n_unknown", 0)
+    text = angka(row["n_decided"], 0)
+    return text + (f" (+{angka(unknown, 0)} belum pasti: data kosong)" if unknown and not pd.isna(unknown) else "")

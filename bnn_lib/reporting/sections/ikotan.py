@@ -1,0 +1,147 @@
+"""IKOTAN: the ranked kab/kota (or provinces) with their band edges, the variable profile, the
+table with intervals and changes, and the band map."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from bnn_lib.regions import regions
+from bnn_lib.reporting import charts
+from bnn_lib.reporting.data import ReportData
+from bnn_lib.reporting.fmt import NO_DATA, angka, bilangan, esc, selisih
+from bnn_lib.reporting.sections import method
+from bnn_lib.reporting.sections.components import (
+    NATIONAL,
+    Section,
+    changes,
+    chip,
+    colors_of,
+    html_table,
+    intervals,
+    place_name,
+    value_of,
+)
+
+
+def ikotan(data: ReportData, province: str | None) -> Section:
+    """IKOTAN by kab/kota (or by province): ranked chart with band edges, profile, table."""
+    edges = data.table("ikotan_bands")
+    national = data.region_row("ikotan_regions", NATIONAL)
+    if province is None:
+        table = data.table("ikotan_regions")
+        table = table[table["level"] == "provinsi"].rename(columns={"region": "label"})
+        title = "IKOTAN per provinsi (rata-rata kab/kota terukur)"
+    else:
+        table = data.kabkota("ikotan_kabkota", province).rename(columns={"kabkota": "label"})
+        title = f"IKOTAN per kab/kota, {place_name(province)} {data.year}"
+    if table.empty:
+        return Section.of("<p>Tidak ada kab/kota yang diukur IKOTAN di wilayah ini.</p>")
+    key = "region_code" if province is None else "kabkota_code"
+    table = table.merge(intervals(data, "ikotan"), left_on=key, right_index=True, how="left")
+    chart = charts.ranked_bars(table, edges, value_of(national, "value_100"), title, label="label")
+    note = (
+        f"<p class='note'>Garis titik-titik: batas {method.band_rule(data, 'ikotan')}. Garis tegas: rata-rata "
+        "nasional. Garis kecil di ujung batang: selang kepercayaan 95 % akibat pengambilan sampel responden.</p>"
+    )
+    return Section.of(chart, note) + _profile(data, province) + _ikotan_table(data, province, table)
+
+
+def _profile(data: ReportData, province: str | None) -> Section:
+    """The region's score on each variable of the spec beside the nation's (province only)."""
+    variables = data.table("ikotan_variable_regions")
+    spec = data.spec("ikotan")
+    if variables is None or spec is None or province is None:
+        return Section()
+    names = {v.id: v.name for v in spec.variables}
+    national = variables[variables["region_code"] == NATIONAL].set_index("variable_id")["score_100"]
+    own = variables[variables["region_code"] == province].set_index("variable_id")["score_100"]
+    order = [v for v in names if v in national.index]
+    fig = charts.paired_bars(
+        [names[v] for v in order],
+        [own.get(v, float("nan")) for v in order],
+        [national[v] for v in order],
+        f"Profil {bilangan(len(order))} variabel {spec.index}",
+        (place_name(province).replace("Provinsi ", ""), "Nasional"),
+    )
+    return Section.of(fig)
+
+
+def _ikotan_table(data: ReportData, province: str | None, table: pd.DataFrame) -> Section:
+    """Rank, value on both scales, interval, band, change and count of each row of ``table``."""
+    colors, prev = colors_of(data), data.previous
+    key = "region_code" if province is None else "kabkota_code"
+    before = pd.Series(dtype=float)
+    if prev is not None:
+        old = data.table("ikotan_regions" if province is None else "ikotan_kabkota", prev)
+        if old is not None:
+            before = old.drop_duplicates(key).set_index(key)["value"]
+    rows, significant = [], changes(data, "ikotan")
+    for rank, row in enumerate(table.sort_values("value", ascending=False).itertuples(), start=1):
+        count = row.n_respondents if province is not None else row.n_measured
+        code = getattr(row, key)
+        delta = selisih(row.value - before.get(code, float("nan")))
+        if delta != "–" and code in significant.index:
+            delta += " *" if significant[code] else ""
+        uncertain = bool(getattr(row, "uncertain", False)) is True
+        rows.append(
+            {
+                "rank": str(rank),
+                "label": esc(row.label),
+                "value": angka(row.value, 3),
+                "value_100": angka(row.value_100, 2),
+                "interval": f"{angka(row.lo95, 1)}–{angka(row.hi95, 1)}" if hasattr(row, "lo95") else "–",
+                "band": chip(row.band, colors) + (" <span class='uncertain'>belum pasti</span>" if uncertain else ""),
+                "change": delta,
+                "n": angka(count, 0),
+            }
+        )
+    columns = [
+        ("rank", "No."),
+        ("label", "Provinsi" if province is None else "Kab/Kota"),
+        ("value", f"Nilai ({method.score_scale(data, 'ikotan')})"),
+        ("value_100", "Nilai (0–100)"),
+        ("interval", "Selang 95 %"),
+        ("band", "Kategori"),
+        ("change", f"Perubahan dari {prev}" if prev else "Perubahan"),
+        ("n", "Kab/kota terukur" if province is None else "Responden"),
+    ]
+    return Section.of(
+        html_table(rows, columns, {"value", "value_100", "interval", "change", "n"})
+        + "<p class='note'><b>Belum pasti</b>: selang 95 % melintasi batas kategori, sehingga dengan "
+        "responden lain kategorinya bisa berbeda. <b>*</b>: perubahan berbeda nyata dari nol (selang 95 % "
+        "perubahan tidak memuat nol); tanpa tanda, perubahan masih dalam batas variasi sampel.</p>"
+    )
+
+
+def tile_map(data: ReportData, province: str | None, boundary_file: str | None = None) -> Section:
+    """A map: a built-in tile grid, or real boundaries from a user-supplied GeoJSON file."""
+    colors = colors_of(data)
+    if province is None:
+        table = data.table("ikotan_regions")
+        table = table[table["level"] == "provinsi"].set_index("region_code")
+        codes = list(charts.PROVINCE_TILES)
+        tiles = pd.DataFrame(
+            {
+                "code": codes,
+                "col": [charts.PROVINCE_TILES[c][0] for c in codes],
+                "row": [charts.PROVINCE_TILES[c][1] for c in codes],
+            }
+        )
+        names = {c: regions().province(c).name for c in codes}
+        title = "Peta kategori IKOTAN per provinsi (kisi ubin, bukan skala)"
+    else:
+        table = data.kabkota("ikotan_kabkota", province).set_index("kabkota_code")
+        codes = list(regions().kabkota_of(province)["code"])
+        tiles = charts.grid_positions(codes)
+        names = {c: regions().get(c).short_name for c in codes}
+        title = f"Peta kategori IKOTAN kab/kota, {place_name(province)} (kisi ubin menurut kode wilayah)"
+    band = {c: str(table.loc[c, "band"]) for c in codes if c in table.index}
+    fill = {c: colors.get(band[c], NO_DATA) if c in band else NO_DATA for c in codes}
+    if boundary_file and Path(boundary_file).is_file():
+        return Section.of(charts.boundary_map(boundary_file, fill, title.split(" (")[0]))
+    tiles["label"] = tiles["code"].map(names)
+    tiles["note"] = tiles["code"].map(lambda c: angka(table.loc[c, "value"], 2) if c in table.index else "")
+    tiles["color"] = tiles["code"].map(fill)
+    return Section.of(charts.tile_map(tiles, fill, title, {**colors, "Tidak diukur": NO_DATA}))

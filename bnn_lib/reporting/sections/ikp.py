@@ -1,0 +1,107 @@
+"""IKP: the environments (lingkungan) of a region against the nation, by kab/kota, and by
+province in the national report."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from bnn_lib.reporting import charts
+from bnn_lib.reporting.data import ReportData, suppress_small
+from bnn_lib.reporting.fmt import angka, bilangan, esc
+from bnn_lib.reporting.sections import method
+from bnn_lib.reporting.sections.components import NATIONAL, Section, chip, code_of, colors_of, html_table, place_name
+
+# Short column names of the spec's groups; a group not named here is shown by its spec name.
+ENVIRONMENTS = {
+    "pemerintah": "Pemerintah",
+    "swasta": "Swasta",
+    "pendidikan": "Pendidikan",
+    "masyarakat": "Masyarakat",
+}
+
+
+def _environments(data: ReportData, present: pd.Index) -> dict[str, str]:
+    """The IKP groups of the spec that have results, in spec order, with their column names."""
+    groups = data.spec("ikp").groups
+    return {g: ENVIRONMENTS.get(g, groups[g].name) for g in groups if g in present}
+
+
+def ikp(data: ReportData, province: str | None) -> Section:
+    """IKP by environment (lingkungan), region against nation, and by kab/kota."""
+    envs = data.table("ikp_environment_regions")
+    if envs is None:
+        return Section.of("<p>IKP tidak dihitung untuk tahun ini.</p>")
+    national = envs[envs["region_code"] == NATIONAL].set_index("group")["score_100"]
+    own = envs[envs["region_code"] == code_of(province)].set_index("group")["score_100"]
+    names = _environments(data, national.index)
+    if province is None:
+        return Section()
+    chart = charts.paired_bars(
+        list(names.values()),
+        [own.get(g, float("nan")) for g in names],
+        [national[g] for g in names],
+        "IKP per lingkungan",
+        (place_name(province).replace("Provinsi ", ""), "Nasional"),
+    )
+    detail = data.kabkota("ikp_environments", province)
+    if detail.empty:
+        return Section.of(chart)
+    min_cell = data.min_cell("ikp")
+    detail = suppress_small(detail, ["value", "value_100"], min_cell)
+    wide = detail.pivot_table(index="kabkota", columns="group", values="value", aggfunc="mean")
+    colors = colors_of(data, "ikp")
+    kab = data.kabkota("ikp_kabkota", province).set_index("kabkota")
+    rows = [
+        {
+            "label": esc(name),
+            **{g: angka(wide.loc[name].get(g), 2) for g in names},
+            "value": angka(kab.loc[name, "value"], 2),
+            "band": chip(kab.loc[name, "band"], colors),
+        }
+        for name in kab.sort_values("value", ascending=False).index
+    ]
+    columns = [("label", "Kab/Kota"), *names.items(), ("value", "IKP"), ("band", "Kategori")]
+    return Section.of(
+        chart,
+        html_table(rows, columns, {*names, "value"})
+        + f"<p class='note'>IKP kab/kota = rata-rata {_each(len(names))} lingkungan (skala "
+        f"{method.score_scale(data, 'ikp')}). Nilai dengan kurang dari {angka(min_cell, 0)} responden tidak "
+        "ditampilkan.</p>",
+    )
+
+
+def _each(n: int) -> str:
+    """ "keempat" for 4: all n of them, as Indonesian says it (ke- + the number word)."""
+    return f"ke{bilangan(n)}" if 1 < n <= 10 else bilangan(n)
+
+
+def ikp_provinces(data: ReportData) -> Section:
+    """National report: IKP by environment for the nation, and each province's IKP."""
+    envs = data.table("ikp_environment_regions")
+    table = data.table("ikp_regions")
+    if envs is None or table is None:
+        return ikp(data, None)
+    wide = envs[envs["level"] == "provinsi"].pivot_table(index="region_code", columns="group", values="score")
+    colors = colors_of(data, "ikp")
+    names = _environments(data, wide.columns)
+    rows = [
+        {
+            "label": esc(r.region),
+            **{g: angka(wide.loc[r.region_code].get(g), 2) for g in names},
+            "value": angka(r.value, 2),
+            "band": chip(r.band, colors),
+        }
+        for r in table[table["level"] == "provinsi"].sort_values("value", ascending=False).itertuples()
+    ]
+    national = envs[envs["region_code"] == NATIONAL].set_index("group")["score"]
+    rows.insert(
+        0,
+        {
+            "label": "<b>Nasional</b>",
+            **{g: angka(national.get(g), 2) for g in names},
+            "value": angka(data.region_row("ikp_regions", NATIONAL)["value"], 2),
+            "band": "–",
+        },
+    )
+    columns = [("label", "Provinsi"), *names.items(), ("value", "IKP"), ("band", "Kategori")]
+    return Section.of(html_table(rows, columns, {*names, "value"}))

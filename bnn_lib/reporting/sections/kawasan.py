@@ -1,0 +1,94 @@
+"""The kawasan indices: IKKRN (kawasan rawan narkoba) and IKKTT (kawasan tanaman terlarang)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from bnn_lib.reporting import charts
+from bnn_lib.reporting.data import ReportData
+from bnn_lib.reporting.fmt import angka, esc, persen, selisih
+from bnn_lib.reporting.sections import method
+from bnn_lib.reporting.sections.components import Section, decided, html_table, place_name
+
+
+def _rows_of(data: ReportData, index: str, province: str | None) -> pd.DataFrame:
+    """The ``<index>_regions`` rows a report lists: provinces, or the kab/kota of ``province``."""
+    table = data.table(f"{index}_regions")
+    table = table[table["level"] == ("provinsi" if province is None else "kabkota")]
+    if province is not None:
+        table = table[table["region_code"].str.startswith(province + ".")]
+    return table
+
+
+def ikkrn(data: ReportData, province: str | None) -> Section:
+    """IKKRN: status of intervened kawasan before/after, recovery rate, mapping counts."""
+    recovery = data.kabkota("ikkrn_recovery", province)
+    if recovery.empty:
+        return Section.of("<p>Tidak ada kawasan rawan yang diintervensi dan diukur di wilayah ini pada tahun ini.</p>")
+    title = f"Status kawasan yang diintervensi, {place_name(province)} {data.year}"
+    chart = charts.status_before_after(recovery, title)
+    table = _rows_of(data, "ikkrn", province)
+    table = table[table["n_intervened"].fillna(0) > 0]
+    rows = [
+        {
+            "label": esc(r.region),
+            "n": decided(r._asdict()),
+            "pulih": angka(r.n_pulih, 0),
+            "rate": persen(r.recovery_rate),
+            "ci": f"{angka(r.lo95, 0)}–{angka(r.hi95, 0)} %",
+            "delta": selisih(getattr(r, "mean_delta", float("nan")), 1),
+            "rawan": angka(r.n_rawan, 0),
+        }
+        for r in table.sort_values("recovery_rate", ascending=False).itertuples()
+    ]
+    columns = [
+        ("label", "Provinsi" if province is None else "Kab/Kota"),
+        ("n", "Diintervensi"),
+        ("pulih", "Pulih"),
+        ("rate", "Tingkat keterpulihan"),
+        ("ci", "Selang 95 %"),
+        ("delta", "Perubahan skor IKKRN (0–100)"),
+        ("rawan", "Kawasan rawan (pemetaan)"),
+    ]
+    return Section.of(
+        chart,
+        html_table(rows, columns, {"n", "pulih", "rate", "ci", "delta", "rawan"})
+        + f"<p class='note'>{method.recovery_rule(data, 'ikkrn')} Kawasan rawan = {method.rawan(data)}. "
+        "Selang 95 %: selang Wilson untuk proporsi; dengan sedikit kawasan selangnya lebar.</p>",
+    )
+
+
+def ikktt(data: ReportData, province: str | None) -> Section:
+    """IKKTT where it applies; one line where it does not."""
+    spec = data.spec("ikktt")
+    if data.kabkota("ikktt_recovery", province).empty:
+        return Section.of(
+            "<p>IKKTT tidak berlaku: wilayah ini tidak memiliki kawasan tanaman terlarang yang diukur "
+            f"pada tahun {data.year}.</p>"
+        )
+    rows = [
+        {
+            "label": esc(r.region),
+            "n": decided(r._asdict()),
+            "pulih": angka(r.n_pulih, 0),
+            "rate": persen(r.recovery_rate),
+            "before": angka(r.mean_before, 1),
+            "after": angka(r.mean_after, 1),
+        }
+        for r in _rows_of(data, "ikktt", province).itertuples()
+    ]
+    columns = [
+        ("label", "Kab/Kota" if province else "Provinsi"),
+        ("n", "Kawasan diukur"),
+        ("pulih", "Pulih"),
+        ("rate", "Tingkat keterpulihan"),
+        ("before", "Skor sebelum (0–100)"),
+        ("after", "Skor sesudah (0–100)"),
+    ]
+    # The structure is an assumption as long as the spec documents none of its variables.
+    assumed = all(v.provenance == "assumed" for v in spec.variables)
+    caveat = " Struktur IKKTT masih berupa asumsi (lihat catatan metodologi)." if assumed else ""
+    return Section.of(
+        html_table(rows, columns, {"n", "pulih", "rate", "before", "after"})
+        + f"<p class='note'>{method.recovery_rule(data, 'ikktt')}{caveat}</p>"
+    )

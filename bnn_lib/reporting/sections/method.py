@@ -1,0 +1,83 @@
+"""The method in force, in words.
+
+What a report says about how an index is made comes from the spec the results were computed
+with (:meth:`ReportData.spec`) or from the constant the code uses, never from a literal: a
+researcher who changes a spec gets reports that say so.
+"""
+
+from __future__ import annotations
+
+from bnn_lib.kawasan import STATUSES
+from bnn_lib.reporting.data import ReportData
+from bnn_lib.reporting.fmt import angka, bilangan, daftar, esc, ringkas
+from bnn_lib.reporting.sections.components import Section
+from bnn_lib.spec import IndexSpec
+
+
+def intro(data: ReportData, index: str) -> Section:
+    """What ``index`` ("ikotan") measures and what it is made of: the spec's description and
+    its variables."""
+    spec = data.spec(index)
+    text = esc((spec.description or spec.title).rstrip(". "))
+    if spec.variables:
+        text += f", diukur dari {variables(spec)}"
+    return Section.of(f"<p>{text}.</p>")
+
+
+def variables(spec: IndexSpec) -> str:
+    """ "enam variabel: A, B, … dan F" (escaped)."""
+    return f"{bilangan(len(spec.variables))} variabel: {daftar([esc(v.name) for v in spec.variables])}"
+
+
+def success_band(data: ReportData, index: str = "ikotan") -> str:
+    """The lowest band that counts for the KPI ("Tanggap"), as plain text."""
+    return data.spec(index).bands.success_from
+
+
+def score_scale(data: ReportData, index: str) -> str:
+    """The scale an index is computed on, from its rescale rule: "1–4"."""
+    lo, hi = data.spec(index).rescale.from_range
+    return f"{ringkas(lo)}–{ringkas(hi)}"
+
+
+def band_rule(data: ReportData, index: str) -> str:
+    """How the bands of ``index`` are set, with the lower edge of each band above the first
+    (escaped): fixed bands from the spec, or equal intervals over the observed range."""
+    spec, edges = data.spec(index), data.table(f"{index}_bands")
+    lowers = "; ".join(f"{esc(r.label)} ≥ {angka(r.lower, spec.bands.decimals)}" for r in edges.iloc[1:].itertuples())
+    if spec.bands.mode == "fixed":
+        how = "kategori tetap"
+    else:
+        observed = f"{angka(edges['lower'].iloc[0], 2)}–{angka(edges['upper'].iloc[-1], 2)}"
+        how = f"{bilangan(len(edges))} kategori berinterval sama atas rentang nilai kab/kota terukur ({observed})"
+    return f"{how} menurut spesifikasi {esc(spec.id)}: {lowers}"
+
+
+def _severe_first(statuses: list[str]) -> list[str]:
+    return [s for s in reversed(STATUSES) if s in statuses]
+
+
+def rawan(data: ReportData) -> str:
+    """The kawasan statuses that count as rawan in IKKRN, most severe first: "bahaya + waspada"."""
+    return " + ".join(_severe_first(data.spec("ikkrn").recovery.rawan))
+
+
+def recovery_rule(data: ReportData, index: str) -> str:
+    """When a kawasan of ``index`` (IKKRN, IKKTT) counts as pulih, as a sentence (escaped)."""
+    spec = data.spec(index)
+    rule = spec.recovery
+    if rule.rule == "score":
+        text = f"skor sesudah intervensi ≥ {ringkas(rule.min_score)}"
+        if rule.no_active_indicator:
+            names = {i.id: i.name for i in spec.indicators}
+            name = names.get(rule.no_active_indicator, rule.no_active_indicator)
+            text += f" dan {esc(name[:1].lower() + name[1:])} sesudahnya nol"
+    elif rule.rule == "strict":
+        others = [s for s in STATUSES if s not in rule.rawan]
+        text = (
+            f"status sebelum intervensi {' atau '.join(_severe_first(rule.rawan))}, "
+            f"sesudahnya {' atau '.join(_severe_first(others))}"
+        )
+    else:
+        text = "status sesudah intervensi lebih rendah daripada sebelumnya"
+    return f"Pulih: {text}."

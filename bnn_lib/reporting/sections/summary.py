@@ -1,0 +1,260 @@
+"""The opening of a report: header, executive summary with its generated sentences, and the
+performance (KPI) table."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from bnn_lib.regions import regions
+from bnn_lib.reporting.data import ReportData
+from bnn_lib.reporting.fmt import angka, esc, persen, selisih
+from bnn_lib.reporting.sections import method
+from bnn_lib.reporting.sections.appendix import uncertainty_summary
+from bnn_lib.reporting.sections.components import (
+    NATIONAL,
+    Section,
+    chip,
+    code_of,
+    colors_of,
+    decided,
+    html_table,
+    kpi_of,
+    place_name,
+    points,
+    value_of,
+)
+
+OUTPUT_ROWS = [
+    ("penggiat_formed", "Penggiat anti narkoba yang dibentuk", "orang", 0),
+    ("kawasan_intervened", "Kawasan rawan narkoba yang diintervensi", "kawasan", 0),
+    ("lifeskill_participants", "Peserta pelatihan life skill", "orang", 0),
+]
+# {scale} and {success} are filled in from the specs in force.
+OUTCOME_ROWS = [
+    ("ikotan", "IKOTAN (skala {ikotan_scale})", "indeks", 2),
+    ("ikotan_n_tanggap", "Kab/kota kategori {success} ke atas", "kab/kota", 0),
+    ("ikp", "IKP (skala {ikp_scale})", "indeks", 2),
+    ("ikkrn_pulih", "Kawasan rawan narkoba yang pulih", "kawasan", 0),
+    ("ikkrn_rate", "Tingkat keterpulihan kawasan rawan", "%", 1),
+    ("ikktt_pulih", "Kawasan tanaman terlarang yang pulih", "kawasan", 0),
+]
+
+
+def header(data: ReportData, province: str | None) -> Section:
+    """Title, subtitle and, for the sample data, a clear synthetic-data banner."""
+    title = f"Laporan Kinerja Pemberdayaan Masyarakat {data.year}"
+    banner = ""
+    if data.meta.get("synthetic"):
+        banner = (
+            '<div class="banner">DATA CONTOH SINTETIS — bukan data BNN. Semua angka dalam laporan ini '
+            "dibangkitkan untuk uji coba dan demonstrasi.</div>"
+        )
+    return Section.of(
+        f"{banner}<h1>{esc(title)}</h1><p class='subtitle'>{esc(place_name(province))} · Deputi Bidang Pemberdayaan "
+        "Masyarakat, Badan Narkotika Nasional · IKOTAN, IKP, IKKRN dan IKKTT</p>"
+    )
+
+
+def executive_summary(data: ReportData, province: str | None) -> Section:
+    """Each index with its band, change, national value and achievement; then sentences."""
+    rows = _survey_rows(data, province) + _kawasan_rows(data, province)
+    prev = data.previous
+    columns = [
+        ("index", "Indeks"),
+        ("value", "Nilai"),
+        ("value_100", "Skala 0–100 / jumlah"),
+        ("band", "Kategori"),
+        ("change", f"Perubahan dari {prev}" if prev else "Perubahan"),
+        ("national", "Nasional"),
+        ("target", "Target"),
+        ("capaian", "Capaian"),
+    ]
+    numeric = {"value", "change", "national", "target", "capaian"}
+    findings = summary_sentences(data, province) + uncertainty_summary(data, province)
+    sentences = "".join(f"<li>{s}</li>" for s in findings)
+    return Section.of(html_table(rows, columns, numeric) + f"<ul class='findings'>{sentences}</ul>")
+
+
+def _survey_rows(data: ReportData, province: str | None) -> list[dict]:
+    """The summary rows of IKOTAN and IKP: value, band, change, nation, target."""
+    code, prev = code_of(province), data.previous
+    kpi = kpi_of(data, code)
+    rows = []
+    for index, name in (("ikotan", "IKOTAN"), ("ikp", "IKP")):
+        row = data.region_row(f"{index}_regions", code)
+        if row is None:
+            continue
+        before = data.region_row(f"{index}_regions", code, prev) if prev else None
+        national = data.region_row(f"{index}_regions", NATIONAL)
+        target = kpi["target"].get(index) if "target" in kpi else None
+        rows.append(
+            {
+                "index": name,
+                "value": angka(row["value"], 2),
+                "value_100": angka(row["value_100"], 1),
+                "band": chip(row["band"], colors_of(data, index)),
+                "change": selisih(value_of(row, "value") - value_of(before, "value")),
+                "national": angka(national["value"], 2) if province else "–",
+                "target": angka(target, 2),
+                "capaian": persen(kpi["capaian_pct"].get(index)) if "capaian_pct" in kpi else "–",
+            }
+        )
+    return rows
+
+
+def _kawasan_rows(data: ReportData, province: str | None) -> list[dict]:
+    """The summary rows of IKKRN and IKKTT: recovery rate, counts, change, nation, target."""
+    code, prev = code_of(province), data.previous
+    kpi = kpi_of(data, code)
+    rows = []
+    for index, name, measure in (
+        ("ikkrn", "IKKRN (keterpulihan)", "ikkrn_rate"),
+        ("ikktt", "IKKTT (keterpulihan)", None),
+    ):
+        row = data.region_row(f"{index}_regions", code)
+        if row is None or not row.get("n_intervened", 0):
+            continue
+        before = data.region_row(f"{index}_regions", code, prev) if prev else None
+        national = data.region_row(f"{index}_regions", NATIONAL)
+        target = kpi["target"].get(measure) if measure and "target" in kpi else None
+        rows.append(
+            {
+                "index": name,
+                "value": persen(row["recovery_rate"]),
+                "value_100": f"{angka(row['n_pulih'], 0)} dari {decided(row)} kawasan",
+                "band": "–",
+                "change": points(value_of(row, "recovery_rate") - value_of(before, "recovery_rate")),
+                "national": persen(national["recovery_rate"]) if province else "–",
+                "target": persen(target, 0),
+                "capaian": persen(kpi["capaian_pct"].get(measure)) if measure and "capaian_pct" in kpi else "–",
+            }
+        )
+    return rows
+
+
+def summary_sentences(data: ReportData, province: str | None) -> list[str]:
+    """A few sentences generated from the numbers (already escaped)."""
+    code, out = code_of(province), []
+    row = data.region_row("ikotan_regions", code)
+    if row is not None:
+        out.append(_ikotan_sentence(data, province, row))
+        out.append(_success_sentence(data, code, row))
+        out.extend(_movers(data, province))
+    row = data.region_row("ikkrn_regions", code)
+    if row is not None and row.get("n_intervened", 0):
+        out.append(_ikkrn_sentence(data, code, row))
+    return out
+
+
+def _ikotan_sentence(data: ReportData, province: str | None, row: pd.Series) -> str:
+    """IKOTAN of the region: value on both scales, band, change, national mean."""
+    code, prev = code_of(province), data.previous
+    where = "nasional" if province is None else esc(regions().province(province).name)
+    text = (
+        f"IKOTAN {where} tahun {data.year} sebesar <b>{angka(row['value'], 2)}</b> (skala "
+        f"{method.score_scale(data, 'ikotan')}; {angka(row['value_100'], 1)} pada skala 0–100), "
+        f"kategori <b>{esc(row['band'])}</b>"
+    )
+    before = data.region_row("ikotan_regions", code, prev) if prev else None
+    if before is not None:
+        delta = row["value"] - before["value"]
+        verb = "naik" if delta > 0.005 else "turun" if delta < -0.005 else "tetap"
+        text += f"; {verb} {angka(abs(delta), 2)} poin dari {prev}" if verb != "tetap" else f"; tetap dibanding {prev}"
+    if province is not None:
+        text += f". Rata-rata nasional {angka(data.region_row('ikotan_regions', NATIONAL)['value'], 2)}."
+    return text + ("" if text.endswith(".") else ".")
+
+
+def _success_sentence(data: ReportData, code: str, row: pd.Series) -> str:
+    """How many kab/kota reach the success band of the spec, against the target."""
+    kpi = kpi_of(data, code)
+    target = kpi["target"].get("ikotan_n_tanggap") if "target" in kpi else None
+    n, measured = int(row["n_success"]), int(row["n_measured"])
+    clause = (
+        f" (target {angka(target, 0)}; capaian {persen(kpi['capaian_pct'].get('ikotan_n_tanggap'))})"
+        if target and not pd.isna(target)
+        else ""
+    )
+    return (
+        f"<b>{n}</b> dari {measured} kab/kota yang diukur berada pada kategori "
+        f"{esc(method.success_band(data))} atau lebih tinggi{clause}."
+    )
+
+
+def _ikkrn_sentence(data: ReportData, code: str, row: pd.Series) -> str:
+    """Recovered kawasan, and the rawan count of the mapping against last year."""
+    prev = data.previous
+    text = (
+        f"{angka(row['n_pulih'], 0)} dari {decided(row)} kawasan rawan yang diintervensi "
+        f"pulih ({persen(row['recovery_rate'])})"
+    )
+    if not pd.isna(row.get("n_rawan")):
+        text += f"; hasil pemetaan mencatat {angka(row['n_rawan'], 0)} kawasan rawan ({method.rawan(data)})"
+        before = data.region_row("ikkrn_regions", code, prev) if prev else None
+        if before is not None and not pd.isna(before.get("n_rawan")):
+            moved = row["n_rawan"] - before["n_rawan"]
+            text += f", {selisih(moved, 0)} dari {prev}" if moved else f", sama dengan {prev}"
+    return text + "."
+
+
+def _movers(data: ReportData, province: str | None) -> list[str]:
+    """The kab/kota (or provinces) whose IKOTAN rose and fell most since the previous year."""
+    prev = data.previous
+    if prev is None:
+        return []
+    if province is None:
+        now, before = (data.table("ikotan_regions", y) for y in (data.year, prev))
+        now, before = (t[t["level"] == "provinsi"].set_index("region_code") for t in (now, before))
+        label = now["region"]
+    else:
+        now = data.kabkota("ikotan_kabkota", province).set_index("kabkota_code")
+        before = data.kabkota("ikotan_kabkota", province, prev).set_index("kabkota_code")
+        label = now["kabkota"]
+    change = (now["value"] - before["value"].reindex(now.index)).dropna()
+    if len(change) < 2:
+        return []
+    up, down = change.idxmax(), change.idxmin()
+    text = f"Kenaikan terbesar: {esc(label[up])} ({selisih(change[up])})"
+    if change[down] < 0:
+        text += f"; penurunan terbesar: {esc(label[down])} ({selisih(change[down])})"
+    return [text + "."]
+
+
+def performance(data: ReportData, province: str | None) -> Section:
+    """Capaian kinerja: programme outputs and outcome indices against their targets."""
+    kpi = kpi_of(data, code_of(province))
+    words = {
+        "success": esc(method.success_band(data)),
+        "ikotan_scale": method.score_scale(data, "ikotan"),
+        "ikp_scale": method.score_scale(data, "ikp"),
+    }
+    rows = []
+    for kind, entries in (("Keluaran (output)", OUTPUT_ROWS), ("Hasil (outcome)", OUTCOME_ROWS)):
+        for measure, label, unit, decimals in entries:
+            if measure not in kpi.index:
+                continue
+            item = kpi.loc[measure]
+            rows.append(
+                {
+                    "kind": kind,
+                    "label": esc(label).format(**words),
+                    "unit": esc(unit),
+                    "target": angka(item["target"], decimals),
+                    "realisasi": angka(item["realisasi"], decimals),
+                    "capaian": persen(item["capaian_pct"]),
+                }
+            )
+    if not rows:
+        return Section.of("<p>Tidak ada data capaian kinerja untuk wilayah ini.</p>")
+    columns = [
+        ("kind", "Jenis"),
+        ("label", "Indikator"),
+        ("unit", "Satuan"),
+        ("target", "Target"),
+        ("realisasi", "Realisasi"),
+        ("capaian", "Capaian"),
+    ]
+    return Section.of(
+        html_table(rows, columns, {"target", "realisasi", "capaian"})
+        + "<p class='note'>Capaian = realisasi ÷ target × 100. Tanda – berarti target belum ditetapkan.</p>"
+    )
