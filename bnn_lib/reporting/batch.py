@@ -153,9 +153,10 @@ def results_folders(batch: Batch) -> list[Path]:
 
 
 def report_code() -> list[Path]:
-    """The files of the report code (this package's modules and stylesheet), in a fixed order."""
+    """The files of the report code (this package's modules, its subpackages' too, and the
+    stylesheet), in a fixed order."""
     here = Path(__file__).parent
-    return [*sorted(here.glob("*.py")), here / "report.css"]
+    return [*sorted(here.rglob("*.py")), here / "report.css"]
 
 
 def input_hash(batch: Batch, notebook: str) -> str:

@@ -165,8 +165,14 @@ def _check_workers(client: Client, address: str, timeout: float) -> None:
         )
 
 
+@cache
 def code_fingerprint() -> str:
-    """SHA-256 of the bnn_lib version and the report code, to compare workers with this machine."""
+    """SHA-256 of the bnn_lib version and the report code, to compare workers with this machine.
+
+    Taken once per process, the first time it is asked for (on a worker: when a batch first
+    connects, before any report): a worker left running while the suite is upgraded under it
+    goes on running, and so reporting, the code it started with.
+    """
     digest = hashlib.sha256(version("bnn-lib").encode())
     for path in report_code():
         digest.update(path.read_bytes())
