@@ -84,14 +84,15 @@ def _ikotan_table(data: ReportData, province: str | None, table: pd.DataFrame) -
         delta = selisih(row.value - before.get(code, float("nan")))
         if delta != "–" and code in significant.index:
             delta += " *" if significant[code] else ""
-        uncertain = bool(getattr(row, "uncertain", False)) is True
+        # No interval (results computed without the bootstrap) is no sign of uncertainty.
+        uncertain = pd.notna(row.uncertain) and bool(row.uncertain)
         rows.append(
             {
                 "rank": str(rank),
                 "label": esc(row.label),
                 "value": angka(row.value, 3),
                 "value_100": angka(row.value_100, 2),
-                "interval": f"{angka(row.lo95, 1)}–{angka(row.hi95, 1)}" if hasattr(row, "lo95") else "–",
+                "interval": "–" if pd.isna(row.lo95) else f"{angka(row.lo95, 1)}–{angka(row.hi95, 1)}",
                 "band": chip(row.band, colors) + (" <span class='uncertain'>belum pasti</span>" if uncertain else ""),
                 "change": delta,
                 "n": angka(count, 0),
