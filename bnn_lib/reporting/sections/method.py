@@ -16,8 +16,10 @@ from bnn_lib.spec import IndexSpec
 
 def intro(data: ReportData, index: str) -> Section:
     """What ``index`` ("ikotan") measures and what it is made of: the spec's description and
-    its variables."""
+    its variables (nothing for an index the results do not have)."""
     spec = data.spec(index)
+    if spec is None:
+        return Section()
     text = esc((spec.description or spec.title).rstrip(". "))
     if spec.variables:
         text += f", diukur dari {variables(spec)}"

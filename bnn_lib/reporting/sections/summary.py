@@ -3,6 +3,8 @@ performance (KPI) table."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from bnn_lib.regions import regions
@@ -29,11 +31,11 @@ OUTPUT_ROWS = [
     ("kawasan_intervened", "Kawasan rawan narkoba yang diintervensi", "kawasan", 0),
     ("lifeskill_participants", "Peserta pelatihan life skill", "orang", 0),
 ]
-# {scale} and {success} are filled in from the specs in force.
-OUTCOME_ROWS = [
-    ("ikotan", "IKOTAN (skala {ikotan_scale})", "indeks", 2),
-    ("ikotan_n_tanggap", "Kab/kota kategori {success} ke atas", "kab/kota", 0),
-    ("ikp", "IKP (skala {ikp_scale})", "indeks", 2),
+# A label that states a method fact is made from the spec in force, when its row is shown.
+OUTCOME_ROWS: list[tuple[str, str | Callable[[ReportData], str], str, int]] = [
+    ("ikotan", lambda data: f"IKOTAN (skala {method.score_scale(data, 'ikotan')})", "indeks", 2),
+    ("ikotan_n_tanggap", lambda data: f"Kab/kota kategori {method.success_band(data)} ke atas", "kab/kota", 0),
+    ("ikp", lambda data: f"IKP (skala {method.score_scale(data, 'ikp')})", "indeks", 2),
     ("ikkrn_pulih", "Kawasan rawan narkoba yang pulih", "kawasan", 0),
     ("ikkrn_rate", "Tingkat keterpulihan kawasan rawan", "%", 1),
     ("ikktt_pulih", "Kawasan tanaman terlarang yang pulih", "kawasan", 0),
@@ -223,11 +225,6 @@ def _movers(data: ReportData, province: str | None) -> list[str]:
 def performance(data: ReportData, province: str | None) -> Section:
     """Capaian kinerja: programme outputs and outcome indices against their targets."""
     kpi = kpi_of(data, code_of(province))
-    words = {
-        "success": esc(method.success_band(data)),
-        "ikotan_scale": method.score_scale(data, "ikotan"),
-        "ikp_scale": method.score_scale(data, "ikp"),
-    }
     rows = []
     for kind, entries in (("Keluaran (output)", OUTPUT_ROWS), ("Hasil (outcome)", OUTCOME_ROWS)):
         for measure, label, unit, decimals in entries:
@@ -237,7 +234,7 @@ def performance(data: ReportData, province: str | None) -> Section:
             rows.append(
                 {
                     "kind": kind,
-                    "label": esc(label).format(**words),
+                    "label": esc(label(data) if callable(label) else label),
                     "unit": esc(unit),
                     "target": angka(item["target"], decimals),
                     "realisasi": angka(item["realisasi"], decimals),
