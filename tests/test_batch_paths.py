@@ -263,3 +263,21 @@ def test_a_scheduler_without_workers_is_one_clear_error(tmp_path):
         with pytest.raises(cluster.ClusterError, match="has no worker"):
             cluster.connect(lonely.address, timeout=2)
         assert time.perf_counter() - start < 10
+
+
+class StaleCluster:
+    """A client's answers from a cluster where one worker started before the report code changed."""
+
+    def wait_for_workers(self, n: int, timeout: float) -> None:
+        pass
+
+    def run(self, function):
+        assert function is cluster.worker_fingerprint  # what the check asks each worker
+        return {"tcp://127.0.0.1:40001": cluster.code_fingerprint(), "tcp://127.0.0.1:40002": "0" * 64}
+
+
+def test_workers_running_other_report_code_are_refused():
+    with pytest.raises(
+        cluster.ClusterError, match=r"^1 worker\(s\) run other report code .*: tcp://127.0.0.1:40002; install"
+    ):
+        cluster._check_workers(StaleCluster(), "tcp://127.0.0.1:8786", 1)

@@ -152,31 +152,34 @@ def _check_workers(client: Client, address: str, timeout: float) -> None:
     except TimeoutError:
         raise ClusterError(f"the Dask scheduler at {address} has no worker (waited {timeout:g} s)") from None
     try:
-        found = client.run(code_fingerprint)
+        found = client.run(worker_fingerprint)
     except Exception as exc:
         raise ClusterError(
             f"the workers cannot run the report code ({error_text(exc)}): install bnn_lib on each"
         ) from None
-    other = sorted(worker for worker, fingerprint in found.items() if fingerprint != code_fingerprint())
+    mine = code_fingerprint()
+    other = sorted(worker for worker, fingerprint in found.items() if fingerprint != mine)
     if other:
         raise ClusterError(
             f"{len(other)} worker(s) run other report code than this machine (bnn_lib {version('bnn-lib')}): "
-            f"{', '.join(other)}; install the same version everywhere"
+            f"{', '.join(other)}; install the same version everywhere and restart the workers"
         )
 
 
-@cache
 def code_fingerprint() -> str:
-    """SHA-256 of the bnn_lib version and the report code, to compare workers with this machine.
-
-    Taken once per process, the first time it is asked for (on a worker: when a batch first
-    connects, before any report): a worker left running while the suite is upgraded under it
-    goes on running, and so reporting, the code it started with.
-    """
+    """SHA-256 of the bnn_lib version and the report code on disk, as the input hash sees it."""
     digest = hashlib.sha256(version("bnn-lib").encode())
     for path in report_code():
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+@cache
+def worker_fingerprint() -> str:
+    """The code fingerprint of this worker, taken once: the first time a batch connects, before
+    any report. A worker left running while the suite is upgraded under it goes on running the
+    code it started with, so that is what it must report."""
+    return code_fingerprint()
 
 
 def _notebooks(jobs: list[Job]) -> list[str]:
