@@ -16,7 +16,7 @@ from bnn_lib.intake.problems import place
 from bnn_lib.regions import regions
 from bnn_lib.reporting import charts
 from bnn_lib.reporting.data import ReportData
-from bnn_lib.reporting.fmt import angka, bilangan, esc, persen, ringkas
+from bnn_lib.reporting.fmt import angka, bilangan, daftar, esc, persen, ringkas
 from bnn_lib.reporting.sections import method
 from bnn_lib.reporting.sections.components import Section, code_of, colors_of, html_table
 from bnn_lib.sensitivity import DELTA
@@ -30,6 +30,14 @@ SECTION_NAMES = {
     "status_rule": "aturan status kawasan",
     "recovery": "aturan pulih",
     "reporting": "pelaporan",
+}
+# The assumptions a sensitivity run can vary (:mod:`bnn_lib.sensitivity`), in prose.
+INPUT_WORDS = {
+    "variable_weights": "bobot variabel",
+    "indicator_weights": "bobot indikator",
+    "aggregation": "cara agregasi",
+    "unit_weighting": "bobot unit observasi",
+    "bands": "skema kategori",
 }
 ASSUMPTIONS_SHOWN = 6  # per index; the spec file has the rest
 DROP_SHOWN = 5  # the indicators whose removal moves the ranking most
@@ -204,7 +212,20 @@ def audit_appendix(data: ReportData) -> Section:
     """National report appendix: the statistical audit and the sensitivity to the assumptions."""
     if data.table("ikotan_audit_variables") is None:
         return Section.of("<p>Audit statistik tidak dihitung untuk tahun ini.</p>")
-    return _consistency(data) + _sensitivity(data)
+    return _audit_intro(data) + _consistency(data) + _sensitivity(data)
+
+
+def _audit_intro(data: ReportData) -> Section:
+    """What the appendix shows; the assumptions it names are those the sensitivity run varied."""
+    text = "Seberapa konsisten butir dan indikator IKOTAN"
+    sobol = data.table("ikotan_sobol")
+    if sobol is not None:
+        varied = daftar([INPUT_WORDS.get(i, i) for i in sobol["input"].unique()])
+        text += (
+            f", dan seberapa jauh peringkat kab/kota bergeser bila asumsi yang tidak terdokumentasi ({esc(varied)}) "
+            "diubah"
+        )
+    return Section.of(f"<p>{text}.</p>")
 
 
 def _consistency(data: ReportData) -> Section:
