@@ -24,13 +24,18 @@ from bnn_lib.paths import SPECS_DIR
 from bnn_lib.publish import MIN_CELL
 
 Kind = Literal["survey", "kawasan", "area", "composite"]
-# The spec each index is computed with unless another is asked for.
-DEFAULT_SPECS = {
-    "ikotan": "ikotan-juknis-2021",
-    "ikp": "ikp-placeholder-2024",
-    "ikkrn": "ikkrn-dayatif-2024",
-    "ikktt": "ikktt-placeholder-2024",
+# The shipped specs of each index, oldest first. Each spec says the years it applies to
+# (``years_from``, ``years_to``); the one whose years hold a year is the index's default that
+# year (:func:`default_spec`): BNN changed IKOTAN's banding in 2022 (docs/methodology.md §11).
+SPEC_SERIES = {
+    "ikotan": ["ikotan-juknis-2021", "ikotan-dayamas-2022"],
+    "ikp": ["ikp-placeholder-2024"],
+    "ikkrn": ["ikkrn-dayatif-2024"],
+    "ikktt": ["ikktt-placeholder-2024"],
 }
+# The spec each index is computed with when no year is given (and no other is asked for): the
+# latest of its series.
+DEFAULT_SPECS = {key: ids[-1] for key, ids in SPEC_SERIES.items()}
 NonNegative = Annotated[float, Field(ge=0)]
 # A spec is a few kilobytes of TOML (the largest shipped one is about 20 kB); a file many times
 # that is not a spec, and reading it whole would only delay the message.
@@ -307,12 +312,19 @@ class IndexSpec(BaseModel):
     status_rule: StatusRule | None = None
     recovery: Recovery | None = None
     reporting: Reporting | None = None
+    # The years the spec applies to, both included; None: open on that side.
+    years_from: int | None = None
+    years_to: int | None = None
     path: str = ""
 
     @model_validator(mode="after")
     def _structure(self) -> Self:
         check_structure(self)
         return self
+
+    def applies_to(self, year: int) -> bool:
+        """Whether ``year`` lies in the spec's years (``years_from`` … ``years_to``)."""
+        return (self.years_from is None or self.years_from <= year) and (self.years_to is None or year <= self.years_to)
 
     # -- convenience views -------------------------------------------------------------------
     @property
@@ -362,6 +374,8 @@ class IndexSpec(BaseModel):
 
 def check_structure(spec: IndexSpec) -> None:
     """Cross-field rules that a single field cannot check; raises ValueError with the field path."""
+    if spec.years_from is not None and spec.years_to is not None and spec.years_from > spec.years_to:
+        raise ValueError(f"years_from ({spec.years_from}) must not come after years_to ({spec.years_to})")
     if spec.kind in ("survey", "area", "composite") and not spec.variables:
         raise ValueError("the spec defines no [[variables]]")
     _unique("variables", [v.id for v in spec.variables])
@@ -470,13 +484,32 @@ def _field(loc: tuple) -> str:
     return out or "(whole spec)"
 
 
-def choose_specs(overrides: dict[str, str | Path | IndexSpec] | None = None) -> dict[str, IndexSpec]:
-    """The spec of every index: the default, or the one ``overrides`` gives for its key
-    (``{"ikotan": "my-copy.toml"}``). A key that names no index is refused, not ignored."""
-    unknown = sorted(set(overrides or {}) - set(DEFAULT_SPECS))
+def default_spec(index: str, year: int | None = None) -> str:
+    """The id of the shipped spec of ``index`` ("ikotan") in force in ``year``: the one of its
+    series whose years hold the year; without a year, the latest. Raises :class:`SpecError` for
+    an unknown index or a year no shipped spec covers."""
+    if index not in SPEC_SERIES:
+        raise SpecError(f"no index {index!r}; the indices are {', '.join(SPEC_SERIES)}")
+    if year is None:
+        return SPEC_SERIES[index][-1]
+    in_force = [name for name in SPEC_SERIES[index] if load_spec(name).applies_to(year)]
+    if not in_force:
+        raise SpecError(f"no shipped spec of {index} applies to {year}; give one with --spec {index}=SPEC")
+    return in_force[-1]
+
+
+def choose_specs(
+    overrides: dict[str, str | Path | IndexSpec] | None = None, year: int | None = None
+) -> dict[str, IndexSpec]:
+    """The spec of every index: the one ``overrides`` gives for its key (``{"ikotan":
+    "my-copy.toml"}``), else the shipped spec in force in ``year`` (:func:`default_spec`; no
+    year: the latest). An override holds whatever the year. A key that names no index is
+    refused, not ignored."""
+    unknown = sorted(set(overrides or {}) - set(SPEC_SERIES))
     if unknown:
-        raise SpecError(f"no index {', '.join(map(repr, unknown))}; the indices are {', '.join(DEFAULT_SPECS)}")
-    chosen = DEFAULT_SPECS | (overrides or {})
+        raise SpecError(f"no index {', '.join(map(repr, unknown))}; the indices are {', '.join(SPEC_SERIES)}")
+    chosen = {key: default_spec(key, year) for key in SPEC_SERIES if key not in (overrides or {})}
+    chosen |= overrides or {}
     specs = {key: spec if isinstance(spec, IndexSpec) else load_spec(spec) for key, spec in chosen.items()}
     for key in overrides or {}:
         default = load_spec(DEFAULT_SPECS[key])
@@ -485,7 +518,7 @@ def choose_specs(overrides: dict[str, str | Path | IndexSpec] | None = None) -> 
                 f"{specs[key].path or key}: a spec of {specs[key].index} ({specs[key].kind}) cannot compute "
                 f"{key}, which needs a spec of {default.index} ({default.kind})"
             )
-    return specs
+    return {key: specs[key] for key in SPEC_SERIES}
 
 
 def parse_overrides(items: list[str]) -> dict[str, str]:
