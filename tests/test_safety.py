@@ -296,7 +296,7 @@ def test_public_export_blanks_small_cells_and_leaves_out_row_level_tables(data, 
 
 def test_data_warnings_reach_the_reports_methodology_note():
     from bnn_lib.reporting.data import ReportData
-    from bnn_lib.reporting.sections import _data_warnings
+    from bnn_lib.reporting.sections.appendix import _data_warnings
 
     warnings = [
         "2024/ikotan_answers.csv: kab/kota 11.09 (Kab. Simeulue): semua jawaban 'tidak tahu'",

@@ -12,7 +12,6 @@ band distribution, uncertainty, audit); :mod:`.components` holds what they share
 """
 
 from bnn_lib.reporting.sections.appendix import (
-    _data_warnings,
     audit_appendix,
     band_distribution,
     methodology,
@@ -29,7 +28,6 @@ from bnn_lib.reporting.sections.trend import trend
 __all__ = [
     "NATIONAL",
     "Section",
-    "_data_warnings",
     "audit_appendix",
     "band_distribution",
     "executive_summary",
