@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-YEARS  := 2023 2024
+YEARS  := 2020 2021 2022 2023 2024
 SAMPLE := data/sample/metadata.json
 
 .PHONY: reports test bench sample lint clean browser

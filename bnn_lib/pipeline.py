@@ -137,10 +137,7 @@ def compute_survey(
     :mod:`bnn_lib.analyses`.
     """
     people = respondents.set_index("respondent_id")
-    scores = respondent_scores(answers, people.index, spec)
-    sums, weights, heads = group_sums(scores, people, spec)
-    indicators = entity_indicators(sums, weights, spec)
-    variables, value = index_tables(indicators, spec)
+    scores, (sums, weights, heads), indicators, variables, value = survey_stages(people, answers, spec)
     entity = pd.DataFrame({"value": value, "value_100": rescale(value, spec.rescale)})
     entity["coverage"] = indicators.notna().mean(axis=1)
     tables = {f"{name}_groups": group_means(sums, weights, heads)}
@@ -184,6 +181,19 @@ def compute_survey(
         )
         tables |= {key: table.assign(spec_id=spec.id, spec_version=spec.version) for key, table in extra.items()}
     return tables
+
+
+def survey_stages(
+    people: pd.DataFrame, answers: pd.DataFrame, spec: IndexSpec
+) -> tuple[pd.DataFrame, tuple[pd.DataFrame, pd.DataFrame, pd.Series], pd.DataFrame, pd.DataFrame, pd.Series]:
+    """The stages of a survey index from respondents (indexed by id) and their answers:
+    respondent scores s_{r,i}; the group sums, weights and head counts; the entity × indicator
+    and × variable tables; the index of each entity on the score scale (docs/methodology.md §2.3)."""
+    scores = respondent_scores(answers, people.index, spec)
+    sums, weights, heads = group_sums(scores, people, spec)
+    indicators = entity_indicators(sums, weights, spec)
+    variables, value = index_tables(indicators, spec)
+    return scores, (sums, weights, heads), indicators, variables, value
 
 
 def _component_rollup(long: pd.DataFrame, component: str) -> pd.DataFrame:
@@ -298,11 +308,12 @@ def compute_year(
 ) -> Results:
     """Every index for one year from ``data/<year>/`` (default: the sample data).
 
-    ``specs`` overrides the spec of an index by key (``{"ikotan": "my-copy.toml"}``).
-    ``analyses`` adds the bootstrap intervals, the sensitivity analysis and the audit
-    (:mod:`bnn_lib.analyses`); :func:`compute_years` adds the year-on-year changes.
+    Each index is computed with the shipped spec in force in ``year``
+    (:func:`bnn_lib.spec.default_spec`) unless ``specs`` gives another by key (``{"ikotan":
+    "my-copy.toml"}``). ``analyses`` adds the bootstrap intervals, the sensitivity analysis and
+    the audit (:mod:`bnn_lib.analyses`); :func:`compute_years` adds the year-on-year changes.
     """
-    loaded = choose_specs(specs)
+    loaded = choose_specs(specs, year)
     read = load_inputs(Path(data) if data else SAMPLE_DIR, year, loaded)
     inputs = read.tables
     tables: dict[str, pd.DataFrame] = {}

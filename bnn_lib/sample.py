@@ -1,4 +1,4 @@
-"""A seeded, deterministic generator of SYNTHETIC input data for 2023 and 2024.
+"""A seeded, deterministic generator of SYNTHETIC input data for 2020 to 2024.
 
 Nothing here is real: the data exist so that the pipeline, the tests and the reports have
 something realistic to work on. Every file name carries ``_synthetic`` and ``metadata.json``
@@ -6,34 +6,59 @@ says so. The same seed gives byte-identical tables (NumPy's PCG64, never Python'
 
 What it makes, per year, in ``<out>/<year>/``:
 
-- IKOTAN: about 210 kab/kota "with a BNN office" over all 38 provinces, 180 respondents each
-  over the observation units of the spec, answers to every item the respondent's group is asked;
-  about 3 % "tidak tahu" (9) and 1 % blank.
+- IKOTAN: 210 kab/kota "with a BNN office" over all 38 provinces (207 of them measured in 2022,
+  as in the published 2022 round), 180 respondents each over the observation units of the spec
+  in force that year, answers to every item the respondent's group is asked; about 3 % "tidak
+  tahu" (9) and 1 % blank.
 - IKP: the same kab/kota, 12 respondents in each of the four environments.
 - Kawasan: about 15 mapped kawasan per kab/kota (routine mapping, 13 indicators), and 60–80
   intervened kawasan a year measured before and after, with supply/demand scores.
 - IKKTT: kawasan in the five Aceh cannabis regencies, before and after.
 - Programme outputs per kab/kota, and targets for the nation and each province.
 
-Each province has its own level of responsiveness, each kab/kota its own deviation, and 2024
-moves from 2023 by a province trend plus noise, so reports have differences to show.
+Each kab/kota keeps its standing from year to year (a province effect and its own) and its
+strengths and weaknesses per variable and indicator, drifting a little, with a slight upward
+national trend. The 2022 IKOTAN is calibrated to the published 2022 round (docs/methodology.md
+§2.1, §8 #5): computed under the spec in force that year, its 207 kab/kota range over
+[2.600, 4.000] on the 1–4 scale and fall 25 / 160 / 22 into the three equal-interval classes.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from bnn_lib.intake import OUTPUT_MEASURES
+from bnn_lib.pipeline import survey_stages
 from bnn_lib.regions import regions
 from bnn_lib.scoring import positions
-from bnn_lib.spec import IndexSpec, StatusRule, load_spec
+from bnn_lib.spec import IndexSpec, StatusRule, choose_specs
 
 SEED = 20241121
-YEARS = (2023, 2024)
+YEARS = (2020, 2021, 2022, 2023, 2024)
+# The published 2022 round (docs/methodology.md §2.1): the lowest and highest kab/kota on the
+# 1–4 scale, and how many fall into each equal-interval class, low to high.
+CALIBRATED_YEAR = 2022
+PUBLISHED_RANGE = (2.6, 4.0)
+PUBLISHED_COUNTS = (25, 160, 22)
+NOT_MEASURED = {2022: 3}  # 210 kab/kota sampled; 207 measured in 2022, as published
+TREND = 0.04  # the mean yearly rise of a kab/kota's latent level
+ANSWER_SD = 0.7  # an answer's noise around its mean, before rounding to the scale
+# The spread of an answer around its kab/kota's level (answer noise, person, group, variable and
+# indicator effects together): the calibration's first guess and step use it.
+SPREAD = 0.8
+# A latent level at which every answer is the top of the scale (all effects included): the
+# published 2022 maximum is 4.000, a kab/kota whose respondents all answered 4.
+TOP_LEVEL = 8.0
+CALIBRATION_STEPS = 5
+# On the 1–4 scale. The index moves in steps: one answer in a small group moves its kab/kota by
+# about 0.0006, and a small change of level may change a few answers at once.
+TOLERANCE = 0.002
 IKOTAN_QUOTA = {  # 180 respondents per kab/kota (Donggala 2023), split by assumption
     "keluarga": 60,
     "masyarakat": 40,
@@ -46,6 +71,7 @@ IKOTAN_QUOTA = {  # 180 respondents per kab/kota (Donggala 2023), split by assum
     "pengadilan": 7,
 }
 IKP_PER_ENVIRONMENT = 12
+PREFIX = {"ikotan": "R", "ikp": "P"}  # of the respondent ids of each survey index
 KAWASAN_PER_KABKOTA = 15
 IKKTT_REGENCIES = [
     "11.06",
@@ -67,23 +93,70 @@ def choose_kabkota(rng: np.random.Generator, share: float = 0.41) -> pd.DataFram
     return pd.concat(picks, ignore_index=True)[["code", "province_code"]]
 
 
-def latent_levels(rng: np.random.Generator, kabkota: pd.DataFrame) -> pd.DataFrame:
-    """Latent responsiveness on the 1–4 scale for each kab/kota and year.
+def standings(rng: np.random.Generator, kabkota: pd.DataFrame) -> pd.DataFrame:
+    """Each kab/kota's lasting standing, year by year (kab/kota code × year, latent units).
 
-    level = 2.85 + province effect (sd 0.22) + kab/kota effect (sd 0.2), and
-    2024 = 2023 + province trend (mean +0.05, sd 0.06) + noise (sd 0.05).
+    standing = province effect (sd 0.22) + own effect (sd 0.2); from one year to the next it
+    moves by its province's trend (mean TREND, sd 0.03) and a drift of its own (sd 0.04).
     """
     provinces = kabkota["province_code"].unique()
     effect = dict(zip(provinces, rng.normal(0, 0.22, len(provinces)), strict=True))
-    trend = dict(zip(provinces, rng.normal(0.05, 0.06, len(provinces)), strict=True))
-    base = 2.85 + kabkota["province_code"].map(effect) + rng.normal(0, 0.2, len(kabkota))
-    step = kabkota["province_code"].map(trend) + rng.normal(0, 0.05, len(kabkota))
-    return pd.DataFrame({"code": kabkota["code"], 2023: base, 2024: base + step})
+    trend = dict(zip(provinces, rng.normal(TREND, 0.03, len(provinces)), strict=True))
+    base = kabkota["province_code"].map(effect).to_numpy() + rng.normal(0, 0.2, len(kabkota))
+    steps = kabkota["province_code"].map(trend).to_numpy()[:, None] + rng.normal(0, 0.04, (len(kabkota), len(YEARS)))
+    steps[:, 0] = 0.0  # the first year is the standing itself
+    return pd.DataFrame(base[:, None] + steps.cumsum(axis=1), index=kabkota["code"].to_numpy(), columns=YEARS)
 
 
-def likert(rng: np.random.Generator, mean: np.ndarray, lo: int = 1, hi: int = 4) -> np.ndarray:
-    """Answers on lo..hi around ``mean`` (sd 0.7), rounded and clipped."""
-    return np.clip(np.rint(mean + rng.normal(0, 0.7, mean.shape)), lo, hi)
+def measured_sets(rng: np.random.Generator, standing: pd.Series) -> dict[int, pd.Index]:
+    """The kab/kota surveyed each year: all, except in a year of ``NOT_MEASURED`` a few drawn
+    among those neither lowest nor highest (the published range stays the measured one's)."""
+    order = standing.sort_values().index
+    sets = {}
+    for year in YEARS:
+        left_out = rng.choice(order[1:-1], NOT_MEASURED.get(year, 0), replace=False)
+        sets[year] = standing.index.drop(left_out)
+    return sets
+
+
+def published_targets(standing: pd.Series, measured: pd.Index) -> pd.Series:
+    """The calibrated year's IKOTAN (1–4) of every kab/kota, by rank of its standing among the
+    measured: the lowest and highest at the ends of ``PUBLISHED_RANGE``, the others on normal
+    scores (Blom) scaled so that the equal-interval edges over that range fall midway between the
+    ranks that give ``PUBLISHED_COUNTS``. A kab/kota not measured takes the value of its standing
+    among the measured ones."""
+    lo, hi = PUBLISHED_RANGE
+    n, k = len(measured), len(PUBLISHED_COUNTS)
+    edges = lo + (hi - lo) * np.arange(1, k) / k
+    z = stats.norm.ppf((np.arange(n) + 1 - 0.375) / (n + 0.25))
+    below = np.cumsum(PUBLISHED_COUNTS)[:-1]  # ranks under each edge
+    z_edge = (z[below - 1] + z[below]) / 2
+    sd = (edges[-1] - edges[0]) / (z_edge[-1] - z_edge[0])
+    values = edges[0] + sd * (z - z_edge[0])
+    values[0], values[-1] = lo, hi
+    ranked = standing[measured].sort_values()
+    return pd.Series(np.interp(standing, ranked, values), index=standing.index)
+
+
+def likert(
+    level: np.ndarray | float, lo: float = 1, hi: float = 4, sd: float = SPREAD
+) -> tuple[np.ndarray, np.ndarray]:
+    """The expected answer on lo..hi, rounded and clipped, for a normal answer around ``level``:
+    lo + Σ_t Φ((level − t)/sd) over the midpoints t between scale points; and its derivative."""
+    t = np.arange(lo + 0.5, hi)
+    z = (np.asarray(level, dtype=float)[..., None] - t) / sd
+    return lo + stats.norm.cdf(z).sum(axis=-1), stats.norm.pdf(z).sum(axis=-1) / sd
+
+
+def latent_for(value: np.ndarray, lo: float = 1, hi: float = 4) -> np.ndarray:
+    """The level whose expected answer (:func:`likert`) is ``value`` (bisection); the top of
+    the scale takes ``TOP_LEVEL``."""
+    low, high = np.full(len(value), lo - 2.0), np.full(len(value), TOP_LEVEL)
+    for _ in range(40):
+        mid = (low + high) / 2
+        below = likert(mid, lo, hi)[0] < value
+        low, high = np.where(below, mid, low), np.where(below, high, mid)
+    return np.where(value >= hi, TOP_LEVEL, (low + high) / 2)
 
 
 def profile(rng: np.random.Generator, spec: IndexSpec, n_kabkota: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -98,68 +171,137 @@ def profile(rng: np.random.Generator, spec: IndexSpec, n_kabkota: int) -> tuple[
     )
 
 
-def survey(
+@dataclass
+class Draws:
+    """The random part of one survey year: the respondents and, per answer (respondent-major),
+    its respondent, item, kab/kota (position in ``codes``), its offset from the kab/kota level
+    (group, person, variable and indicator effects and answer noise), whether the item is
+    reversed, and a uniform number that makes it missing. :func:`answers_at` turns levels into
+    answers, so that a level can be changed without drawing again (the calibration)."""
+
+    codes: pd.Index
+    people: pd.DataFrame
+    respondent: np.ndarray
+    item: np.ndarray
+    kabkota: np.ndarray
+    offset: np.ndarray
+    reverse: np.ndarray
+    chance: np.ndarray
+
+
+def draw_survey(
     rng: np.random.Generator,
     spec: IndexSpec,
-    level: pd.Series,
+    codes: pd.Index,
     quota: dict[str, int],
     year: int,
     prefix: str,
     effects: tuple[np.ndarray, np.ndarray, np.ndarray],
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Respondents and answers of one survey index for every kab/kota in ``level``.
+) -> Draws:
+    """The respondents of every kab/kota in ``codes`` and the random part of their answers.
 
     An answer's mean is the kab/kota level + the group, variable and indicator ``effects``
-    (:func:`profile`, with a little yearly noise on the last two), so profiles differ and
-    indicators are correlated but not interchangeable; reverse items are answered mirrored, so
-    that after reverse coding they agree with the others.
+    (:func:`profile`, rows in ``codes`` order, with a little yearly noise on the last two) + a
+    person effect (sd 0.25), so profiles differ and indicators are correlated but not
+    interchangeable; the answer adds noise of sd ``ANSWER_SD`` before rounding.
     """
-    codes = level.index.to_numpy()
     group_effect = dict(zip(spec.groups, effects[0], strict=True))
-    var_ids = [v.id for v in spec.variables]
-    ind_ids = [i.id for i in spec.indicators]
     var_effect = effects[1] + rng.normal(0, 0.05, effects[1].shape)
     ind_effect = effects[2] + rng.normal(0, 0.04, effects[2].shape)
-    people, answers = [], []
+    item_position = {item: j for j, item in enumerate(spec.item_ids)}
+    indicator_position = {ind.id: j for j, ind in enumerate(spec.indicators)}
+    people, parts = [], []
     for group, n in quota.items():
         items = [
-            (it, var.id, ind.id)
-            for var in spec.variables
+            (it, v, indicator_position[ind.id])
+            for v, var in enumerate(spec.variables)
             for ind in var.indicators
             if group in ind.groups
             for it in ind.items
         ]
         kab_index = np.repeat(np.arange(len(codes)), n)
-        kab = codes[kab_index]
-        ids = [f"{prefix}{year}-{c}-{group}-{j:03d}" for c in codes for j in range(1, n + 1)]
+        heads = np.array([f"{prefix}{year}-{c}-{group}-" for c in codes])
+        ids = np.strings.add(np.repeat(heads, n), np.tile([f"{j:03d}" for j in range(1, n + 1)], len(codes)))
         person = rng.normal(0, 0.25, len(ids))
-        people.append(pd.DataFrame({"respondent_id": ids, "kabkota_code": kab, "group": group}))
-        item_var = [var_ids.index(v) for _, v, _ in items]
-        item_ind = [ind_ids.index(i) for _, _, i in items]
-        mean = (
-            (level.reindex(kab).to_numpy() + group_effect[group] + person)[:, None]
+        item_var = [v for _, v, _ in items]
+        item_ind = [i for _, _, i in items]
+        offset = (
+            (group_effect[group] + person)[:, None]
             + var_effect[kab_index][:, item_var]
             + ind_effect[kab_index][:, item_ind]
+            + rng.normal(0, ANSWER_SD, (len(ids), len(items)))
         )
-        values = likert(rng, mean, int(spec.scale.min), int(spec.scale.max))
-        reverse = np.array([it.reverse for it, _, _ in items])
-        values[:, reverse] = spec.scale.min + spec.scale.max - values[:, reverse]
-        noise = rng.random(values.shape)
-        values[noise < 0.03] = spec.scale.missing_codes[0] if spec.scale.missing_codes else np.nan
-        values[(noise >= 0.03) & (noise < 0.04)] = np.nan
-        # Categorical ids are stored dictionary-encoded in Parquet: smaller and faster to read.
-        answers.append(
-            pd.DataFrame(
-                {
-                    "respondent_id": pd.Categorical(np.repeat(ids, len(items))),
-                    "item_id": pd.Categorical(np.tile([it.id for it, _, _ in items], len(ids))),
-                    "value": values.ravel(),
-                }
+        first = sum(len(p) for p in people)
+        people.append(pd.DataFrame({"respondent_id": ids, "kabkota_code": codes[kab_index], "group": group}))
+        parts.append(
+            (
+                np.repeat(np.arange(first, first + len(ids)), len(items)),
+                np.tile([item_position[it.id] for it, _, _ in items], len(ids)),
+                np.repeat(kab_index, len(items)),
+                offset.ravel(),
+                np.tile([it.reverse for it, _, _ in items], len(ids)),
+                rng.random(offset.size),
             )
         )
-    answers = pd.concat(answers, ignore_index=True)  # categories are unioned into object columns
-    answers = answers.astype({"respondent_id": "category", "item_id": "category"})
-    return pd.concat(people, ignore_index=True), answers
+    columns = [np.concatenate(column) for column in zip(*parts, strict=True)]
+    return Draws(codes, pd.concat(people, ignore_index=True), *columns)
+
+
+def answers_at(draws: Draws, level: pd.Series, spec: IndexSpec) -> pd.DataFrame:
+    """The answers (respondent_id, item_id, value) at the kab/kota ``level``: the mean plus the
+    drawn offset, rounded and clipped to the scale; reverse items answered mirrored, so that
+    after reverse coding they agree with the others; 3 % "tidak tahu", 1 % blank."""
+    scale = spec.scale
+    mean = level.reindex(draws.codes).to_numpy()[draws.kabkota] + draws.offset
+    value = np.clip(np.rint(mean), scale.min, scale.max)
+    value = np.where(draws.reverse, scale.min + scale.max - value, value)
+    value[draws.chance < 0.03] = scale.missing_codes[0] if scale.missing_codes else np.nan
+    value[(draws.chance >= 0.03) & (draws.chance < 0.04)] = np.nan
+    # Categorical ids are stored dictionary-encoded in Parquet: smaller and faster to read.
+    return pd.DataFrame(
+        {
+            "respondent_id": pd.Categorical.from_codes(draws.respondent, draws.people["respondent_id"]),
+            "item_id": pd.Categorical.from_codes(draws.item, spec.item_ids),
+            "value": value,
+        }
+    )
+
+
+def calibrate(draws: Draws, target: pd.Series, spec: IndexSpec) -> pd.Series:
+    """The level of each kab/kota of ``draws`` at which its index, computed from the answers
+    by the pipeline's own stages, is ``target`` (1–4), the random part held fixed: from
+    :func:`latent_for`, a Newton step with the slope of :func:`likert`, then secant steps (the
+    slope each kab/kota showed), until every kab/kota is within ``TOLERANCE``; each kab/kota
+    keeps the level that came closest."""
+    target = target[draws.codes]
+    level = pd.Series(latent_for(target.to_numpy()), index=draws.codes)
+    free = level < TOP_LEVEL  # a kab/kota at the top of the scale is there already
+    people = draws.people.set_index("respondent_id")
+    best, closest = level.copy(), pd.Series(np.inf, index=draws.codes)
+    before: tuple[pd.Series, pd.Series] | None = None
+    for _ in range(CALIBRATION_STEPS):
+        value = survey_stages(people, answers_at(draws, level, spec), spec)[-1].reindex(draws.codes)
+        miss = (target - value).where(free, 0.0)
+        better = miss.abs() < closest
+        best[better], closest[better] = level[better], miss.abs()[better]
+        if (closest < TOLERANCE).all():
+            break
+        slope = pd.Series(likert(level.to_numpy())[1], index=draws.codes)
+        if before is not None:
+            # A flat secant (no answer changed) or a steep one would stall or overshoot.
+            secant = (value - before[1]) / (level - before[0])
+            slope = secant.where(secant.between(slope / 3, slope * 3), slope)
+        before = (level.copy(), value)
+        level = level + (miss / slope).where(free, 0.0)
+    return best
+
+
+def ikotan_levels(draws: Draws, standing: pd.DataFrame, target: pd.Series, spec: IndexSpec) -> pd.DataFrame:
+    """The latent IKOTAN level of every kab/kota and year: calibrated in ``CALIBRATED_YEAR`` (a
+    kab/kota not measured then takes the level of its target), and moving with its standing."""
+    base = pd.Series(latent_for(target.to_numpy()), index=target.index)
+    base[draws.codes] = calibrate(draws, target, spec)
+    return standing.sub(standing[CALIBRATED_YEAR], axis=0).add(base, axis=0)
 
 
 def wide_survey(people: pd.DataFrame, answers: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:
@@ -173,18 +315,21 @@ def wide_survey(people: pd.DataFrame, answers: pd.DataFrame, spec: IndexSpec) ->
     return pd.concat([people.reset_index(drop=True), pd.DataFrame(grid, columns=items)], axis=1)
 
 
-def kawasan(rng: np.random.Generator, spec: IndexSpec, kabkota: pd.DataFrame, levels: pd.DataFrame) -> pd.DataFrame:
-    """Routine mapping of every kawasan for both years, and before/after rows of the intervened.
+def kawasan(
+    rng: np.random.Generator, spec: IndexSpec, kabkota: pd.DataFrame, responsiveness: pd.Series
+) -> pd.DataFrame:
+    """Routine mapping of every kawasan for every year, and before/after rows of the intervened.
 
     Each kawasan has a latent risk; an indicator is present with probability rising with risk.
-    A more responsive kab/kota (higher IKOTAN level) has lower risk. Intervened kawasan are
-    drawn among the rawan ones each year; their risk falls by 0.8–2.4 after the intervention.
+    A more responsive kab/kota (higher IKOTAN, ``responsiveness`` by code) has lower risk.
+    Intervened kawasan are drawn among the rawan ones each year; their risk falls by 0.8–2.4
+    after the intervention.
     """
     rule = spec.status_rule
     codes = np.repeat(kabkota["code"].to_numpy(), KAWASAN_PER_KABKOTA)
     ids = [f"KWS-{c}-{j:02d}" for c in kabkota["code"] for j in range(1, KAWASAN_PER_KABKOTA + 1)]
-    lvl = levels.set_index("code")[2023].reindex(codes).to_numpy()
-    risk = rng.normal(-0.6 - 1.6 * (lvl - 2.85), 1.1)
+    above = (responsiveness - responsiveness.mean()).reindex(codes).to_numpy()
+    risk = rng.normal(-0.6 - 2.5 * above, 1.1)
     rows = []
     for year in YEARS:
         mapped = _indicators(rng, risk, rule)
@@ -224,11 +369,11 @@ def _indicators(rng: np.random.Generator, risk: np.ndarray, rule: StatusRule) ->
 
 
 def ikktt(rng: np.random.Generator, spec: IndexSpec) -> pd.DataFrame:
-    """IKKTT area data: 6–9 gampong per cannabis regency, before and after, for both years."""
+    """IKKTT area data: 6–9 gampong per cannabis regency, before and after, for every year."""
     rows = []
     for code in IKKTT_REGENCIES:
         n = int(rng.integers(6, 10))
-        progress = rng.uniform(0.2, 0.6, n)
+        progress = rng.uniform(0.0, 0.4, n)
         for year in YEARS:
             for phase, gain in (("before", 0.0), ("after", rng.uniform(0.0, 0.2, n))):
                 x = np.clip(progress + gain + rng.normal(0, 0.05, n), 0, 1)
@@ -281,21 +426,28 @@ def outputs(rng: np.random.Generator, kabkota: pd.DataFrame, kawasan_rows: pd.Da
     return pd.concat(frames, ignore_index=True)
 
 
+def plan(year: int) -> dict[str, float]:
+    """The national plan of a year: round numbers that rise by a step a year from the first."""
+    step = year - YEARS[0]
+    return {
+        "ikotan": round(3.15 + 0.05 * step, 2),
+        "ikp": round(3.2 + 0.05 * step, 2),
+        "share_tanggap": round(0.6 + 0.05 * step, 2),
+        "ikkrn_pulih": 50.0 + 5 * step,
+        "ikkrn_rate": 50.0 + 2.5 * step,
+        "ikktt_pulih": 10.0 + 2 * step,
+    }
+
+
 def targets(kabkota: pd.DataFrame, out: pd.DataFrame) -> pd.DataFrame:
-    """National and provincial targets per measure and year (round planning numbers)."""
+    """National and provincial targets per measure and year (:func:`plan`)."""
     rows = []
     per_province = kabkota.groupby("province_code").size()
-    plan = {
-        2023: {"ikotan": 2.85, "ikp": 2.95, "share_tanggap": 0.7, "pulih": 0.55},
-        2024: {"ikotan": 2.9, "ikp": 3.0, "share_tanggap": 0.75, "pulih": 0.6},
-    }
-    for year, p in plan.items():
-        rows.append(("ikotan", "00", year, p["ikotan"]))
-        rows.append(("ikp", "00", year, p["ikp"]))
+    for year in YEARS:
+        p = plan(year)
+        for measure in ("ikotan", "ikp", "ikkrn_pulih", "ikkrn_rate", "ikktt_pulih"):
+            rows.append((measure, "00", year, p[measure]))
         rows.append(("ikotan_n_tanggap", "00", year, float(round(p["share_tanggap"] * len(kabkota)))))
-        rows.append(("ikkrn_pulih", "00", year, 60.0 if year == 2023 else 70.0))
-        rows.append(("ikkrn_rate", "00", year, 100 * p["pulih"]))
-        rows.append(("ikktt_pulih", "00", year, 15.0 if year == 2023 else 20.0))
         year_out = out[out["year"] == year]
         for measure in OUTPUT_MEASURES:
             total = year_out[measure].sum()
@@ -313,27 +465,40 @@ def write_sample(out: str | Path, seed: int = SEED) -> Path:
     """Generate the whole synthetic data set into ``out`` (replacing what is there)."""
     out = Path(out)
     rng = np.random.default_rng(seed)
-    ikotan_spec, ikp_spec = load_spec("ikotan-juknis-2021"), load_spec("ikp-placeholder-2024")
+    specs = {year: choose_specs(year=year) for year in YEARS}
     kabkota = choose_kabkota(rng)
-    levels = latent_levels(rng, kabkota)
-    kawasan_rows = kawasan(rng, load_spec("ikkrn-dayatif-2024"), kabkota, levels)
-    area_rows = ikktt(rng, load_spec("ikktt-placeholder-2024"))
+    standing = standings(rng, kabkota)
+    measured = measured_sets(rng, standing[CALIBRATED_YEAR])
+    target = published_targets(standing[CALIBRATED_YEAR], measured[CALIBRATED_YEAR])
+    kawasan_rows = kawasan(rng, specs[CALIBRATED_YEAR]["ikkrn"], kabkota, target)
+    area_rows = ikktt(rng, specs[CALIBRATED_YEAR]["ikktt"])
     output_rows = outputs(rng, kabkota, kawasan_rows)
     target_rows = targets(kabkota, output_rows)
-    ikp_quota = dict.fromkeys(ikp_spec.groups, IKP_PER_ENVIRONMENT)
-    ikotan_profile, ikp_profile = profile(rng, ikotan_spec, len(kabkota)), profile(rng, ikp_spec, len(kabkota))
+    effects = {key: profile(rng, specs[CALIBRATED_YEAR][key], len(kabkota)) for key in PREFIX}
+    rows = pd.Index(kabkota["code"])
+
+    def draw(year: int, key: str, quota: dict[str, int]) -> Draws:
+        """A survey year of its own random stream, so that years can be drawn in any order."""
+        codes = measured[year]
+        group, variable, indicator = effects[key]
+        at = rows.get_indexer(codes)
+        year_rng = np.random.default_rng([seed, year, list(PREFIX).index(key)])
+        return draw_survey(
+            year_rng, specs[year][key], codes, quota, year, PREFIX[key], (group, variable[at], indicator[at])
+        )
+
+    calibrated = draw(CALIBRATED_YEAR, "ikotan", IKOTAN_QUOTA)
+    levels = ikotan_levels(calibrated, standing, target, specs[CALIBRATED_YEAR]["ikotan"])
+    ikp_quota = dict.fromkeys(specs[CALIBRATED_YEAR]["ikp"].groups, IKP_PER_ENVIRONMENT)
     for year in YEARS:
         folder = out / str(year)
         folder.mkdir(parents=True, exist_ok=True)
-        level = levels.set_index("code")[year]
-        people, answers = survey(rng, ikotan_spec, level, IKOTAN_QUOTA, year, "R", ikotan_profile)
-        people.to_parquet(folder / f"ikotan_respondents_{LABEL}.parquet", index=False)
-        answers.to_parquet(folder / f"ikotan_answers_{LABEL}.parquet", index=False)
+        ikotan = calibrated if year == CALIBRATED_YEAR else draw(year, "ikotan", IKOTAN_QUOTA)
+        write_survey(folder, "ikotan", ikotan, answers_at(ikotan, levels[year], specs[year]["ikotan"]))
         # IKP tracks IKOTAN loosely: kemandirian follows responsiveness, a little higher.
-        ikp_level = level + 0.08 + rng.normal(0, 0.1, len(level))
-        people, answers = survey(rng, ikp_spec, ikp_level, ikp_quota, year, "P", ikp_profile)
-        people.to_parquet(folder / f"ikp_respondents_{LABEL}.parquet", index=False)
-        answers.to_parquet(folder / f"ikp_answers_{LABEL}.parquet", index=False)
+        ikp = draw(year, "ikp", ikp_quota)
+        ikp_level = levels[year] + 0.08 + rng.normal(0, 0.1, len(levels))
+        write_survey(folder, "ikp", ikp, answers_at(ikp, ikp_level, specs[year]["ikp"]))
         kawasan_rows[kawasan_rows["year"] == year].to_csv(folder / f"kawasan_assessments_{LABEL}.csv", index=False)
         area_rows[area_rows["year"] == year].to_csv(folder / f"ikktt_areas_{LABEL}.csv", index=False)
         output_rows[output_rows["year"] == year].to_excel(folder / f"program_outputs_{LABEL}.xlsx", index=False)
@@ -345,6 +510,13 @@ def write_sample(out: str | Path, seed: int = SEED) -> Path:
         "generator": "bnn_lib.sample.write_sample",
         "note": "SYNTHETIC data for testing and demonstration. Not BNN data; no value here is real.",
         "kabkota": len(kabkota),
+        "measured": {str(year): len(codes) for year, codes in measured.items()},
     }
     (out / "metadata.json").write_text(json.dumps(meta, indent=2))
     return out
+
+
+def write_survey(folder: Path, key: str, draws: Draws, answers: pd.DataFrame) -> None:
+    """The respondents and answers of one survey index as Parquet files."""
+    draws.people.to_parquet(folder / f"{key}_respondents_{LABEL}.parquet", index=False)
+    answers.to_parquet(folder / f"{key}_answers_{LABEL}.parquet", index=False)

@@ -11,6 +11,7 @@ with ``load_spec("my-copy.toml")``; nothing else changes. An invalid spec raises
 
 from __future__ import annotations
 
+import functools
 import math
 import tomllib
 from collections.abc import Iterator
@@ -439,6 +440,22 @@ def spec_path(name: str | Path) -> Path:
 def load_spec(name: str | Path) -> IndexSpec:
     """Read and validate a spec by shipped id or path; raises :class:`SpecError`."""
     path = spec_path(name)
+    try:
+        stat = path.stat()
+    except OSError:
+        return _read_spec(path)  # which says what is wrong with the path
+    return _read_spec_as(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=64)
+def _read_spec_as(path: Path, mtime_ns: int, size: int) -> IndexSpec:
+    """A spec file read once for each state of the file (the years pick a spec per year, and a
+    spec is immutable): an edited file is read again."""
+    return _read_spec(path)
+
+
+def _read_spec(path: Path) -> IndexSpec:
+    """Read and validate the spec file ``path``; raises :class:`SpecError`."""
     try:
         size = path.stat().st_size
         if size > MAX_SPEC_BYTES:
