@@ -41,6 +41,7 @@ test: $(STAMP) lint browser
 bench: $(STAMP) $(SAMPLE)
 	$(BIN)/python benchmarks/bench.py
 	$(BIN)/python benchmarks/bench_reports.py
+	$(BIN)/python benchmarks/bench_cluster.py
 
 clean:
 	rm -rf $(VENV) data/sample reports/*/
