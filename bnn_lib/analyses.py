@@ -8,7 +8,8 @@ and ``bnn reports`` do by default). Tables, for an index ``name``:
 - ``<name>_intervals``: kab/kota, province and national value with 90/95 % intervals, the
   probability of each band and ``uncertain`` ("kategori belum pasti");
 - ``<name>_change`` (:func:`change_tables`, once both years are computed): the change since the
-  previous year with its interval and whether it is distinguishable from zero;
+  previous year with its interval and whether it is distinguishable from zero, against the
+  year before as computed or, across a change of spec, as back-cast (``basis``);
 - ``<name>_rank_intervals``, ``<name>_sobol``, ``<name>_drop_one``: the sensitivity analysis
   of the kab/kota ranking;
 - ``<name>_audit_variables``, ``_audit_correlations``, ``_audit_indicators``, ``_audit_kabkota``.
@@ -87,15 +88,25 @@ def survey_tables(
     return tables
 
 
-def change_tables(now: dict[str, pd.DataFrame], before: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """``<name>_change`` for each survey index with bootstrap replicates in both years' tables.
+def change_tables(
+    now: dict[str, pd.DataFrame], before: dict[str, pd.DataFrame], basis: str = "observed"
+) -> dict[str, pd.DataFrame]:
+    """``<name>_change`` for each survey index with bootstrap replicates in both years' tables,
+    computed under the same spec in both: across specs a change would mix the change of the
+    kab/kota with the change of the method (compare with a back-cast instead,
+    docs/methodology.md §11.2).
 
     change = I100_now − I100_before (nominal), with the interval of the differences of
-    independent replicates (:func:`bnn_lib.uncertainty.change`).
+    independent replicates (:func:`bnn_lib.uncertainty.change`). ``basis`` says what ``before``
+    is, and is a column of the table: "observed" (the year before as computed) or "backcast"
+    (the year before recomputed under this year's spec).
     """
     out = {}
     for key in now:
         if not key.endswith("_bootstrap") or key not in before:
+            continue
+        spec_columns = now[key][["spec_id", "spec_version"]].iloc[0]
+        if before[key]["spec_id"].iloc[0] != spec_columns["spec_id"]:
             continue
         name = key.removesuffix("_bootstrap")
         codes = r"^\d{2}\.\d{2}$"  # the kab/kota columns, not the spec id
@@ -106,6 +117,6 @@ def change_tables(now: dict[str, pd.DataFrame], before: dict[str, pd.DataFrame])
         nominal_now = now[f"{name}_intervals"].set_index("region_code")["value_100"]
         nominal_before = before[f"{name}_intervals"].set_index("region_code")["value_100"]
         table.insert(0, "change", (nominal_now - nominal_before).reindex(table.index))
-        spec_columns = now[key][["spec_id", "spec_version"]].iloc[0]
-        out[f"{name}_change"] = table.rename_axis("region_code").reset_index().assign(**spec_columns.to_dict())
+        table = table.rename_axis("region_code").reset_index().assign(**spec_columns.to_dict(), basis=basis)
+        out[f"{name}_change"] = table
     return out

@@ -1,15 +1,17 @@
 """Which years to compute, and computing them without losing what is already there.
 
-    plans = plan_years([2023, 2024], data, out, overrides={}, analyses=None)
+    plans = plan_years([2020, 2021, 2022], data, out, overrides={}, analyses=None)
     outcomes = build(plans, data, out)      # each year's results replaced whole, or kept
 
 Saved results record what they were computed from (``specs.json``): the specs, the analysis
 settings, and a fingerprint of every input file and of the computing code. A year is recomputed only
 when one of these has changed, and then with the *same* specs: the spec files the results name
-(as they read now), or the spec as recorded when its file is gone. A spec asked for on the
-command line that differs from the one saved results were computed with is a :class:`SpecMismatchError`,
-stated and never silently resolved. Each year is written whole or not at all; a refused year
-keeps its previous results and the outcome says so.
+(as they read now), or the spec as recorded when its file is gone. A year without saved results
+takes the spec of each index in force that year (:func:`bnn_lib.spec.default_spec`); a spec
+asked for on the command line holds for every year of the command. A spec asked for that
+differs from the one saved results were computed with is a :class:`SpecMismatchError`, stated
+and never silently resolved. Each year is written whole or not at all; a refused year keeps its
+previous results and the outcome says so.
 """
 
 from __future__ import annotations
@@ -90,13 +92,14 @@ def plan_years(
 ) -> list[YearPlan]:
     """A plan for each year. With ``reuse`` (``bnn reports``), a year whose saved results are up
     to date is not recomputed and the others keep their saved specs; without it (``bnn
-    compute``), every year is computed with ``overrides`` over the defaults, and a change of spec
-    from the saved results is noted. Raises :class:`SpecMismatchError` (all years listed) before anything
-    is computed when ``reuse`` meets a requested spec unlike the saved one."""
-    asked = choose_specs(overrides)
+    compute``), every year is computed with ``overrides`` (for every year) over the specs in
+    force that year, and a change of spec from the saved results is noted. Raises
+    :class:`SpecMismatchError` (all years listed) before anything is computed when ``reuse``
+    meets a requested spec unlike the saved one."""
     plans, mismatches = [], []
     for year in sorted(years):
         meta = saved_meta(out, year)
+        asked = choose_specs(overrides, year)
         specs, notes, differ = _specs_for(meta, asked, set(overrides or ()), reuse)
         mismatches += [f"{year}: {d}" for d in differ]
         settings = analyses or _saved_analyses(meta) or Analyses()
@@ -182,18 +185,20 @@ def _staleness(
 def build(plans: list[YearPlan], data: Path, out: Path, start_method: str = "auto") -> list[YearOutcome]:
     """Compute the years that need it, save each one whole, and say what happened to every year.
 
-    The years are computed together (in parallel); each is then saved atomically, so a year is
-    either wholly updated or left exactly as it was. A year's change tables use the year before
-    it, freshly computed or as saved.
+    The years are computed together (in parallel), each with the specs of its plan; each is then
+    saved atomically, so a year is either wholly updated or left exactly as it was. A year's
+    change tables use the year before it, freshly computed or as saved (across a change of spec,
+    its back-cast: :func:`bnn_lib.pipeline.compute_years`).
     """
     todo = [p for p in plans if p.compute]
     outcomes = {p.year: YearOutcome(p.year, "kept", "up to date") for p in plans if not p.compute}
     for group in _by_settings(todo):
-        earlier = {y - 1: r for y in (p.year for p in group) if (r := _saved(out, y - 1)) is not None}
+        specs = {p.year: p.specs for p in group}
+        earlier = {y - 1: r for y in specs if y - 1 not in specs and (r := _saved(out, y - 1)) is not None}
         # Taken before computing: a file changed meanwhile makes the results out of date, not right.
-        prints = {p.year: fingerprint(data, p.year) for p in group}
+        prints = {year: fingerprint(data, year) for year in specs}
         computed, errors = compute_years(
-            [p.year for p in group], data, group[0].specs, group[0].analyses, earlier, start_method=start_method
+            list(specs), data, specs.__getitem__, group[0].analyses, earlier, start_method=start_method
         )
         for year, exc in errors.items():
             kept = "previous results kept" if saved_meta(out, year) else "no results for this year"
@@ -209,11 +214,10 @@ def build(plans: list[YearPlan], data: Path, out: Path, start_method: str = "aut
 
 
 def _by_settings(plans: list[YearPlan]) -> list[list[YearPlan]]:
-    """Years that share specs and analysis settings, computed together."""
+    """Years that share analysis settings, computed together (each with its own specs)."""
     groups: dict[str, list[YearPlan]] = {}
     for p in plans:
-        signature = json.dumps([{k: _content(s) for k, s in sorted(p.specs.items())}, asdict(p.analyses)])
-        groups.setdefault(signature, []).append(p)
+        groups.setdefault(json.dumps(asdict(p.analyses)), []).append(p)
     return list(groups.values())
 
 

@@ -14,8 +14,9 @@ import json
 import multiprocessing as mp
 import os
 import sys
+from collections.abc import Callable, Collection
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
@@ -33,6 +34,7 @@ from bnn_lib.publish import flag_small_cells
 from bnn_lib.regions import regions
 from bnn_lib.rollup import NATIONAL, RESULT_MEASURES, kpi_table, rollup, with_province
 from bnn_lib.scoring import entity_indicators, group_means, group_sums, respondent_scores
+from bnn_lib.series import backcast_tables, breaks_table, method_breaks
 from bnn_lib.spec import IndexSpec, choose_specs, parse_spec
 from bnn_lib.uncertainty import wilson
 from bnn_lib.writing import atomic_folder, write_csv
@@ -305,15 +307,17 @@ def compute_year(
     data: str | Path | None = None,
     specs: dict[str, str | Path | IndexSpec] | None = None,
     analyses: Analyses | None = None,
+    indices: Collection[str] | None = None,
 ) -> Results:
-    """Every index for one year from ``data/<year>/`` (default: the sample data).
+    """Every index for one year from ``data/<year>/`` (default: the sample data), or only
+    ``indices`` (keys such as "ikotan"; their input tables only are read).
 
     Each index is computed with the shipped spec in force in ``year``
     (:func:`bnn_lib.spec.default_spec`) unless ``specs`` gives another by key (``{"ikotan":
     "my-copy.toml"}``). ``analyses`` adds the bootstrap intervals, the sensitivity analysis and
     the audit (:mod:`bnn_lib.analyses`); :func:`compute_years` adds the year-on-year changes.
     """
-    loaded = choose_specs(specs, year)
+    loaded = {key: spec for key, spec in choose_specs(specs, year).items() if indices is None or key in indices}
     read = load_inputs(Path(data) if data else SAMPLE_DIR, year, loaded)
     inputs = read.tables
     tables: dict[str, pd.DataFrame] = {}
@@ -383,7 +387,7 @@ def _without_before(
 def compute_years(
     years: list[int],
     data: str | Path | None = None,
-    specs: dict[str, str | Path | IndexSpec] | None = None,
+    specs: dict[str, str | Path | IndexSpec] | Callable[[int], dict[str, IndexSpec]] | None = None,
     analyses: Analyses | None = None,
     earlier: dict[int, Results] | None = None,
     jobs: int | None = None,
@@ -391,40 +395,102 @@ def compute_years(
 ) -> tuple[dict[int, Results], dict[int, Exception]]:
     """Several years at once, then the year-on-year changes between consecutive years.
 
-    Each year runs in a process of its own (up to ``jobs`` at a time, default: the number of
-    cores), since the years are independent: forked from this one where that is safe, started
-    afresh (``spawn``, the only way on Windows) otherwise or when ``start_method`` says so.
-    ``earlier`` (saved results by year) gives a year whose previous year is not computed here
-    its change too. Returns the results and, separately, the error of each year that failed.
+    Each index is computed with the spec in force in each year unless ``specs`` says otherwise:
+    a dict of overrides (``{"ikotan": "my-copy.toml"}``) holds for every year; a function gives
+    the specs of a year. ``earlier`` (saved results by year) gives a year whose previous year is
+    not computed here its change too.
+
+    Where the spec of a survey index changes from one year to the next, the earlier year is
+    back-cast: recomputed from its own data under the later year's spec, with the bootstrap but
+    no sensitivity run. The later year then gets ``method_breaks``, ``<index>_backcast`` and its
+    change against the back-cast instead of the year as computed (:mod:`bnn_lib.series`,
+    docs/methodology.md §11.2).
+
+    Each year and back-cast runs in a process of its own (up to ``jobs`` at a time, default: the
+    number of cores), forked from this one where that is safe, started afresh (``spawn``, the
+    only way on Windows) otherwise or when ``start_method`` says so. Returns the results and,
+    separately, the error of each year that failed.
     """
-    years = sorted(years)
-    workers = min(jobs or os.cpu_count() or 1, len(years))
-    specs = choose_specs(specs)  # loaded once, here: a spawned worker then needs no spec files
-    results, errors = {}, {}
-
-    def here(year: int) -> Results | Exception:
-        try:
-            return compute_year(year, data, specs, analyses)
-        except (DataError, FileNotFoundError) as exc:
-            return exc
-
-    outcomes: dict[int, Results | Exception] = {}
-    if workers > 1:
-        # The other years go to worker processes while this process computes the last one.
-        context = mp.get_context(start_method_for(start_method))
-        with ProcessPoolExecutor(workers - 1, mp_context=context) as pool:
-            futures = {y: pool.submit(compute_year, y, data, specs, analyses) for y in years[:-1]}
-            outcomes[years[-1]] = here(years[-1])
-        outcomes |= {y: (f.exception() or f.result()) for y, f in futures.items()}
-    else:
-        outcomes = {year: here(year) for year in years}
-    for year, outcome in outcomes.items():
-        (errors if isinstance(outcome, Exception) else results)[year] = outcome
+    years, earlier = sorted(years), earlier or {}
+    # Loaded once, here: a spawned worker then needs no spec files.
+    chosen = {y: specs(y) if callable(specs) else choose_specs(specs, y) for y in years}
+    before = {y: r.specs for y, r in earlier.items()} | chosen
+    tasks = {("year", y): Task(y, chosen[y], analyses) for y in years}
+    reduced = replace(analyses, samples=0) if analyses else None  # a back-cast needs no sensitivity run
+    for y in years:
+        keys = tuple(k for k in method_breaks(before.get(y - 1, {}), chosen[y]) if k in SURVEY_INDICES)
+        if keys:  # the indices with a change table whose spec changes
+            tasks[("backcast", y - 1)] = Task(y - 1, {k: chosen[y][k] for k in keys}, reduced, keys)
+    outcomes = run_tasks(tasks, data, jobs, start_method)
+    results = {y: o for (kind, y), o in outcomes.items() if kind == "year" and isinstance(o, Results)}
+    errors = {y: o for (kind, y), o in outcomes.items() if kind == "year" and not isinstance(o, Results)}
     for year, now in results.items():
-        prev = results.get(year - 1) or (earlier or {}).get(year - 1)
+        prev = results.get(year - 1) or earlier.get(year - 1)
         if prev is not None:
-            now.tables |= change_tables(now.tables, prev.tables)
+            now.tables |= series_tables(now, prev, outcomes.get(("backcast", year - 1)))
     return results, errors
+
+
+@dataclass(frozen=True)
+class Task:
+    """One :func:`compute_year` call: a year, its specs, its analyses and the indices computed."""
+
+    year: int
+    specs: dict[str, IndexSpec]
+    analyses: Analyses | None
+    indices: tuple[str, ...] | None = None
+
+    def __call__(self, data: str | Path | None) -> Results:
+        return compute_year(self.year, data, self.specs, self.analyses, self.indices)
+
+
+def run_tasks(
+    tasks: dict[tuple[str, int], Task], data: str | Path | None, jobs: int | None, start_method: str
+) -> dict[tuple[str, int], Results | Exception]:
+    """Every task's results, or the error that stopped it (unreadable input: :class:`DataError`,
+    a missing folder), up to ``jobs`` at a time. Tasks go to worker processes; this process
+    works too, taking from the end of the list the tasks no worker has started."""
+    keys = list(tasks)
+    workers = min(jobs or os.cpu_count() or 1, len(keys))
+    if workers == 1:
+        return {key: _attempt(tasks[key], data) for key in keys}
+    context = mp.get_context(start_method_for(start_method))
+    outcomes = {}
+    with ProcessPoolExecutor(workers - 1, mp_context=context) as pool:
+        futures = {key: pool.submit(tasks[key], data) for key in keys}
+        for key in reversed(keys):
+            if futures[key].cancel():
+                outcomes[key] = _attempt(tasks[key], data)
+    return {key: outcomes[key] if f.cancelled() else (f.exception() or f.result()) for key, f in futures.items()}
+
+
+def _attempt(task: Task, data: str | Path | None) -> Results | Exception:
+    try:
+        return task(data)
+    except (DataError, FileNotFoundError) as exc:
+        return exc
+
+
+def series_tables(now: Results, prev: Results, cast: Results | Exception | None) -> dict[str, pd.DataFrame]:
+    """The tables of ``now`` that compare it with the year before (``prev``): the changes of the
+    indices whose spec is the same in both and, where a spec changed, ``method_breaks``, the
+    back-cast ``cast`` (``prev``'s year under ``now``'s spec) and the change against it. A
+    back-cast that could not be computed leaves its index without a change, and says why."""
+    tables = change_tables(now.tables, prev.tables)
+    breaks = method_breaks(prev.specs, now.specs)
+    if not breaks:
+        return tables
+    if isinstance(cast, Exception):
+        message = (
+            f"proyeksi balik {prev.year} tidak dapat dihitung ({cast}); perubahan {', '.join(breaks)} tidak dihitung"
+        )
+        now.warnings.append(Problem(f"{prev.year}/", None, None, None, message))
+    cast_tables = cast.tables if isinstance(cast, Results) else {}
+    cast_keys = {key for key in breaks if f"{key}_kabkota" in cast_tables}
+    tables["method_breaks"] = breaks_table(now.year, prev.specs, now.specs, cast_keys)
+    for key in cast_keys:
+        tables |= flag_small_cells(backcast_tables(key, cast_tables, prev.tables, prev.year))
+    return tables | change_tables(now.tables, cast_tables, basis="backcast")
 
 
 def start_method_for(asked: str) -> str:

@@ -176,7 +176,11 @@ def test_a_failed_save_leaves_the_previous_results(results_2024, tmp_path, monke
 
 def test_the_generator_is_deterministic(sample_dir, tmp_path):
     again = write_sample(tmp_path / "again")
-    for name in ("2023/ikotan_answers_synthetic.parquet", "2024/kawasan_assessments_synthetic.csv"):
+    for name in (
+        "2022/ikotan_answers_synthetic.parquet",  # the calibrated year
+        "2023/ikotan_answers_synthetic.parquet",
+        "2024/kawasan_assessments_synthetic.csv",
+    ):
         reader = pd.read_parquet if name.endswith("parquet") else pd.read_csv
         pd.testing.assert_frame_equal(reader(f"{sample_dir}/{name}"), reader(again / name))
 
