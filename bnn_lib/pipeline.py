@@ -406,7 +406,7 @@ def compute_years(
     change against the back-cast instead of the year as computed (:mod:`bnn_lib.series`,
     docs/methodology.md §11.2).
 
-    Each year and back-cast runs in a process of its own (up to ``jobs`` at a time, default: the
+    The years and back-casts run in worker processes (up to ``jobs`` at a time, default: the
     number of cores), forked from this one where that is safe, started afresh (``spawn``, the
     only way on Windows) otherwise or when ``start_method`` says so. Returns the results and,
     separately, the error of each year that failed.
@@ -448,20 +448,16 @@ def run_tasks(
     tasks: dict[tuple[str, int], Task], data: str | Path | None, jobs: int | None, start_method: str
 ) -> dict[tuple[str, int], Results | Exception]:
     """Every task's results, or the error that stopped it (unreadable input: :class:`DataError`,
-    a missing folder), up to ``jobs`` at a time. Tasks go to worker processes; this process
-    works too, taking from the end of the list the tasks no worker has started."""
-    keys = list(tasks)
-    workers = min(jobs or os.cpu_count() or 1, len(keys))
+    a missing folder), up to ``jobs`` at a time. With more than one, each task runs in a worker
+    process that takes the next task as soon as it is free, so that years of unequal length
+    (and the lighter back-casts) keep every core busy."""
+    workers = min(jobs or os.cpu_count() or 1, len(tasks))
     if workers == 1:
-        return {key: _attempt(tasks[key], data) for key in keys}
+        return {key: _attempt(task, data) for key, task in tasks.items()}
     context = mp.get_context(start_method_for(start_method))
-    outcomes = {}
-    with ProcessPoolExecutor(workers - 1, mp_context=context) as pool:
-        futures = {key: pool.submit(tasks[key], data) for key in keys}
-        for key in reversed(keys):
-            if futures[key].cancel():
-                outcomes[key] = _attempt(tasks[key], data)
-    return {key: outcomes[key] if f.cancelled() else (f.exception() or f.result()) for key, f in futures.items()}
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        futures = {key: pool.submit(task, data) for key, task in tasks.items()}
+    return {key: f.exception() or f.result() for key, f in futures.items()}
 
 
 def _attempt(task: Task, data: str | Path | None) -> Results | Exception:
