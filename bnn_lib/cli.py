@@ -82,6 +82,11 @@ def _parser() -> argparse.ArgumentParser:
     _spec_option(p, "compute missing results with another spec; refused if saved results used a different one")
     _analysis_options(p, default_replicates=None, default_samples=None)
     _start_method(p)
+    p.add_argument(
+        "--dask-scheduler",
+        metavar="ADDRESS",
+        help="render on the workers of a Dask cluster, e.g. tcp://host:8786 (pip install '.[cluster]')",
+    )
 
     p = sub.add_parser("export", help="copy a year's results folder, e.g. a public copy fit for publication")
     p.add_argument("--year", type=int, nargs="+", required=True)
@@ -174,7 +179,7 @@ def _compute(args: argparse.Namespace) -> int:
 def _reports(args: argparse.Namespace) -> int:
     """Bring the results up to date (each year up to the latest asked, for the trend), then
     render the reports of the years asked from the results as they are."""
-    from bnn_lib.reporting import batch  # the report stack is only imported when reports are made
+    from bnn_lib.reporting import batch, cluster  # the report stack is only imported when reports are made
 
     provinces = _provinces(args.province)
     _check_folders(args, require_data=False)
@@ -183,6 +188,11 @@ def _reports(args: argparse.Namespace) -> int:
             raise UsageError(f"{name} {value}: must be at least {low:g}")
     if args.province_notebook and not args.province_notebook.is_file():
         raise UsageError(f"--province-notebook {args.province_notebook}: no such notebook")
+    if args.dask_scheduler:  # reached before anything is computed, not after
+        try:
+            cluster.connect(args.dask_scheduler, batch.DEFAULT_CONNECT_TIMEOUT).close()
+        except cluster.ClusterError as exc:
+            raise UsageError(f"--dask-scheduler: {exc}") from None
     with_data = [int(p.name) for p in args.data.glob("*") if p.name.isdigit() and p.is_dir()]
     years = sorted({y for y in with_data if y <= max(args.year)} | set(args.year))
     plans = plan_years(years, args.data, args.out, parse_overrides(args.spec), _analyses(args))
@@ -200,13 +210,18 @@ def _reports(args: argparse.Namespace) -> int:
             force=args.force,
             timeout=args.timeout,
             progress=not args.no_progress,
+            start_method=args.start_method,
+            scheduler=args.dask_scheduler,
         )
         if args.jobs:
             settings.jobs = args.jobs
         if args.province_notebook:
             settings.province_notebook = args.province_notebook
         start = time.perf_counter()
-        outcomes = batch.run(settings)
+        try:
+            outcomes = batch.run(settings)
+        except cluster.ClusterError as exc:  # the cluster went away between two years
+            raise UsageError(f"--dask-scheduler: {exc}") from None
         print(
             f"{year}: {batch.summary(outcomes)} in {time.perf_counter() - start:.1f} s; "
             f"index: {args.out / str(year) / 'index.html'}"

@@ -325,3 +325,16 @@ def test_years_computed_in_spawned_processes_equal_forked_ones(sample_dir):
         assert sorted(spawned[year].tables) == sorted(forked[year].tables)
         for name, table in forked[year].tables.items():
             pd.testing.assert_frame_equal(spawned[year].tables[name], table, obj=f"{year} {name}")
+
+
+def test_an_unreachable_cluster_is_refused_before_anything_is_computed(data, tmp_path, capsys):
+    out = tmp_path / "reports"
+    assert compute(data, out, 2024) == 0
+    (data / "2024" / "targets_synthetic.csv").write_text("measure,region_code,year,target\n")  # would recompute
+    before = snapshot(out)
+    capsys.readouterr()
+    where = ["--data", str(data), "--out", str(out), "--no-progress", "--dask-scheduler", "tcp://127.0.0.1:9"]
+    assert cli.main(["reports", "--year", "2024", *where]) == 1
+    err = capsys.readouterr().err
+    assert "--dask-scheduler: cannot reach the Dask scheduler at 'tcp://127.0.0.1:9'" in err and "Traceback" not in err
+    assert snapshot(out) == before

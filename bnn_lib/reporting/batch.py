@@ -34,7 +34,6 @@ import hashlib
 import json
 import multiprocessing as mp
 import os
-import sys
 import time
 import traceback
 from dataclasses import asdict, dataclass, field
@@ -48,6 +47,7 @@ import papermill
 from tqdm import tqdm
 
 from bnn_lib.paths import REPORTS_DIR, ROOT
+from bnn_lib.pipeline import start_method_for
 from bnn_lib.regions import regions
 from bnn_lib.reporting import data as report_data
 from bnn_lib.reporting import engine, html, index_page
@@ -58,7 +58,6 @@ PROVINCE_NOTEBOOK = NOTEBOOKS / "laporan_provinsi.ipynb"
 NATIONAL_NOTEBOOK = NOTEBOOKS / "laporan_nasional.ipynb"
 DEFAULT_TIMEOUT = 300.0
 DEFAULT_CONNECT_TIMEOUT = 10.0
-START_METHODS = ("auto", "fork", "spawn")
 
 
 @dataclass
@@ -229,24 +228,10 @@ def error_text(exc: BaseException) -> str:
 # -- the parent --------------------------------------------------------------------------------
 
 
-def resolve_start_method(requested: str) -> str:
-    """The start method for ``Batch.start_method``: "auto" is fork on Linux and spawn elsewhere.
-
-    Raises ValueError for an unknown method or one this platform does not have.
-    """
-    if requested not in START_METHODS:
-        raise ValueError(f"start method {requested!r}: choose one of {', '.join(START_METHODS)}")
-    if requested == "auto":
-        return "fork" if sys.platform.startswith("linux") else "spawn"
-    if requested not in mp.get_all_start_methods():
-        raise ValueError(f"start method {requested!r} is not available on {sys.platform}")
-    return requested
-
-
 def runner(batch: Batch) -> str:
     """Where the reports of ``batch`` run, as the manifest records it: "fork", "spawn" or
     "dask <address>". Raises ValueError for a bad ``start_method``."""
-    return f"dask {batch.scheduler}" if batch.scheduler else resolve_start_method(batch.start_method)
+    return f"dask {batch.scheduler}" if batch.scheduler else start_method_for(batch.start_method)
 
 
 def warm_up(batch: Batch) -> None:
@@ -311,7 +296,7 @@ def _render_all(todo: list[Job], batch: Batch, hashes: dict[str, str], bar: tqdm
         from bnn_lib.reporting import cluster  # imports dask: only when a cluster is asked for
 
         return cluster.run_jobs(todo, batch, hashes, bar)
-    method = resolve_start_method(batch.start_method)
+    method = start_method_for(batch.start_method)
     if method == "fork":
         warm_up(batch)  # spawned children inherit nothing: warming this process would be wasted
     return _run_jobs(todo, batch, hashes, bar, mp.get_context(method))
