@@ -101,7 +101,7 @@ def test_province_report_reads_the_saved_numbers(rendered, reports_dir):
     assert f"IKOTAN Aceh tahun 2024 sebesar <b>{angka(aceh['value'], 2)}</b>" in page
     assert f"<b>{int(aceh['n_success'])}</b> dari {int(aceh['n_measured'])} kab/kota" in page
     assert "DATA CONTOH SINTETIS" in page
-    assert "ikotan-juknis-2021" in page and "Asumsi yang berlaku" in page
+    assert "ikotan-dayamas-2022" in page and "Asumsi yang berlaku" in page
     assert "IKKTT tidak berlaku" not in page  # Aceh has cannabis areas
     assert "IKKTT tidak berlaku" in (rendered / "provinsi-31.html").read_text()
 
@@ -114,7 +114,7 @@ def test_index_links_every_report_with_headline_numbers(rendered):
     rows = {r["key"]: r for r in manifest["reports"]}
     assert set(rows) == {"11", "31", "nasional"}
     assert all(r["status"] in ("ok", "skipped") and r["input_hash"] for r in rows.values())
-    assert manifest["software"]["bnn-lib"] and manifest["inputs"]["specs"]["ikotan"]["id"] == "ikotan-juknis-2021"
+    assert manifest["software"]["bnn-lib"] and manifest["inputs"]["specs"]["ikotan"]["id"] == "ikotan-dayamas-2022"
 
 
 def notebook_with(tmp_path: Path, source: str) -> Path:
