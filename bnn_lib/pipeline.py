@@ -477,9 +477,8 @@ def series_tables(now: Results, prev: Results, cast: Results | Exception | None)
     if not breaks:
         return tables
     if isinstance(cast, Exception):
-        message = (
-            f"proyeksi balik {prev.year} tidak dapat dihitung ({cast}); perubahan {', '.join(breaks)} tidak dihitung"
-        )
+        compared = ", ".join(k for k in breaks if k in SURVEY_INDICES)
+        message = f"proyeksi balik {prev.year} tidak dapat dihitung ({cast}); perubahan {compared} tidak dihitung"
         now.warnings.append(Problem(f"{prev.year}/", None, None, None, message))
     cast_tables = cast.tables if isinstance(cast, Results) else {}
     cast_keys = {key for key in breaks if f"{key}_kabkota" in cast_tables}
