@@ -64,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("compute", help="compute every index for one or more years and save the tables")
     _year_data_out(p, "results go to OUT/<year>/results")
-    _spec_option(p, "use another spec, e.g. ikotan=my-copy.toml (repeatable)")
+    _spec_option(p, "use another spec for every year computed, e.g. ikotan=my-copy.toml (repeatable)")
     _analysis_options(p, default_replicates=1000, default_samples=2000)
     _start_method(p)
 
@@ -125,7 +125,8 @@ def _year_data_out(p: argparse.ArgumentParser, out_help: str, default_out: Path 
 
 
 def _spec_option(p: argparse.ArgumentParser, text: str) -> None:
-    p.add_argument("--spec", action="append", default=[], metavar="INDEX=SPEC", help=text)
+    note = "; without it each year uses the shipped spec in force that year"
+    p.add_argument("--spec", action="append", default=[], metavar="INDEX=SPEC", help=text + note)
 
 
 def _analysis_options(p: argparse.ArgumentParser, default_replicates: int | None, default_samples: int | None) -> None:
@@ -156,7 +157,7 @@ def _run(args: argparse.Namespace) -> int:
     elif args.command == "export":
         _export(args)
     elif args.command == "template":
-        specs = choose_specs(parse_overrides(args.spec))
+        specs = choose_specs(parse_overrides(args.spec), args.year)
         print(f"template written to {write_template(args.year, args.out, args.province, specs)}")
     elif args.command == "form":
         spec = load_spec(args.spec or DEFAULT_SPECS[args.index])
@@ -232,7 +233,8 @@ def _reports(args: argparse.Namespace) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     """Check each year's input data and write its report; 0 only when nothing blocks."""
-    specs = choose_specs(parse_overrides(args.spec))
+    overrides = parse_overrides(args.spec)
+    choose_specs(overrides)  # a bad --spec is refused before any year is read
     missing = [y for y in args.year if not (args.data / str(y)).is_dir()]
     if missing:
         raise UsageError(f"no input folder {', '.join(str(args.data / str(y)) for y in missing)}")
@@ -240,7 +242,7 @@ def _validate(args: argparse.Namespace) -> int:
         raise UsageError(f"--out: {problem}")
     blocked = False
     for year in args.year:
-        loaded = check_year(args.data, year, specs)
+        loaded = check_year(args.data, year, choose_specs(overrides, year))
         out = args.out or REPORTS_DIR / str(year) / "validasi"
         written = write_report(loaded, year, out, str(args.data))
         verdict = "dapat dihitung" if not loaded.problems else f"{len(loaded.problems)} masalah harus diperbaiki"

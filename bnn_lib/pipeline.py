@@ -348,7 +348,8 @@ def compute_year(
         ]
     )
     used = {k: s for k, s in loaded.items() if any(t.startswith(k) for t in tables)}
-    return Results(year, flag_small_cells(tables), used, read.warnings, read.files, analyses=analyses)
+    min_cells = {key: spec.min_cell for key, spec in loaded.items()}
+    return Results(year, flag_small_cells(tables, min_cells), used, read.warnings, read.files, analyses=analyses)
 
 
 def previous_mapping(
@@ -484,7 +485,8 @@ def series_tables(now: Results, prev: Results, cast: Results | Exception | None)
     cast_keys = {key for key in breaks if f"{key}_kabkota" in cast_tables}
     tables["method_breaks"] = breaks_table(now.year, prev.specs, now.specs, cast_keys)
     for key in cast_keys:
-        tables |= flag_small_cells(backcast_tables(key, cast_tables, prev.tables, prev.year))
+        min_cells = {k: spec.min_cell for k, spec in now.specs.items()}
+        tables |= flag_small_cells(backcast_tables(key, cast_tables, prev.tables, prev.year), min_cells)
     return tables | change_tables(now.tables, cast_tables, basis="backcast")
 
 

@@ -12,6 +12,7 @@ warnings, which quote input rows, and gives spec files by name only.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -30,10 +31,19 @@ KEEP |= {"variable_id", "spec_id", "spec_version", "year", "small_cell", "band"}
 NOT_PUBLIC = ("_bootstrap",)  # replicate-level tables: working data, not published figures
 
 
-def flag_small_cells(tables: dict[str, pd.DataFrame], min_cell: int = MIN_CELL) -> dict[str, pd.DataFrame]:
-    """The tables, each with ``small_cell`` beside ``n_respondents`` where it has one."""
+def flag_small_cells(
+    tables: dict[str, pd.DataFrame], min_cell: int | Mapping[str, int] = MIN_CELL
+) -> dict[str, pd.DataFrame]:
+    """The tables, each with ``small_cell`` beside ``n_respondents`` where it has one.
+    ``min_cell`` is one number, or one per index (``{"ikp": 8}``: tables named ``ikp_…``)."""
+
+    def smallest(name: str) -> int:
+        if isinstance(min_cell, int):
+            return min_cell
+        return min_cell.get(name.split("_", 1)[0], MIN_CELL)
+
     return {
-        name: frame.assign(small_cell=frame["n_respondents"] < min_cell) if "n_respondents" in frame else frame
+        name: frame.assign(small_cell=frame["n_respondents"] < smallest(name)) if "n_respondents" in frame else frame
         for name, frame in tables.items()
     }
 

@@ -329,6 +329,11 @@ class IndexSpec(BaseModel):
 
     # -- convenience views -------------------------------------------------------------------
     @property
+    def min_cell(self) -> int:
+        """The fewest respondents behind a value that is shown or published (``[reporting]``)."""
+        return self.reporting.min_cell if self.reporting is not None else MIN_CELL
+
+    @property
     def indicators(self) -> list[Indicator]:
         """All indicators, in spec order."""
         return [i for v in self.variables for i in v.indicators]

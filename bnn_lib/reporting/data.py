@@ -56,7 +56,7 @@ class ReportData:
         """The fewest respondents behind a value of ``index`` that a report shows: the spec's
         ``[reporting] min_cell``, else the suite's :data:`~bnn_lib.publish.MIN_CELL`."""
         spec = self.spec(index)
-        return spec.reporting.min_cell if spec is not None and spec.reporting is not None else MIN_CELL
+        return spec.min_cell if spec is not None else MIN_CELL
 
     def kabkota(self, name: str, province: str | None, year: int | None = None) -> pd.DataFrame:
         """Rows of a kab/kota table for one province (all when ``province`` is None)."""
