@@ -48,6 +48,16 @@ class ReportData:
         rows = table[(table["region_code"] == code) & (table["level"] != "kabkota")]
         return rows.iloc[0] if len(rows) else None
 
+    def method_breaks(self, index: str) -> pd.DataFrame:
+        """The method breaks of ``index`` in the series up to the report year, oldest first.
+
+        A break is recorded only in the results of the year right after it (``method_breaks``),
+        so a report years later finds it in the history.
+        """
+        found = [self.table("method_breaks", y) for y in sorted(self.history)]
+        rows = [t[t["index"] == index] for t in found if t is not None]
+        return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
+
     def spec(self, index: str) -> IndexSpec | None:
         """The spec ``index`` ("ikotan") was computed with, as the results record it."""
         return self.results.specs.get(index)

@@ -18,6 +18,7 @@ from bnn_lib.reporting import charts
 from bnn_lib.reporting.data import ReportData
 from bnn_lib.reporting.fmt import angka, bilangan, daftar, esc, persen, ringkas
 from bnn_lib.reporting.sections import method
+from bnn_lib.reporting.sections.breaks import BACKCAST, breaks
 from bnn_lib.reporting.sections.components import Section, code_of, colors_of, html_table
 from bnn_lib.sensitivity import DELTA
 
@@ -66,12 +67,43 @@ def methodology(data: ReportData, province: str | None) -> Section:
         "ditetapkan sebagai asumsi (catatan lengkapnya ada di berkas spesifikasi):</p><ul class='assumptions'>",
         *(_assumptions(s) for s in specs.values()),
         "</ul>",
+        _method_breaks(data),
         "<h3>Cakupan dan ukuran sampel</h3>",
         _coverage(data, province),
         _data_warnings(data, province),
         _sources(meta),
     ]
     return Section.of("".join(parts))
+
+
+def _method_breaks(data: ReportData) -> str:
+    """The method breaks in the series up to the report year, each with what changed and
+    whether the earlier year was back-cast ("" when the series has none)."""
+    found = [b for index in data.meta.get("specs", {}) for b in breaks(data, index)]
+    if not found:
+        return ""
+    rows = [
+        {
+            "index": esc(b.name),
+            "years": f"{b.year_before} → {b.year}",
+            "specs": f"{esc(b.spec_before)} → {esc(b.spec_now)}",
+            "changes": esc(b.changes),
+            "backcast": f"ya ({b.year_before} dihitung ulang dengan {esc(b.spec_now)})" if b.backcast else "tidak",
+        }
+        for b in sorted(found, key=lambda b: (b.year, b.index))
+    ]
+    columns = [
+        ("index", "Indeks"),
+        ("years", "Tahun"),
+        ("specs", "Spesifikasi"),
+        ("changes", "Yang berubah"),
+        ("backcast", BACKCAST.capitalize()),
+    ]
+    return (
+        "<h3>Perubahan metode dalam deret</h3><p>Nilai dua tahun dengan metode berbeda tidak dibandingkan "
+        f"langsung: tahun sebelum perubahan dihitung ulang dari datanya sendiri dengan metode baru ({BACKCAST}), "
+        "dan perubahan dihitung terhadap nilai itu.</p>" + html_table(rows, columns)
+    )
 
 
 def _assumptions(spec: dict) -> str:

@@ -12,6 +12,7 @@ from bnn_lib.reporting import charts
 from bnn_lib.reporting.data import ReportData
 from bnn_lib.reporting.fmt import NO_DATA, angka, bilangan, esc, selisih
 from bnn_lib.reporting.sections import method
+from bnn_lib.reporting.sections.breaks import BACKCAST, Baseline, baseline
 from bnn_lib.reporting.sections.components import (
     NATIONAL,
     Section,
@@ -70,18 +71,13 @@ def _profile(data: ReportData, province: str | None) -> Section:
 
 def _ikotan_table(data: ReportData, province: str | None, table: pd.DataFrame) -> Section:
     """Rank, value on both scales, interval, band, change and count of each row of ``table``."""
-    colors, prev = colors_of(data), data.previous
+    colors, base = colors_of(data), baseline(data, "ikotan")
     key = "region_code" if province is None else "kabkota_code"
-    before = pd.Series(dtype=float)
-    if prev is not None:
-        old = data.table("ikotan_regions" if province is None else "ikotan_kabkota", prev)
-        if old is not None:
-            before = old.drop_duplicates(key).set_index(key)["value"]
     rows, significant = [], changes(data, "ikotan")
     for rank, row in enumerate(table.sort_values("value", ascending=False).itertuples(), start=1):
         count = row.n_respondents if province is not None else row.n_measured
         code = getattr(row, key)
-        delta = selisih(row.value - before.get(code, float("nan")))
+        delta = selisih(base.change(code, row.value))
         if delta != "–" and code in significant.index:
             delta += " *" if significant[code] else ""
         # No interval (results computed without the bootstrap) is no sign of uncertainty.
@@ -96,6 +92,7 @@ def _ikotan_table(data: ReportData, province: str | None, table: pd.DataFrame) -
                 "band": chip(row.band, colors) + (" <span class='uncertain'>belum pasti</span>" if uncertain else ""),
                 "change": delta,
                 "n": angka(count, 0),
+                **_earlier(base, code),
             }
         )
     columns = [
@@ -105,14 +102,50 @@ def _ikotan_table(data: ReportData, province: str | None, table: pd.DataFrame) -
         ("value_100", "Nilai (0–100)"),
         ("interval", "Selang 95 %"),
         ("band", "Kategori"),
-        ("change", f"Perubahan dari {prev}" if prev else "Perubahan"),
+        *_earlier_columns(base),
+        ("change", f"Perubahan {base.since()}" if base.year else "Perubahan"),
         ("n", "Kab/kota terukur" if province is None else "Responden"),
     ]
     return Section.of(
-        html_table(rows, columns, {"value", "value_100", "interval", "change", "n"})
+        html_table(rows, columns, {"value", "value_100", "interval", "change", "n", "published", "backcast"})
+        + _break_note(base)
         + "<p class='note'><b>Belum pasti</b>: selang 95 % melintasi batas kategori, sehingga dengan "
         "responden lain kategorinya bisa berbeda. <b>*</b>: perubahan berbeda nyata dari nol (selang 95 % "
         "perubahan tidak memuat nol); tanpa tanda, perubahan masih dalam batas variasi sampel.</p>"
+    )
+
+
+def _earlier(base: Baseline, code: str) -> dict[str, str]:
+    """Across a method break, the earlier year's value and band as published and as back-cast."""
+    if base.method_break is None:
+        return {}
+    cells = {}
+    for column, table in (("published", base.published), ("backcast", base.compared)):
+        row = table.loc[code] if code in table.index else None
+        cells[column] = "–" if row is None else f"{angka(row['value'], 3)} ({esc(row['band'])})"
+    return cells
+
+
+def _earlier_columns(base: Baseline) -> list[tuple[str, str]]:
+    """The columns of :func:`_earlier`, headed with the specs they were computed under."""
+    brk = base.method_break
+    if brk is None:
+        return []
+    return [
+        ("published", f"{base.year}, metode terbit ({brk.spec_before})"),
+        ("backcast", f"{base.year}, {BACKCAST} ({brk.spec_now})"),
+    ]
+
+
+def _break_note(base: Baseline) -> str:
+    """The method break the change column bridges, with what it compares."""
+    brk = base.method_break
+    if brk is None:
+        return ""
+    return (
+        f"<p class='note'>{brk.sentence()} Perubahan dihitung terhadap nilai {base.year} yang dihitung ulang "
+        f"dengan metode {esc(brk.spec_now)} ({BACKCAST}), bukan terhadap nilai terbit {base.year}; kategori "
+        "kedua kolom mengikuti metode masing-masing.</p>"
     )
 
 

@@ -12,6 +12,7 @@ from bnn_lib.reporting.data import ReportData
 from bnn_lib.reporting.fmt import angka, esc, persen, selisih
 from bnn_lib.reporting.sections import method
 from bnn_lib.reporting.sections.appendix import uncertainty_summary
+from bnn_lib.reporting.sections.breaks import BACKCAST, baseline, breaks
 from bnn_lib.reporting.sections.components import (
     NATIONAL,
     Section,
@@ -79,23 +80,26 @@ def executive_summary(data: ReportData, province: str | None) -> Section:
 
 def _survey_rows(data: ReportData, province: str | None) -> list[dict]:
     """The summary rows of IKOTAN and IKP: value, band, change, nation, target."""
-    code, prev = code_of(province), data.previous
+    code = code_of(province)
     kpi = kpi_of(data, code)
     rows = []
     for index, name in (("ikotan", "IKOTAN"), ("ikp", "IKP")):
         row = data.region_row(f"{index}_regions", code)
         if row is None:
             continue
-        before = data.region_row(f"{index}_regions", code, prev) if prev else None
         national = data.region_row(f"{index}_regions", NATIONAL)
         target = kpi["target"].get(index) if "target" in kpi else None
+        base = baseline(data, index)
+        change = selisih(base.change(code, row["value"]))
+        if base.method_break is not None and change != "–":
+            change += f" ({BACKCAST})"
         rows.append(
             {
                 "index": name,
                 "value": angka(row["value"], 2),
                 "value_100": angka(row["value_100"], 1),
                 "band": chip(row["band"], colors_of(data, index)),
-                "change": selisih(value_of(row, "value") - value_of(before, "value")),
+                "change": change,
                 "national": angka(national["value"], 2) if province else "–",
                 "target": angka(target, 2),
                 "capaian": persen(kpi["capaian_pct"].get(index)) if "capaian_pct" in kpi else "–",
@@ -140,6 +144,7 @@ def summary_sentences(data: ReportData, province: str | None) -> list[str]:
     row = data.region_row("ikotan_regions", code)
     if row is not None:
         out.append(_ikotan_sentence(data, province, row))
+        out.extend(_break_sentences(data, code))
         out.append(_success_sentence(data, code, row))
         out.extend(_movers(data, province))
     row = data.region_row("ikkrn_regions", code)
@@ -150,21 +155,30 @@ def summary_sentences(data: ReportData, province: str | None) -> list[str]:
 
 def _ikotan_sentence(data: ReportData, province: str | None, row: pd.Series) -> str:
     """IKOTAN of the region: value on both scales, band, change, national mean."""
-    code, prev = code_of(province), data.previous
+    code, base = code_of(province), baseline(data, "ikotan")
     where = "nasional" if province is None else esc(regions().province(province).name)
     text = (
         f"IKOTAN {where} tahun {data.year} sebesar <b>{angka(row['value'], 2)}</b> (skala "
         f"{method.score_scale(data, 'ikotan')}; {angka(row['value_100'], 1)} pada skala 0–100), "
         f"kategori <b>{esc(row['band'])}</b>"
     )
-    before = data.region_row("ikotan_regions", code, prev) if prev else None
-    if before is not None:
-        delta = row["value"] - before["value"]
+    delta = base.change(code, row["value"])
+    if not pd.isna(delta):
         verb = "naik" if delta > 0.005 else "turun" if delta < -0.005 else "tetap"
-        text += f"; {verb} {angka(abs(delta), 2)} poin dari {prev}" if verb != "tetap" else f"; tetap dibanding {prev}"
+        since = base.since()
+        text += f"; {verb} {angka(abs(delta), 2)} poin {since}" if verb != "tetap" else f"; tetap {since}"
     if province is not None:
         text += f". Rata-rata nasional {angka(data.region_row('ikotan_regions', NATIONAL)['value'], 2)}."
     return text + ("" if text.endswith(".") else ".")
+
+
+def _break_sentences(data: ReportData, code: str) -> list[str]:
+    """Across a method break since the previous year: the break, and the earlier year's value
+    as published beside its back-cast (the value the change above is computed against)."""
+    base = baseline(data, "ikotan")
+    if base.method_break is None:
+        return []
+    return [base.method_break.sentence() + " " + base.earlier_values(code)]
 
 
 def _success_sentence(data: ReportData, code: str, row: pd.Series) -> str:
@@ -201,22 +215,21 @@ def _ikkrn_sentence(data: ReportData, code: str, row: pd.Series) -> str:
 
 def _movers(data: ReportData, province: str | None) -> list[str]:
     """The kab/kota (or provinces) whose IKOTAN rose and fell most since the previous year."""
-    prev = data.previous
-    if prev is None:
+    base = baseline(data, "ikotan")
+    if base.year is None:
         return []
     if province is None:
-        now, before = (data.table("ikotan_regions", y) for y in (data.year, prev))
-        now, before = (t[t["level"] == "provinsi"].set_index("region_code") for t in (now, before))
+        now = data.table("ikotan_regions")
+        now = now[now["level"] == "provinsi"].set_index("region_code")
         label = now["region"]
     else:
         now = data.kabkota("ikotan_kabkota", province).set_index("kabkota_code")
-        before = data.kabkota("ikotan_kabkota", province, prev).set_index("kabkota_code")
         label = now["kabkota"]
-    change = (now["value"] - before["value"].reindex(now.index)).dropna()
+    change = pd.Series({c: base.change(c, v) for c, v in now["value"].items()}, dtype=float).dropna()
     if len(change) < 2:
         return []
     up, down = change.idxmax(), change.idxmin()
-    text = f"Kenaikan terbesar: {esc(label[up])} ({selisih(change[up])})"
+    text = f"Kenaikan terbesar {base.since()}: {esc(label[up])} ({selisih(change[up])})"
     if change[down] < 0:
         text += f"; penurunan terbesar: {esc(label[down])} ({selisih(change[down])})"
     return [text + "."]
@@ -253,5 +266,17 @@ def performance(data: ReportData, province: str | None) -> Section:
     ]
     return Section.of(
         html_table(rows, columns, {"target", "realisasi", "capaian"})
-        + "<p class='note'>Capaian = realisasi ÷ target × 100. Tanda – berarti target belum ditetapkan.</p>"
+        + "<p class='note'>Capaian = realisasi ÷ target × 100. Tanda – berarti target belum ditetapkan."
+        + _kpi_breaks(data)
+        + "</p>"
+    )
+
+
+def _kpi_breaks(data: ReportData) -> str:
+    """Why the realisations of IKOTAN are not comparable with those before a method break."""
+    return "".join(
+        f" Realisasi {b.name} sejak {b.year} dihitung dengan metode {esc(b.spec_now)}; sebelumnya dengan "
+        f"{esc(b.spec_before)}, sehingga realisasi dan capaian kedua periode tidak sebanding langsung "
+        f"(lihat Tren)."
+        for b in breaks(data, "ikotan")
     )

@@ -1,0 +1,158 @@
+"""A series across method changes, as the sections say it.
+
+Where the spec of an index changed between two years, the values of the two years are not
+comparable as published: the earlier year is compared through its back-cast, recomputed from its
+own data under the later method (docs/methodology.md §11.2). This module finds the breaks in the
+report's history, says them in words (from the ``method_breaks`` table, which names both specs)
+and gives each section the one value a change is computed against (:class:`Baseline`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from bnn_lib.bands import at_or_above
+from bnn_lib.reporting.data import ReportData
+from bnn_lib.reporting.fmt import angka, esc
+
+# What a back-cast is called in the reports (as in the warnings of bnn compute).
+BACKCAST = "proyeksi balik"
+COLUMNS = ["value", "value_100", "band"]
+
+
+@dataclass(frozen=True)
+class Break:
+    """A change of the spec of ``index`` between ``year_before`` and ``year``."""
+
+    index: str
+    year_before: int
+    year: int
+    spec_before: str
+    spec_now: str
+    changes: str
+    backcast: bool
+
+    @property
+    def name(self) -> str:
+        """The index as the reports write it: "IKOTAN"."""
+        return self.index.upper()
+
+    def sentence(self) -> str:
+        """The break in words, naming both specs and what changed (escaped)."""
+        return (
+            f"Metode {self.name} berubah antara {self.year_before} dan {self.year} "
+            f"({esc(self.spec_before)} → {esc(self.spec_now)}): {esc(self.changes)}."
+        )
+
+
+def breaks(data: ReportData, index: str) -> list[Break]:
+    """The method breaks of ``index`` up to the report year, oldest first."""
+    table = data.method_breaks(index)
+    return [
+        Break(
+            index=r.index,
+            year_before=int(r.year_before),
+            year=int(r.year),
+            spec_before=str(r.spec_before),
+            spec_now=str(r.spec_now),
+            changes=str(r.changes),
+            backcast=bool(r.backcast),
+        )
+        for r in table.itertuples(index=False)
+    ]
+
+
+def backcast(data: ReportData, brk: Break) -> pd.DataFrame:
+    """The back-cast of ``brk``'s earlier year by region code (all levels); empty if none."""
+    table = data.table(f"{brk.index}_backcast", brk.year) if brk.backcast else None
+    if table is None:
+        return pd.DataFrame(columns=COLUMNS)
+    return table.drop_duplicates("region_code").set_index("region_code")
+
+
+def backcast_success(data: ReportData, brk: Break, code: str) -> float:
+    """How many kab/kota of region ``code`` ("00": all) the back-cast puts in the success band
+    or above of the later spec; NaN without a back-cast or a success band."""
+    table = data.table(f"{brk.index}_backcast", brk.year)
+    spec = data.history[brk.year].specs.get(brk.index)
+    if table is None or spec is None or spec.bands is None or not spec.bands.success_from:
+        return float("nan")
+    kabkota = table[table["level"] == "kabkota"]
+    if code != "00":
+        kabkota = kabkota[kabkota["region_code"].str.startswith(code + ".")]
+    return float(at_or_above(kabkota["band"].astype(str), spec.bands).sum())
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """What the report year's values of an index are compared with.
+
+    ``published``: the previous year as published; ``compared``: the values a change is computed
+    against, the published ones or, across a method break, the back-cast (empty when the break has
+    no back-cast: then no change is stated). Both by region code (kab/kota, province, nation).
+    """
+
+    year: int | None
+    published: pd.DataFrame
+    compared: pd.DataFrame
+    method_break: Break | None
+
+    def change(self, code: str, value: float) -> float:
+        """``value`` of region ``code`` minus its comparison value (NaN when there is none)."""
+        if code not in self.compared.index or pd.isna(self.compared.loc[code, "value"]):
+            return float("nan")
+        return value - float(self.compared.loc[code, "value"])
+
+    def since(self) -> str:
+        """ "dari 2023", or across a break "dari 2021 (proyeksi balik dengan metode X)"."""
+        if self.year is None:
+            return ""
+        if self.method_break is None:
+            return f"dari {self.year}"
+        return f"dari {self.year} ({BACKCAST} dengan metode {esc(self.method_break.spec_now)})"
+
+    def earlier_values(self, code: str, decimals: int = 2) -> str:
+        """Across a break, the earlier year's value of ``code`` as published and as back-cast,
+        with their bands (escaped); "" without a break."""
+        brk = self.method_break
+        if brk is None or code not in self.published.index:
+            return ""
+        published = _value(self.published, code, decimals)
+        text = f"Nilai {self.year} menurut metode terbit ({esc(brk.spec_before)}): {published}"
+        if code in self.compared.index:
+            return text + f"; {BACKCAST} dengan metode {esc(brk.spec_now)}: {_value(self.compared, code, decimals)}."
+        return text + f"; {BACKCAST} tidak tersedia, sehingga perubahannya tidak dinyatakan."
+
+
+def _value(table: pd.DataFrame, code: str, decimals: int) -> str:
+    row = table.loc[code]
+    return f"{angka(row['value'], decimals)} ({esc(row['band'])})"
+
+
+def baseline(data: ReportData, index: str) -> Baseline:
+    """The previous year of ``index`` as published and what the report year is compared with."""
+    prev = data.previous
+    if prev is None:
+        empty = pd.DataFrame(columns=COLUMNS)
+        return Baseline(None, empty, empty, None)
+    published = _published(data, index, prev)
+    across = [b for b in breaks(data, index) if prev < b.year <= data.year]
+    if not across:
+        return Baseline(prev, published, published, None)
+    brk = across[-1]
+    # A back-cast bridges one break between consecutive years; any other gap stays uncompared.
+    usable = len(across) == 1 and (brk.year_before, brk.year) == (prev, data.year)
+    compared = backcast(data, brk) if usable else pd.DataFrame(columns=COLUMNS)
+    return Baseline(prev, published, compared, brk)
+
+
+def _published(data: ReportData, index: str, year: int) -> pd.DataFrame:
+    """Value, value_100 and band of ``year`` by region code, kab/kota and regions together."""
+    parts = [data.table(f"{index}_regions", year), data.table(f"{index}_kabkota", year)]
+    parts = [p.rename(columns={"kabkota_code": "region_code"}) for p in parts if p is not None]
+    if not parts:
+        return pd.DataFrame(columns=COLUMNS)
+    rows = pd.concat([p.reindex(columns=["region_code", *COLUMNS]) for p in parts], ignore_index=True)
+    return rows.drop_duplicates("region_code").set_index("region_code")
