@@ -1,4 +1,6 @@
-"""The indices across the years that have results."""
+"""The indices across the years that have results, with the method breaks of the series: each
+break marked, the earlier year back-cast under the later method drawn beside the published
+value, and each year's bands in the method of that year."""
 
 from __future__ import annotations
 
@@ -7,36 +9,107 @@ import pandas as pd
 from bnn_lib.regions import regions
 from bnn_lib.reporting import charts
 from bnn_lib.reporting.data import ReportData
-from bnn_lib.reporting.fmt import angka, persen
+from bnn_lib.reporting.fmt import angka, esc, persen
 from bnn_lib.reporting.sections import method
+from bnn_lib.reporting.sections.breaks import BACKCAST, Break, backcast, backcast_success, breaks
 from bnn_lib.reporting.sections.components import NATIONAL, Section, code_of, html_table, value_of
+
+# How the chart labels a method break (its specs and what changed are in the caption).
+BREAK_LABEL = "perubahan metode"
 
 
 def trend(data: ReportData, province: str | None) -> Section:
-    """The indices across the available years, region against nation."""
-    years = sorted(data.history)
-    code = code_of(province)
+    """IKOTAN and IKP across the available years, region against nation, and a table."""
+    charts_and_notes = _index_chart(data, "ikotan", province) + _index_chart(data, "ikp", province)
+    return charts_and_notes + Section.of(_table(data, province))
 
-    def series(table: str, column: str, region: str) -> pd.Series:
-        return pd.Series({y: value_of(data.region_row(table, region, y), column) for y in years})
 
-    lines = {}
-    where = "Nasional" if province is None else regions().province(province).name
-    lines[f"IKOTAN {where}"] = series("ikotan_regions", "value", code)
-    if province is not None:
-        lines["IKOTAN nasional"] = series("ikotan_regions", "value", NATIONAL)
-    lines[f"IKP {where}"] = series("ikp_regions", "value", code)
-    if province is not None:
-        lines["IKP nasional"] = series("ikp_regions", "value", NATIONAL)
-    scale = f"Skala {method.score_scale(data, 'ikotan')}"
-    chart = charts.trend(lines, f"Tren IKOTAN dan IKP, {', '.join(map(str, years))}", scale)
-    rows = []
+def _index_chart(data: ReportData, index: str, province: str | None) -> Section:
+    """One index's series (region, nation), its breaks, back-casts and bands, with a caption."""
+    years, code = sorted(data.history), code_of(province)
+    name = index.upper()
+    where = "nasional" if province is None else regions().province(province).name
+    codes = {f"{name} {where}": code, **({f"{name} nasional": NATIONAL} if province is not None else {})}
+    found = breaks(data, index)
+    series = {
+        label: pd.Series({y: value_of(data.region_row(f"{index}_regions", c, y), "value") for y in years})
+        for label, c in codes.items()
+    }
+    casts = {label: _backcast_series(data, found, c) for label, c in codes.items()}
+    marks = charts.SeriesMarks(
+        breaks=tuple(b.year - 0.5 for b in found),
+        break_label=BREAK_LABEL,
+        backcast=casts,
+        backcast_label=BACKCAST,
+        bands=_bands(data, index, years),
+    )
+    title = f"Tren {name}, {years[0]}–{years[-1]}" if len(years) > 1 else f"{name} {years[0]}"
+    chart = charts.trend(series, title, f"Skala {method.score_scale(data, index)}", marks=marks)
+    return Section.of(chart, _caption(data, index, found, years))
+
+
+def _backcast_series(data: ReportData, found: list[Break], code: str) -> pd.Series:
+    """The back-cast value of region ``code`` for the year before each break (where computed)."""
+    values = {b.year_before: value_of(_row(backcast(data, b), code), "value") for b in found}
+    return pd.Series(values, dtype=float).dropna()
+
+
+def _row(table: pd.DataFrame, code: str) -> pd.Series | None:
+    return table.loc[code] if code in table.index else None
+
+
+def _bands(data: ReportData, index: str, years: list[int]) -> pd.DataFrame | None:
+    """The band edges of each year, as computed that year (each in its own method)."""
+    parts = [data.table(f"{index}_bands", y) for y in years]
+    parts = [p.assign(year=y) for y, p in zip(years, parts, strict=True) if p is not None]
+    return pd.concat(parts, ignore_index=True) if parts else None
+
+
+def _caption(data: ReportData, index: str, found: list[Break], years: list[int]) -> str:
+    """What the chart marks: the breaks with both specs and what changed, the back-cast, and by
+    which method each year's bands are drawn (escaped)."""
+    name = index.upper()
+    periods = _periods(data, index, years)
+    text = [f"Latar berwarna: kategori {name} tiap tahun menurut metode yang berlaku pada tahun itu ({periods})."]
+    for b in found:
+        text.append(f"Garis tegak putus-putus: {b.sentence()}")
+        if b.backcast:
+            text.append(
+                f"Titik berongga: nilai {b.year_before} dihitung ulang dengan metode {esc(b.spec_now)} "
+                f"({BACKCAST}); perubahan {b.year_before}–{b.year} dibaca dari titik berongga itu, bukan dari "
+                f"nilai terbit {b.year_before}. Garis {name} tidak disambung melintasi perubahan metode."
+            )
+        else:
+            span = f"{b.year_before}–{b.year}"
+            text.append(f"{BACKCAST.capitalize()} {b.year_before} tidak tersedia: perubahan {span} tidak dinyatakan.")
+    return f"<p class='note'>{' '.join(text)}</p>"
+
+
+def _periods(data: ReportData, index: str, years: list[int]) -> str:
+    """The spec of each run of years: "ikotan-juknis-2021: 2020–2021; ikotan-dayamas-2022: 2022–2024"."""
+    runs: list[list] = []
     for y in years:
+        spec = data.history[y].specs.get(index)
+        spec_id = spec.id if spec is not None else "–"
+        if runs and runs[-1][0] == spec_id:
+            runs[-1][2] = y
+        else:
+            runs.append([spec_id, y, y])
+    return "; ".join(f"{esc(s)}: {a}" + (f"–{b}" if b != a else "") for s, a, b in runs)
+
+
+def _table(data: ReportData, province: str | None) -> str:
+    """The numbers of each year, with the IKOTAN spec of the year and the back-cast rows."""
+    code, found = code_of(province), breaks(data, "ikotan")
+    rows = []
+    for y in sorted(data.history):
         ikot = data.region_row("ikotan_regions", code, y)
         krn = data.region_row("ikkrn_regions", code, y)
+        spec = data.history[y].specs.get("ikotan")
         rows.append(
             {
                 "year": str(y),
+                "spec": esc(spec.id) if spec is not None else "–",
                 "ikotan": angka(value_of(ikot, "value"), 3),
                 "success": angka(value_of(ikot, "n_success"), 0),
                 "ikp": angka(value_of(data.region_row("ikp_regions", code, y), "value"), 3),
@@ -44,12 +117,24 @@ def trend(data: ReportData, province: str | None) -> Section:
                 "rawan": angka(value_of(krn, "n_rawan"), 0),
             }
         )
+        rows += [_backcast_row(data, b, code) for b in found if b.year_before == y and b.backcast]
     columns = [
         ("year", "Tahun"),
+        ("spec", "Metode IKOTAN"),
         ("ikotan", "IKOTAN"),
         ("success", f"Kab/kota {method.success_band(data)} ke atas"),
         ("ikp", "IKP"),
         ("rate", "Keterpulihan kawasan"),
         ("rawan", "Kawasan rawan"),
     ]
-    return Section.of(chart, html_table(rows, columns, {"ikotan", "success", "ikp", "rate", "rawan"}))
+    return html_table(rows, columns, {"ikotan", "success", "ikp", "rate", "rawan"})
+
+
+def _backcast_row(data: ReportData, brk: Break, code: str) -> dict[str, str]:
+    """The back-cast of the year before a break, as a row of the trend table."""
+    return {
+        "year": f"{brk.year_before} ({BACKCAST})",
+        "spec": esc(brk.spec_now),
+        "ikotan": angka(value_of(_row(backcast(data, brk), code), "value"), 3),
+        "success": angka(backcast_success(data, brk, code), 0),
+    }
