@@ -18,10 +18,10 @@ from bnn_lib.office.template import write_template
 from bnn_lib.office.validation import write_report
 from bnn_lib.office.xlsform import write_form
 from bnn_lib.paths import REPORTS_DIR, SAMPLE_DIR
-from bnn_lib.publish import MIN_CELL, export
+from bnn_lib.publish import export, target_problem
 from bnn_lib.regions import UnknownRegionError, regions
 from bnn_lib.sample import write_sample
-from bnn_lib.spec import DEFAULT_SPECS, SpecError, choose_specs, list_specs, load_spec, parse_overrides
+from bnn_lib.spec import DEFAULT_SPECS, MIN_CELL, SpecError, choose_specs, list_specs, load_spec, parse_overrides
 
 SHOWN = 5  # problems and warnings printed per year; the rest are in the saved files
 
@@ -95,7 +95,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--public", action="store_true", help="aggregates only, cells of fewer than --min-cell respondents blanked"
     )
-    p.add_argument("--min-cell", type=int, default=MIN_CELL, help="smallest number of respondents published")
+    p.add_argument(
+        "--min-cell",
+        type=int,
+        help=f"publish no cell of fewer respondents (default: each spec's own, else {MIN_CELL}; never below it)",
+    )
 
     p = sub.add_parser("specs", help="list the shipped specs, or validate spec files")
     p.add_argument("files", nargs="*")
@@ -257,7 +261,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> None:
     """Copy each year's results (after checking every year has some and ``--to`` fits)."""
-    if args.min_cell < 1:
+    if args.min_cell is not None and args.min_cell < 1:
         raise UsageError(f"--min-cell {args.min_cell}: must be at least 1")
     missing = [y for y in args.year if not saved_meta(args.out, y)]
     if missing:
@@ -267,10 +271,11 @@ def _export(args: argparse.Namespace) -> None:
     for year in args.year:
         default = "results-publik" if args.public else "results-salinan"
         to = args.to or args.out / str(year) / default
-        if problem := check_writable(to):
+        results = args.out / str(year) / "results"
+        if problem := check_writable(to) or target_problem(results, to):
             raise UsageError(f"--to: {problem}")
-        folder, blanked = export(args.out / str(year) / "results", to, public=args.public, min_cell=args.min_cell)
-        rule = f"; {blanked} rows from fewer than {args.min_cell} respondents blanked" if args.public else ""
+        folder, blanked = export(results, to, public=args.public, min_cell=args.min_cell)
+        rule = f"; {blanked} rows from too few respondents blanked" if args.public else ""
         print(f"{year}: copied to {folder}{rule}")
 
 

@@ -136,6 +136,8 @@ def before_from_mapping(frame: pd.DataFrame, previous: pd.DataFrame) -> pd.DataF
     keys = ["kawasan_id", "kabkota_code"]
     phases = frame.groupby(keys)["phase"].agg(set)
     wanting = phases[phases.map(lambda p: "after" in p and "before" not in p)].index
+    if wanting.empty:  # nothing to fill (a year of mapping rows only, say)
+        return frame.iloc[:0]
     mapping = previous[previous["phase"] == "mapping"].drop_duplicates(keys, keep="last").set_index(keys)
     found = mapping.reindex(wanting.intersection(mapping.index)).reset_index()
     return found.assign(phase="before", year=frame["year"].iloc[0], before_from="previous_mapping")

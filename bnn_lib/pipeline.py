@@ -90,7 +90,7 @@ class Results:
                 "analyses": asdict(self.analyses) if self.analyses else None,
                 "fingerprint": self.fingerprint,
             }
-            (staging / "specs.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False))
+            (staging / "specs.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
         return folder
 
 
@@ -113,7 +113,7 @@ def load_results(year: int, folder: str | Path | None = None) -> Results:
     if not folder.exists():
         raise FileNotFoundError(f"{folder}: no results; run `bnn compute --year {year}` first")
     tables = {p.stem: pd.read_parquet(p) for p in sorted(folder.glob("*.parquet"))}
-    meta = json.loads((folder / "specs.json").read_text())
+    meta = json.loads((folder / "specs.json").read_text(encoding="utf-8"))
     # The spec as used, from the results themselves: the file may have changed or, for a spec
     # modified in a notebook, never existed.
     specs = {key: parse_spec(s["spec"], source=s["path"]) for key, s in meta["specs"].items()}

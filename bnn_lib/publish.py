@@ -18,17 +18,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from bnn_lib.spec import MIN_CELL
 from bnn_lib.writing import atomic_folder, write_csv
 
-# Fewer respondents than this and a breakdown is not shown in reports nor published. An
-# assumption of this suite (the public methodology sets no rule); statistics offices commonly
-# suppress survey cells under 5 to 10. A spec's ``[reporting] min_cell`` sets it for the reports
-# of its index (:class:`bnn_lib.spec.Reporting`, whose default this is).
-MIN_CELL = 5
 # Columns that say which row it is or how the cell was made, and stay in a suppressed row.
 KEEP = {"kabkota_code", "kabkota", "province_code", "region_code", "region", "level", "group", "indicator_id"}
-KEEP |= {"variable_id", "spec_id", "spec_version", "year", "small_cell", "band"}
+KEEP |= {"variable_id", "spec_id", "spec_version", "year", "small_cell"}
 NOT_PUBLIC = ("_bootstrap",)  # replicate-level tables: working data, not published figures
+EXPORTED = "exported"  # marks the specs.json of a copy: only such a folder is replaced by a new one
 
 
 def flag_small_cells(
@@ -48,7 +45,9 @@ def flag_small_cells(
     }
 
 
-def suppress(tables: dict[str, pd.DataFrame], min_cell: int = MIN_CELL) -> tuple[dict[str, pd.DataFrame], int]:
+def suppress(
+    tables: dict[str, pd.DataFrame], min_cell: int | Mapping[str, int] = MIN_CELL
+) -> tuple[dict[str, pd.DataFrame], int]:
     """The public tables and the number of rows whose values were blanked.
 
     A row is blanked when it is a small cell itself, or when it belongs to a kab/kota whose
@@ -76,21 +75,44 @@ def suppress(tables: dict[str, pd.DataFrame], min_cell: int = MIN_CELL) -> tuple
     return public, blanked
 
 
-def export(results: Path, to: Path, *, public: bool, min_cell: int = MIN_CELL) -> tuple[Path, int]:
+def export(results: Path, to: Path, *, public: bool, min_cell: int | None = None) -> tuple[Path, int]:
     """Copy a results folder to ``to`` (replaced whole), public or not; returns the folder and
-    the number of rows blanked."""
+    the number of rows blanked. A cell is blanked below each index's own minimum (its spec's
+    ``[reporting] min_cell``), or below ``min_cell`` where that is larger."""
     tables = {p.stem: pd.read_parquet(p) for p in sorted(results.glob("*.parquet"))}
     meta = json.loads((results / "specs.json").read_text(encoding="utf-8"))
     blanked = 0
     if public:
-        tables, blanked = suppress(tables, min_cell)
+        smallest = {key: max(min_cell or 1, spec_min_cell(s)) for key, s in meta.get("specs", {}).items()}
+        tables, blanked = suppress(tables, smallest)
         meta = {k: v for k, v in meta.items() if k not in ("inputs", "warnings", "fingerprint")}
         # A spec file's folder names the machine and its user; its name is what a reader needs.
         meta["specs"] = {k: {**s, "path": Path(s["path"]).name} for k, s in meta.get("specs", {}).items()}
-        meta["public"] = {"min_cell": min_cell, "rows_blanked": blanked, "left_out": list(NOT_PUBLIC)}
+        meta["public"] = {"min_cell": smallest, "rows_blanked": blanked, "left_out": list(NOT_PUBLIC)}
+    meta[EXPORTED] = True
     with atomic_folder(to) as staging:
         for name, frame in tables.items():
             frame.to_parquet(staging / f"{name}.parquet", index=False)
             write_csv(frame, staging / f"{name}.csv")
         (staging / "specs.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
     return to, blanked
+
+
+def spec_min_cell(record: dict) -> int:
+    """The min cell of a spec as ``specs.json`` records it."""
+    return int(record.get("spec", {}).get("reporting", {}).get("min_cell", MIN_CELL))
+
+
+def target_problem(results: Path, to: Path) -> str | None:
+    """Why ``to`` must not receive a copy of ``results`` (it is replaced whole), or None: it
+    overlaps the results, or it is a folder that is neither empty nor an earlier export."""
+    source, target = results.resolve(), to.resolve()
+    if source == target or source.is_relative_to(target) or target.is_relative_to(source):
+        return f"{to} overlaps the results folder {results}"
+    if not to.exists() or (to.is_dir() and not any(to.iterdir())):
+        return None
+    try:
+        earlier = json.loads((to / "specs.json").read_text(encoding="utf-8")).get(EXPORTED)
+    except (OSError, ValueError, AttributeError):
+        earlier = False
+    return None if earlier else f"{to} exists and is not an earlier export; it would be replaced: choose a new folder"

@@ -512,7 +512,7 @@ def write_sample(out: str | Path, seed: int = SEED) -> Path:
         "kabkota": len(kabkota),
         "measured": {str(year): len(codes) for year, codes in measured.items()},
     }
-    (out / "metadata.json").write_text(json.dumps(meta, indent=2))
+    (out / "metadata.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
     return out
 
 

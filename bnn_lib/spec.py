@@ -22,7 +22,6 @@ import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from bnn_lib.paths import SPECS_DIR
-from bnn_lib.publish import MIN_CELL
 
 Kind = Literal["survey", "kawasan", "area", "composite"]
 # The shipped specs of each index, oldest first. Each spec says the years it applies to
@@ -38,6 +37,10 @@ SPEC_SERIES = {
 # latest of its series.
 DEFAULT_SPECS = {key: ids[-1] for key, ids in SPEC_SERIES.items()}
 NonNegative = Annotated[float, Field(ge=0)]
+# Fewer respondents than this and a value is neither shown in reports nor published (a spec may
+# set its own, ``[reporting] min_cell``). An assumption of this suite (the public methodology
+# sets no rule); statistics offices commonly suppress survey cells under 5 to 10.
+MIN_CELL = 5
 # A spec is a few kilobytes of TOML (the largest shipped one is about 20 kB); a file many times
 # that is not a spec, and reading it whole would only delay the message.
 MAX_SPEC_BYTES = 1_000_000
@@ -286,7 +289,7 @@ class Recovery(Element):
 
 class Reporting(Element):
     """How the reports show the index: no value resting on fewer than ``min_cell`` respondents
-    is shown. Optional; without it the suite's :data:`bnn_lib.publish.MIN_CELL` applies."""
+    is shown. Optional; without it the suite's :data:`MIN_CELL` applies."""
 
     min_cell: int = Field(MIN_CELL, ge=1)
 
@@ -434,7 +437,9 @@ def spec_path(name: str | Path) -> Path:
     """The file of a spec given by shipped id ("ikotan-juknis-2021") or by path."""
     path = Path(name)
     if path.suffix == ".toml" or path.exists():
-        return path
+        # Absolute: results record the path, and a later run from another folder must find the
+        # same file, not one of the same name there.
+        return path.resolve()
     shipped = SPECS_DIR / f"{name}.toml"
     if not shipped.exists():
         available = ", ".join(sorted(p.stem for p in SPECS_DIR.glob("*.toml")))
@@ -584,6 +589,8 @@ def modify(spec: IndexSpec, changes: dict[str, object], id: str | None = None) -
 
 def write_spec(spec: IndexSpec, path: str | Path) -> Path:
     """Write a spec as TOML (for a copy made with :func:`modify`)."""
+    from bnn_lib.writing import write_atomic  # pandas and openpyxl: not needed to read specs
+
     path = Path(path)
-    path.write_text(tomli_w.dumps(spec.model_dump(exclude={"path"}, exclude_none=True)))
+    write_atomic(path, tomli_w.dumps(spec.model_dump(exclude={"path"}, exclude_none=True)))
     return path

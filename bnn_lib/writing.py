@@ -52,22 +52,44 @@ def atomic_path(path: Path) -> Iterator[Path]:
 @contextmanager
 def atomic_folder(folder: Path) -> Iterator[Path]:
     """A fresh staging folder beside ``folder`` to write into; it replaces ``folder`` whole only
-    when the block ends without error, so a reader never sees a half-written set of files."""
+    when the block ends without error, so a reader never sees a half-written set of files.
+
+    The swap is two renames (a folder cannot replace a non-empty one in one step): the old
+    folder is moved aside under a unique name, the staging folder takes its place, and only
+    then is the old one deleted. If the second rename fails (a file held open on Windows, say),
+    the old folder is moved back; a folder left aside by a run that died between the two
+    renames is moved back at the start of the next one.
+    """
     folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+    _restore_aside(folder)
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-new-", dir=folder.parent))
     try:
         yield staging
         staging.chmod(0o777 & ~UMASK)  # mkdtemp makes it owner-only
-        if folder.exists():
-            old = folder.with_name(f".{folder.name}-old")
-            shutil.rmtree(old, ignore_errors=True)
-            folder.replace(old)
+        if not folder.exists():
             staging.replace(folder)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
+            return
+        aside = Path(tempfile.mkdtemp(prefix=f".{folder.name}-old-", dir=folder.parent))
+        aside.rmdir()  # a unique free name for the old folder (two runs never share one)
+        folder.replace(aside)
+        try:
             staging.replace(folder)
+        except BaseException:
+            aside.replace(folder)
+            raise
+        shutil.rmtree(aside, ignore_errors=True)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _restore_aside(folder: Path) -> None:
+    """Move back the folder a dead run left aside (``.<name>-old-…``) if ``folder`` is missing;
+    delete stale ones otherwise (``folder`` is then the newer, complete one)."""
+    for aside in sorted(folder.parent.glob(f".{folder.name}-old-*")):
+        if not folder.exists():
+            aside.replace(folder)
+        else:
+            shutil.rmtree(aside, ignore_errors=True)
 
 
 def write_atomic(path: Path, text: str) -> None:

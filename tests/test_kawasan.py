@@ -158,3 +158,16 @@ def test_a_missing_before_comes_from_last_years_mapping(tmp_path):
     leave_out = modify(IKKRN, {"recovery.missing_before": "leave_out"})
     alone = compute_year(2024, tmp_path, specs={"ikkrn": leave_out}).table("ikkrn_recovery")
     assert alone["kawasan_id"].tolist() == ["K2"]
+
+
+def test_a_mapping_only_year_after_a_mapped_year_computes(tmp_path):
+    from bnn_lib.pipeline import compute_year
+
+    for year in (2023, 2024):
+        (tmp_path / str(year)).mkdir()
+        ROWS[ROWS["phase"] == "mapping"].assign(year=year).to_csv(
+            tmp_path / str(year) / "kawasan_assessments.csv", index=False
+        )
+    results = compute_year(2024, tmp_path)
+    assert results.table("ikkrn_recovery").empty
+    assert results.table("ikkrn_status")["n_kawasan"].sum() == 3

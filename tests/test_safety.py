@@ -291,7 +291,8 @@ def test_public_export_blanks_small_cells_and_leaves_out_row_level_tables(data, 
     assert variables.loc[variables["kabkota_code"] == "11.09", "score"].isna().all()
     assert variables.loc[variables["kabkota_code"] != "11.09", "score"].notna().any()
     meta = json.loads((public / "specs.json").read_text())
-    assert "inputs" not in meta and "warnings" not in meta and meta["public"]["min_cell"] == 5
+    assert "inputs" not in meta and "warnings" not in meta and meta["public"]["min_cell"]["ikotan"] == 5
+    assert pd.isna(shown.loc["11.09", "band"])  # a blanked cell does not publish its category either
     assert meta["specs"]["ikotan"]["path"] == "ikotan-dayamas-2022.toml"  # no folder of this machine
 
 
@@ -338,3 +339,48 @@ def test_an_unreachable_cluster_is_refused_before_anything_is_computed(data, tmp
     err = capsys.readouterr().err
     assert "--dask-scheduler: cannot reach the Dask scheduler at 'tcp://127.0.0.1:9'" in err and "Traceback" not in err
     assert snapshot(out) == before
+
+
+def test_export_never_replaces_a_folder_it_did_not_write(data, tmp_path, capsys):
+    out = tmp_path / "reports"
+    assert compute(data, out, 2024) == 0
+    documents = tmp_path / "Documents"
+    documents.mkdir()
+    (documents / "surat.docx").write_text("penting")
+    results = out / "2024" / "results"
+    before = snapshot(results)
+    for target in (documents, results, out / "2024"):
+        capsys.readouterr()
+        assert cli.main(["export", "--year", "2024", "--out", str(out), "--public", "--to", str(target)]) == 1
+        err = capsys.readouterr().err
+        assert "--to:" in err and ("not an earlier export" in err or "overlaps the results" in err)
+    assert (documents / "surat.docx").read_text() == "penting" and snapshot(results) == before
+    copy = tmp_path / "publik"
+    for _ in range(2):  # an earlier export is replaced by the next one
+        assert cli.main(["export", "--year", "2024", "--out", str(out), "--public", "--to", str(copy)]) == 0
+
+
+def test_a_folder_swap_that_fails_halfway_puts_the_old_results_back(tmp_path, monkeypatch):
+    from bnn_lib.writing import atomic_folder
+
+    folder = tmp_path / "results"
+    folder.mkdir()
+    (folder / "t.csv").write_text("old")
+    original = Path.replace
+
+    def refuse_new(self, target):
+        if Path(self).name.startswith(".results-new-"):
+            raise PermissionError(13, "file in use", str(target))
+        return original(self, target)
+
+    monkeypatch.setattr(Path, "replace", refuse_new)
+    with pytest.raises(PermissionError), atomic_folder(folder) as staging:
+        (staging / "t.csv").write_text("new")
+    monkeypatch.undo()
+    assert (folder / "t.csv").read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["results"]
+    # A run that died between the two renames left the old folder aside and none in place:
+    folder.replace(tmp_path / ".results-old-dead")
+    with atomic_folder(folder) as staging:
+        assert (folder / "t.csv").read_text() == "old"  # put back before anything else
+        (staging / "t.csv").write_text("new")
+    assert (folder / "t.csv").read_text() == "new" and [p.name for p in tmp_path.iterdir()] == ["results"]

@@ -166,7 +166,7 @@ def input_hash(batch: Batch, notebook: str) -> str:
     for folder in results_folders(batch):
         for path in sorted(folder.glob("*.parquet")):
             digest.update(path.name.encode() + path.read_bytes())
-        meta = json.loads((folder / "specs.json").read_text())
+        meta = json.loads((folder / "specs.json").read_text(encoding="utf-8"))
         digest.update(json.dumps(meta.get("specs"), sort_keys=True).encode())
     for path in [Path(notebook), *report_code()]:
         digest.update(path.read_bytes())
@@ -370,7 +370,7 @@ def _previous_manifest(folder: Path) -> dict[str, dict]:
     path = folder / "manifest.json"
     if not path.exists():
         return {}
-    return {r["key"]: r for r in json.loads(path.read_text()).get("reports", [])}
+    return {r["key"]: r for r in json.loads(path.read_text(encoding="utf-8")).get("reports", [])}
 
 
 def _all_outcomes(folder: Path) -> list[dict]:
@@ -381,7 +381,7 @@ def _write_manifest(folder: Path, batch: Batch, outcomes: list[Outcome], previou
     """Merge this run's outcomes into the manifest (reports not in this run keep their rows)."""
     rows = {**previous, **{o.key: asdict(o) for o in outcomes}}
     meta_path = folder / "results" / "specs.json"
-    meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
+    meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
     manifest = {
         "year": batch.year,
         "written_at": datetime.now(UTC).isoformat(timespec="seconds"),

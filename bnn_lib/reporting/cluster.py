@@ -434,7 +434,7 @@ def _wait_for_address(address_file: Path, scheduler: subprocess.Popen, timeout: 
     while time.monotonic() < deadline and scheduler.poll() is None:
         if address_file.exists():
             try:
-                return json.loads(address_file.read_text())["address"]
+                return json.loads(address_file.read_text(encoding="utf-8"))["address"]
             except (ValueError, KeyError):  # being written
                 pass
         time.sleep(0.1)

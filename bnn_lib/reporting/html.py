@@ -18,7 +18,7 @@ from bnn_lib.reporting.fmt import esc
 
 DROP_TAGS = {"parameters", "injected-parameters"}
 
-CSS = (Path(__file__).parent / "report.css").read_text()
+CSS = (Path(__file__).parent / "report.css").read_text(encoding="utf-8")
 
 PAGE = """<!DOCTYPE html>
 <html lang="id">
