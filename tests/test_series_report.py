@@ -1,0 +1,151 @@
+"""The reports show a series across a method break honestly (docs/methodology.md §11.2).
+
+2020–2024 are computed from the sample (IKOTAN changes spec in 2022) with a small bootstrap;
+Aceh's report of 2022 is rendered by the batch, and the sections of 2022 and 2024 are called
+directly. Every number checked here is read from the results tables and formatted with the
+report's own helpers.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from matplotlib.patches import Rectangle
+
+from bnn_lib import cli
+from bnn_lib.reporting import batch, charts
+from bnn_lib.reporting import data as rd
+from bnn_lib.reporting import sections as s
+from bnn_lib.reporting.fmt import angka, selisih
+
+ACEH = "11"
+BANDS = ("Tidak Tanggap", "Cukup Tanggap", "Tanggap", "Sangat Tanggap")
+
+
+@pytest.fixture(scope="module")
+def series_dir(sample_dir, tmp_path_factory):
+    """Results of 2020–2024 (bootstrap of 20 replicates, no sensitivity run)."""
+    out = tmp_path_factory.mktemp("series")
+    years = ["2020", "2021", "2022", "2023", "2024"]
+    args = ["compute", "--year", *years, "--data", sample_dir, "--out", str(out), "--replicates", "20"]
+    assert cli.main([*args, "--samples", "0"]) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def page(series_dir) -> str:
+    """The visible text of Aceh's report of 2022, rendered by the batch."""
+    [outcome] = batch.run(batch.Batch(year=2022, out=series_dir, provinces=[ACEH], progress=False))
+    assert outcome.status == "ok", outcome.error
+    return visible((series_dir / "2022" / f"provinsi-{ACEH}.html").read_text())
+
+
+@pytest.fixture(scope="module")
+def data(series_dir) -> rd.ReportData:
+    return rd.load(2022, str(series_dir))
+
+
+@pytest.fixture(scope="module")
+def method_break(data):
+    return data.table("method_breaks").set_index("index").loc["ikotan"]
+
+
+def visible(html: str) -> str:
+    html = re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", re.sub(r'src="data:[^"]*"', "", html))).replace("&gt;", ">")
+
+
+def test_the_break_is_stated_with_both_specs(page, method_break):
+    stated = f"({method_break['spec_before']} → {method_break['spec_now']}): {method_break['changes']}."
+    assert method_break["spec_before"] != method_break["spec_now"]
+    # In the summary, under the IKOTAN table and in the trend's caption.
+    assert page.count(f"Metode IKOTAN berubah antara 2021 dan 2022 {stated}") >= 3
+    # The methodology note lists the break.
+    assert "Perubahan metode dalam deret" in page
+    assert f"{method_break['spec_before']} → {method_break['spec_now']} {method_break['changes']}" in page
+
+
+def test_the_earlier_year_is_shown_as_published_beside_its_backcast(page, data, method_break):
+    published = data.region_row("ikotan_regions", ACEH, 2021)
+    cast = data.table("ikotan_backcast").set_index("region_code")
+    back = cast.loc[ACEH]
+    assert back["spec_id"] == method_break["spec_now"] and back["spec_id_original"] == method_break["spec_before"]
+    assert (
+        f"Nilai 2021 menurut metode terbit ({method_break['spec_before']}): {angka(published['value'], 2)} "
+        f"({published['band']}); proyeksi balik dengan metode {method_break['spec_now']}: "
+        f"{angka(back['value'], 2)} ({back['band']})."
+    ) in page
+    # The IKOTAN table: each kab/kota's 2021 value with its band under each method.
+    for code, row in cast[cast["level"] == "kabkota"].iterrows():
+        if code.startswith(ACEH + "."):
+            value = angka(row["value"], 3)
+            assert f"{value} ({row['band_original']}) {value} ({row['band']})" in page, code
+    # The trend table: the back-cast row beside the published one.
+    assert f"2021 ikotan-juknis-2021 {angka(published['value'], 3)}" in page
+    assert f"2021 (proyeksi balik) {method_break['spec_now']} {angka(back['value'], 3)}" in page
+
+
+def test_the_change_is_stated_against_the_backcast_only(page, data):
+    now = data.region_row("ikotan_regions", ACEH)
+    back = data.table("ikotan_backcast").set_index("region_code").loc[ACEH]
+    delta = now["value"] - back["value"]
+    assert set(data.table("ikotan_change")["basis"]) == {"backcast"}
+    assert (
+        f"IKOTAN {angka(now['value'], 2)} {angka(now['value_100'], 1)} {now['band']} {selisih(delta)} (proyeksi balik)"
+        in page
+    )
+    verb = "naik" if delta > 0 else "turun"
+    assert f"{verb} {angka(abs(delta), 2)} poin dari 2021 (proyeksi balik dengan metode ikotan-dayamas-2022)" in page
+    # Every IKOTAN change from 2021 names the back-cast (the summary table's header serves all
+    # indices: its IKOTAN cell says it); no sentence moves a kab/kota from one band to another
+    # across the methods.
+    assert "Perubahan dari 2021 (proyeksi balik dengan metode ikotan-dayamas-2022) Responden" in page
+    for where in re.finditer(r"(Kenaikan terbesar|poin) dari 2021", page):
+        assert page[where.end() :].startswith(" (proyeksi balik"), page[where.start() : where.end() + 40]
+    bands = "|".join(BANDS)
+    assert not re.search(rf"(naik|turun|berubah|pindah|bergeser)[^.;]*(ke|menjadi) (kategori )?({bands})", page)
+
+
+def trend_figure(data: rd.ReportData, province: str | None):
+    figure = s.trend(data, province).figures[0]
+    return figure, figure.axes[0]
+
+
+@pytest.mark.parametrize(("year", "province"), [(2022, ACEH), (2024, ACEH), (2024, None)])
+def test_the_trend_marks_the_break_and_draws_the_backcast(series_dir, year, province):
+    data = rd.load(year, str(series_dir))
+    figure, ax = trend_figure(data, province)
+    assert [int(x) for x in ax.get_xticks()] == list(range(2020, year + 1))
+    # The break: a dashed vertical line between 2021 and 2022, labelled.
+    assert any(list(line.get_xdata()) == [2021.5, 2021.5] and line.get_linestyle() == "--" for line in ax.lines)
+    assert "perubahan metode" in [t.get_text() for t in ax.texts]
+    # The published series is not joined across the break; its back-cast sits beside 2021, hollow.
+    where = "Aceh" if province else "nasional"
+    published = [line for line in ax.lines if line.get_label() == f"IKOTAN {where}"]
+    assert [list(line.get_xdata()) for line in published] == [[2020, 2021]]
+    [hollow] = [line for line in ax.lines if line.get_label() == f"IKOTAN {where}, proyeksi balik"]
+    back = data.table("ikotan_backcast", 2022).set_index("region_code").loc[province or "00"]
+    assert hollow.get_markerfacecolor() == "white"
+    assert list(hollow.get_xdata()) == [2021 + charts.BACKCAST_SHIFT]
+    assert list(hollow.get_ydata()) == pytest.approx([back["value"]])
+    legend = [t.get_text() for t in figure.legends[0].get_texts()]
+    assert f"IKOTAN {where}, proyeksi balik" in legend and "kategori Tidak Tanggap" in legend
+    # Each year's bands in its own method: the fixed edges through 2021, that year's equal
+    # intervals from 2022.
+    for y in (2021, 2022):
+        edges = data.table("ikotan_bands", y)
+        shaded = sorted(
+            edge
+            for p in ax.patches
+            if isinstance(p, Rectangle) and p.get_x() == y - 0.5
+            for edge in (p.get_y(), p.get_y() + p.get_height())
+        )
+        assert shaded == pytest.approx(sorted([*edges["lower_scale"], *edges["upper_scale"]]))
+
+
+def test_a_year_without_a_break_since_the_previous_compares_as_published(series_dir):
+    data = rd.load(2024, str(series_dir))
+    findings = " ".join(s.summary_sentences(data, ACEH))
+    assert "poin dari 2023" in findings and "proyeksi balik" not in findings
+    assert "Perubahan metode dalam deret" in s.methodology(data, ACEH).html  # still listed in 2024
