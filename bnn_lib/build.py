@@ -61,15 +61,22 @@ class YearOutcome:
 
 def fingerprint(data: Path, year: int) -> dict:
     """What a year's results depend on besides the specs and the analysis settings (which the
-    results record): every file of ``data/<year>/`` (path relative to ``data`` → SHA-256) and
-    the computing code."""
-    base = data / str(year)
-    files = {
+    results record): every file of ``data/<year>/`` and of the year before (its change tables,
+    back-cast and IKKRN before statuses read it; path relative to ``data`` → SHA-256), and the
+    computing code. :func:`build` adds when the year before's results were computed."""
+    return {"data": _files(data, year), "data_before": _files(data, year - 1), "code": code_hash()}
+
+
+def _files(data: Path, year: int) -> dict[str, str]:
+    return {
         p.relative_to(data).as_posix(): file_hash(p)
-        for p in sorted(base.rglob("*"))
+        for p in sorted((data / str(year)).rglob("*"))
         if p.is_file() and not p.name.startswith((".", "~$")) and p.name.lower() not in IGNORED
     }
-    return {"data": files, "code": code_hash()}
+
+
+def _computed_at(out: Path, year: int) -> str | None:
+    return (saved_meta(out, year) or {}).get("computed_at")
 
 
 def saved_meta(out: Path, year: int) -> dict | None:
@@ -105,7 +112,7 @@ def plan_years(
         settings = analyses or _saved_analyses(meta) or Analyses()
         reason = "" if reuse else "asked"
         if reuse and not mismatches:
-            reason = _staleness(meta, data, year, specs, settings, explicit=analyses is not None)
+            reason = _staleness(meta, data, out, year, specs, settings, explicit=analyses is not None)
         plans.append(YearPlan(year, specs, settings, reason, notes))
     if mismatches:
         raise SpecMismatchError(
@@ -159,7 +166,7 @@ def _saved_analyses(meta: dict | None) -> Analyses | None:
 
 
 def _staleness(
-    meta: dict | None, data: Path, year: int, specs: dict[str, IndexSpec], analyses: Analyses, explicit: bool
+    meta: dict | None, data: Path, out: Path, year: int, specs: dict[str, IndexSpec], analyses: Analyses, explicit: bool
 ) -> str:
     """Why a year's saved results are out of date, or "" if they are not."""
     if meta is None:
@@ -168,10 +175,13 @@ def _staleness(
         return ""  # results with no input folder (copied from elsewhere): use them as they are
     saved = meta.get("fingerprint") or {}
     now = fingerprint(data, year)
-    changed = sorted(set(saved.get("data", {}).items()) ^ set(now["data"].items()))
-    if changed:
-        files = sorted({name for name, _ in changed})
-        return f"input changed: {', '.join(files[:3])}" + (f" and {len(files) - 3} more" if len(files) > 3 else "")
+    for part in ("data", "data_before"):
+        changed = sorted({name for name, _ in set(saved.get(part, {}).items()) ^ set(now[part].items())})
+        if changed:
+            more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""
+            return f"input changed: {', '.join(changed[:3])}{more}"
+    if saved.get("results_before") != _computed_at(out, year - 1):
+        return f"the results of {year - 1} were recomputed since"
     if saved.get("code") != now["code"]:
         return "the computing code changed"
     if explicit and meta.get("analyses") != asdict(analyses):
@@ -203,8 +213,8 @@ def build(plans: list[YearPlan], data: Path, out: Path, start_method: str = "aut
         for year, exc in errors.items():
             kept = "previous results kept" if saved_meta(out, year) else "no results for this year"
             outcomes[year] = YearOutcome(year, "refused", f"{_short(exc)}; {kept}")
-        for year, results in computed.items():
-            results.fingerprint = prints[year]
+        for year, results in sorted(computed.items()):  # the year before is saved first
+            results.fingerprint = prints[year] | {"results_before": _computed_at(out, year - 1)}
             folder = results.save(out / str(year) / "results")
             outcomes[year] = YearOutcome(year, "updated", f"{len(results.tables)} tables in {folder}", results.warnings)
     for p in todo:

@@ -17,10 +17,12 @@ def file_hash(path: str | Path) -> str:
 
 def code_hash() -> str:
     """SHA-256 over the computing code (``bnn_lib`` without the command line and the report and
-    office packages): saved results computed by other code are out of date."""
+    office packages) and the region registry: saved results computed by others are out of date."""
     package = ROOT / "bnn_lib"
     digest = hashlib.sha256()
     for path in sorted(package.rglob("*.py")):
         if path.relative_to(package).parts[0] not in ("reporting", "office", "cli.py"):
             digest.update(path.relative_to(package).as_posix().encode() + path.read_bytes())
+    for path in sorted((DATA_DIR / "regions").glob("*.csv")):  # the registry decides codes and names
+        digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()

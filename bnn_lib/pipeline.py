@@ -457,11 +457,13 @@ def run_tasks(
         return {key: _attempt(task, data) for key, task in tasks.items()}
     context = mp.get_context(start_method_for(start_method))
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        futures = {key: pool.submit(task, data) for key, task in tasks.items()}
-    return {key: f.exception() or f.result() for key, f in futures.items()}
+        futures = {key: pool.submit(_attempt, task, data) for key, task in tasks.items()}
+    return {key: f.result() for key, f in futures.items()}
 
 
 def _attempt(task: Task, data: str | Path | None) -> Results | Exception:
+    """The task's results, or the input error that refused it; any other error (a fault of the
+    suite) is raised, here or from the worker, and stops the command."""
     try:
         return task(data)
     except (DataError, FileNotFoundError) as exc:

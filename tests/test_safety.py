@@ -384,3 +384,15 @@ def test_a_folder_swap_that_fails_halfway_puts_the_old_results_back(tmp_path, mo
         assert (folder / "t.csv").read_text() == "old"  # put back before anything else
         (staging / "t.csv").write_text("new")
     assert (folder / "t.csv").read_text() == "new" and [p.name for p in tmp_path.iterdir()] == ["results"]
+
+
+def test_a_year_is_out_of_date_when_the_year_before_changed(data, tmp_path):
+    out = tmp_path / "reports"
+    assert compute(data, out, 2023, 2024) == 0
+    assert plan_years([2024], data, out)[0].reason == ""
+    assert compute(data, out, 2023) == 0  # 2024's change tables rest on the 2023 it was computed with
+    assert plan_years([2024], data, out)[0].reason == "the results of 2023 were recomputed since"
+    assert compute(data, out, 2024) == 0
+    targets = data / "2023" / "targets_synthetic.csv"
+    targets.write_text(targets.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert plan_years([2024], data, out)[0].reason == "input changed: 2023/targets_synthetic.csv"
