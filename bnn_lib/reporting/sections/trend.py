@@ -25,7 +25,10 @@ def trend(data: ReportData, province: str | None) -> Section:
 
 
 def _index_chart(data: ReportData, index: str, province: str | None) -> Section:
-    """One index's series (region, nation), its breaks, back-casts and bands, with a caption."""
+    """One index's series (region, nation), its breaks, back-casts and bands, with a caption
+    (nothing for an index the results do not have)."""
+    if data.spec(index) is None:
+        return Section()
     years, code = sorted(data.history), code_of(province)
     name = index.upper()
     where = "nasional" if province is None else regions().province(province).name
