@@ -8,7 +8,7 @@ stages driven by versioned index specifications (``data/specs/*.toml``).
     results.table("ikotan_kabkota", province="Aceh")
 """
 
-from bnn_lib.aggregate import combine, rescale, top_level, weighted_mean
+from bnn_lib.aggregate import index_tables, rescale, top_level, weighted_mean
 from bnn_lib.analyses import Analyses
 from bnn_lib.bands import at_or_above, band_edges, classify
 from bnn_lib.intake import DataError, read_table
@@ -32,8 +32,8 @@ __all__ = [
     "band_edges",
     "capaian",
     "classify",
-    "combine",
     "compute_year",
+    "index_tables",
     "list_specs",
     "load_results",
     "load_spec",

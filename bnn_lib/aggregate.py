@@ -1,7 +1,9 @@
-"""Aggregation stages: weighted means up the index tree, and the rescale to 0–100.
+"""Aggregation: weighted means up the index tree, and the rescale to 0–100.
 
-Every stage takes a wide table (one row per entity — a kab/kota, an environment, a kawasan — and
-one column per component) and returns a wide table one level up.
+The tree is computed once, over arrays (:func:`index_arrays`: indicators → variables →
+dimensions → index), for the pipeline, the bootstrap and the Monte Carlo alike;
+:func:`index_tables` and :func:`top_level` are its table forms (one row per entity — a kab/kota,
+an environment, a kawasan — and one column per component).
 """
 
 from __future__ import annotations
@@ -44,22 +46,6 @@ def weighted_mean_array(x: np.ndarray, w: np.ndarray, method: str = "arithmetic"
         else:
             raise ValueError(f"unknown aggregation method {method!r}")
     return np.where(w_sum == 0, np.nan, out)
-
-
-def combine(table: pd.DataFrame, children: dict[str, dict[str, float]], method: str = "arithmetic") -> pd.DataFrame:
-    """One level up the tree: ``children`` maps each parent to {child column: weight}."""
-    return pd.DataFrame(
-        {
-            parent: weighted_mean(table.reindex(columns=list(kids)), pd.Series(kids), method)
-            for parent, kids in children.items()
-        },
-        index=table.index,
-    )
-
-
-def indicator_weights(spec: IndexSpec) -> dict[str, dict[str, float]]:
-    """{variable: {indicator: w_i}} from the spec."""
-    return {v.id: {i.id: i.weight for i in v.indicators} for v in spec.variables}
 
 
 def variable_weights(spec: IndexSpec) -> dict[str, float]:

@@ -80,12 +80,19 @@ def _computed_at(out: Path, year: int) -> str | None:
 
 
 def saved_meta(out: Path, year: int) -> dict | None:
-    """The ``specs.json`` of a year's saved results, or None if there are none (or unreadable)."""
+    """The ``specs.json`` of a year's saved results, or None if there are none, or if it is
+    unreadable or not what :meth:`Results.save` writes (edited by hand): recomputed then."""
     path = out / str(year) / "results" / "specs.json"
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        meta = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    specs = meta.get("specs") if isinstance(meta, dict) else None
+    usable = isinstance(specs, dict) and all(
+        isinstance(s, dict) and isinstance(s.get("spec"), dict) and isinstance(s.get("path"), str)
+        for s in specs.values()
+    )
+    return meta if usable else None
 
 
 def plan_years(
@@ -162,7 +169,10 @@ def _label(spec: IndexSpec) -> str:
 
 def _saved_analyses(meta: dict | None) -> Analyses | None:
     recorded = (meta or {}).get("analyses")
-    return Analyses(**recorded) if recorded else None
+    try:
+        return Analyses(**recorded) if isinstance(recorded, dict) else None
+    except TypeError:  # settings of another version: the defaults, and the year is recomputed
+        return None
 
 
 def _staleness(

@@ -18,10 +18,11 @@ from bnn_lib.office.template import write_template
 from bnn_lib.office.validation import write_report
 from bnn_lib.office.xlsform import write_form
 from bnn_lib.paths import REPORTS_DIR, SAMPLE_DIR
+from bnn_lib.pipeline import start_method_for
 from bnn_lib.publish import export, target_problem
 from bnn_lib.regions import UnknownRegionError, regions
 from bnn_lib.sample import write_sample
-from bnn_lib.spec import DEFAULT_SPECS, MIN_CELL, SpecError, choose_specs, list_specs, load_spec, parse_overrides
+from bnn_lib.spec import MIN_CELL, SpecError, choose_specs, list_specs, load_spec, parse_overrides
 
 SHOWN = 5  # problems and warnings printed per year; the rest are in the saved files
 
@@ -118,7 +119,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--index", required=True, choices=list(SURVEY_INDICES))
     p.add_argument("--out", type=Path, required=True, help="the .xlsx file to write")
     p.add_argument("--province", help="offer the kab/kota of one province only (code or name)")
-    p.add_argument("--spec", help="the spec to build it from (default: the index's default spec)")
+    p.add_argument("--year", type=int, help="build it from the spec in force that year (default: the latest)")
+    p.add_argument("--spec", help="the spec to build it from (default: the spec in force, see --year)")
     return parser
 
 
@@ -164,7 +166,7 @@ def _run(args: argparse.Namespace) -> int:
         specs = choose_specs(parse_overrides(args.spec), args.year)
         print(f"template written to {write_template(args.year, args.out, args.province, specs)}")
     elif args.command == "form":
-        spec = load_spec(args.spec or DEFAULT_SPECS[args.index])
+        spec = load_spec(args.spec) if args.spec else choose_specs(None, args.year)[args.index]
         print(f"form written to {write_form(spec, args.out, args.province)}")
     else:
         for name in args.files or list_specs():
@@ -177,6 +179,7 @@ def _run(args: argparse.Namespace) -> int:
 def _compute(args: argparse.Namespace) -> int:
     """Compute and save each year asked, with the specs asked (the defaults otherwise)."""
     _check_folders(args, require_data=True)
+    _check_start_method(args.start_method)
     plans = plan_years(args.year, args.data, args.out, parse_overrides(args.spec), _analyses(args), reuse=False)
     return 1 if any(o.status == "refused" for o in _build(plans, args)) else 0
 
@@ -188,6 +191,7 @@ def _reports(args: argparse.Namespace) -> int:
 
     provinces = _provinces(args.province)
     _check_folders(args, require_data=False)
+    _check_start_method(args.start_method)
     for name, value, low in (("--jobs", args.jobs, 1), ("--timeout", args.timeout, 0.001)):
         if value is not None and value < low:
             raise UsageError(f"{name} {value}: must be at least {low:g}")
@@ -327,6 +331,14 @@ def _check_folders(args: argparse.Namespace, require_data: bool) -> None:
         )
 
 
+def _check_start_method(asked: str) -> None:
+    """``--start-method fork`` on Windows is refused here, not when the first worker starts."""
+    try:
+        start_method_for(asked)
+    except ValueError as exc:
+        raise UsageError(f"--start-method: {exc}") from None
+
+
 def _analyses(args: argparse.Namespace) -> Analyses | None:
     """The analysis settings asked for; None (keep the saved ones) when neither was given."""
     if args.replicates is None and args.samples is None:
@@ -366,7 +378,7 @@ def _os_message(exc: OSError) -> str:
     where = f"{exc.filename}: " if exc.filename else ""
     what = exc.strerror or str(exc)
     hint = OS_HINTS.get(exc.errno or 0)
-    return f"{where}{what}" + (f" ({hint})" if hint else "") + "; earlier results and reports are unchanged"
+    return f"{where}{what}" + (f" ({hint})" if hint else "")
 
 
 def _safe_console() -> None:

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from bnn_lib.bands import equal_interval_lowers
 from bnn_lib.intake import OUTPUT_MEASURES
 from bnn_lib.pipeline import survey_stages
 from bnn_lib.regions import regions
@@ -127,7 +128,7 @@ def published_targets(standing: pd.Series, measured: pd.Index) -> pd.Series:
     among the measured ones."""
     lo, hi = PUBLISHED_RANGE
     n, k = len(measured), len(PUBLISHED_COUNTS)
-    edges = lo + (hi - lo) * np.arange(1, k) / k
+    edges = equal_interval_lowers(lo, hi, k)[1:]  # the inner edges
     z = stats.norm.ppf((np.arange(n) + 1 - 0.375) / (n + 0.25))
     below = np.cumsum(PUBLISHED_COUNTS)[:-1]  # ranks under each edge
     z_edge = (z[below - 1] + z[below]) / 2

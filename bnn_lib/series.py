@@ -26,8 +26,13 @@ BACKCAST_COLUMNS = ["region_code", "region", "level", "value", "value_100", "ban
 
 
 def method_breaks(before: dict[str, IndexSpec], now: dict[str, IndexSpec]) -> list[str]:
-    """The indices computed in both years whose spec id differs, in ``now``'s order."""
-    return [key for key, spec in now.items() if key in before and before[key].id != spec.id]
+    """The indices computed in both years under another spec, in ``now``'s order: another id,
+    or the same id with a method that would give other numbers (a copy edited in place)."""
+    return [
+        key
+        for key, spec in now.items()
+        if key in before and (before[key].id != spec.id or _method(before[key]) != _method(spec))
+    ]
 
 
 def breaks_table(
