@@ -451,7 +451,7 @@ def grid_positions(codes: list[str]) -> pd.DataFrame:
 @_styled
 def boundary_map(path: str | Path, colors: dict[str, str], title: str, key: str = "code") -> Figure:
     """A real map from a GeoJSON file of (Multi)Polygons whose ``properties[key]`` is a region code."""
-    features = json.loads(Path(path).read_text())["features"]
+    features = json.loads(Path(path).read_text(encoding="utf-8"))["features"]
     fig, ax = _figure(WIDTH * 0.6)
     for feature in features:
         code = str(feature["properties"].get(key, ""))

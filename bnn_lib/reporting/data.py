@@ -88,7 +88,7 @@ def load(year: int, results_dir: str | None = None) -> ReportData:
             history[int(folder.parent.name)] = load_results(int(folder.parent.name), folder)
     if year not in history:
         raise FileNotFoundError(f"{base / str(year) / 'results'}: no results; run `bnn compute --year {year}`")
-    meta = json.loads((base / str(year) / "results" / "specs.json").read_text())
+    meta = json.loads((base / str(year) / "results" / "specs.json").read_text(encoding="utf-8"))
     return ReportData(year, history[year], history, meta)
 
 
