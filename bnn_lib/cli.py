@@ -18,7 +18,7 @@ from bnn_lib.office.template import write_template
 from bnn_lib.office.validation import write_report
 from bnn_lib.office.xlsform import write_form
 from bnn_lib.paths import REPORTS_DIR, SAMPLE_DIR
-from bnn_lib.pipeline import start_method_for
+from bnn_lib.pipeline import START_METHODS, start_method_for
 from bnn_lib.publish import export, target_problem
 from bnn_lib.regions import UnknownRegionError, regions
 from bnn_lib.sample import write_sample
@@ -145,7 +145,7 @@ def _analysis_options(p: argparse.ArgumentParser, default_replicates: int | None
 def _start_method(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--start-method",
-        choices=["auto", "fork", "spawn"],
+        choices=START_METHODS,
         default="auto",
         help="how worker processes start (auto: fork on Linux, spawn on Windows and macOS)",
     )

@@ -492,10 +492,15 @@ def series_tables(now: Results, prev: Results, cast: Results | Exception | None)
     return tables | change_tables(now.tables, cast_tables, basis="backcast")
 
 
+START_METHODS = ("auto", "fork", "spawn")  # forkserver would serve no report better than spawn
+
+
 def start_method_for(asked: str) -> str:
     """The multiprocessing start method for ``asked`` ("auto", "fork" or "spawn"): "auto" forks
     on Linux, where it is safe and fast, and spawns elsewhere (Windows has nothing else; macOS
     system libraries may crash in a forked child)."""
+    if asked not in START_METHODS:
+        raise ValueError(f"start method {asked!r}: choose one of {', '.join(START_METHODS)}")
     if asked == "auto":
         return "fork" if sys.platform.startswith("linux") else "spawn"
     if asked not in mp.get_all_start_methods():
