@@ -160,14 +160,14 @@ def report_code() -> list[Path]:
 
 def input_hash(batch: Batch, notebook: str) -> str:
     """SHA-256 over what a report depends on: the saved results of its year and earlier years,
-    the notebook, the report code and the bnn_lib version. ``specs.json`` is left out because it
-    holds the build time; the specs' own hashes are inside it and the results follow them."""
+    the notebook, the report code and the bnn_lib version. Of ``specs.json``, the specs and the
+    data warnings (the methodology note prints them) count; its build time does not."""
     digest = hashlib.sha256(version("bnn-lib").encode())
     for folder in results_folders(batch):
         for path in sorted(folder.glob("*.parquet")):
             digest.update(path.name.encode() + path.read_bytes())
         meta = json.loads((folder / "specs.json").read_text(encoding="utf-8"))
-        digest.update(json.dumps(meta.get("specs"), sort_keys=True).encode())
+        digest.update(json.dumps([meta.get("specs"), meta.get("warnings")], sort_keys=True).encode())
     for path in [Path(notebook), *report_code()]:
         digest.update(path.read_bytes())
     return digest.hexdigest()

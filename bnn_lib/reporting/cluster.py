@@ -398,7 +398,8 @@ def local_cluster(n_workers: int, folder: Path, threads: int = 1, timeout: float
     subprocesses with Dask's own commands, to try the cluster path on one machine (the tests and
     the benchmarks use it). ``folder`` holds their logs and is their working directory. They are
     stopped, with their children, when the block ends. Raises ClusterError if they do not start
-    within ``timeout`` seconds."""
+    within ``timeout`` seconds. POSIX only (process groups), as are the workers themselves, which
+    fork each report."""
     folder.mkdir(parents=True, exist_ok=True)
     address_file = folder / "scheduler.json"
     address_file.unlink(missing_ok=True)
