@@ -149,3 +149,16 @@ def rescale(values: pd.Series | pd.DataFrame | float, rule: Rescale | None):
     lo, hi = rule.from_range
     a, b = rule.to_range
     return (values - lo) / (hi - lo) * (b - a) + a
+
+
+def kabkota_mean(values: pd.Series | pd.DataFrame, keep: tuple[str, ...] = ()) -> pd.Series | pd.DataFrame:
+    """A kab/kota value is the mean of its groups present (an index computed per group, IKP;
+    docs/methodology.md §3.3):
+
+        I_k = Σ_{u∈k, I_{k,u} present} I_{k,u} / #{u ∈ k : I_{k,u} present}
+
+    ``values`` has one row per (kab/kota, group), indexed with a ``kabkota_code`` level; the
+    result has one row per kab/kota (and per value of the ``keep`` levels, e.g. the bootstrap
+    replicate). The pipeline, the bootstrap and the Monte Carlo all average groups here.
+    """
+    return values.groupby(level=[*keep, "kabkota_code"]).mean()

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from bnn_lib.aggregate import index_tables, rescale
+from bnn_lib.aggregate import index_tables, kabkota_mean, rescale
 from bnn_lib.analyses import Analyses, change_tables, survey_tables
 from bnn_lib.bands import band_edges, classify
 from bnn_lib.intake import OUTPUT_MEASURES, DataError, Problem, check_year, load_inputs
@@ -149,14 +149,9 @@ def compute_survey(
         environments = entity.reset_index().rename(columns={"value": "score", "value_100": "score_100"})
         tables[f"{name}_environment_regions"] = _tidy(_component_rollup(environments, "group"), spec)
         # A kab/kota value is the mean of its environments (docs/methodology.md §3.3).
-        kabkota = entity.groupby(level="kabkota_code").agg(
-            value=("value", "mean"),
-            value_100=("value_100", "mean"),
-            coverage=("coverage", "mean"),
-            n_respondents=("n_respondents", "sum"),
-        )
-        indicators = indicators.groupby(level="kabkota_code").mean()
-        variables = variables.groupby(level="kabkota_code").mean()
+        kabkota = kabkota_mean(entity[["value", "value_100", "coverage"]])
+        kabkota["n_respondents"] = entity["n_respondents"].groupby(level="kabkota_code").sum()
+        indicators, variables = kabkota_mean(indicators), kabkota_mean(variables)
     else:
         entity["n_respondents"] = heads.groupby(level="kabkota_code").sum().reindex(entity.index)
         kabkota = entity

@@ -29,7 +29,7 @@ import pandas as pd
 from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import sobol as sobol_sample
 
-from bnn_lib.aggregate import index_arrays, rescale, variable_weights
+from bnn_lib.aggregate import index_arrays, kabkota_mean, rescale, variable_weights
 from bnn_lib.bands import band_position, equal_interval_lowers
 from bnn_lib.scoring import entity_indicators
 from bnn_lib.spec import IndexSpec
@@ -50,7 +50,7 @@ class Model:
     """Everything a run needs, precomputed once: S_{e,i} under both unit weightings.
 
     Entities e are kab/kota, or (kab/kota, group) for an index computed per group (IKP), whose
-    kab/kota value is then the mean of its groups (``average``: entities × kab/kota, one-hot).
+    kab/kota value is then the mean of its groups (``groups``: the (kab/kota, group) of each entity).
     """
 
     spec: IndexSpec
@@ -58,7 +58,7 @@ class Model:
     indicators: list[str]
     equal_unit: np.ndarray  # E × I
     pooled: np.ndarray  # E × I
-    average: np.ndarray | None = None
+    groups: pd.MultiIndex | None = None
 
     @classmethod
     def from_group_sums(cls, sums: pd.DataFrame, weights: pd.DataFrame, spec: IndexSpec) -> Model:
@@ -71,18 +71,17 @@ class Model:
 
         equal_unit, pooled = under("equal_unit"), under("pooled")
         indicators = [i.id for i in spec.indicators]
-        kabkota, average = equal_unit.index, None
+        kabkota, groups = equal_unit.index, None
         if spec.aggregation.by_group:
-            codes = equal_unit.index.get_level_values("kabkota_code")
-            kabkota = pd.Index(codes.unique(), name="kabkota_code")
-            average = (codes.to_numpy()[:, None] == kabkota.to_numpy()[None, :]).astype(float)
+            groups = equal_unit.index
+            kabkota = pd.Index(groups.get_level_values("kabkota_code").unique(), name="kabkota_code")
         return cls(
             spec,
             kabkota,
             indicators,
             equal_unit[indicators].to_numpy(),
             pooled.reindex(equal_unit.index)[indicators].to_numpy(),
-            average,
+            groups,
         )
 
     def inputs(self) -> dict[str, int]:
@@ -119,10 +118,8 @@ class Model:
                 current[x[:, columns[name]][:, 0] >= 0.5] = OTHER[target]
         s = np.where((pooling == "pooled")[:, None, None], self.pooled[None], self.equal_unit[None])  # R × K × I
         _, index = index_arrays(s, spec, w_ind, w_var, geometric=method == "geometric")
-        if self.average is not None:  # kab/kota value = mean of its groups present
-            present = ~np.isnan(index)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                index = (np.where(present, index, 0.0) @ self.average) / (present @ self.average)
+        if self.groups is not None:
+            index = kabkota_mean(pd.DataFrame(index.T, index=self.groups)).reindex(self.kabkota).to_numpy().T
         return rescale(index, spec.rescale), list(mode)
 
     def bands(self, values: np.ndarray, modes: list[str]) -> np.ndarray:

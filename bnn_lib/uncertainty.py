@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse, stats
 
-from bnn_lib.aggregate import index_tables, rescale
+from bnn_lib.aggregate import index_tables, kabkota_mean, rescale
 from bnn_lib.bands import band_position
 from bnn_lib.rollup import NATIONAL
 from bnn_lib.scoring import entity_indicators, group_mask
@@ -119,7 +119,7 @@ def _replicate_index(
     entity = entity_indicators(sums_f, weights_f, spec)
     value = rescale(index_tables(entity, spec)[1], spec.rescale)
     if spec.aggregation.by_group:
-        value = value.groupby(level=["replicate", "kabkota_code"]).mean()
+        value = kabkota_mean(value, keep=("replicate",))
     return value.unstack("kabkota_code")
 
 
