@@ -151,6 +151,18 @@ def rescale(values: pd.Series | pd.DataFrame | float, rule: Rescale | None):
     return (values - lo) / (hi - lo) * (b - a) + a
 
 
+def unscale(values: pd.Series | pd.DataFrame | float, rule: Rescale | None):
+    """The inverse of :func:`rescale`, back to the score scale: x = (y − a)/(b − a) · (hi − lo) + lo.
+
+    IKOTAN: 70.0 → 3.1. Without a rule the values are returned unchanged.
+    """
+    if rule is None:
+        return values
+    lo, hi = rule.from_range
+    a, b = rule.to_range
+    return (values - a) / (b - a) * (hi - lo) + lo
+
+
 def kabkota_mean(values: pd.Series | pd.DataFrame, keep: tuple[str, ...] = ()) -> pd.Series | pd.DataFrame:
     """A kab/kota value is the mean of its groups present (an index computed per group, IKP;
     docs/methodology.md §3.3):

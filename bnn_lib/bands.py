@@ -27,12 +27,18 @@ def band_edges(bands: Bands, observed: pd.Series | None = None) -> pd.DataFrame:
     every measured kab/kota of a year); for ``fixed`` they come from the spec.
     """
     if bands.mode == "fixed":
-        return pd.DataFrame([b.model_dump() for b in bands.fixed])
+        return fixed_edges(bands)
     if observed is None or observed.dropna().empty:
         raise ValueError("equal-interval bands need the observed values of the set")
     lo, hi = float(observed.min()), float(observed.max())
     lowers = equal_interval_lowers(lo, hi, len(bands.labels))
     return pd.DataFrame({"label": bands.labels, "lower": lowers, "upper": np.append(lowers[1:], hi)})
+
+
+def fixed_edges(bands: Bands) -> pd.DataFrame:
+    """The spec's fixed band table (``label, lower, upper``), whatever mode is in force: the
+    Monte Carlo uses it for runs that switch an equal-interval spec to its fixed alternative."""
+    return pd.DataFrame([b.model_dump() for b in bands.fixed])
 
 
 def equal_interval_lowers(lo: float | np.ndarray, hi: float | np.ndarray, k: int) -> np.ndarray:

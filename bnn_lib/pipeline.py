@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from bnn_lib.aggregate import index_tables, kabkota_mean, rescale
+from bnn_lib.aggregate import index_tables, kabkota_mean, rescale, unscale
 from bnn_lib.analyses import Analyses, change_tables, survey_tables
 from bnn_lib.bands import band_edges, classify
 from bnn_lib.intake import OUTPUT_MEASURES, DataError, Problem, check_year, load_inputs
@@ -206,10 +206,11 @@ def _long(wide: pd.DataFrame, column: str, spec: IndexSpec) -> pd.DataFrame:
 
 def _edges_table(edges: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:
     """The band edges in force, on 0–100 and on the score scale."""
-    lo, hi = spec.rescale.from_range
-    a, b = spec.rescale.to_range
-    back = lambda y: (y - a) / (b - a) * (hi - lo) + lo  # noqa: E731
-    return edges.assign(lower_scale=back(edges["lower"]), upper_scale=back(edges["upper"]), mode=spec.bands.mode)
+    return edges.assign(
+        lower_scale=unscale(edges["lower"], spec.rescale),
+        upper_scale=unscale(edges["upper"], spec.rescale),
+        mode=spec.bands.mode,
+    )
 
 
 def _tidy(frame: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:

@@ -30,7 +30,7 @@ from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import sobol as sobol_sample
 
 from bnn_lib.aggregate import index_arrays, kabkota_mean, rescale, variable_weights
-from bnn_lib.bands import band_position, equal_interval_lowers
+from bnn_lib.bands import band_position, equal_interval_lowers, fixed_edges
 from bnn_lib.scoring import entity_indicators
 from bnn_lib.spec import IndexSpec
 
@@ -128,7 +128,7 @@ class Model:
         out = np.empty(values.shape, dtype=object)
         fixed = np.array([m == "fixed" for m in modes])
         if fixed.any():
-            edges = pd.DataFrame([b.model_dump() for b in bands.fixed])
+            edges = fixed_edges(bands)
             pos = band_position(values[fixed], edges["lower"].to_numpy(), bands.decimals)
             out[fixed] = edges["label"].to_numpy(object)[pos]
         if (~fixed).any():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from bnn_lib.aggregate import dimension_values, rescale, top_level
+from bnn_lib.aggregate import dimension_values, rescale, top_level, unscale
 from bnn_lib.bands import at_or_above, band_edges, classify
 from bnn_lib.kawasan import status_counts, status_from_counts
 from bnn_lib.rollup import capaian
@@ -50,6 +50,7 @@ def test_ikotan_2021_national_3_1_is_tanggap(ikotan_spec):
     value = rescale(pd.Series([3.1]), ikotan_spec.rescale)
     assert value.iloc[0] == pytest.approx(70.0)
     assert classify(value, ikotan_spec.bands).iloc[0] == "Tanggap"
+    assert unscale(value, ikotan_spec.rescale).iloc[0] == pytest.approx(3.1)  # the band table's score scale
 
 
 def test_ikotan_2021_kpi_capaian(ikotan_spec):
