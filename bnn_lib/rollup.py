@@ -53,10 +53,7 @@ def rollup(
     """
     table = with_province(kabkota)
     a = table[weight].astype(float) if weight else pd.Series(1.0, index=table.index)
-    keys = {
-        "provinsi": table["province_code"].rename("region_code"),
-        "nasional": pd.Series(NATIONAL, index=table.index, name="region_code"),
-    }
+    keys = region_keys(table["kabkota_code"])
     frames = [
         _summarise(table, [table[by], key] if by else key, a, list(values), bands, edges).assign(level=level)
         for level, key in keys.items()
@@ -75,23 +72,49 @@ def _summarise(
     bands: Bands | None,
     edges: pd.DataFrame | None,
 ) -> pd.DataFrame:
-    """The roll-up of ``table`` grouped by ``key`` (see :func:`rollup`), in one grouped sum."""
-    present = table[values].notna()
-    parts = {f"num_{v}": table[v].fillna(0.0) * a for v in values}
-    parts |= {f"den_{v}": present[v] * a for v in values}
-    parts["n_measured"] = present[values[0]].astype(int)
+    """The roll-up of ``table`` grouped by ``key`` (see :func:`rollup`)."""
+    parts = {"n_measured": table[values[0]].notna().astype(int)}
     if bands is not None:
         parts |= {f"n_{label}": (table["band"] == label).astype(int) for label in edges["label"]}
         if bands.success_from:
             parts["n_success"] = at_or_above(table["band"], bands).astype(int)
-    sums = pd.DataFrame(parts).groupby(key).sum()
-    out = pd.DataFrame({v: sums[f"num_{v}"] / sums[f"den_{v}"].where(sums[f"den_{v}"] > 0) for v in values})
-    out = out.join(sums[[c for c in sums.columns if c.startswith("n_")]])
+    out = region_mean(table[values], key, a).join(pd.DataFrame(parts).groupby(key).sum())
     if bands is not None:
         if bands.success_from:
             out["pct_success"] = capaian(out["n_success"], out["n_measured"])
         out["band"] = classify(out["value_100"], bands, edges)
     return out
+
+
+def region_keys(kabkota_codes: pd.Series) -> dict[str, pd.Series]:
+    """The region of each kab/kota at each level (``region_code``): its province (the two
+    digits before the dot) and the nation ("00")."""
+    return {
+        "provinsi": kabkota_codes.str.slice(0, 2).rename("region_code"),
+        "nasional": pd.Series(NATIONAL, index=kabkota_codes.index, name="region_code"),
+    }
+
+
+def region_mean(values: pd.DataFrame, key: pd.Series | list[pd.Series], a: pd.Series) -> pd.DataFrame:
+    """The mean of kab/kota values over each region R (rows grouped by ``key``), column by column:
+
+        I_R = Σ_{k∈R} a_k I_k / Σ_{k∈R} a_k        (over the kab/kota k of R where I_k is present)
+
+    NaN for a region with nothing present. The roll-up and the bootstrap's province and national
+    replicates (:func:`region_means`) both average here.
+    """
+    numerator = values.fillna(0.0).mul(a, axis=0).groupby(key).sum()
+    denominator = values.notna().mul(a, axis=0).groupby(key).sum()
+    return numerator / denominator.where(denominator > 0)
+
+
+def region_means(values: pd.DataFrame, a: pd.Series | None = None) -> pd.DataFrame:
+    """Province and national means (:func:`region_mean`) of kab/kota values: ``values`` has one
+    row per kab/kota, indexed by its code, and any number of columns (e.g. bootstrap replicates);
+    the result one row per province, then the national row "00"."""
+    a = pd.Series(1.0, index=values.index) if a is None else a
+    codes = values.index.to_series()
+    return pd.concat([region_mean(values, key, a) for key in region_keys(codes).values()])
 
 
 def capaian(realisasi, target):

@@ -30,7 +30,7 @@ from scipy import sparse, stats
 
 from bnn_lib.aggregate import index_tables, kabkota_mean, rescale
 from bnn_lib.bands import band_position
-from bnn_lib.rollup import NATIONAL
+from bnn_lib.rollup import region_means
 from bnn_lib.scoring import entity_indicators, group_mask
 from bnn_lib.spec import IndexSpec
 
@@ -166,9 +166,7 @@ def summarise(replicates: pd.DataFrame, nominal: pd.Series, edges: pd.DataFrame,
 
 def region_replicates(replicates: pd.DataFrame) -> pd.DataFrame:
     """Province and national replicates: the mean of their kab/kota in each replicate."""
-    provinces = replicates.T.groupby(replicates.columns.str.slice(0, 2)).mean().T
-    provinces[NATIONAL] = replicates.mean(axis=1)
-    return provinces
+    return region_means(replicates.T).T
 
 
 def change(now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
