@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from bnn_lib.scoring import asked_table, positions
+from bnn_lib.scoring import asked_table, decoded_answers
 from bnn_lib.spec import IndexSpec
 
 COLLINEAR, NEGATIVE, MIN_COVERAGE = 0.9, -0.4, 0.66
@@ -42,13 +42,9 @@ def cronbach_alpha(items: pd.DataFrame | np.ndarray) -> float:
 def item_matrix(answers: pd.DataFrame, respondent_ids: pd.Index, spec: IndexSpec) -> pd.DataFrame:
     """Respondents × items, reverse-coded, missing codes and blanks as NaN."""
     items = pd.DataFrame(spec.items_table())
-    item_code = positions(answers["item_id"], pd.Index(items["item_id"]))
-    resp_code = positions(answers["respondent_id"], respondent_ids)
-    value = answers["value"].to_numpy(dtype=float, na_value=np.nan)
-    ok = (item_code >= 0) & (resp_code >= 0) & ~np.isnan(value) & ~np.isin(value, spec.scale.missing_codes)
-    reverse = items["reverse"].to_numpy(bool)[item_code[ok]]
+    resp_code, item_code, value = decoded_answers(answers, respondent_ids, spec)
     matrix = np.full((len(respondent_ids), len(items)), np.nan)
-    matrix[resp_code[ok], item_code[ok]] = np.where(reverse, spec.scale.min + spec.scale.max - value[ok], value[ok])
+    matrix[resp_code, item_code] = value
     return pd.DataFrame(matrix, index=respondent_ids, columns=items["item_id"])
 
 

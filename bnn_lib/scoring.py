@@ -32,6 +32,28 @@ def positions(values: pd.Series, index: pd.Index) -> np.ndarray:
     return np.append(found, -1)[codes]  # a missing value (code −1) takes the appended −1
 
 
+def decoded_answers(
+    answers: pd.DataFrame, respondent_ids: pd.Index, spec: IndexSpec
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The answered answers, decoded: the position of each one's respondent (in
+    ``respondent_ids``) and item (in :meth:`IndexSpec.items_table` order) and its value, reverse
+    items scored ``min + max − answer``.
+
+    Blanks and ``scale.missing_codes`` ("tidak tahu") are not answers, and neither are answers of
+    unknown respondents or items (the data contracts refuse them on load): they are left out.
+    The scores and the audit's item matrix both read the answers here.
+    """
+    scale = spec.scale
+    items = pd.DataFrame(spec.items_table())
+    item_code = positions(answers["item_id"], pd.Index(items["item_id"]))
+    resp_code = positions(answers["respondent_id"], respondent_ids)
+    value = answers["value"].to_numpy(dtype=float, na_value=np.nan)
+    ok = (item_code >= 0) & (resp_code >= 0) & ~np.isnan(value) & ~np.isin(value, scale.missing_codes)
+    item_code, resp_code, value = item_code[ok], resp_code[ok], value[ok]
+    reverse = items["reverse"].to_numpy(dtype=bool)[item_code]
+    return resp_code, item_code, np.where(reverse, scale.min + scale.max - value, value)
+
+
 def respondent_scores(answers: pd.DataFrame, respondent_ids: pd.Index, spec: IndexSpec) -> pd.DataFrame:
     """s_{r,i}: one row per respondent (in ``respondent_ids`` order), one column per indicator.
 
@@ -44,16 +66,7 @@ def respondent_scores(answers: pd.DataFrame, respondent_ids: pd.Index, spec: Ind
     indicator_ids = [i.id for i in spec.indicators]
     item_indicator = items["indicator_id"].map({k: j for j, k in enumerate(indicator_ids)}).to_numpy()
     n_items = np.bincount(item_indicator, minlength=len(indicator_ids))
-
-    item_code = positions(answers["item_id"], pd.Index(items["item_id"]))
-    resp_code = positions(answers["respondent_id"], respondent_ids)
-    value = answers["value"].to_numpy(dtype=float, na_value=np.nan)
-    ok = (item_code >= 0) & (resp_code >= 0) & ~np.isnan(value)
-    if scale.missing_codes:
-        ok &= ~np.isin(value, scale.missing_codes)
-    item_code, resp_code, value = item_code[ok], resp_code[ok], value[ok]
-    reverse = items["reverse"].to_numpy(dtype=bool)[item_code]
-    value = np.where(reverse, scale.min + scale.max - value, value)
+    resp_code, item_code, value = decoded_answers(answers, respondent_ids, spec)
 
     n_ind, n_resp = len(indicator_ids), len(respondent_ids)
     key = resp_code.astype(np.int64) * n_ind + item_indicator[item_code]

@@ -53,3 +53,20 @@ def test_coverage_counts_only_asked_cells():
     # 11.01: 1 of 2 asked cells; 11.02: 2 of 4 → both 0.5, below 66 %
     assert per_kabkota.set_index("kabkota_code")["coverage"].to_dict() == {"11.01": 0.5, "11.02": 0.5}
     assert per_kabkota["low_coverage"].all()
+
+
+def test_item_matrix_reverse_codes_and_blanks_missing_codes():
+    # The audit reads the answers as the scores do (scoring.decoded_answers): i1b is reverse
+    # coded on 1–4 (1 → 4), 9 = "tidak tahu" and a blank are not answers, unknown ids are left out.
+    spec = tiny_spec()
+    answers = pd.DataFrame(
+        {
+            "respondent_id": ["r1", "r1", "r1", "r2", "r2", "zz"],
+            "item_id": ["i1a", "i1b", "i2a", "i1a", "i1b", "i1a"],
+            "value": [3.0, 1.0, 9.0, np.nan, 2.0, 4.0],
+        }
+    )
+    matrix = audit.item_matrix(answers, pd.Index(["r1", "r2"]), spec)
+    assert matrix.loc["r1", "i1a"] == 3.0 and matrix.loc["r1", "i1b"] == 4.0
+    assert np.isnan(matrix.loc["r1", "i2a"]) and np.isnan(matrix.loc["r2", "i1a"])
+    assert matrix.loc["r2", "i1b"] == 3.0
