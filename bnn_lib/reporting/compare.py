@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from bnn_lib.sensitivity import ranks
+
 
 def compare_rankings(base: pd.DataFrame, variant: pd.DataFrame, names: tuple[str, str] = ("a", "b")) -> pd.DataFrame:
     """Two ``*_kabkota`` tables side by side: value, rank (1 = highest) and band of each, and
@@ -14,7 +16,8 @@ def compare_rankings(base: pd.DataFrame, variant: pd.DataFrame, names: tuple[str
     for name, table in ((a, base), (b, variant)):
         indexed = table.set_index("kabkota_code")
         out[f"value_{name}"] = indexed["value_100"]
-        out[f"rank_{name}"] = indexed["value_100"].rank(ascending=False, method="min").astype("Int64")
+        rank = ranks(indexed["value_100"].to_numpy()[None, :])[0]  # the Monte Carlo's ranking rule
+        out[f"rank_{name}"] = pd.Series(rank, index=indexed.index).astype("Int64")
         out[f"band_{name}"] = indexed["band"].astype(str)
     out["rank_shift"] = out[f"rank_{b}"] - out[f"rank_{a}"]
     return out.sort_values(f"rank_{a}").reset_index()
