@@ -13,8 +13,9 @@ from bnn_lib.analyses import Analyses
 from bnn_lib.bands import at_or_above, band_edges, classify
 from bnn_lib.intake import DataError, read_table
 from bnn_lib.kawasan import status_from_counts
-from bnn_lib.pipeline import Results, compute_year, load_results
+from bnn_lib.pipeline import compute_year
 from bnn_lib.regions import Region, UnknownRegionError, regions
+from bnn_lib.results import Results, load_results
 from bnn_lib.rollup import capaian, rollup
 from bnn_lib.spec import IndexSpec, SpecError, list_specs, load_spec, parse_spec
 

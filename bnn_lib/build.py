@@ -26,7 +26,8 @@ from bnn_lib.analyses import Analyses
 from bnn_lib.intake import DataError, Problem
 from bnn_lib.intake.files import IGNORED
 from bnn_lib.paths import code_hash, file_hash
-from bnn_lib.pipeline import Results, compute_years, load_results
+from bnn_lib.pipeline import compute_years
+from bnn_lib.results import Results, load_results
 from bnn_lib.spec import IndexSpec, SpecError, choose_specs, load_spec, parse_spec
 
 

@@ -24,7 +24,9 @@ import pandas as pd
 
 from bnn_lib.aggregate import index_tables, rescale, top_level
 from bnn_lib.bands import round_half_up
+from bnn_lib.rollup import NATIONAL, with_province
 from bnn_lib.spec import IndexSpec, StatusRule
+from bnn_lib.uncertainty import wilson
 
 STATUSES = ["aman", "siaga", "waspada", "bahaya"]
 STATUS_DTYPE = pd.CategoricalDtype(STATUSES, ordered=True)
@@ -240,3 +242,37 @@ def area_recovery(scores: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:
         possibly &= ~active.eq(True).fillna(False).astype(bool)
     out["pulih"] = pd.array(np.where(surely, True, np.where(possibly, None, False)), dtype="boolean")
     return out.reset_index()
+
+
+def recovery_rates(per_kawasan: pd.DataFrame, counts: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Recovery per kab/kota, province and nation: n_intervened, n_pulih, n_unknown (blanks
+    leave pulih open), n_decided = n_intervened − n_unknown, recovery_rate (%) = 100 · n_pulih /
+    n_decided with its Wilson interval, mean delta where scores exist, and the mapping counts
+    (n_kawasan, n_rawan, statuses) where given."""
+    table = with_province(per_kawasan)
+    frames = []
+    for level, key in (("kabkota", "kabkota_code"), ("provinsi", "province_code"), ("nasional", None)):
+        by = table[key] if key else pd.Series(NATIONAL, index=table.index)
+        out = pd.DataFrame(
+            {
+                "n_intervened": table.groupby(by).size(),
+                "n_pulih": table["pulih"].fillna(False).astype(bool).groupby(by).sum(),
+                "n_unknown": table["pulih"].isna().astype(bool).groupby(by).sum(),
+            }
+        )
+        if "delta" in table:
+            out["mean_delta"] = table["delta"].groupby(by).mean()
+        for column in ("value_before", "value_after"):
+            if column in table:
+                out[f"mean_{column.removeprefix('value_')}"] = table[column].groupby(by).mean()
+        if counts is not None:
+            mapped = with_province(counts)
+            mby = mapped[key] if key else pd.Series(NATIONAL, index=mapped.index)
+            out = out.join(
+                mapped.groupby(mby)[["n_kawasan", "n_rawan", "bahaya", "waspada", UNKNOWN]].sum(), how="outer"
+            )
+        out["n_decided"] = out["n_intervened"] - out["n_unknown"]
+        out["recovery_rate"] = 100.0 * out["n_pulih"] / out["n_decided"].where(out["n_decided"] > 0)
+        out["lo95"], out["hi95"] = wilson(out["n_pulih"], out["n_decided"])
+        frames.append(out.rename_axis("region_code").reset_index().assign(level=level))
+    return pd.concat(frames, ignore_index=True)

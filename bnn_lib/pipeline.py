@@ -10,15 +10,12 @@ computed once per build and saved with :meth:`Results.save`; notebooks read them
 
 from __future__ import annotations
 
-import json
 import multiprocessing as mp
 import os
 import sys
 from collections.abc import Callable, Collection
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field, replace
-from datetime import UTC, datetime
-from importlib.metadata import version
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -28,98 +25,15 @@ from bnn_lib.analyses import Analyses, change_tables, survey_tables
 from bnn_lib.bands import band_edges, classify
 from bnn_lib.intake import OUTPUT_MEASURES, DataError, Problem, check_year, load_inputs
 from bnn_lib.intake.tables import SURVEY_INDICES
-from bnn_lib.kawasan import UNKNOWN, area_recovery, area_scores, recovery, status_counts
-from bnn_lib.paths import REPORTS_DIR, SAMPLE_DIR, file_hash
+from bnn_lib.kawasan import area_recovery, area_scores, recovery, recovery_rates, status_counts
+from bnn_lib.paths import SAMPLE_DIR
 from bnn_lib.publish import flag_small_cells
 from bnn_lib.regions import regions
+from bnn_lib.results import Results
 from bnn_lib.rollup import NATIONAL, RESULT_MEASURES, kpi_table, rollup, with_province
 from bnn_lib.scoring import entity_indicators, group_means, group_sums, respondent_scores
 from bnn_lib.series import backcast_tables, breaks_table, method_breaks
-from bnn_lib.spec import IndexSpec, choose_specs, parse_spec
-from bnn_lib.uncertainty import wilson
-from bnn_lib.writing import atomic_folder, write_csv
-
-
-@dataclass
-class Results:
-    """The tables of one year, by name (``ikotan_kabkota``, ``ikotan_regions``, ``kpi``, …)."""
-
-    year: int
-    tables: dict[str, pd.DataFrame]
-    specs: dict[str, IndexSpec]
-    warnings: list[Problem] = field(default_factory=list)
-    # table → the files read for it: [{"file": path relative to the data folder, "sheet", "sha256"}]
-    inputs: dict[str, list[dict]] = field(default_factory=dict)
-    # What the results depend on besides the specs (:func:`bnn_lib.build.fingerprint`), so that
-    # a later run can tell whether they are up to date.
-    fingerprint: dict | None = None
-    # The bootstrap and Monte Carlo settings (replicates, samples, seed): every interval can be
-    # reproduced from the saved results.
-    analyses: Analyses | None = None
-
-    def table(self, name: str, province: str | int | None = None) -> pd.DataFrame:
-        """A result table, optionally only the rows of one province (code or name)."""
-        if name not in self.tables:
-            raise KeyError(f"no table {name!r}; have {sorted(self.tables)}")
-        frame = self.tables[name]
-        if province is None:
-            return frame
-        code = regions().province(province).code
-        column = "province_code" if "province_code" in frame else "region_code"
-        return frame[frame[column] == code].reset_index(drop=True)
-
-    def save(self, folder: str | Path) -> Path:
-        """Write every table as Parquet and CSV, plus ``specs.json``, atomically.
-
-        The tables go to a temporary folder beside ``folder`` that replaces it only when all
-        are written, so a failed run never leaves a half-written result set.
-        """
-        folder = Path(folder)
-        with atomic_folder(folder) as staging:
-            for name, frame in self.tables.items():
-                frame.to_parquet(staging / f"{name}.parquet", index=False)
-                write_csv(frame, staging / f"{name}.csv")
-            meta = {
-                "year": self.year,
-                "specs": {key: spec_summary(spec) for key, spec in self.specs.items()},
-                "inputs": self.inputs,
-                "synthetic": any("synthetic" in Path(f["file"]).name for fs in self.inputs.values() for f in fs),
-                "computed_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "versions": {"bnn_lib": version("bnn-lib"), "pandas": pd.__version__},
-                "warnings": [str(w) for w in self.warnings],
-                "analyses": asdict(self.analyses) if self.analyses else None,
-                "fingerprint": self.fingerprint,
-            }
-            (staging / "specs.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
-        return folder
-
-
-def spec_summary(spec: IndexSpec) -> dict:
-    """Id, version, file and assumptions of a spec, for reports and the results metadata."""
-    return {
-        "id": spec.id,
-        "index": spec.index,
-        "version": spec.version,
-        "path": spec.path,
-        "sha256": file_hash(spec.path) if Path(spec.path).is_file() else None,
-        "assumptions": spec.assumptions(),
-        "spec": spec.model_dump(mode="json", exclude={"path"}, exclude_none=True),
-    }
-
-
-def load_results(year: int, folder: str | Path | None = None) -> Results:
-    """Read the tables that :meth:`Results.save` wrote (default ``reports/<year>/results``)."""
-    folder = Path(folder) if folder else REPORTS_DIR / str(year) / "results"
-    if not folder.exists():
-        raise FileNotFoundError(f"{folder}: no results; run `bnn compute --year {year}` first")
-    tables = {p.stem: pd.read_parquet(p) for p in sorted(folder.glob("*.parquet"))}
-    meta = json.loads((folder / "specs.json").read_text(encoding="utf-8"))
-    # The spec as used, from the results themselves: the file may have changed or, for a spec
-    # modified in a notebook, never existed.
-    specs = {key: parse_spec(s["spec"], source=s["path"]) for key, s in meta["specs"].items()}
-    analyses = Analyses(**meta["analyses"]) if meta.get("analyses") else None
-    return Results(year, tables, specs, analyses=analyses)
-
+from bnn_lib.spec import IndexSpec, choose_specs
 
 # -- survey indices (IKOTAN, IKP) -------------------------------------------------------------
 
@@ -247,40 +161,6 @@ def compute_ikkrn(
         "ikkrn_regions": _tidy(recovery_rates(per_kawasan, counts), spec),
     }
     return tables
-
-
-def recovery_rates(per_kawasan: pd.DataFrame, counts: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Recovery per kab/kota, province and nation: n_intervened, n_pulih, n_unknown (blanks
-    leave pulih open), n_decided = n_intervened − n_unknown, recovery_rate (%) = 100 · n_pulih /
-    n_decided with its Wilson interval, mean delta where scores exist, and the mapping counts
-    (n_kawasan, n_rawan, statuses) where given."""
-    table = with_province(per_kawasan)
-    frames = []
-    for level, key in (("kabkota", "kabkota_code"), ("provinsi", "province_code"), ("nasional", None)):
-        by = table[key] if key else pd.Series(NATIONAL, index=table.index)
-        out = pd.DataFrame(
-            {
-                "n_intervened": table.groupby(by).size(),
-                "n_pulih": table["pulih"].fillna(False).astype(bool).groupby(by).sum(),
-                "n_unknown": table["pulih"].isna().astype(bool).groupby(by).sum(),
-            }
-        )
-        if "delta" in table:
-            out["mean_delta"] = table["delta"].groupby(by).mean()
-        for column in ("value_before", "value_after"):
-            if column in table:
-                out[f"mean_{column.removeprefix('value_')}"] = table[column].groupby(by).mean()
-        if counts is not None:
-            mapped = with_province(counts)
-            mby = mapped[key] if key else pd.Series(NATIONAL, index=mapped.index)
-            out = out.join(
-                mapped.groupby(mby)[["n_kawasan", "n_rawan", "bahaya", "waspada", UNKNOWN]].sum(), how="outer"
-            )
-        out["n_decided"] = out["n_intervened"] - out["n_unknown"]
-        out["recovery_rate"] = 100.0 * out["n_pulih"] / out["n_decided"].where(out["n_decided"] > 0)
-        out["lo95"], out["hi95"] = wilson(out["n_pulih"], out["n_decided"])
-        frames.append(out.rename_axis("region_code").reset_index().assign(level=level))
-    return pd.concat(frames, ignore_index=True)
 
 
 def compute_ikktt(areas: pd.DataFrame, spec: IndexSpec, year: int) -> dict[str, pd.DataFrame]:

@@ -6,8 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bnn_lib.kawasan import area_recovery, area_scores, recovery, status_counts
-from bnn_lib.pipeline import recovery_rates
+from bnn_lib.kawasan import area_recovery, area_scores, recovery, recovery_rates, status_counts
 from bnn_lib.spec import load_spec, modify
 
 IKKRN = load_spec("ikkrn-dayatif-2024")

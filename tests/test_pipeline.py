@@ -12,7 +12,8 @@ import pytest
 import bnn_lib
 from bnn_lib import cli
 from bnn_lib.intake import DataError
-from bnn_lib.pipeline import Results, compute_year, load_results
+from bnn_lib.pipeline import compute_year
+from bnn_lib.results import Results, load_results
 from bnn_lib.sample import write_sample
 
 

@@ -8,7 +8,8 @@ import json
 import pandas as pd
 
 from bnn_lib.analyses import Analyses
-from bnn_lib.pipeline import compute_year, load_results
+from bnn_lib.pipeline import compute_year
+from bnn_lib.results import load_results
 
 
 def test_the_seed_drives_the_draws_and_is_saved(sample_dir, tmp_path):

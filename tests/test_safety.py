@@ -19,7 +19,7 @@ import pytest
 
 from bnn_lib import cli
 from bnn_lib.build import plan_years
-from bnn_lib.pipeline import Results
+from bnn_lib.results import Results
 from bnn_lib.spec import load_spec
 from bnn_lib.writing import write_atomic
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import pandas as pd
 
 from bnn_lib.paths import REPORTS_DIR
-from bnn_lib.pipeline import Results, load_results
 from bnn_lib.publish import MIN_CELL
 from bnn_lib.regions import Region, regions
+from bnn_lib.results import Results, load_results
 from bnn_lib.spec import IndexSpec
 
 
