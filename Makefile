@@ -1,7 +1,8 @@
 # make reports — create .venv, install, generate the sample data if absent, compute every year
 #                and render every provincial and national report (reports/<year>/index.html)
 # make test    — create .venv, install, lint and run the whole test suite
-# make bench   — print load/compute timings for the sample and a ten-times-larger data set
+# make bench   — print load/compute timings (sample and ten times larger), the report batch, and
+#                the local batch beside a Dask cluster with peak memory over 500 reports
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
