@@ -24,7 +24,7 @@ from pathlib import Path
 
 from bnn_lib.analyses import Analyses
 from bnn_lib.intake import DataError, Problem
-from bnn_lib.intake.files import IGNORED
+from bnn_lib.intake.files import LOCK, is_system
 from bnn_lib.paths import code_hash, file_hash
 from bnn_lib.pipeline import compute_years
 from bnn_lib.results import Results, load_results
@@ -72,7 +72,7 @@ def _files(data: Path, year: int) -> dict[str, str]:
     return {
         p.relative_to(data).as_posix(): file_hash(p)
         for p in sorted((data / str(year)).rglob("*"))
-        if p.is_file() and not p.name.startswith((".", "~$")) and p.name.lower() not in IGNORED
+        if p.is_file() and not is_system(p.name) and not p.name.startswith(LOCK)  # a lock comes and goes
     }
 
 
@@ -148,7 +148,7 @@ def _specs_for(
         was = parse_spec(record["spec"], source=record["path"])
         if reuse and key not in overridden:
             specs[key] = _current(record) or was
-        elif _content(asked[key]) != _content(was):
+        elif asked[key].content() != was.content():
             change = f"{key}: saved {_label(was)}, asked {_label(asked[key])}"
             (differ if reuse else notes).append(change)
     return specs, notes, differ
@@ -158,10 +158,6 @@ def _current(record: dict) -> IndexSpec | None:
     """The spec file the saved results name, as it reads now (None if it is gone)."""
     path = Path(record["path"])
     return load_spec(path) if path.is_file() else None
-
-
-def _content(spec: IndexSpec) -> dict:
-    return spec.model_dump(mode="json", exclude={"path"}, exclude_none=True)
 
 
 def _label(spec: IndexSpec) -> str:
@@ -198,7 +194,7 @@ def _staleness(
     if explicit and meta.get("analyses") != asdict(analyses):
         return "other analysis settings"
     for key, record in meta.get("specs", {}).items():
-        if key in specs and _content(specs[key]) != record["spec"]:
+        if key in specs and specs[key].content() != record["spec"]:
             return f"spec file {record['path']} changed"
     return ""
 

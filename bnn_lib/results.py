@@ -87,7 +87,7 @@ def spec_summary(spec: IndexSpec) -> dict:
         "path": spec.path,
         "sha256": file_hash(spec.path) if Path(spec.path).is_file() else None,
         "assumptions": spec.assumptions(),
-        "spec": spec.model_dump(mode="json", exclude={"path"}, exclude_none=True),
+        "spec": spec.content(),
     }
 
 

@@ -372,6 +372,11 @@ class IndexSpec(BaseModel):
                 for t, item in enumerate(ind.items):
                     yield f"variables[{v}].indicators[{i}].items[{t}]", item
 
+    def content(self) -> dict:
+        """The spec as data (JSON types), without the file it was read from: what results record
+        and what tells two specs apart."""
+        return self.model_dump(mode="json", exclude={"path"}, exclude_none=True)
+
     def assumptions(self) -> list[dict]:
         """The assumed elements (without the items), for the methodology note of a report."""
         return [

@@ -26,6 +26,7 @@ from bnn_lib.intake.tables import TABLES
 from bnn_lib.intake.values import key
 
 IGNORED = {"thumbs.db", "desktop.ini", ".ds_store"}
+LOCK = "~$"  # Excel's lock file of an open workbook: "~$<name>.xlsx"
 MAPPING = "mapping"
 
 
@@ -71,15 +72,20 @@ def table_of_name(stem: str) -> tuple[str | None, bool]:
     return None, False
 
 
+def is_system(name: str) -> bool:
+    """A file that the system, not an office, put in a folder (hidden, thumbnails, settings)."""
+    return name.startswith(".") or name.lower() in IGNORED
+
+
 def discover(base: Path, root: Path) -> Found:
     """Every input file under the year folder ``base``; names are given relative to ``root``."""
     found = Found()
     for path in sorted(p for p in base.rglob("*") if p.is_file()):
         name = path.name
         label = path.relative_to(root).as_posix()
-        if name.startswith(".") or name.lower() in IGNORED:
+        if is_system(name):
             continue
-        if name.startswith("~$"):
+        if name.startswith(LOCK):
             message = "berkas sementara Excel (berkas aslinya sedang dibuka?); diabaikan"
             found.warnings.append(Problem(label, None, None, None, message))
             continue
