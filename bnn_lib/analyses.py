@@ -17,6 +17,7 @@ and ``bnn reports`` do by default). Tables, for an index ``name``:
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import pandas as pd
@@ -89,7 +90,10 @@ def survey_tables(
 
 
 def change_tables(
-    now: dict[str, pd.DataFrame], before: dict[str, pd.DataFrame], basis: str = "observed"
+    now: dict[str, pd.DataFrame],
+    before: dict[str, pd.DataFrame],
+    basis: str = "observed",
+    skip: Collection[str] = (),
 ) -> dict[str, pd.DataFrame]:
     """``<name>_change`` for each survey index with bootstrap replicates in both years' tables,
     computed under the same spec in both: across specs a change would mix the change of the
@@ -99,16 +103,17 @@ def change_tables(
     change = I100_now − I100_before (nominal), with the interval of the differences of
     independent replicates (:func:`bnn_lib.uncertainty.change`). ``basis`` says what ``before``
     is, and is a column of the table: "observed" (the year before as computed) or "backcast"
-    (the year before recomputed under this year's spec).
+    (the year before recomputed under this year's spec). ``skip``: indices not to compare (their
+    method changed under the same spec id: :func:`bnn_lib.series.method_breaks`).
     """
     out = {}
     for key in now:
         if not key.endswith("_bootstrap") or key not in before:
             continue
-        spec_columns = now[key][["spec_id", "spec_version"]].iloc[0]
-        if before[key]["spec_id"].iloc[0] != spec_columns["spec_id"]:
-            continue
         name = key.removesuffix("_bootstrap")
+        spec_columns = now[key][["spec_id", "spec_version"]].iloc[0]
+        if before[key]["spec_id"].iloc[0] != spec_columns["spec_id"] or name in skip:
+            continue
         codes = r"^\d{2}\.\d{2}$"  # the kab/kota columns, not the spec id
         reps_now, reps_before = now[key].filter(regex=codes), before[key].filter(regex=codes)
         all_now = pd.concat([reps_now, uncertainty.region_replicates(reps_now)], axis=1)

@@ -351,8 +351,8 @@ def series_tables(now: Results, prev: Results, cast: Results | Exception | None)
     indices whose spec is the same in both and, where a spec changed, ``method_breaks``, the
     back-cast ``cast`` (``prev``'s year under ``now``'s spec) and the change against it. A
     back-cast that could not be computed leaves its index without a change, and says why."""
-    tables = change_tables(now.tables, prev.tables)
     breaks = method_breaks(prev.specs, now.specs)
+    tables = change_tables(now.tables, prev.tables, skip=breaks)
     if not breaks:
         return tables
     if isinstance(cast, Exception):

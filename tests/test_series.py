@@ -173,3 +173,20 @@ def test_each_year_is_planned_with_its_spec(sample_dir, tmp_path):
     assert [p.specs["ikotan"].id for p in plans] == ["ikotan-juknis-2021", "ikotan-dayamas-2022"]
     asked = plan_years([2021, 2022], Path(sample_dir), tmp_path / "reports", {"ikotan": "ikotan-juknis-2021"})
     assert [p.specs["ikotan"].id for p in asked] == ["ikotan-juknis-2021"] * 2  # --spec: every year
+
+
+def test_a_spec_edited_under_the_same_id_is_never_compared_across_its_edit(sample_dir):
+    """A researcher's copy keeps the id and changes the aggregation: the two years differ in
+    method, so without a back-cast there is no change at all, never one across the edit."""
+    from bnn_lib.pipeline import series_tables
+
+    settings = Analyses(replicates=5, samples=0)
+    spec = load_spec(default_spec("ikotan", 2024))
+    edited = modify(spec, {"aggregation.method": "geometric"}, id=spec.id)
+    prev = compute_year(2023, sample_dir, {"ikotan": spec}, settings, indices=("ikotan",))
+    now = compute_year(2024, sample_dir, {"ikotan": edited}, settings, indices=("ikotan",))
+    same = compute_year(2024, sample_dir, {"ikotan": spec}, settings, indices=("ikotan",))
+    assert "ikotan_change" in series_tables(same, prev, None)  # the same method: an observed change
+    tables = series_tables(now, prev, FileNotFoundError("no 2023 data here"))
+    assert "ikotan_change" not in tables
+    assert tables["method_breaks"]["index"].tolist() == ["ikotan"]
