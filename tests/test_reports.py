@@ -15,6 +15,7 @@ import papermill
 import pytest
 
 from bnn_lib import cli
+from bnn_lib.publish import flag_small_cells
 from bnn_lib.reporting import batch
 from bnn_lib.reporting.data import suppress_small
 from bnn_lib.reporting.fmt import angka, esc, persen, selisih
@@ -32,10 +33,15 @@ def test_indonesian_number_style():
     assert esc('<script>"x"</script>') == "&lt;script&gt;&quot;x&quot;&lt;/script&gt;"
 
 
-def test_small_breakdowns_are_suppressed():
-    frame = pd.DataFrame({"value": [3.1, 2.9, 3.3], "n_respondents": [12, 4, 5]})
-    out = suppress_small(frame, ["value"])
-    assert out["value"].isna().tolist() == [False, True, False]
+def test_small_breakdowns_are_suppressed_at_the_specs_min_cell():
+    frame = pd.DataFrame({"value": [3.1, 2.9, 3.3, 3.0], "n_respondents": [12, 4, 5, 7]})
+    # The default minimum cell is 5 respondents: 4 is hidden, 5 is shown.
+    shown = suppress_small(flag_small_cells({"ikp_environments": frame})["ikp_environments"], ["value"])
+    assert shown["value"].isna().tolist() == [False, True, False, False]
+    # A spec asking for 8 hides 5 and 7 as well; the respondent counts stay.
+    shown = suppress_small(flag_small_cells({"ikp_environments": frame}, {"ikp": 8})["ikp_environments"], ["value"])
+    assert shown["value"].isna().tolist() == [False, True, True, True]
+    assert shown["n_respondents"].tolist() == [12, 4, 5, 7]
 
 
 def test_province_notebook_runs_under_papermill_with_a_kernel(reports_dir, tmp_path):

@@ -97,12 +97,9 @@ def province(code: str | int) -> Region:
     return regions().province(code)
 
 
-def suppress_small(
-    frame: pd.DataFrame, columns: list[str], min_cell: int = MIN_CELL, n_column: str = "n_respondents"
-) -> pd.DataFrame:
-    """``frame`` with ``columns`` blanked where fewer than ``min_cell`` respondents stand behind
-    the value."""
+def suppress_small(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """``frame`` with ``columns`` blanked on the rows the results flag ``small_cell``: fewer
+    respondents than the index's minimum cell (:func:`bnn_lib.publish.flag_small_cells`)."""
     out = frame.copy()
-    small = out[n_column] < min_cell
-    out.loc[small, columns] = float("nan")
+    out.loc[out["small_cell"].astype(bool), columns] = float("nan")
     return out

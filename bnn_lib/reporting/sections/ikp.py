@@ -42,12 +42,13 @@ def ikp(data: ReportData, province: str | None) -> Section:
         [national[g] for g in names],
         "IKP per lingkungan",
         (place_name(province).replace("Provinsi ", ""), "Nasional"),
+        data.spec("ikp").rescale.to_range,
     )
     detail = data.kabkota("ikp_environments", province)
     if detail.empty:
         return Section.of(chart)
     min_cell = data.min_cell("ikp")
-    detail = suppress_small(detail, ["value", "value_100"], min_cell)
+    detail = suppress_small(detail, ["value", "value_100"])
     wide = detail.pivot_table(index="kabkota", columns="group", values="value", aggfunc="mean")
     colors = colors_of(data, "ikp")
     kab = data.kabkota("ikp_kabkota", province).set_index("kabkota")
