@@ -17,7 +17,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from bnn_lib.spec import Bands
+from bnn_lib.aggregate import unscale
+from bnn_lib.spec import Bands, IndexSpec
 
 
 def band_edges(bands: Bands, observed: pd.Series | None = None) -> pd.DataFrame:
@@ -39,6 +40,16 @@ def fixed_edges(bands: Bands) -> pd.DataFrame:
     """The spec's fixed band table (``label, lower, upper``), whatever mode is in force: the
     Monte Carlo uses it for runs that switch an equal-interval spec to its fixed alternative."""
     return pd.DataFrame([b.model_dump() for b in bands.fixed])
+
+
+def edges_table(edges: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:
+    """The band edges in force (:func:`band_edges`) on the reported scale and, as
+    ``lower_scale``/``upper_scale``, on the score scale, with the band mode."""
+    return edges.assign(
+        lower_scale=unscale(edges["lower"], spec.rescale),
+        upper_scale=unscale(edges["upper"], spec.rescale),
+        mode=spec.bands.mode,
+    )
 
 
 def equal_interval_lowers(lo: float | np.ndarray, hi: float | np.ndarray, k: int) -> np.ndarray:

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from bnn_lib.aggregate import index_tables, kabkota_mean, rescale, unscale
+from bnn_lib.aggregate import index_tables, kabkota_mean, rescale
 from bnn_lib.analyses import Analyses, change_tables, survey_tables
-from bnn_lib.bands import band_edges, classify
+from bnn_lib.bands import band_edges, classify, edges_table
 from bnn_lib.intake import OUTPUT_MEASURES, DataError, Problem, check_year, load_inputs
 from bnn_lib.intake.tables import SURVEY_INDICES
 from bnn_lib.kawasan import area_recovery, area_scores, recovery, recovery_rates, status_counts
@@ -76,7 +76,7 @@ def compute_survey(
     tables[f"{name}_indicators"] = _tidy(_long(indicators, "indicator_id", spec), spec)
     tables[f"{name}_regions"] = _tidy(rollup(kabkota, spec.bands, edges), spec)
     tables[f"{name}_variable_regions"] = _tidy(_component_rollup(tables[f"{name}_variables"], "variable_id"), spec)
-    tables[f"{name}_bands"] = _tidy(_edges_table(edges, spec), spec)
+    tables[f"{name}_bands"] = _tidy(edges_table(edges, spec), spec)
     if analyses is not None:
         extra = survey_tables(
             name,
@@ -116,15 +116,6 @@ def _long(wide: pd.DataFrame, column: str, spec: IndexSpec) -> pd.DataFrame:
     """A kab/kota × component table in long form, with the score on both scales."""
     long = wide.rename_axis(columns=column).stack(future_stack=True).rename("score").reset_index()
     return long.assign(score_100=rescale(long["score"], spec.rescale))
-
-
-def _edges_table(edges: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:
-    """The band edges in force, on 0–100 and on the score scale."""
-    return edges.assign(
-        lower_scale=unscale(edges["lower"], spec.rescale),
-        upper_scale=unscale(edges["upper"], spec.rescale),
-        mode=spec.bands.mode,
-    )
 
 
 def _tidy(frame: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:
