@@ -10,11 +10,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import tiny_spec
 
 from bnn_lib.analyses import Analyses, change_tables
 from bnn_lib.build import plan_years
-from bnn_lib.pipeline import compute_year, compute_years
-from bnn_lib.spec import SPEC_SERIES, SpecError, choose_specs, default_spec, load_spec, modify
+from bnn_lib.pipeline import compute_survey, compute_year, compute_years, series_tables
+from bnn_lib.results import Results
+from bnn_lib.spec import SPEC_SERIES, IndexSpec, SpecError, choose_specs, default_spec, load_spec, modify
 
 ROOT = Path(__file__).resolve().parents[1]
 FAST = Analyses(replicates=20, samples=0)
@@ -190,3 +192,63 @@ def test_a_spec_edited_under_the_same_id_is_never_compared_across_its_edit(sampl
     tables = series_tables(now, prev, FileNotFoundError("no 2023 data here"))
     assert "ikotan_change" not in tables
     assert tables["method_breaks"]["index"].tolist() == ["ikotan"]
+
+
+# -- a back-cast worked by hand --------------------------------------------------------------------
+#
+# Three kab/kota of Aceh, one respondent each (group b of the conftest's TINY spec: I1 = mean of
+# i1a and the reversed i1b, I2 = i2a; index = (I1 + I2)/2 on 1–4, (x − 1)/3 × 100 on 0–100).
+#
+#              2021 answers        index  0–100   fixed band (A)    2022 answers        index  0–100
+#   11.01      i1a 2, i1b 3, i2a 2   2    33.33   Cukup Tanggap     i1a 4, i1b 1, i2a 4   4    100
+#   11.02      i1a 3, i1b 2, i2a 2   2.5  50      Cukup Tanggap     i1a 3, i1b 2, i2a 2   2.5  50
+#   11.03      i1a 3, i1b 2, i2a 3   3    66.67   Tanggap           i1a 2, i1b 3, i2a 2   2    33.33
+#
+# Spec B bands the year in three classes of equal width over the observed range. 2021 under B
+# (the back-cast): range 33.33–66.67, lower edges 33.33, 44.44, 55.56 → Cukup Tanggap, Tanggap,
+# Sangat Tanggap. Province and nation (mean of the kab/kota): 50 in 2021, 61.11 in 2022.
+# Changes against the back-cast: +66.67, 0, −33.33; province +11.11.
+
+HAND_2021 = {"11.01": (2, 3, 2), "11.02": (3, 2, 2), "11.03": (3, 2, 3)}
+HAND_2022 = {"11.01": (4, 1, 4), "11.02": (3, 2, 2), "11.03": (2, 3, 2)}
+
+
+def _hand_year(answers: dict[str, tuple[int, int, int]], spec: IndexSpec, year: int) -> Results:
+    """One year of the hand-worked data computed under ``spec``, with the bootstrap the changes need."""
+    people = pd.DataFrame({"respondent_id": list(answers), "kabkota_code": list(answers), "group": "b"})
+    items = ("i1a", "i1b", "i2a")
+    rows = [(code, item, v) for code, values in answers.items() for item, v in zip(items, values, strict=True)]
+    frame = pd.DataFrame(rows, columns=["respondent_id", "item_id", "value"])
+    return Results(year, compute_survey(people, frame, spec, "tiny", FAST), {"tiny": spec})
+
+
+def test_a_backcast_worked_by_hand():
+    fixed, equal = tiny_spec(), tiny_spec(id="tiny-equal", bands={"mode": "equal_interval"})
+    before, cast, now = (
+        _hand_year(HAND_2021, fixed, 2021),
+        _hand_year(HAND_2021, equal, 2021),
+        _hand_year(HAND_2022, equal, 2022),
+    )
+    tables = series_tables(now, before, cast)
+    assert tables["method_breaks"].set_index("index").loc["tiny", "backcast"]
+    backcast = tables["tiny_backcast"].set_index("region_code")
+    assert backcast.loc[["11.01", "11.02", "11.03", "11", "00"], "value_100"].to_numpy() == pytest.approx(
+        [100 / 3, 50, 200 / 3, 50, 50]
+    )
+    assert backcast.loc[["11.01", "11.02", "11.03"], "band"].astype(str).tolist() == [
+        "Cukup Tanggap",
+        "Tanggap",
+        "Sangat Tanggap",
+    ]
+    assert backcast.loc[["11.01", "11.02", "11.03"], "band_original"].tolist() == [
+        "Cukup Tanggap",
+        "Cukup Tanggap",
+        "Tanggap",
+    ]
+    edges = tables["tiny_backcast_bands"]["lower"].to_numpy()
+    assert edges == pytest.approx([100 / 3, 400 / 9, 500 / 9])
+    change = tables["tiny_change"].set_index("region_code")
+    assert set(change["basis"]) == {"backcast"}
+    assert change.loc[["11.01", "11.02", "11.03", "11", "00"], "change"].to_numpy() == pytest.approx(
+        [200 / 3, 0, -100 / 3, 100 / 9, 100 / 9]
+    )
