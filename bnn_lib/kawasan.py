@@ -26,7 +26,7 @@ from bnn_lib.aggregate import index_tables, rescale, top_level
 from bnn_lib.bands import round_half_up
 from bnn_lib.rollup import NATIONAL, with_province
 from bnn_lib.spec import IndexSpec, StatusRule
-from bnn_lib.uncertainty import wilson
+from bnn_lib.uncertainty import bounds, wilson
 
 STATUSES = ["aman", "siaga", "waspada", "bahaya"]
 STATUS_DTYPE = pd.CategoricalDtype(STATUSES, ordered=True)
@@ -273,6 +273,7 @@ def recovery_rates(per_kawasan: pd.DataFrame, counts: pd.DataFrame | None = None
             )
         out["n_decided"] = out["n_intervened"] - out["n_unknown"]
         out["recovery_rate"] = 100.0 * out["n_pulih"] / out["n_decided"].where(out["n_decided"] > 0)
-        out["lo95"], out["hi95"] = wilson(out["n_pulih"], out["n_decided"])
+        lo, hi = bounds()
+        out[lo], out[hi] = wilson(out["n_pulih"], out["n_decided"])
         frames.append(out.rename_axis("region_code").reset_index().assign(level=level))
     return pd.concat(frames, ignore_index=True)

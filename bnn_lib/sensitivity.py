@@ -181,6 +181,15 @@ def sobol(func: Callable[[np.ndarray], np.ndarray], salib_problem: dict, base: i
     )
 
 
+# The rank interval: the 5th and 95th percentiles of a kab/kota's rank over the runs.
+RANK_PERCENTILES = (5, 95)
+
+
+def rank_columns() -> tuple[str, str]:
+    """The columns of the rank interval: ("p05_rank", "p95_rank")."""
+    return tuple(f"p{p:02d}_rank" for p in RANK_PERCENTILES)
+
+
 @dataclass
 class Sensitivity:
     """The outputs of :func:`run`."""
@@ -199,13 +208,14 @@ def run(model: Model, samples: int = 2000, seed: int = 1) -> Sensitivity:
     nominal_values, nominal_modes = model.evaluate(np.zeros((1, salib_problem["num_vars"])))
     nominal_rank = ranks(nominal_values)[0]
     nominal_band = model.bands(nominal_values, nominal_modes)[0]
+    low, high = rank_columns()
     if n_inputs == 0:  # every element documented: nothing to vary, every interval is the nominal rank
         table = pd.DataFrame(
             {
                 "nominal_rank": nominal_rank,
                 "median_rank": nominal_rank,
-                "p05_rank": nominal_rank,
-                "p95_rank": nominal_rank,
+                low: nominal_rank,
+                high: nominal_rank,
                 "share_other_band": 0.0,
             },
             index=model.kabkota,
@@ -238,8 +248,8 @@ def run(model: Model, samples: int = 2000, seed: int = 1) -> Sensitivity:
         {
             "nominal_rank": nominal_rank,
             "median_rank": np.nanmedian(all_ranks, axis=0),
-            "p05_rank": np.nanpercentile(all_ranks, 5, axis=0),
-            "p95_rank": np.nanpercentile(all_ranks, 95, axis=0),
+            low: np.nanpercentile(all_ranks, RANK_PERCENTILES[0], axis=0),
+            high: np.nanpercentile(all_ranks, RANK_PERCENTILES[1], axis=0),
             "share_other_band": (all_bands != nominal_band).mean(axis=0),
         },
         index=model.kabkota,

@@ -35,6 +35,14 @@ from bnn_lib.scoring import entity_indicators, group_mask
 from bnn_lib.spec import IndexSpec
 
 LEVELS = (0.90, 0.95)
+# The interval the reports show, the "kategori belum pasti" flag and a "distinguishable" change use.
+REPORTED = 0.95
+
+
+def bounds(level: float = REPORTED) -> tuple[str, str]:
+    """The columns holding the ``level`` interval: ("lo95", "hi95") for 0.95."""
+    pct = round(level * 100)
+    return f"lo{pct}", f"hi{pct}"
 
 
 @dataclass(frozen=True)
@@ -128,9 +136,9 @@ def percentile_intervals(replicates: pd.DataFrame, levels: tuple[float, ...] = L
     out = {}
     for level in levels:
         tail = (1 - level) / 2 * 100
-        pct = round(level * 100)
-        out[f"lo{pct}"] = np.nanpercentile(replicates.to_numpy(), tail, axis=0)
-        out[f"hi{pct}"] = np.nanpercentile(replicates.to_numpy(), 100 - tail, axis=0)
+        lo, hi = bounds(level)
+        out[lo] = np.nanpercentile(replicates.to_numpy(), tail, axis=0)
+        out[hi] = np.nanpercentile(replicates.to_numpy(), 100 - tail, axis=0)
     return pd.DataFrame(out, index=replicates.columns)
 
 
@@ -160,7 +168,8 @@ def summarise(replicates: pd.DataFrame, nominal: pd.Series, edges: pd.DataFrame,
     out.insert(0, "value_100", nominal.reindex(out.index))
     out["se"] = replicates.std(axis=0, ddof=1)
     out = out.join(band_probabilities(replicates, edges, decimals))
-    out["uncertain"] = crosses_edge(out["lo95"], out["hi95"], edges, decimals)
+    lo, hi = bounds()
+    out["uncertain"] = crosses_edge(out[lo], out[hi], edges, decimals)
     return out
 
 
@@ -172,16 +181,18 @@ def region_replicates(replicates: pd.DataFrame) -> pd.DataFrame:
 def change(now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
     """Change between two years from independent replicates of both (columns in common):
     the nominal difference of replicate means is not used; the interval is that of the
-    replicate differences, and ``distinguishable`` says whether its 95 % interval excludes 0."""
+    replicate differences, and ``distinguishable`` says whether its :data:`REPORTED` interval
+    excludes 0."""
     common = now.columns.intersection(before.columns)
     n = min(len(now), len(before))
     diff = now[common].iloc[:n].to_numpy() - before[common].iloc[:n].to_numpy()
     out = percentile_intervals(pd.DataFrame(diff, columns=common))
-    out["distinguishable"] = (out["lo95"] > 0) | (out["hi95"] < 0)
+    lo, hi = bounds()
+    out["distinguishable"] = (out[lo] > 0) | (out[hi] < 0)
     return out
 
 
-def wilson(successes: pd.Series | np.ndarray, trials: pd.Series | np.ndarray, level: float = 0.95) -> tuple:
+def wilson(successes: pd.Series | np.ndarray, trials: pd.Series | np.ndarray, level: float = REPORTED) -> tuple:
     """Wilson score interval of a binomial proportion, in percent (lo, hi); NaN where n = 0.
 
     p̂ = k/n, z = Φ⁻¹(1 − α/2)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pytest
 from matplotlib.patches import Rectangle
 
@@ -130,7 +131,14 @@ def test_the_trend_marks_the_break_and_draws_the_backcast(series_dir, year, prov
     assert list(hollow.get_xdata()) == [2021 + charts.BACKCAST_SHIFT]
     assert list(hollow.get_ydata()) == pytest.approx([back["value"]])
     legend = [t.get_text() for t in figure.legends[0].get_texts()]
-    assert f"IKOTAN {where}, proyeksi balik" in legend and "kategori Tidak Tanggap" in legend
+    assert f"IKOTAN {where}, proyeksi balik" in legend
+    # The legend names the bands the chart shows: those reaching into its value range. The
+    # fixed scheme's lowest band (1,00–1,75) lies far below every value, so it is not named.
+    low, high = ax.get_ylim()
+    every = pd.concat([data.table("ikotan_bands", int(y)) for y in ax.get_xticks()])
+    seen = every[(every["upper_scale"] > low) & (every["lower_scale"] < high)]
+    assert "Tidak Tanggap" in set(every["label"]) - set(seen["label"])
+    assert sorted(t for t in legend if t.startswith("kategori ")) == sorted({f"kategori {b}" for b in seen["label"]})
     # Each year's bands in its own method: the fixed edges through 2021, that year's equal
     # intervals from 2022.
     for y in (2021, 2022):

@@ -25,7 +25,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Polygon, Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from bnn_lib.reporting.fmt import NATIONAL, NO_DATA, PROVINCE, STATUS_COLORS, angka, band_colors
+from bnn_lib.reporting.fmt import NATIONAL, NO_DATA, PROVINCE, STATUS_COLORS, angka, band_colors, rentang
+from bnn_lib.sensitivity import RANK_PERCENTILES, rank_columns
+from bnn_lib.uncertainty import bounds
 
 WIDTH = 9.0
 # The report's look. It is applied around each chart (:func:`style`), never to matplotlib's
@@ -113,10 +115,16 @@ PROVINCE_TILES = {
 
 @_styled
 def ranked_bars(
-    table: pd.DataFrame, edges: pd.DataFrame, national: float | None, title: str, label: str = "kabkota"
+    table: pd.DataFrame,
+    edges: pd.DataFrame,
+    national: float | None,
+    title: str,
+    scale: tuple[float, float],
+    label: str = "kabkota",
 ) -> Figure:
-    """Horizontal bars of ``value_100`` ranked high to low, coloured by band, with the band edges
-    and the national mean drawn. Optional ``lo``/``hi`` columns draw interval whiskers."""
+    """Horizontal bars of ``value_100`` (on the reported ``scale``) ranked high to low, coloured
+    by band, with the band edges and the national mean drawn. The reported interval's columns
+    (:func:`~bnn_lib.uncertainty.bounds`), where present, draw whiskers."""
     data = table.sort_values("value_100")
     colors = band_colors(list(edges["label"]))
     height = max(2.6, 0.3 * len(data) + 1.6)
@@ -130,8 +138,9 @@ def ranked_bars(
         linewidth=0.4,
     )
     right = data["value_100"].to_numpy()
-    if {"lo95", "hi95"} <= set(data.columns) and data["lo95"].notna().any():
-        lo, hi = data["lo95"].to_numpy(), data["hi95"].to_numpy()
+    low, high = bounds()
+    if {low, high} <= set(data.columns) and data[low].notna().any():
+        lo, hi = data[low].to_numpy(), data[high].to_numpy()
         ax.errorbar(
             data["value_100"],
             y,
@@ -159,10 +168,10 @@ def ranked_bars(
             color=NATIONAL,
         )
     ax.set_yticks(y, data[label])
-    ax.set_xlim(0, 100)
+    ax.set_xlim(*scale)
     ax.set_ylim(-0.6, len(data) - 0.2)
     ax.xaxis.set_major_formatter(_COMMA)
-    ax.set_xlabel("Nilai indeks (0–100)")
+    ax.set_xlabel(f"Nilai indeks ({rentang(*scale)})")
     ax.set_title(title, loc="left", pad=16)
     _band_legend(fig, colors)
     return fig
@@ -177,12 +186,14 @@ def _band_legend(fig: Figure, colors: dict[str, str]) -> None:
 
 @_styled
 def rank_intervals(table: pd.DataFrame, title: str) -> Figure:
-    """Each kab/kota's nominal rank (dot) and 5–95 % rank interval under the assumptions
-    (line), ordered by nominal rank: a caterpillar plot."""
+    """Each kab/kota's nominal rank (dot) and rank interval under the assumptions (line,
+    :data:`~bnn_lib.sensitivity.RANK_PERCENTILES`), ordered by nominal rank: a caterpillar plot."""
     data = table.sort_values("nominal_rank")
     fig, ax = _figure(3.4)
     x = np.arange(1, len(data) + 1)
-    ax.vlines(x, data["p05_rank"], data["p95_rank"], color=PROVINCE, linewidth=1.2, label="Selang 5–95 %")
+    low, high = rank_columns()
+    interval = rentang(*RANK_PERCENTILES)
+    ax.vlines(x, data[low], data[high], color=PROVINCE, linewidth=1.2, label=f"Selang {interval} %")
     ax.plot(x, data["nominal_rank"], "o", color=NATIONAL, markersize=2, label="Peringkat nominal")
     ax.set_xlabel("Kab/kota, menurut peringkat nominal")
     ax.set_ylabel("Peringkat (1 = tertinggi)")
@@ -195,9 +206,15 @@ def rank_intervals(table: pd.DataFrame, title: str) -> Figure:
 
 @_styled
 def paired_bars(
-    labels: list[str], province: list[float], national: list[float], title: str, names: tuple[str, str]
+    labels: list[str],
+    province: list[float],
+    national: list[float],
+    title: str,
+    names: tuple[str, str],
+    scale: tuple[float, float],
 ) -> Figure:
-    """Province beside nation for each component (a variable profile, environments)."""
+    """Province beside nation for each component (a variable profile, environments), on the
+    reported ``scale``."""
     fig, ax = _figure(0.55 * len(labels) + 1.3)
     y = np.arange(len(labels))
     # The y-axis is inverted below, so y − 0.2 draws the region above the nation.
@@ -215,9 +232,9 @@ def paired_bars(
         )
     ax.set_yticks(y, labels)
     ax.invert_yaxis()
-    ax.set_xlim(0, 100)
+    ax.set_xlim(*scale)
     ax.xaxis.set_major_formatter(_COMMA)
-    ax.set_xlabel("Skor (0–100)")
+    ax.set_xlabel(f"Skor ({rentang(*scale)})")
     ax.set_title(title, loc="left")
     ax.legend(loc="lower right", fontsize=9)
     fig.tight_layout()
@@ -327,7 +344,11 @@ def trend(
         ax.legend(fontsize=9, loc="lower right")
         fig.tight_layout()
     else:
-        _trend_legend(fig, ax, _shade_bands(ax, marks.bands))
+        colors = _shade_bands(ax, marks.bands)
+        lo, hi = ax.get_ylim()
+        bands = marks.bands
+        seen = set(bands.loc[(bands["upper_scale"] > lo) & (bands["lower_scale"] < hi), "label"])
+        _trend_legend(fig, ax, {label: c for label, c in colors.items() if label in seen})
     return fig
 
 

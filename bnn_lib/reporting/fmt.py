@@ -57,6 +57,11 @@ def daftar(items: list[str]) -> str:
     return " dan ".join([", ".join(items[:-1]), items[-1]]) if len(items) > 1 else "".join(items)
 
 
+def rentang(lo: float, hi: float) -> str:
+    """A scale or range as a spec writes it: (0, 100) → "0–100"; (1, 4) → "1–4"."""
+    return f"{ringkas(lo)}–{ringkas(hi)}"
+
+
 def persen(x: float | None, decimals: int = 1) -> str:
     """99.477 → "99,5 %"."""
     return MISSING if _missing(x) else f"{angka(x, decimals)} %"

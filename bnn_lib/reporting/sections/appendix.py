@@ -20,13 +20,14 @@ from bnn_lib.reporting.fmt import angka, bilangan, daftar, esc, persen, ringkas
 from bnn_lib.reporting.sections import method
 from bnn_lib.reporting.sections.breaks import BACKCAST, breaks
 from bnn_lib.reporting.sections.components import Section, code_of, colors_of, html_table
-from bnn_lib.sensitivity import DELTA
+from bnn_lib.sensitivity import DELTA, rank_columns
+from bnn_lib.uncertainty import bounds
 
 SECTION_NAMES = {
     "scale": "skala jawaban",
     "weighting": "pembobotan",
     "aggregation": "agregasi",
-    "rescale": "konversi ke 0–100",
+    "rescale": "konversi skala",
     "bands": "kategori",
     "status_rule": "aturan status kawasan",
     "recovery": "aturan pulih",
@@ -221,8 +222,10 @@ def uncertainty_summary(data: ReportData, province: str | None) -> list[str]:
     if len(own):
         row = own.iloc[0]
         where = "nasional" if province is None else esc(regions().province(province).name)
+        lo, hi = bounds()
         out.append(
-            f"Selang kepercayaan 95 % IKOTAN {where}: {angka(row['lo95'], 1)}–{angka(row['hi95'], 1)} (skala 0–100)."
+            f"Selang kepercayaan {method.level()} IKOTAN {where}: {angka(row[lo], 1)}–{angka(row[hi], 1)} "
+            f"(skala {method.report_scale(data, 'ikotan')})."
         )
     kab = intervals[intervals["level"] == "kabkota"]
     if province is not None:
@@ -236,7 +239,9 @@ def uncertainty_summary(data: ReportData, province: str | None) -> list[str]:
             "kategori, sehingga dengan responden lain kategorinya bisa berbeda."
         )
     elif len(kab):
-        out.append("Kategori semua kab/kota yang diukur sudah pasti: selang 95 % tidak melintasi batas kategori.")
+        out.append(
+            f"Kategori semua kab/kota yang diukur sudah pasti: selang {method.level()} tidak melintasi batas kategori."
+        )
     return out
 
 
@@ -308,7 +313,8 @@ def _sensitivity(data: ReportData) -> Section:
     if ranks is None or sobol is None:
         return Section()
     chart = charts.rank_intervals(
-        ranks, f"Peringkat kab/kota: nominal dan selang 5–95 % ({int(sobol['runs'].iloc[0])} simulasi)"
+        ranks,
+        f"Peringkat kab/kota: nominal dan selang {method.rank_interval()} ({int(sobol['runs'].iloc[0])} simulasi)",
     )
     names = {
         "variable_weights": f"Bobot variabel (±{ringkas(100 * DELTA)} %)",
@@ -335,7 +341,8 @@ def _sensitivity(data: ReportData) -> Section:
         ("s1_band", "S1 perubahan kategori"),
         ("st_band", "ST perubahan kategori"),
     ]
-    moved = ranks.assign(width=ranks["p95_rank"] - ranks["p05_rank"])
+    low, high = rank_columns()
+    moved = ranks.assign(width=ranks[high] - ranks[low])
     return Section.of(
         "<h3>Kepekaan peringkat terhadap asumsi</h3>",
         chart,

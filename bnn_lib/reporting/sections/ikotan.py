@@ -24,6 +24,7 @@ from bnn_lib.reporting.sections.components import (
     place_name,
     value_of,
 )
+from bnn_lib.uncertainty import bounds
 
 
 def ikotan(data: ReportData, province: str | None) -> Section:
@@ -41,10 +42,12 @@ def ikotan(data: ReportData, province: str | None) -> Section:
         return Section.of("<p>Tidak ada kab/kota yang diukur IKOTAN di wilayah ini.</p>")
     key = "region_code" if province is None else "kabkota_code"
     table = table.merge(intervals(data, "ikotan"), left_on=key, right_index=True, how="left")
-    chart = charts.ranked_bars(table, edges, value_of(national, "value_100"), title, label="label")
+    scale = data.spec("ikotan").rescale.to_range
+    chart = charts.ranked_bars(table, edges, value_of(national, "value_100"), title, scale, label="label")
     note = (
         f"<p class='note'>Garis titik-titik: batas {method.band_rule(data, 'ikotan')}. Garis tegas: rata-rata "
-        "nasional. Garis kecil di ujung batang: selang kepercayaan 95 % akibat pengambilan sampel responden.</p>"
+        f"nasional. Garis kecil di ujung batang: selang kepercayaan {method.level()} akibat pengambilan sampel "
+        "responden.</p>"
     )
     return Section.of(chart, note) + _profile(data, province) + _ikotan_table(data, province, table)
 
@@ -65,6 +68,7 @@ def _profile(data: ReportData, province: str | None) -> Section:
         [national[v] for v in order],
         f"Profil {bilangan(len(order))} variabel {spec.index}",
         (place_name(province).replace("Provinsi ", ""), "Nasional"),
+        spec.rescale.to_range,
     )
     return Section.of(fig)
 
@@ -74,6 +78,7 @@ def _ikotan_table(data: ReportData, province: str | None, table: pd.DataFrame) -
     colors, base = colors_of(data), baseline(data, "ikotan")
     key = "region_code" if province is None else "kabkota_code"
     rows, significant = [], changes(data, "ikotan")
+    lo, hi = bounds()
     for rank, row in enumerate(table.sort_values("value", ascending=False).itertuples(), start=1):
         count = row.n_respondents if province is not None else row.n_measured
         code = getattr(row, key)
@@ -88,7 +93,9 @@ def _ikotan_table(data: ReportData, province: str | None, table: pd.DataFrame) -
                 "label": esc(row.label),
                 "value": angka(row.value, 3),
                 "value_100": angka(row.value_100, 2),
-                "interval": "–" if pd.isna(row.lo95) else f"{angka(row.lo95, 1)}–{angka(row.hi95, 1)}",
+                "interval": "–"
+                if pd.isna(getattr(row, lo))
+                else f"{angka(getattr(row, lo), 1)}–{angka(getattr(row, hi), 1)}",
                 "band": chip(row.band, colors) + (" <span class='uncertain'>belum pasti</span>" if uncertain else ""),
                 "change": delta,
                 "n": angka(count, 0),
@@ -99,8 +106,8 @@ def _ikotan_table(data: ReportData, province: str | None, table: pd.DataFrame) -
         ("rank", "No."),
         ("label", "Provinsi" if province is None else "Kab/Kota"),
         ("value", f"Nilai ({method.score_scale(data, 'ikotan')})"),
-        ("value_100", "Nilai (0–100)"),
-        ("interval", "Selang 95 %"),
+        ("value_100", f"Nilai ({method.report_scale(data, 'ikotan')})"),
+        ("interval", f"Selang {method.level()}"),
         ("band", "Kategori"),
         *_earlier_columns(base),
         ("change", f"Perubahan {base.since()}" if base.year else "Perubahan"),
@@ -109,9 +116,9 @@ def _ikotan_table(data: ReportData, province: str | None, table: pd.DataFrame) -
     return Section.of(
         html_table(rows, columns, {"value", "value_100", "interval", "change", "n", "published", "backcast"})
         + _break_note(base)
-        + "<p class='note'><b>Belum pasti</b>: selang 95 % melintasi batas kategori, sehingga dengan "
-        "responden lain kategorinya bisa berbeda. <b>*</b>: perubahan berbeda nyata dari nol (selang 95 % "
-        "perubahan tidak memuat nol); tanpa tanda, perubahan masih dalam batas variasi sampel.</p>"
+        + f"<p class='note'><b>Belum pasti</b>: selang {method.level()} melintasi batas kategori, sehingga dengan "
+        f"responden lain kategorinya bisa berbeda. <b>*</b>: perubahan berbeda nyata dari nol (selang "
+        f"{method.level()} perubahan tidak memuat nol); tanpa tanda, perubahan masih dalam batas variasi sampel.</p>"
     )
 
 

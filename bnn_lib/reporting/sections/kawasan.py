@@ -9,6 +9,7 @@ from bnn_lib.reporting.data import ReportData
 from bnn_lib.reporting.fmt import angka, esc, persen, selisih
 from bnn_lib.reporting.sections import method
 from bnn_lib.reporting.sections.components import Section, decided, html_table, place_name
+from bnn_lib.uncertainty import bounds
 
 
 def _rows_of(data: ReportData, index: str, province: str | None) -> pd.DataFrame:
@@ -29,13 +30,14 @@ def ikkrn(data: ReportData, province: str | None) -> Section:
     chart = charts.status_before_after(recovery, title)
     table = _rows_of(data, "ikkrn", province)
     table = table[table["n_intervened"].fillna(0) > 0]
+    lo, hi = bounds()
     rows = [
         {
             "label": esc(r.region),
             "n": decided(r._asdict()),
             "pulih": angka(r.n_pulih, 0),
             "rate": persen(r.recovery_rate),
-            "ci": f"{angka(r.lo95, 0)}–{angka(r.hi95, 0)} %",
+            "ci": f"{angka(getattr(r, lo), 0)}–{angka(getattr(r, hi), 0)} %",
             "delta": selisih(getattr(r, "mean_delta", float("nan")), 1),
             "rawan": angka(r.n_rawan, 0),
         }
@@ -46,15 +48,15 @@ def ikkrn(data: ReportData, province: str | None) -> Section:
         ("n", "Diintervensi"),
         ("pulih", "Pulih"),
         ("rate", "Tingkat keterpulihan"),
-        ("ci", "Selang 95 %"),
-        ("delta", "Perubahan skor IKKRN (0–100)"),
+        ("ci", f"Selang {method.level()}"),
+        ("delta", f"Perubahan skor IKKRN ({method.report_scale(data, 'ikkrn')})"),
         ("rawan", "Kawasan rawan (pemetaan)"),
     ]
     return Section.of(
         chart,
         html_table(rows, columns, {"n", "pulih", "rate", "ci", "delta", "rawan"})
         + f"<p class='note'>{method.recovery_rule(data, 'ikkrn')} Kawasan rawan = {method.rawan(data)}. "
-        "Selang 95 %: selang Wilson untuk proporsi; dengan sedikit kawasan selangnya lebar.</p>",
+        f"Selang {method.level()}: selang Wilson untuk proporsi; dengan sedikit kawasan selangnya lebar.</p>",
     )
 
 
@@ -77,13 +79,14 @@ def ikktt(data: ReportData, province: str | None) -> Section:
         }
         for r in _rows_of(data, "ikktt", province).itertuples()
     ]
+    scale = method.report_scale(data, "ikktt")
     columns = [
         ("label", "Kab/Kota" if province else "Provinsi"),
         ("n", "Kawasan diukur"),
         ("pulih", "Pulih"),
         ("rate", "Tingkat keterpulihan"),
-        ("before", "Skor sebelum (0–100)"),
-        ("after", "Skor sesudah (0–100)"),
+        ("before", f"Skor sebelum ({scale})"),
+        ("after", f"Skor sesudah ({scale})"),
     ]
     # The structure is an assumption as long as the spec documents none of its variables.
     assumed = all(v.provenance == "assumed" for v in spec.variables)

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from bnn_lib.kawasan import STATUSES
 from bnn_lib.reporting.data import ReportData
-from bnn_lib.reporting.fmt import angka, bilangan, daftar, esc, ringkas
+from bnn_lib.reporting.fmt import angka, bilangan, daftar, esc, persen, rentang, ringkas
 from bnn_lib.reporting.sections.components import Section
+from bnn_lib.sensitivity import RANK_PERCENTILES
 from bnn_lib.spec import IndexSpec
+from bnn_lib.uncertainty import REPORTED
 
 
 def intro(data: ReportData, index: str) -> Section:
@@ -38,8 +40,22 @@ def success_band(data: ReportData, index: str = "ikotan") -> str:
 
 def score_scale(data: ReportData, index: str) -> str:
     """The scale an index is computed on, from its rescale rule: "1–4"."""
-    lo, hi = data.spec(index).rescale.from_range
-    return f"{ringkas(lo)}–{ringkas(hi)}"
+    return rentang(*data.spec(index).rescale.from_range)
+
+
+def report_scale(data: ReportData, index: str) -> str:
+    """The scale an index is reported on, from its rescale rule: "0–100"."""
+    return rentang(*data.spec(index).rescale.to_range)
+
+
+def level(confidence: float = REPORTED) -> str:
+    """The confidence level of the intervals the reports show: "95 %"."""
+    return persen(confidence * 100, 0)
+
+
+def rank_interval() -> str:
+    """The percentiles of the rank interval: "5–95 %"."""
+    return f"{rentang(*RANK_PERCENTILES)} %"
 
 
 def band_rule(data: ReportData, index: str) -> str:

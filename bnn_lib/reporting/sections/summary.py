@@ -65,7 +65,7 @@ def executive_summary(data: ReportData, province: str | None) -> Section:
     columns = [
         ("index", "Indeks"),
         ("value", "Nilai"),
-        ("value_100", "Skala 0–100 / jumlah"),
+        ("value_100", _reported_scale(data)),
         ("band", "Kategori"),
         ("change", f"Perubahan dari {prev}" if prev else "Perubahan"),
         ("national", "Nasional"),
@@ -153,13 +153,21 @@ def summary_sentences(data: ReportData, province: str | None) -> list[str]:
     return out
 
 
+def _reported_scale(data: ReportData) -> str:
+    """The heading of the second value column: the survey indices' reported scale, and counts for
+    the kawasan indices ("Skala 0–100 / jumlah")."""
+    scales = dict.fromkeys(method.report_scale(data, i) for i in ("ikotan", "ikp") if data.spec(i) is not None)
+    return f"Skala {' / '.join(scales)} / jumlah" if scales else "Jumlah"
+
+
 def _ikotan_sentence(data: ReportData, province: str | None, row: pd.Series) -> str:
     """IKOTAN of the region: value on both scales, band, change, national mean."""
     code, base = code_of(province), baseline(data, "ikotan")
     where = "nasional" if province is None else esc(regions().province(province).name)
     text = (
         f"IKOTAN {where} tahun {data.year} sebesar <b>{angka(row['value'], 2)}</b> (skala "
-        f"{method.score_scale(data, 'ikotan')}; {angka(row['value_100'], 1)} pada skala 0–100), "
+        f"{method.score_scale(data, 'ikotan')}; {angka(row['value_100'], 1)} pada skala "
+        f"{method.report_scale(data, 'ikotan')}), "
         f"kategori <b>{esc(row['band'])}</b>"
     )
     delta = base.change(code, row["value"])
