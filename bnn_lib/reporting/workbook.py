@@ -1,0 +1,504 @@
+"""The performance workbook of a year (tabel kinerja): the figures of the Laporan Kinerja as
+numbers that planners can copy into the LAKIP, filter and sum.
+
+    write(2024)    # reports/2024/tabel-kinerja-2024.xlsx, from reports/2024/results
+
+Sheets:
+
+- ``Kinerja``: target, realisasi and capaian of every KPI measure, the nation first and then each
+  province, one row per region and indicator (a filter on Wilayah gives one region's table);
+- one sheet per index computed (``IKOTAN``, ``IKP``, ``IKKRN``, ``IKKTT``, named by the spec): the
+  nation, then each province followed by its kab/kota, with values, band, the interval, the
+  change from the previous year and the small-cell flag where the results have them;
+- ``Output``: the programme outputs of the nation and each province against their targets, and
+  of each kab/kota;
+- ``Catatan``: the specs and their documented and assumed elements, the input files, when the
+  results were computed and, for the sample data, that the figures are synthetic.
+
+The workbook only reads the saved results (:func:`bnn_lib.reporting.data.load`): every figure is
+a value of a result table, never recomputed and never a formula. Text is stored as text (a name
+that begins with ``=`` is not run), a missing value is an empty cell, and the file is written
+through a temporary file and a rename (:mod:`bnn_lib.writing`).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
+
+from bnn_lib.kawasan import STATUSES, UNKNOWN
+from bnn_lib.paths import REPORTS_DIR
+from bnn_lib.regions import regions
+from bnn_lib.reporting.data import ReportData, load
+from bnn_lib.reporting.fmt import ringkas
+from bnn_lib.reporting.sections import method
+from bnn_lib.reporting.sections.breaks import BACKCAST
+from bnn_lib.reporting.sections.components import NATIONAL, place_name
+from bnn_lib.reporting.sections.summary import OUTCOME_ROWS, OUTPUT_ROWS
+from bnn_lib.spec import IndexSpec
+from bnn_lib.uncertainty import LEVELS
+from bnn_lib.writing import MAX_WIDTH, printable, put, save_workbook, write_rows
+
+# The Deputi's strategic target that the outcome indicators serve, in the words of the LKj Deputi
+# Dayamas 2021 (docs/methodology.md §1); the outputs are the programme's own products.
+SASARAN = {
+    "outcome": "Meningkatnya ketanggapsiagaan masyarakat",
+    "output": "Keluaran program pemberdayaan masyarakat",
+}
+LEVEL_NAMES = {"nasional": "Nasional", "provinsi": "Provinsi", "kabkota": "Kab/Kota"}
+LEVEL_ORDER = {"nasional": 0, "provinsi": 1, "kabkota": 2}
+# The interval shown is the widest computed (95 %), in the columns the results name after it.
+CONFIDENCE = max(LEVELS)
+LO, HI = (f"{side}{round(CONFIDENCE * 100)}" for side in ("lo", "hi"))
+# Excel's invariant format codes: Indonesian Excel shows 1,234.5 as 1.234,5.
+DECIMALS = {0: "#,##0", 1: "#,##0.0", 2: "#,##0.00"}
+CHANGE = "+0.00;-0.00;0.00"  # a change shows its sign, as the reports write it
+YEAR = "0"
+WHEN = "yyyy-mm-dd hh:mm"
+PER_ROW = "per-row"  # a column whose number format each row gives (column "number_format")
+YES_NO = {True: "ya", False: "tidak"}
+SYNTHETIC = "DATA CONTOH SINTETIS — bukan data BNN"
+TITLE_FONT = Font(bold=True, size=12)
+BANNER_FONT = Font(bold=True, size=12, color="C00000")
+# Catatan holds several tables in the same columns: widths that suit all of them.
+NOTE_WIDTHS = {0: 22, 1: 34, 2: 18, 3: 36, 4: 36, 5: 60, 6: 60}
+
+
+@dataclass(frozen=True)
+class Col:
+    """A column of a sheet: the frame column it shows, its heading and its number format
+    (None: text)."""
+
+    key: str
+    header: str
+    fmt: str | None = None
+
+
+PLACE = [
+    Col("level_name", "Tingkat"),
+    Col("region_code", "Kode"),
+    Col("region", "Wilayah"),
+    Col("province", "Provinsi"),
+]
+
+
+def path_for(year: int, base: Path | None = None) -> Path:
+    """Where the batch puts the workbook of ``year``: ``<base>/<year>/tabel-kinerja-<year>.xlsx``."""
+    return (base or REPORTS_DIR) / str(year) / f"tabel-kinerja-{year}.xlsx"
+
+
+def write(year: int, base: Path | None = None, to: Path | None = None) -> Path:
+    """Write the workbook of ``year`` from the saved results under ``base`` (default
+    ``reports/``, results in ``<base>/<year>/results``) to ``to`` (default :func:`path_for`),
+    atomically; returns the path written."""
+    data = load(year, str(base) if base else None)
+    return save_workbook(workbook(data), to or path_for(year, base))
+
+
+def workbook(data: ReportData) -> Workbook:
+    """The workbook of the results in ``data``: Kinerja, a sheet per index, Output, Catatan."""
+    book = Workbook()
+    kinerja = book.active
+    kinerja.title = "Kinerja"
+    _sheet(kinerja, data, f"Capaian kinerja {data.year} per wilayah", KINERJA, kinerja_frame(data))
+    for index, spec in data.results.specs.items():
+        if data.table(f"{index}_regions") is not None:
+            frame, columns = index_frame(data, index), index_columns(data, index)
+            shown = [c for c in columns if c.key in frame and frame[c.key].notna().any()]
+            title = f"{spec.title} ({spec.index}) {data.year}: nasional, provinsi dan kab/kota"
+            _sheet(book.create_sheet(spec.index), data, title, shown, frame, frozen_columns=len(PLACE))
+    title = f"Keluaran program {data.year}: target, realisasi dan capaian per wilayah"
+    _sheet(book.create_sheet("Output"), data, title, OUTPUT, output_frame(data), frozen_columns=len(PLACE))
+    notes(book.create_sheet("Catatan"), data)
+    return book
+
+
+# -- Kinerja ---------------------------------------------------------------------------------------
+
+KINERJA = [
+    *PLACE[:3],
+    Col("sasaran", "Sasaran"),
+    Col("indicator", "Indikator Kinerja"),
+    Col("unit", "Satuan"),
+    Col("target", "Target", PER_ROW),
+    Col("realisasi", "Realisasi", PER_ROW),
+    Col("capaian_pct", "Capaian (%)", DECIMALS[2]),
+]
+
+
+def kinerja_frame(data: ReportData) -> pd.DataFrame:
+    """One row per region and KPI measure of the ``kpi`` table: the nation, then the provinces by
+    code (no kab/kota: the Deputi reports these); in each, the outcome indicators, then the
+    outputs, in the order the reports show them."""
+    kpi = data.table("kpi")
+    columns = [*[c.key for c in KINERJA], "number_format"]
+    if kpi is None:
+        return pd.DataFrame(columns=columns)
+    rows = []
+    regional = kpi[kpi["region_code"].map(_level) != "kabkota"]
+    for code, here in regional.groupby("region_code", sort=True):  # "00" sorts first
+        by_measure = here.set_index("measure")
+        for kind, entries in (("outcome", OUTCOME_ROWS), ("output", OUTPUT_ROWS)):
+            for measure, label, unit, decimals in entries:
+                if measure not in by_measure.index:
+                    continue
+                item = by_measure.loc[measure]
+                rows.append(
+                    {
+                        "level_name": LEVEL_NAMES[_level(code)],
+                        "region_code": code,
+                        "region": _region_name(code),
+                        "sasaran": SASARAN[kind],
+                        "indicator": indicator(data, measure, label),
+                        "unit": _unit(data, measure, unit),
+                        "target": item["target"],
+                        "realisasi": item["realisasi"],
+                        "capaian_pct": item["capaian_pct"],
+                        "number_format": DECIMALS[decimals],
+                    }
+                )
+    return pd.DataFrame(rows, columns=columns)
+
+
+def indicator(data: ReportData, measure: str, label: str | Callable[[ReportData], str]) -> str:
+    """The indicator as a Laporan Kinerja names it: an index by its spec's title and abbreviation
+    ("Indeks Kabupaten/Kota Tanggap Ancaman Narkoba (IKOTAN)"); another measure by the reports'
+    label (``label``), with the index it comes from where it comes from one."""
+    key = measure.split("_", 1)[0]
+    spec = data.spec(key)
+    if spec is not None and measure == key:
+        return f"{spec.title} ({spec.index})"
+    text = label(data) if callable(label) else label
+    return text if spec is None else f"{text} ({spec.index})"
+
+
+def _unit(data: ReportData, measure: str, unit: str) -> str:
+    """The unit of a measure; an index value is on its spec's scale ("indeks skala 1–4")."""
+    return f"{unit} skala {method.score_scale(data, measure)}" if unit == "indeks" else unit
+
+
+def _level(code: str) -> str:
+    """The level of a region code: "00" the nation, "11" a province, "11.01" a kab/kota."""
+    if code == NATIONAL:
+        return "nasional"
+    return "kabkota" if "." in code else "provinsi"
+
+
+def _region_name(code: str) -> str:
+    """ "Nasional", or the province's name."""
+    return place_name(None) if code == NATIONAL else regions().label(code)
+
+
+# -- a sheet per index ---------------------------------------------------------------------------
+
+
+def index_frame(data: ReportData, index: str) -> pd.DataFrame:
+    """Every row of ``index`` in report order, with its interval and change by region code
+    (kab/kota of a survey index come from ``<index>_kabkota``, the regions from
+    ``<index>_regions``; a kawasan index has every level in ``<index>_regions``)."""
+    frame = data.table(f"{index}_regions")
+    kabkota = data.table(f"{index}_kabkota")
+    if kabkota is not None:
+        kabkota = kabkota.rename(columns={"kabkota_code": "region_code", "kabkota": "region"})
+        frame = pd.concat([frame[frame["level"] != "kabkota"], kabkota.assign(level="kabkota")], ignore_index=True)
+        frame = _join(frame, data.table(f"{index}_intervals"), [LO, HI, "uncertain"])
+        frame = _join(frame, data.table(f"{index}_change"), ["change", "distinguishable"])
+    # A word that a filter offers, not TRUE/FALSE (assigned to a copy: the loaded table is shared).
+    flags = {f: frame[f].map(YES_NO) for f in ("uncertain", "distinguishable", "small_cell") if f in frame}
+    return _in_order(frame.assign(**flags))
+
+
+def _join(frame: pd.DataFrame, table: pd.DataFrame | None, columns: list[str]) -> pd.DataFrame:
+    """``frame`` with ``columns`` of ``table`` by region code (unchanged without the table)."""
+    if table is None:
+        return frame
+    return frame.merge(table[["region_code", *columns]], on="region_code", how="left", validate="many_to_one")
+
+
+def _in_order(frame: pd.DataFrame, then: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The nation first, then each province followed by its kab/kota, by code (then by
+    ``then``); with the level and province names to show."""
+    # A region's province is the two digits before the dot of its code (rollup.with_province).
+    province = frame["region_code"].str.slice(0, 2)
+    out = frame.assign(_province=province, _level=frame["level"].map(LEVEL_ORDER))
+    out = out.sort_values(["_province", "_level", "region_code", *then], kind="stable").reset_index(drop=True)
+    out["level_name"] = out["level"].map(LEVEL_NAMES)
+    out["province"] = [None if p == NATIONAL else regions().label(p) for p in out["_province"]]
+    return out.drop(columns=["_province", "_level"])
+
+
+def index_columns(data: ReportData, index: str) -> list[Col]:
+    """The columns an index sheet can show (those the results have are shown)."""
+    if data.table(f"{index}_kabkota") is not None:
+        return [*PLACE, *_survey_columns(data, index)]
+    return [*PLACE, *_kawasan_columns()]
+
+
+def _survey_columns(data: ReportData, index: str) -> list[Col]:
+    """Value on both scales, band, interval, change and respondents of a survey index."""
+    to, level = _reported_scale(data.spec(index)), ringkas(CONFIDENCE * 100)
+    return [
+        Col("value", f"Nilai (skala {method.score_scale(data, index)})", DECIMALS[2]),
+        Col("value_100", f"Nilai (skala {to})", DECIMALS[2]),
+        Col("band", "Kategori"),
+        Col(LO, f"Batas bawah selang {level} % (skala {to})", DECIMALS[2]),
+        Col(HI, f"Batas atas selang {level} % (skala {to})", DECIMALS[2]),
+        Col("uncertain", "Kategori belum pasti"),
+        Col("change", _change_header(data, index, to), CHANGE),
+        Col("distinguishable", "Perubahan berbeda nyata dari nol"),
+        Col("n_respondents", "Responden", DECIMALS[0]),
+        Col("small_cell", f"Sel kecil (kurang dari {data.min_cell(index)} responden)"),
+    ]
+
+
+def _reported_scale(spec: IndexSpec) -> str:
+    """The scale a survey index is reported on, from its rescale rule: "0–100"."""
+    return "–".join(ringkas(x) for x in spec.rescale.to_range)
+
+
+def _change_header(data: ReportData, index: str, scale: str) -> str:
+    """ "Perubahan dari 2023 (poin skala 0–100)", saying when the earlier year is a back-cast.
+    The change tables compare consecutive years (:func:`bnn_lib.pipeline.compute_years`)."""
+    table = data.table(f"{index}_change")
+    across = table is not None and "basis" in table and (table["basis"] == "backcast").any()
+    return f"Perubahan dari {data.year - 1}{f', {BACKCAST}' if across else ''} (poin skala {scale})"
+
+
+def _kawasan_columns() -> list[Col]:
+    """Mapping counts, recovery and its interval of a kawasan index (IKKRN, IKKTT)."""
+    level, count = ringkas(CONFIDENCE * 100), DECIMALS[0]
+    statuses = [Col(s, f"Status {s.replace('_', ' ')}", count) for s in [*reversed(STATUSES), UNKNOWN]]
+    return [
+        Col("n_kawasan", "Kawasan dipetakan", count),
+        Col("n_rawan", "Kawasan rawan", count),
+        *statuses,
+        Col("n_intervened", "Kawasan diintervensi", count),
+        Col("n_pulih", "Kawasan pulih", count),
+        Col("n_unknown", "Belum pasti (data kosong)", count),
+        Col("n_decided", "Kawasan dengan hasil", count),
+        Col("recovery_rate", "Tingkat keterpulihan (%)", DECIMALS[1]),
+        Col(LO, f"Batas bawah selang {level} % (%)", DECIMALS[1]),
+        Col(HI, f"Batas atas selang {level} % (%)", DECIMALS[1]),
+        Col("mean_before", "Skor sebelum intervensi", DECIMALS[2]),
+        Col("mean_after", "Skor sesudah intervensi", DECIMALS[2]),
+        Col("mean_delta", "Perubahan skor (poin)", CHANGE),
+    ]
+
+
+# -- Output ----------------------------------------------------------------------------------------
+
+OUTPUT = [
+    *PLACE,
+    Col("output", "Keluaran"),
+    Col("unit", "Satuan"),
+    Col("target", "Target", PER_ROW),
+    Col("realisasi", "Realisasi", PER_ROW),
+    Col("capaian_pct", "Capaian (%)", DECIMALS[2]),
+]
+
+
+def output_frame(data: ReportData) -> pd.DataFrame:
+    """Each programme output of the nation and each province against its target (``kpi``), and of
+    each kab/kota (``outputs``; its target and capaian where ``kpi`` has them)."""
+    measures = {measure: position for position, (measure, *_) in enumerate(OUTPUT_ROWS)}
+    parts = []
+    kpi = data.table("kpi")
+    if kpi is not None:
+        kpi = kpi[kpi["measure"].isin(list(measures))].assign(level=kpi["region_code"].map(_level))
+        regional = kpi[kpi["level"] != "kabkota"]
+        parts.append(regional.assign(region=regional["region_code"].map(_region_name)))
+    outputs = data.table("outputs")
+    if outputs is not None:
+        long = outputs.melt(
+            id_vars=["kabkota_code", "kabkota"],
+            value_vars=[m for m in measures if m in outputs],
+            var_name="measure",
+            value_name="realisasi",
+        )
+        long = long.rename(columns={"kabkota_code": "region_code", "kabkota": "region"}).assign(level="kabkota")
+        if kpi is not None:
+            goals = kpi[["region_code", "measure", "target", "capaian_pct"]]
+            long = long.merge(goals, on=["region_code", "measure"], how="left", validate="one_to_one")
+        parts.append(long)
+    if not parts:
+        return pd.DataFrame(columns=[*[c.key for c in OUTPUT], "number_format"])
+    frame = pd.concat(parts, ignore_index=True)
+    frame = _in_order(frame.assign(order=frame["measure"].map(measures)), then=("order",))
+    rows = {measure: (label, unit, decimals) for measure, label, unit, decimals in OUTPUT_ROWS}
+    frame["output"] = [rows[m][0] for m in frame["measure"]]
+    frame["unit"] = [rows[m][1] for m in frame["measure"]]
+    frame["number_format"] = [DECIMALS[rows[m][2]] for m in frame["measure"]]
+    return frame
+
+
+# -- Catatan ---------------------------------------------------------------------------------------
+
+
+def notes(sheet: Worksheet, data: ReportData) -> None:
+    """What the figures are and where they come from: notes, then the specs, the input files and
+    the elements of each spec, each table with its own filter."""
+    _title(sheet, data, f"Catatan tabel kinerja {data.year}")
+    row, text_width = 2, sum(NOTE_WIDTHS.values()) - NOTE_WIDTHS[0]
+    for label, value, fmt in _note_lines(data):
+        put(sheet, row, 1, label).font = Font(bold=True)
+        cell = put(sheet, row, 2, value, fmt)
+        cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
+        sheet.merge_cells(start_row=row, start_column=2, end_row=row, end_column=len(NOTE_WIDTHS))
+        sheet.row_dimensions[row].height = 15 * max(1, len(textwrap.wrap(str(value), text_width - 4)))
+        row += 1
+    specs = data.results.specs.values()
+    spec_rows = [
+        [s.index, s.id, s.version, s.title, Path(s.path).name or None, s.years_from, s.years_to] for s in specs
+    ]
+    header = ["Indeks", "Id spesifikasi", "Versi", "Judul", "Berkas spesifikasi", "Berlaku dari", "Berlaku sampai"]
+    row = _listed(sheet, row + 1, "Spesifikasi", "Spesifikasi yang dipakai", header, spec_rows, {5: YEAR, 6: YEAR})
+    inputs = [
+        [table, Path(f["file"]).name, f.get("sheet")]  # the name only: a folder names the machine
+        for table, files in data.meta.get("inputs", {}).items()
+        for f in files
+    ]
+    row = _listed(sheet, row, "SumberData", "Sumber data (berkas masukan)", ["Tabel", "Berkas", "Lembar"], inputs)
+    header = ["Indeks", "Id spesifikasi", "Status", "Unsur", "Nama", "Sumber", "Catatan"]
+    title = "Unsur spesifikasi: didokumentasikan (dengan sumber) atau diasumsikan"
+    _listed(sheet, row, "UnsurSpesifikasi", title, header, _element_rows(data))
+    for j, width in NOTE_WIDTHS.items():
+        sheet.column_dimensions[get_column_letter(j + 1)].width = width
+    printable(sheet)
+
+
+def _note_lines(data: ReportData) -> list[tuple[str, object, str | None]]:
+    """(label, value, number format) of each note."""
+    meta, year, level = data.meta, data.year, ringkas(CONFIDENCE * 100)
+    lines: list[tuple[str, object, str | None]] = []
+    if meta.get("synthetic"):
+        lines.append(("Data", f"{SYNTHETIC}: semua angka dibangkitkan untuk uji coba dan demonstrasi.", None))
+    lines.append(("Tahun", year, YEAR))
+    if meta.get("computed_at"):
+        when = datetime.fromisoformat(meta["computed_at"]).astimezone(UTC).replace(tzinfo=None)
+        lines.append(("Dihitung (UTC)", when, WHEN))
+    versions = ", ".join(f"{name} {v}" for name, v in meta.get("versions", {}).items())
+    if versions:
+        lines.append(("Perangkat lunak", versions, None))
+    surveys = {key: s for key, s in data.results.specs.items() if data.table(f"{key}_kabkota") is not None}
+    scales = " / ".join(dict.fromkeys(_reported_scale(s) for s in surveys.values()))
+    unchanged = [s.index for key, s in surveys.items() if data.table(f"{key}_change") is None]
+    lines += [
+        (
+            "Sasaran",
+            f"Sasaran strategis Deputi Bidang Pemberdayaan Masyarakat menurut LKj Deputi Dayamas 2021: "
+            f"“{SASARAN['outcome']}”. Keluaran program dicatat sebagai “{SASARAN['output']}”.",
+            None,
+        ),
+        ("Capaian", "Capaian (%) = realisasi ÷ target × 100; kosong bila target belum ditetapkan atau nol.", None),
+        (
+            "Selang",
+            f"Selang kepercayaan {level} %: selang bootstrap nilai indeks survei (skala {scales}) atau selang Wilson "
+            "tingkat keterpulihan (%). Kategori belum pasti: selang melintasi batas kategori.",
+            None,
+        ),
+        (
+            "Perubahan",
+            f"Perubahan dari {year - 1} dalam poin; berbeda nyata dari nol bila selang {level} % perubahan tidak "
+            f"memuat nol. Kosong bila tidak ada nilai {year - 1} yang sebanding"
+            + (f" (tidak dihitung untuk {', '.join(unchanged)})." if unchanged else "."),
+            None,
+        ),
+        (
+            "Sel kecil",
+            "Nilai dengan responden lebih sedikit daripada batas spesifikasi ditandai “ya”: jangan dipublikasikan.",
+            None,
+        ),
+        ("Angka", "Sel kosong: tidak ada nilai. Pemisah desimal mengikuti bahasa Excel (koma untuk Indonesia).", None),
+    ]
+    return lines
+
+
+def _element_rows(data: ReportData) -> list[list[object]]:
+    """Each documented or assumed element of each spec (without the questionnaire items)."""
+    status = {"documented": "didokumentasikan", "assumed": "diasumsikan"}
+    return [
+        [spec.index, spec.id, status[el.provenance], path, getattr(el, "name", None), el.source, el.note]
+        for spec in data.results.specs.values()
+        for path, el in spec.elements()
+        if ".items[" not in path
+    ]
+
+
+def _listed(
+    sheet: Worksheet,
+    start: int,
+    name: str,
+    title: str,
+    header: list[str],
+    rows: list[list[object]],
+    formats: dict[int, str] | None = None,
+) -> int:
+    """A titled table from row ``start``, filtered as an Excel table (a sheet has one sheet-wide
+    filter; each table has its own); returns the first row after it and a blank one."""
+    put(sheet, start, 1, title).font = Font(bold=True)
+    if not rows:
+        put(sheet, start + 1, 1, "Tidak tercatat dalam hasil.")
+        return start + 3
+    widths = {j: NOTE_WIDTHS[j] for j in range(len(header))}
+    write_rows(sheet, header, rows, start=start + 1, formats=formats, widths=widths, freeze=False, filters=False)
+    for line in sheet.iter_rows(min_row=start + 2, max_row=start + 1 + len(rows), max_col=len(header)):
+        for cell in line:  # a year sits at the left of its wide column, as the text beside it
+            cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
+    ref = f"A{start + 1}:{get_column_letter(len(header))}{start + 1 + len(rows)}"
+    table = Table(displayName=name, ref=ref)
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=True)
+    sheet.add_table(table)
+    return start + len(rows) + 3
+
+
+# -- sheets ---------------------------------------------------------------------------------------
+
+
+def _sheet(
+    sheet: Worksheet, data: ReportData, title: str, columns: list[Col], frame: pd.DataFrame, frozen_columns: int = 0
+) -> None:
+    """A title row, then ``columns`` of ``frame`` as a table with a frozen, filtered header in
+    row 2 (and the first ``frozen_columns`` columns frozen), sized, printable."""
+    _title(sheet, data, title)
+    values = frame[[c.key for c in columns]].astype(object)
+    rows = values.where(values.notna(), None).to_numpy().tolist()
+    formats = {j: c.fmt for j, c in enumerate(columns) if c.fmt and c.fmt != PER_ROW}
+    write_rows(sheet, [c.header for c in columns], rows, start=2, formats=formats)
+    for j, column in enumerate(columns, start=1):
+        if column.fmt == PER_ROW:
+            for i, fmt in enumerate(frame["number_format"], start=3):
+                sheet.cell(i, j).number_format = fmt
+    _fit(sheet, columns, rows)
+    sheet.freeze_panes = sheet.cell(3, frozen_columns + 1)
+    printable(sheet)
+    sheet.print_title_rows = "1:2"
+
+
+def _title(sheet: Worksheet, data: ReportData, text: str) -> None:
+    """The title in row 1, marked when the data are synthetic."""
+    synthetic = bool(data.meta.get("synthetic"))
+    cell = put(sheet, 1, 1, f"{SYNTHETIC} · {text}" if synthetic else text)
+    cell.font = BANNER_FONT if synthetic else TITLE_FONT
+
+
+def _fit(sheet: Worksheet, columns: list[Col], rows: list[list[object]]) -> None:
+    """Widths that show each value and the longest word of its heading; the heading row is as
+    tall as its most wrapped heading (not every program sizes rows itself)."""
+    lines = 1
+    for j, column in enumerate(columns):
+        # Twelve characters show a count or a value with two decimals ("1.234.567,89").
+        content = 12 if column.fmt else max([len(str(r[j])) for r in rows[:500] if r[j] is not None], default=0)
+        width = min(MAX_WIDTH, max(content, *(len(w) for w in column.header.split())) + 2)
+        sheet.column_dimensions[get_column_letter(j + 1)].width = width
+        lines = max(lines, len(textwrap.wrap(column.header, width - 2)))
+    sheet.row_dimensions[2].height = 15 * lines
