@@ -21,6 +21,7 @@ from bnn_lib.paths import REPORTS_DIR, SAMPLE_DIR
 from bnn_lib.pipeline import START_METHODS, start_method_for
 from bnn_lib.publish import export, target_problem
 from bnn_lib.regions import UnknownRegionError, regions
+from bnn_lib.reporting import LEVELS
 from bnn_lib.sample import write_sample
 from bnn_lib.spec import MIN_CELL, SpecError, choose_specs, list_specs, load_spec, parse_overrides
 
@@ -74,7 +75,18 @@ def _parser() -> argparse.ArgumentParser:
         help="render every report of a year as HTML, computing first only the results that are missing or out of date",
     )
     _year_data_out(p, "reports go to OUT/<year>/")
-    p.add_argument("--province", nargs="+", help="province codes or names (default: all 38 and the national report)")
+    p.add_argument(
+        "--province",
+        nargs="+",
+        help="province codes or names: their reports and their kab/kota's (default: all 38 and the national report)",
+    )
+    p.add_argument(
+        "--level",
+        nargs="+",
+        choices=LEVELS,
+        default=list(LEVELS),
+        help="which reports: the nation, each province, each measured kab/kota (default: all three)",
+    )
     p.add_argument("--jobs", type=int, default=None, help="reports rendered at once (default: the number of cores)")
     p.add_argument("--force", action="store_true", help="render even the reports that are up to date")
     p.add_argument("--timeout", type=float, default=300.0, help="seconds allowed per report")
@@ -216,6 +228,7 @@ def _reports(args: argparse.Namespace) -> int:
             year=year,
             out=args.out,
             provinces=provinces,
+            levels=tuple(args.level),
             force=args.force,
             timeout=args.timeout,
             progress=not args.no_progress,

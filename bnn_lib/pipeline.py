@@ -383,29 +383,30 @@ def _no_targets() -> pd.DataFrame:
 
 
 def realised_measures(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Realisasi of each KPI measure for the nation ("00") and each province.
+    """Realisasi of each KPI measure for the nation ("00"), each province and each kab/kota.
 
-    Measures: ikotan (mean 1–4), ikotan_n_tanggap (kab/kota at success_from or above), ikp,
-    ikkrn_pulih, ikkrn_rate, ikktt_pulih, and the programme outputs.
+    Measures: ikotan (mean 1–4), ikotan_n_tanggap (kab/kota at success_from or above; not of a
+    single kab/kota), ikp, ikkrn_pulih, ikkrn_rate, ikktt_pulih, and the programme outputs.
     """
     rows = []
 
-    def add(table: str, column: str, measure: str) -> None:
-        if table in tables and column in tables[table]:
-            frame = tables[table]
-            frame = frame[frame["level"].isin(["provinsi", "nasional"])]
-            rows.append(
-                pd.DataFrame({"region_code": frame["region_code"], "measure": measure, "realisasi": frame[column]})
-            )
+    def add(frame: pd.DataFrame, codes: str, column: str, measure: str) -> None:
+        rows.append(pd.DataFrame({"region_code": frame[codes], "measure": measure, "realisasi": frame[column]}))
 
     for measure, (table, column) in RESULT_MEASURES.items():
-        add(table, column, measure)
+        if table in tables and column in tables[table]:
+            add(tables[table], "region_code", column, measure)
+        # IKOTAN and IKP keep their kab/kota values in their own table.
+        kabkota = tables.get(table.replace("_regions", "_kabkota"))
+        if kabkota is not None and column in kabkota and measure in SURVEY_INDICES:
+            add(kabkota, "kabkota_code", column, measure)
     if "outputs" in tables:
         outputs = tables["outputs"]
         for measure in OUTPUT_MEASURES:
             by_province = outputs.groupby("province_code")[measure].sum()
             national = pd.Series({NATIONAL: outputs[measure].sum()})
-            series = pd.concat([by_province, national])
+            by_kabkota = outputs.groupby("kabkota_code")[measure].sum()
+            series = pd.concat([by_kabkota, by_province, national])
             rows.append(pd.DataFrame({"region_code": series.index, "measure": measure, "realisasi": series.to_numpy()}))
     if not rows:
         return pd.DataFrame(columns=["region_code", "measure", "realisasi"])

@@ -84,16 +84,20 @@ def visible_text(page: str) -> str:
     return re.sub(r"<[^>]+>", " ", page)
 
 
-@pytest.mark.parametrize("name", ["provinsi-11.html", "provinsi-31.html", "nasional.html", "index.html"])
+@pytest.mark.parametrize(
+    "name", ["provinsi-11.html", "provinsi-31.html", "nasional.html", "index.html", "kabkota/kabkota-31.*.html"]
+)
 def test_html_is_clean_and_self_contained(rendered, name):
-    page = (rendered / name).read_text()
+    [path] = sorted(rendered.glob(name))[:1]
+    page = path.read_text()
     text = visible_text(page)
     assert "Traceback" not in page and "Error" not in text
     assert not re.search(r"\b(nan|NaN|None|NaT)\b", text), re.search(r".{40}\b(nan|NaN|None|NaT)\b.{40}", text)
     assert 'class="input' not in page and "highlight" not in page  # no code cells
     assert "injected-parameters" not in page and "results_dir" not in page
     assert not re.search(r'(src|href)="(https?:)?//', page)  # nothing fetched from the network
-    assert "<script" not in page
+    # Reports run no script; the index has one, inline, for its search box.
+    assert len(re.findall(r"<script", page)) == (name == "index.html") and "<script src" not in page
     assert all(src.startswith("data:image/") for src in re.findall(r'<img[^>]+src="([^"]+)"', page))
     assert len(page.encode()) <= 1_000_000
     assert "R2024-" not in page  # no respondent-level rows
@@ -115,10 +119,19 @@ def test_province_report_reads_the_saved_numbers(rendered, reports_dir):
 def test_index_links_every_report_with_headline_numbers(rendered):
     page = (rendered / "index.html").read_text()
     links = re.findall(r'href="([^"]+\.html)"', page)
-    assert set(links) == {"nasional.html", "provinsi-11.html", "provinsi-31.html"}
+    # Every kab/kota of Aceh and DKI Jakarta with an IKOTAN or IKP value gets a report.
+    results = rendered / "results"
+    measured = set()
+    for index in ("ikotan", "ikp"):
+        codes = pd.read_parquet(results / f"{index}_kabkota.parquet")["kabkota_code"]
+        measured |= {c for c in codes if c[:2] in ("11", "31")}
+    assert len(measured) > 5
+    kabkota = {f"kabkota/kabkota-{c}.html" for c in measured}
+    assert set(links) == {"nasional.html", "provinsi-11.html", "provinsi-31.html"} | kabkota
+    assert all((rendered / link).is_file() for link in links)
     manifest = json.loads((rendered / "manifest.json").read_text())
     rows = {r["key"]: r for r in manifest["reports"]}
-    assert set(rows) == {"11", "31", "nasional"}
+    assert set(rows) == {"11", "31", "nasional"} | measured
     assert all(r["status"] in ("ok", "skipped") and r["input_hash"] for r in rows.values())
     assert manifest["software"]["bnn-lib"] and manifest["inputs"]["specs"]["ikotan"]["id"] == "ikotan-dayamas-2022"
 
@@ -140,13 +153,17 @@ def copy_reports(reports_dir: Path, tmp_path: Path) -> Path:
 
 
 def reports_args(out: Path, data: Path, provinces: list[str], *options: str) -> list[str]:
-    """``bnn reports --year 2024`` for ``provinces``, without a progress bar, plus ``options``."""
+    """``bnn reports --year 2024`` for the reports of ``provinces`` (not their kab/kota's),
+    without a progress bar, plus ``options``."""
     return [
         "reports",
         "--year",
         "2024",
         "--province",
         *provinces,
+        "--level",
+        "nasional",
+        "provinsi",
         "--out",
         str(out),
         "--data",
@@ -173,7 +190,7 @@ def test_batch_goes_on_past_a_failing_province(reports_dir, tmp_path, capsys):
 
 def test_a_rerun_skips_what_is_up_to_date_and_keeps_good_html(reports_dir, tmp_path):
     out = copy_reports(reports_dir, tmp_path)
-    settings = batch.Batch(year=2024, out=out, provinces=["11"], progress=False)
+    settings = batch.Batch(year=2024, out=out, provinces=["11"], levels=("provinsi",), progress=False)
     assert [o.status for o in batch.run(settings)] == ["ok"]
     good = (out / "2024" / "provinsi-11.html").read_bytes()
     assert [o.status for o in batch.run(settings)] == ["skipped"]
@@ -189,7 +206,9 @@ def test_a_worker_that_dies_is_retried_once(reports_dir, tmp_path):
         tmp_path,
         f"import os, pathlib\np = pathlib.Path({str(marker)!r})\nif not p.exists():\n    p.touch()\n    os._exit(3)",
     )
-    settings = batch.Batch(year=2024, out=out, provinces=["11"], progress=False, province_notebook=notebook)
+    settings = batch.Batch(
+        year=2024, out=out, provinces=["11"], levels=("provinsi",), progress=False, province_notebook=notebook
+    )
     [outcome] = batch.run(settings)
     assert (outcome.status, outcome.attempts) == ("ok", 2)
 
@@ -197,7 +216,15 @@ def test_a_worker_that_dies_is_retried_once(reports_dir, tmp_path):
 def test_a_report_past_its_timeout_is_stopped(reports_dir, tmp_path):
     out = copy_reports(reports_dir, tmp_path)
     notebook = notebook_with(tmp_path, "import time\ntime.sleep(60)")
-    settings = batch.Batch(year=2024, out=out, provinces=["11"], progress=False, province_notebook=notebook, timeout=3)
+    settings = batch.Batch(
+        year=2024,
+        out=out,
+        provinces=["11"],
+        levels=("provinsi",),
+        progress=False,
+        province_notebook=notebook,
+        timeout=3,
+    )
     [outcome] = batch.run(settings)
     assert outcome.status == "timeout" and outcome.seconds < 30
 

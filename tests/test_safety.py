@@ -62,7 +62,7 @@ def test_reports_render_custom_results_without_recomputing(data, tmp_path, my_sp
     assert compute(data, out, 2020, 2021, 2022, 2023, 2024, extra=("--spec", f"ikotan={my_spec}")) == 0
     before = snapshot(out / "2024" / "results")
     capsys.readouterr()
-    where = ["--data", str(data), "--out", str(out), "--province", "11", "--no-progress"]
+    where = ["--data", str(data), "--out", str(out), "--province", "11", "--level", "provinsi", "--no-progress"]
     assert cli.main(["reports", "--year", "2024", *where]) == 0
     printed = capsys.readouterr().out
     assert "2024: kept: up to date" in printed and "computing" not in printed

@@ -37,7 +37,8 @@ def series_dir(sample_dir, tmp_path_factory):
 @pytest.fixture(scope="module")
 def page(series_dir) -> str:
     """The visible text of Aceh's report of 2022, rendered by the batch."""
-    [outcome] = batch.run(batch.Batch(year=2022, out=series_dir, provinces=[ACEH], progress=False))
+    settings = batch.Batch(year=2022, out=series_dir, provinces=[ACEH], levels=("provinsi",), progress=False)
+    [outcome] = batch.run(settings)
     assert outcome.status == "ok", outcome.error
     return visible((series_dir / "2022" / f"provinsi-{ACEH}.html").read_text())
 

@@ -54,7 +54,7 @@ def changed(sample_dir, tmp_path_factory):
     ikp = write_spec(modify(load_spec("ikp-placeholder-2024"), {"reporting": reporting}), out / "ikp.toml")
     args = ["compute", "--year", "2023", "2024", "--data", sample_dir, "--out", str(out), "--replicates", "0"]
     assert cli.main([*args, "--samples", "0", "--spec", f"ikotan={ikotan}", "--spec", f"ikp={ikp}"]) == 0
-    [outcome] = batch.run(batch.Batch(year=2024, out=out, provinces=["11"], progress=False))
+    [outcome] = batch.run(batch.Batch(year=2024, out=out, provinces=["11"], levels=("provinsi",), progress=False))
     assert outcome.status == "ok", outcome.error
     return out
 

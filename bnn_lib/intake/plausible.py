@@ -106,7 +106,8 @@ def targets(frame: pd.DataFrame, specs: Mapping[str, IndexSpec]) -> Found:
     if not {"measure", "region_code", "target"} <= set(frame.columns):
         return [], []
     region = frame["region_code"].to_numpy(dtype=object)
-    level = np.where(region == NATIONAL, "nasional", "provinsi")
+    is_kabkota = np.array(["." in str(r) for r in region], dtype=bool)
+    level = np.where(region == NATIONAL, "nasional", np.where(is_kabkota, "kabkota", "provinsi"))
     problems: list[Problem] = []
     for measure, unit in MEASURE_UNITS.items():
         rows = (frame["measure"] == measure).to_numpy()

@@ -239,7 +239,7 @@ def table_columns(table: str, spec: IndexSpec | None = None) -> list[Column]:
             Column(
                 "region_code",
                 "region",
-                "00 untuk nasional, atau kode/nama provinsi.",
+                "00 untuk nasional, kode/nama provinsi, atau kode kab/kota (mis. 11.06).",
                 aliases=("kode_wilayah", "wilayah"),
             ),
             YEAR,

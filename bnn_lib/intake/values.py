@@ -194,8 +194,10 @@ def _reader(column: Column, context: Context) -> Callable[[object], tuple[object
         return _flag(context)
     if kind == "kabkota":
         return kabkota_code
-    if kind in ("province", "region"):
-        return lambda c: _province(c, national=kind == "region")
+    if kind == "province":
+        return lambda c: _province(c, national=False)
+    if kind == "region":
+        return _region
     if kind == "group":
         return _lookup(context.spec.groups, {g.name: gid for gid, g in context.spec.groups.items()}, "kelompok")
     if kind == "item":
@@ -297,6 +299,7 @@ def _lookup(ids: Iterable[str], names: Mapping[str, str], what: str) -> Callable
 
 _CODE = re.compile(r"(\d{2})\.?(\d{2})")  # 11.01 or 1101
 _CODE_ONE_DECIMAL = re.compile(r"(\d{2})\.(\d)")  # 11.1, as Excel shows the number 11.10
+_KABKOTA_FIRST = re.compile(r"\d{2}\.\d")  # a region cell that starts as a kab/kota code does
 _CODE_AND_NAME = re.compile(r"(\d{2}\.\d{2})\s*[-–—:|]?\s*(.+)")  # "11.01 Kab. Aceh Selatan"
 
 
@@ -345,6 +348,14 @@ def _kabkota_by_name(text: str) -> tuple[str | None, str | None]:
             return None, f"nama kab/kota ini bisa berarti beberapa wilayah: {options}; tulis kodenya"
         hint = "; mungkin: " + ", ".join(f"{r.label} ({r.code})" for r in found) if found else ""
         return None, f"kab/kota tidak dikenal{hint}"
+
+
+def _region(cell: object) -> tuple[object, str | None]:
+    """The nation ("00"), a province ("11") or a kab/kota ("11.06"): a target may be set for any
+    of them. A kab/kota is written by its code (a name could be a province's as well)."""
+    if not is_blank(cell) and _KABKOTA_FIRST.match(_words(cell)):
+        return kabkota_code(cell)
+    return _province(cell, national=True)
 
 
 def _province(cell: object, national: bool) -> tuple[object, str | None]:

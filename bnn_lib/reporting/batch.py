@@ -49,13 +49,16 @@ from tqdm import tqdm
 from bnn_lib.paths import REPORTS_DIR, ROOT
 from bnn_lib.pipeline import start_method_for
 from bnn_lib.regions import regions
+from bnn_lib.reporting import LEVELS, engine, html, index_page
 from bnn_lib.reporting import data as report_data
-from bnn_lib.reporting import engine, html, index_page
+from bnn_lib.reporting.sections.kabkota import measured as kabkota_codes
+from bnn_lib.reporting.sections.kabkota import page as kabkota_page
 from bnn_lib.writing import write_atomic
 
 NOTEBOOKS = ROOT / "notebooks"
 PROVINCE_NOTEBOOK = NOTEBOOKS / "laporan_provinsi.ipynb"
 NATIONAL_NOTEBOOK = NOTEBOOKS / "laporan_nasional.ipynb"
+KABKOTA_NOTEBOOK = NOTEBOOKS / "laporan_kabkota.ipynb"
 DEFAULT_TIMEOUT = 300.0
 DEFAULT_CONNECT_TIMEOUT = 10.0
 
@@ -64,7 +67,7 @@ DEFAULT_CONNECT_TIMEOUT = 10.0
 class Job:
     """One report to render."""
 
-    key: str  # province code, or "nasional"
+    key: str  # province or kab/kota code, or "nasional"
     title: str
     notebook: str
     parameters: dict
@@ -95,11 +98,13 @@ class Batch:
     year: int
     out: Path = REPORTS_DIR
     provinces: list[str] | None = None
+    levels: tuple[str, ...] = LEVELS
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
     force: bool = False
     timeout: float = DEFAULT_TIMEOUT
     province_notebook: Path = PROVINCE_NOTEBOOK
     national_notebook: Path = NATIONAL_NOTEBOOK
+    kabkota_notebook: Path = KABKOTA_NOTEBOOK
     progress: bool = True
     # "auto": fork on Linux, spawn elsewhere (Windows has no fork; macOS's system libraries are
     # not fork-safe); or "fork" / "spawn" explicitly. Ignored when ``scheduler`` is set.
@@ -110,13 +115,28 @@ class Batch:
 
 
 def plan(batch: Batch) -> list[Job]:
-    """The jobs of a run: the selected provinces (default all 38) and the national report."""
+    """The jobs of a run, by ``batch.levels``: each measured kab/kota of the selected provinces,
+    the selected provinces (default all 38) and the national report."""
     chosen = batch.provinces or list(regions().province_table["code"])
     codes = [c for c in chosen if c != "nasional"]
     folder = batch.out / str(batch.year)
     results_dir = str(batch.out)
     jobs = []
-    for code in codes:
+    if "kabkota" in batch.levels:
+        measured = kabkota_codes(report_data.load(batch.year, results_dir))
+        for code in (c for c in measured if c[:2] in codes):
+            place = regions().kabkota(code)
+            jobs.append(
+                Job(
+                    key=code,
+                    title=f"Laporan Kinerja {batch.year} · {place.label}",
+                    notebook=str(batch.kabkota_notebook),
+                    parameters={"kabkota": code, "year": batch.year, "results_dir": results_dir},
+                    html=str(folder / kabkota_page(code)),
+                    executed=str(folder / "notebooks" / f"kabkota-{code}.ipynb"),
+                )
+            )
+    for code in codes if "provinsi" in batch.levels else ():
         province = regions().province(code)
         jobs.append(
             Job(
@@ -128,7 +148,7 @@ def plan(batch: Batch) -> list[Job]:
                 executed=str(folder / "notebooks" / f"provinsi-{province.code}.ipynb"),
             )
         )
-    if batch.provinces is None or "nasional" in (batch.provinces or []):
+    if "nasional" in batch.levels and (batch.provinces is None or "nasional" in batch.provinces):
         jobs.append(
             Job(
                 key="nasional",

@@ -48,6 +48,15 @@ class ReportData:
         rows = table[(table["region_code"] == code) & (table["level"] != "kabkota")]
         return rows.iloc[0] if len(rows) else None
 
+    def index_row(self, index: str, code: str, year: int | None = None) -> pd.Series | None:
+        """The row of an index (``"ikotan"``) for region ``code``: a kab/kota's from
+        ``<index>_kabkota``, a province's or the nation's from ``<index>_regions``."""
+        if "." not in code:
+            return self.region_row(f"{index}_regions", code, year)
+        table = self.table(f"{index}_kabkota", year)
+        rows = table[table["kabkota_code"] == code] if table is not None else ()
+        return rows.iloc[0] if len(rows) else None
+
     def method_breaks(self, index: str) -> pd.DataFrame:
         """The method breaks of ``index`` in the series up to the report year, oldest first.
 
@@ -95,6 +104,11 @@ def load(year: int, results_dir: str | None = None) -> ReportData:
 def province(code: str | int) -> Region:
     """The province, by code or name."""
     return regions().province(code)
+
+
+def kabkota(code: str) -> Region:
+    """The kab/kota, by code ("11.06") or name ("Kab. Aceh Besar")."""
+    return regions().kabkota(code)
 
 
 def suppress_small(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:

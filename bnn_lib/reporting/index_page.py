@@ -1,4 +1,5 @@
-"""``reports/<year>/index.html``: every report of a year with its headline numbers."""
+"""``reports/<year>/index.html``: every report of a year with its headline numbers, and a search
+box that finds a province or kab/kota by name offline (an inline script, nothing fetched)."""
 
 from __future__ import annotations
 
@@ -10,17 +11,64 @@ from bnn_lib.regions import regions
 from bnn_lib.reporting import data as report_data
 from bnn_lib.reporting.fmt import angka, band_colors, esc, persen
 from bnn_lib.reporting.html import page
+from bnn_lib.reporting.sections import method
+from bnn_lib.reporting.sections.components import NATIONAL, is_kabkota
+from bnn_lib.reporting.sections.kabkota import page as kabkota_page
 from bnn_lib.writing import write_atomic
 
 STATUS = {"ok": "", "skipped": "", "failed": "gagal", "timeout": "melewati batas waktu"}
 
+# Hides the rows of both tables whose name does not hold what is typed (case and accents aside).
+SEARCH = """<p><label for="cari">Cari provinsi atau kab/kota: </label>
+<input id="cari" type="search" placeholder="mis. Aceh Besar" autocomplete="off" style="padding:4px 8px;width:18em">
+<span id="jumlah" class="note"></span></p>
+<script>
+(function () {
+  var box = document.getElementById("cari"), count = document.getElementById("jumlah");
+  var norm = function (s) { return s.normalize("NFD").replace(/[\\u0300-\\u036f]/g, "").toLowerCase(); };
+  box.addEventListener("input", function () {
+    // Looked up here: the tables come after this script in the page.
+    var rows = Array.prototype.slice.call(document.querySelectorAll("tr[data-nama]"));
+    var q = norm(box.value.trim()), shown = 0;
+    rows.forEach(function (r) {
+      var hit = !q || norm(r.getAttribute("data-nama")).indexOf(q) >= 0;
+      r.style.display = hit ? "" : "none";
+      shown += hit ? 1 : 0;
+    });
+    count.textContent = q ? shown + " wilayah ditemukan" : "";
+  });
+})();
+</script>"""
+
 
 def _regions(data: report_data.ReportData, name: str) -> pd.DataFrame:
-    """Province and national rows of a ``*_regions`` table by region code (empty if not computed)."""
+    """Rows of a ``*_regions`` table by region code (empty if not computed)."""
     table = data.table(name)
-    if table is None:
-        return pd.DataFrame()
-    return table[table["level"] != "kabkota"].set_index("region_code")
+    return pd.DataFrame() if table is None else table.drop_duplicates("region_code").set_index("region_code")
+
+
+def _kabkota(data: report_data.ReportData, index: str) -> pd.DataFrame:
+    table = data.table(f"{index}_kabkota")
+    return pd.DataFrame() if table is None else table.set_index("kabkota_code")
+
+
+def _link(folder: Path, report: dict, name: str) -> str:
+    """The region's name, linked to its report when the report was written."""
+    # By the report's key, not its recorded path: the year's folder may have moved since.
+    link = kabkota_page(report["key"]) if is_kabkota(report["key"]) else Path(report["html"]).name
+    if report["status"] in ("ok", "skipped") and (folder / link).exists():
+        return f'<a href="{esc(link)}">{esc(name)}</a>'
+    return f'{esc(name)} <span class="fail">({esc(STATUS.get(report["status"], report["status"]))})</span>'
+
+
+def _chip(band: object, colors: dict[str, str]) -> str:
+    if band is None or pd.isna(band):
+        return "–"
+    return f'<span class="chip" style="background:{colors.get(str(band), "#ddd")}">{esc(band)}</span>'
+
+
+def _value(table: pd.DataFrame, code: str, column: str, show=angka) -> str:
+    return show(table.loc[code, column]) if code in table.index and column in table else "–"
 
 
 def write(folder: Path, year: int, reports: list[dict]) -> Path:
@@ -29,38 +77,67 @@ def write(folder: Path, year: int, reports: list[dict]) -> Path:
     ikotan, ikp, krn = (_regions(data, name) for name in ("ikotan_regions", "ikp_regions", "ikkrn_regions"))
     bands = data.table("ikotan_bands")
     colors = band_colors(list(bands["label"])) if bands is not None else {}
+    regional = [r for r in reports if not is_kabkota(r["key"])]
+    local = sorted((r for r in reports if is_kabkota(r["key"])), key=lambda r: r["key"])
     rows = []
-    for report in sorted(reports, key=lambda r: (r["key"] != "nasional", r["key"])):
-        code = "00" if report["key"] == "nasional" else report["key"]
-        name = "Nasional" if code == "00" else regions().province(code).name
-        link = Path(report["html"]).name
-        ok = report["status"] in ("ok", "skipped") and (folder / link).exists()
-        label = f'<a href="{esc(link)}">{esc(name)}</a>' if ok else esc(name)
-        if not ok:
-            label += f' <span class="fail">({esc(STATUS.get(report["status"], report["status"]))})</span>'
-        i = ikotan.loc[code] if code in ikotan.index else None
-        band = "" if i is None else str(i["band"])
-        chip = f'<span class="chip" style="background:{colors.get(band, "#ddd")}">{esc(band)}</span>' if band else "–"
-        success = f"{int(i['n_success'])} / {int(i['n_measured'])}" if i is not None else "–"
-        rows.append(
-            "<tr>"
-            f"<td>{label}</td>"
-            f'<td class="num">{angka(i["value"], 2) if i is not None else "–"}</td><td>{chip}</td>'
-            f'<td class="num">{success}</td>'
-            f'<td class="num">{angka(ikp.loc[code, "value"], 2) if code in ikp.index else "–"}</td>'
-            f'<td class="num">{persen(krn.loc[code, "recovery_rate"]) if code in krn.index else "–"}</td>'
-            "</tr>"
+    for report in sorted(regional, key=lambda r: (r["key"] != "nasional", r["key"])):
+        code = NATIONAL if report["key"] == "nasional" else report["key"]
+        name = "Nasional" if code == NATIONAL else regions().province(code).name
+        success = (
+            f"{int(ikotan.loc[code, 'n_success'])} / {int(ikotan.loc[code, 'n_measured'])}"
+            if code in ikotan.index
+            else "–"
         )
+        rows.append(
+            f'<tr data-nama="{esc(name)}"><td>{_link(folder, report, name)}</td>'
+            f'<td class="num">{_value(ikotan, code, "value")}</td>'
+            f"<td>{_chip(ikotan.loc[code, 'band'] if code in ikotan.index else None, colors)}</td>"
+            f'<td class="num">{success}</td><td class="num">{_value(ikp, code, "value")}</td>'
+            f'<td class="num">{_value(krn, code, "recovery_rate", persen)}</td></tr>'
+        )
+    has_ikotan, has_ikp = data.spec("ikotan") is not None, data.spec("ikp") is not None
+    success_band = method.success_band(data) if has_ikotan else "–"
+    scales = ", ".join(f"{i.upper()} {method.score_scale(data, i)}" for i in ("ikotan", "ikp") if data.spec(i))
     banner = '<div class="banner">DATA CONTOH SINTETIS — bukan data BNN.</div>' if data.meta.get("synthetic") else ""
     body = (
         f"{banner}<h1>Laporan Kinerja Pemberdayaan Masyarakat {year}</h1>"
-        "<p class='subtitle'>Laporan tahunan per provinsi dan nasional: IKOTAN, IKP, IKKRN dan IKKTT.</p>"
-        '<table class="data"><thead><tr><th>Wilayah</th><th class="num">IKOTAN</th><th>Kategori</th>'
-        '<th class="num">Kab/kota Tanggap ke atas</th><th class="num">IKP</th>'
-        '<th class="num">Keterpulihan kawasan</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table>"
-        "<p class='note'>Nilai IKOTAN dan IKP pada skala 1–4; keterpulihan = kawasan rawan diintervensi yang pulih. "
+        "<p class='subtitle'>Laporan tahunan nasional, per provinsi dan per kab/kota: IKOTAN, IKP, IKKRN dan "
+        "IKKTT.</p>"
+        + SEARCH
+        + '<table class="data"><thead><tr><th>Wilayah</th><th class="num">IKOTAN</th><th>Kategori</th>'
+        f'<th class="num">Kab/kota {esc(success_band)} ke atas</th><th class="num">IKP</th>'
+        '<th class="num">Keterpulihan kawasan</th></tr></thead><tbody>'
+        + "".join(rows)
+        + "</tbody></table>"
+        + _kabkota_table(folder, data, local, colors if has_ikotan else {}, has_ikp)
+        + f"<p class='note'>Skala nilai: {esc(scales)}; keterpulihan = kawasan rawan diintervensi yang pulih. "
         "Manifest pembuatan: <a href='manifest.json'>manifest.json</a>.</p>"
     )
     path = folder / "index.html"
     write_atomic(path, page(f"Laporan Kinerja {year}", body))
     return path
+
+
+def _kabkota_table(
+    folder: Path, data: report_data.ReportData, reports: list[dict], colors: dict[str, str], has_ikp: bool
+) -> str:
+    """The kab/kota reports, by province then code, with IKOTAN, its band and IKP."""
+    if not reports:
+        return ""
+    ikotan, ikp = _kabkota(data, "ikotan"), _kabkota(data, "ikp")
+    rows = []
+    for report in reports:
+        code = report["key"]
+        name, province = regions().label(code), regions().province(code[:2]).name
+        rows.append(
+            f'<tr data-nama="{esc(name)} {esc(province)}"><td>{_link(folder, report, name)}</td>'
+            f"<td>{esc(province)}</td>"
+            f'<td class="num">{_value(ikotan, code, "value")}</td>'
+            f"<td>{_chip(ikotan.loc[code, 'band'] if code in ikotan.index else None, colors)}</td>"
+            f'<td class="num">{_value(ikp, code, "value") if has_ikp else "–"}</td></tr>'
+        )
+    return (
+        f"<h2>Laporan kab/kota ({len(reports)})</h2>"
+        '<table class="data"><thead><tr><th>Kab/kota</th><th>Provinsi</th><th class="num">IKOTAN</th>'
+        '<th>Kategori</th><th class="num">IKP</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table>"
+    )

@@ -8,9 +8,12 @@ What they say about the method comes from the specs the results were computed wi
 
 By subject: :mod:`.summary` (header, executive summary, performance), :mod:`.ikotan`,
 :mod:`.ikp`, :mod:`.kawasan` (IKKRN, IKKTT), :mod:`.trend`, :mod:`.appendix` (methodology,
-band distribution, uncertainty, audit); :mod:`.components` holds what they share.
+band distribution, uncertainty, audit), :mod:`.kabkota` (the sections only a kab/kota report
+has); :mod:`.components` holds what they share. The header, performance, trend and methodology
+sections also take a kab/kota code.
 """
 
+from bnn_lib.reporting.sections import kabkota
 from bnn_lib.reporting.sections.appendix import (
     audit_appendix,
     band_distribution,
@@ -38,6 +41,7 @@ __all__ = [
     "ikp",
     "ikp_provinces",
     "intro",
+    "kabkota",
     "methodology",
     "performance",
     "summary_sentences",

@@ -19,7 +19,7 @@ from bnn_lib.reporting.data import ReportData
 from bnn_lib.reporting.fmt import angka, bilangan, daftar, esc, persen, ringkas
 from bnn_lib.reporting.sections import method
 from bnn_lib.reporting.sections.breaks import BACKCAST, breaks
-from bnn_lib.reporting.sections.components import Section, code_of, colors_of, html_table
+from bnn_lib.reporting.sections.components import Section, code_of, colors_of, html_table, is_kabkota
 from bnn_lib.sensitivity import DELTA, rank_columns
 from bnn_lib.uncertainty import bounds
 
@@ -142,7 +142,9 @@ def _data_warnings(data: ReportData, province: str | None, shown: int = 8) -> st
     """The warnings raised on the input data: those naming a kab/kota of the province (all of
     them in the national report), a few in full and the count of the rest."""
     warnings = data.meta.get("warnings", [])
-    if province is not None:
+    if is_kabkota(province):
+        codes = {province}
+    elif province is not None:
         codes = set(regions().kabkota_of(province)["code"])
         warnings = [w for w in warnings if codes & set(re.findall(r"\b\d{2}\.\d{2}\b", w))]
     if not warnings:
@@ -166,7 +168,15 @@ def _input_files(table: str, files: list[dict]) -> str:
 
 
 def _coverage(data: ReportData, province: str | None) -> str:
-    """How many kab/kota IKOTAN measured out of all, and how many respondents answered."""
+    """How many kab/kota IKOTAN measured out of all, and how many respondents answered (for a
+    kab/kota: its respondents of each index)."""
+    if is_kabkota(province):
+        counts = [
+            f"{index.upper()}: {angka(row['n_respondents'], 0)} responden"
+            for index in ("ikotan", "ikp")
+            if (row := data.index_row(index, province)) is not None
+        ]
+        return f"<p>{'; '.join(counts) or 'Tidak ada responden survei'} di {esc(regions().label(province))}.</p>"
     measured = data.kabkota("ikotan_kabkota", province)
     universe = regions().kabkota_table if province is None else regions().kabkota_of(province)
     missing = universe[~universe["code"].isin(measured["kabkota_code"])]

@@ -77,9 +77,25 @@ def _img(fig: Figure) -> str:
     return f'<img alt="{esc(alt)}" src="data:image/png;base64,{_png(fig)}">'
 
 
-def place_name(province: str | None) -> str:
-    """ "Provinsi Aceh", or "Nasional" for ``None``."""
-    return "Nasional" if province is None else f"Provinsi {regions().province(province).name}"
+def is_kabkota(code: str | None) -> bool:
+    """Whether ``code`` is a kab/kota code ("11.01"), not a province's or the nation's."""
+    return code is not None and "." in code
+
+
+def place_name(code: str | None) -> str:
+    """ "Provinsi Aceh", "Kab. Aceh Besar, Provinsi Aceh", or "Nasional" for ``None``."""
+    if code is None:
+        return "Nasional"
+    if is_kabkota(code):
+        return f"{regions().label(code)}, Provinsi {regions().province(code[:2]).name}"
+    return f"Provinsi {regions().province(code).name}"
+
+
+def short_name(code: str | None) -> str:
+    """The region's name as a chart or a sentence uses it: "Aceh", "Kab. Aceh Besar", "nasional"."""
+    if code is None or code == NATIONAL:
+        return "nasional"
+    return regions().label(code) if is_kabkota(code) else regions().province(code).name
 
 
 def code_of(province: str | None) -> str:

@@ -24,6 +24,7 @@ from bnn_lib.reporting.sections.components import (
     place_name,
     value_of,
 )
+from bnn_lib.reporting.sections.kabkota import page
 from bnn_lib.uncertainty import bounds
 
 
@@ -90,7 +91,8 @@ def _ikotan_table(data: ReportData, province: str | None, table: pd.DataFrame) -
         rows.append(
             {
                 "rank": str(rank),
-                "label": esc(row.label),
+                # A kab/kota links to its own report, beside the province's in the year's folder.
+                "label": esc(row.label) if province is None else f'<a href="{page(code)}">{esc(row.label)}</a>',
                 "value": angka(row.value, 3),
                 "value_100": angka(row.value_100, 2),
                 "interval": "–"

@@ -6,20 +6,28 @@ from __future__ import annotations
 
 import pandas as pd
 
-from bnn_lib.regions import regions
 from bnn_lib.reporting import charts
 from bnn_lib.reporting.data import ReportData
 from bnn_lib.reporting.fmt import angka, esc, persen
 from bnn_lib.reporting.sections import method
 from bnn_lib.reporting.sections.breaks import BACKCAST, Break, backcast, backcast_success, breaks
-from bnn_lib.reporting.sections.components import NATIONAL, Section, code_of, html_table, value_of
+from bnn_lib.reporting.sections.components import (
+    NATIONAL,
+    Section,
+    code_of,
+    html_table,
+    is_kabkota,
+    short_name,
+    value_of,
+)
 
 # How the chart labels a method break (its specs and what changed are in the caption).
 BREAK_LABEL = "perubahan metode"
 
 
 def trend(data: ReportData, province: str | None) -> Section:
-    """IKOTAN and IKP across the available years, region against nation, and a table."""
+    """IKOTAN and IKP across the available years, region against nation (a kab/kota also
+    against its province; ``province`` may be a kab/kota code), and a table."""
     charts_and_notes = _index_chart(data, "ikotan", province) + _index_chart(data, "ikp", province)
     return charts_and_notes + Section.of(_table(data, province))
 
@@ -31,11 +39,11 @@ def _index_chart(data: ReportData, index: str, province: str | None) -> Section:
         return Section()
     years, code = sorted(data.history), code_of(province)
     name = index.upper()
-    where = "nasional" if province is None else regions().province(province).name
-    codes = {f"{name} {where}": code, **({f"{name} nasional": NATIONAL} if province is not None else {})}
+    shown = dict.fromkeys([code, code[:2], NATIONAL])  # the region, its province, the nation
+    codes = {f"{name} {short_name(c)}": c for c in shown}
     found = breaks(data, index)
     series = {
-        label: pd.Series({y: value_of(data.region_row(f"{index}_regions", c, y), "value") for y in years})
+        label: pd.Series({y: value_of(data.index_row(index, c, y), "value") for y in years})
         for label, c in codes.items()
     }
     casts = {label: _backcast_series(data, found, c) for label, c in codes.items()}
@@ -106,16 +114,16 @@ def _table(data: ReportData, province: str | None) -> str:
     code, found = code_of(province), breaks(data, "ikotan")
     rows = []
     for y in sorted(data.history):
-        ikot = data.region_row("ikotan_regions", code, y)
-        krn = data.region_row("ikkrn_regions", code, y)
+        ikot = data.index_row("ikotan", code, y)
+        krn = _ikkrn_row(data, code, y)
         spec = data.history[y].specs.get("ikotan")
         rows.append(
             {
                 "year": str(y),
                 "spec": esc(spec.id) if spec is not None else "–",
                 "ikotan": angka(value_of(ikot, "value"), 3),
-                "success": angka(value_of(ikot, "n_success"), 0),
-                "ikp": angka(value_of(data.region_row("ikp_regions", code, y), "value"), 3),
+                "success": _success(ikot, code),
+                "ikp": angka(value_of(data.index_row("ikp", code, y), "value"), 3),
                 "rate": persen(value_of(krn, "recovery_rate")),
                 "rawan": angka(value_of(krn, "n_rawan"), 0),
             }
@@ -125,7 +133,7 @@ def _table(data: ReportData, province: str | None) -> str:
         ("year", "Tahun"),
         ("spec", "Metode IKOTAN"),
         ("ikotan", "IKOTAN"),
-        ("success", f"Kab/kota {method.success_band(data)} ke atas"),
+        ("success", "Kategori" if is_kabkota(code) else f"Kab/kota {method.success_band(data)} ke atas"),
         ("ikp", "IKP"),
         ("rate", "Keterpulihan kawasan"),
         ("rawan", "Kawasan rawan"),
@@ -133,11 +141,26 @@ def _table(data: ReportData, province: str | None) -> str:
     return html_table(rows, columns, {"ikotan", "success", "ikp", "rate", "rawan"})
 
 
+def _success(row: pd.Series | None, code: str) -> str:
+    """A kab/kota's band, or how many kab/kota of a region reach the success band."""
+    if is_kabkota(code):
+        return "–" if row is None else esc(row["band"])
+    return angka(value_of(row, "n_success"), 0)
+
+
+def _ikkrn_row(data: ReportData, code: str, year: int) -> pd.Series | None:
+    """The recovery row of region ``code`` (kab/kota rows included) in ``year``."""
+    table = data.table("ikkrn_regions", year)
+    rows = table[table["region_code"] == code] if table is not None else ()
+    return rows.iloc[0] if len(rows) else None
+
+
 def _backcast_row(data: ReportData, brk: Break, code: str) -> dict[str, str]:
     """The back-cast of the year before a break, as a row of the trend table."""
+    row = _row(backcast(data, brk), code)
     return {
         "year": f"{brk.year_before} ({BACKCAST})",
         "spec": esc(brk.spec_now),
-        "ikotan": angka(value_of(_row(backcast(data, brk), code), "value"), 3),
-        "success": angka(backcast_success(data, brk, code), 0),
+        "ikotan": angka(value_of(row, "value"), 3),
+        "success": _success(row, code) if is_kabkota(code) else angka(backcast_success(data, brk, code), 0),
     }

@@ -1,0 +1,375 @@
+"""The report of one kab/kota, for the head of its BNNK: its indices with band, interval and
+rank, its variables and respondent groups, its kawasan, its outputs, its series and what is
+uncertain. Every value is read from the saved results; ranks follow the suite's one ranking
+rule (:func:`bnn_lib.sensitivity.ranks`)."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from bnn_lib.regions import regions
+from bnn_lib.reporting import charts
+from bnn_lib.reporting.data import ReportData, suppress_small
+from bnn_lib.reporting.fmt import angka, esc, persen, selisih
+from bnn_lib.reporting.sections import method
+from bnn_lib.reporting.sections.breaks import baseline
+from bnn_lib.reporting.sections.components import (
+    NATIONAL,
+    Section,
+    changes,
+    chip,
+    colors_of,
+    html_table,
+    intervals,
+    short_name,
+    value_of,
+)
+from bnn_lib.sensitivity import rank_columns, ranks
+from bnn_lib.uncertainty import bounds
+
+SURVEY = ("ikotan", "ikp")
+STATUS_WORDS = {"aman": "Aman", "siaga": "Siaga", "waspada": "Waspada", "bahaya": "Bahaya"}
+
+
+def page(code: str) -> str:
+    """Where the report of kab/kota ``code`` is, relative to its year's folder (where the
+    province reports are)."""
+    return f"kabkota/kabkota-{code}.html"
+
+
+def measured(data: ReportData) -> list[str]:
+    """The kab/kota with a value of IKOTAN or IKP in the report year, in code order: the kab/kota
+    that get a report."""
+    codes = {c for index in SURVEY if (t := data.table(f"{index}_kabkota")) is not None for c in t["kabkota_code"]}
+    return sorted(codes)
+
+
+def rank_in(table: pd.DataFrame, code: str) -> tuple[int, int] | None:
+    """The rank of ``code`` among the rows of a ``<index>_kabkota`` table (1 = highest) and how
+    many were ranked; None when it has no value there."""
+    table = table.dropna(subset=["value"])
+    if code not in set(table["kabkota_code"]):
+        return None
+    position = ranks(table["value"].to_numpy()[np.newaxis, :])[0]
+    return int(position[table["kabkota_code"].to_numpy() == code][0]), len(table)
+
+
+def summary(data: ReportData, code: str) -> Section:
+    """Each survey index of the kab/kota: value on both scales, band, interval, ranks in its
+    province and in the nation, change, and the province and nation beside it; then sentences."""
+    province = code[:2]
+    rows, sentences = [], []
+    for index in SURVEY:
+        row = data.index_row(index, code)
+        if row is None or data.spec(index) is None:
+            continue
+        table = data.table(f"{index}_kabkota")
+        in_province = rank_in(table[table["province_code"] == province], code)
+        nationally = rank_in(table, code)
+        interval = intervals(data, index)
+        lo, hi = bounds()
+        found = interval.loc[code] if code in interval.index else None
+        base = baseline(data, index)
+        delta = base.change(code, row["value"])
+        significant = changes(data, index)
+        rows.append(
+            {
+                "index": index.upper(),
+                "value": angka(row["value"], 2),
+                "value_100": angka(row["value_100"], 1),
+                "band": chip(row["band"], colors_of(data, index)),
+                "interval": "–" if found is None else f"{angka(found[lo], 1)}–{angka(found[hi], 1)}",
+                "rank_province": _rank_text(in_province),
+                "rank_nation": _rank_text(nationally),
+                "change": selisih(delta) + (" *" if bool(significant.get(code, False)) and not pd.isna(delta) else ""),
+                "around": " / ".join(
+                    angka(value_of(data.region_row(f"{index}_regions", c), "value"), 2) for c in (province, NATIONAL)
+                ),
+            }
+        )
+        sentences.append(_sentence(data, index, code, row, (in_province, nationally), found))
+    if not rows:
+        return Section.of("<p>Kab/kota ini tidak diukur IKOTAN maupun IKP pada tahun ini.</p>")
+    base = baseline(data, "ikotan")
+    columns = [
+        ("index", "Indeks"),
+        ("value", "Nilai"),
+        ("value_100", f"Skala {method.report_scale(data, 'ikotan')}"),
+        ("band", "Kategori"),
+        ("interval", f"Selang {method.level()}"),
+        ("rank_province", "Peringkat di provinsi"),
+        ("rank_nation", "Peringkat nasional"),
+        ("change", f"Perubahan {base.since()}" if base.year else "Perubahan"),
+        ("around", "Provinsi / nasional"),
+    ]
+    numeric = {"value", "value_100", "interval", "rank_province", "rank_nation", "change", "around"}
+    note = (
+        f"<p class='note'>Nilai pada skala {method.score_scale(data, 'ikotan')} (rata-rata jawaban). Peringkat 1 = "
+        f"nilai tertinggi di antara kab/kota yang diukur. <b>*</b>: perubahan berbeda nyata dari nol (selang "
+        f"{method.level()} perubahan tidak memuat nol).</p>"
+    )
+    items = "".join(f"<li>{s}</li>" for s in sentences)
+    return Section.of(html_table(rows, columns, numeric) + note + f"<ul class='findings'>{items}</ul>")
+
+
+def _rank_text(rank: tuple[int, int] | None) -> str:
+    return "–" if rank is None else f"{rank[0]} dari {rank[1]}"
+
+
+def _sentence(
+    data: ReportData,
+    index: str,
+    code: str,
+    row: pd.Series,
+    rank: tuple[tuple[int, int] | None, tuple[int, int] | None],
+    interval: pd.Series | None,
+) -> str:
+    """One index of the kab/kota in plain words (escaped)."""
+    in_province, nationally = rank
+    text = (
+        f"{index.upper()} {esc(short_name(code))} tahun {data.year} sebesar <b>{angka(row['value'], 2)}</b> "
+        f"(skala {method.score_scale(data, index)}), kategori <b>{esc(row['band'])}</b>"
+    )
+    if in_province and nationally:
+        text += (
+            f"; peringkat {in_province[0]} dari {in_province[1]} kab/kota di Provinsi "
+            f"{esc(regions().province(code[:2]).name)} dan {nationally[0]} dari {nationally[1]} secara nasional"
+        )
+    base = baseline(data, index)
+    delta = base.change(code, row["value"])
+    if not pd.isna(delta):
+        verb = "naik" if delta > 0.005 else "turun" if delta < -0.005 else "tetap"
+        text += f"; {verb} {angka(abs(delta), 2)} poin {base.since()}" if verb != "tetap" else f"; tetap {base.since()}"
+    text += "."
+    if interval is not None and bool(interval["uncertain"]):
+        text += (
+            f" Kategorinya <b>belum pasti</b>: selang {method.level()} nilainya melintasi batas kategori, sehingga "
+            "dengan responden lain kategorinya bisa berbeda."
+        )
+    earlier = base.earlier_values(code)
+    return text + (f" {earlier}" if earlier else "")
+
+
+def profile(data: ReportData, code: str) -> Section:
+    """The kab/kota's score on each IKOTAN variable beside its province and the nation."""
+    spec, variables = data.spec("ikotan"), data.table("ikotan_variables")
+    regional = data.table("ikotan_variable_regions")
+    if spec is None or variables is None or regional is None:
+        return Section()
+    own = variables[variables["kabkota_code"] == code].set_index("variable_id")["score_100"]
+    if own.empty:
+        return Section()
+    province = regional[regional["region_code"] == code[:2]].set_index("variable_id")["score_100"]
+    national = regional[regional["region_code"] == NATIONAL].set_index("variable_id")["score_100"]
+    names = {v.id: v.name for v in spec.variables if v.id in own.index}
+    chart = charts.paired_bars(
+        list(names.values()),
+        [own.get(v, float("nan")) for v in names],
+        [national.get(v, float("nan")) for v in names],
+        f"Profil variabel {spec.index}, {short_name(code)}",
+        (short_name(code), "Nasional"),
+        spec.rescale.to_range,
+    )
+    rows = [
+        {
+            "label": esc(name),
+            "own": angka(own.get(v), 1),
+            "province": angka(province.get(v), 1),
+            "national": angka(national.get(v), 1),
+        }
+        for v, name in names.items()
+    ]
+    columns = [
+        ("label", "Variabel"),
+        ("own", esc(short_name(code))),
+        ("province", f"Provinsi {esc(regions().province(code[:2]).name)}"),
+        ("national", "Nasional"),
+    ]
+    scale = method.report_scale(data, "ikotan")
+    return Section.of(
+        chart,
+        html_table(rows, columns, {"own", "province", "national"})
+        + f"<p class='note'>Skor variabel pada skala {scale}; {method.variables(spec)}.</p>",
+    )
+
+
+def groups(data: ReportData, code: str) -> Section:
+    """Each respondent group's score on each IKOTAN indicator, and IKP by environment, blanked
+    where a group has fewer respondents than the spec's minimum cell."""
+    parts = [_ikotan_groups(data, code), _ikp_environments(data, code)]
+    return sum(parts, Section())
+
+
+def _ikotan_groups(data: ReportData, code: str) -> Section:
+    spec, table = data.spec("ikotan"), data.table("ikotan_groups")
+    if spec is None or table is None:
+        return Section()
+    own = suppress_small(table[table["kabkota_code"] == code], ["score"])
+    if own.empty:
+        return Section()
+    group_names = {g: spec.groups[g].name if g in spec.groups else g for g in own["group"].unique()}
+    wide = own.pivot_table(index="indicator_id", columns="group", values="score", aggfunc="first", dropna=False)
+    heads = own.groupby("group")["n_respondents"].max()
+    names = {i.id: i.name for i in spec.indicators}
+    rows = [
+        {"label": esc(names.get(i, i)), **{g: angka(wide.loc[i].get(g), 2) for g in group_names}}
+        for i in names
+        if i in wide.index
+    ]
+    rows.append({"label": "<i>Jumlah responden</i>", **{g: angka(heads.get(g), 0) for g in group_names}})
+    columns = [("label", "Indikator"), *((g, esc(n)) for g, n in group_names.items())]
+    return Section.of(
+        "<h3>IKOTAN menurut kelompok responden</h3>",
+        html_table(rows, columns, set(group_names))
+        + f"<p class='note'>Skor indikator tiap kelompok pada skala {method.score_scale(data, 'ikotan')}. Tanda – : "
+        f"kelompok itu tidak ditanya indikator tersebut, atau respondennya kurang dari "
+        f"{angka(data.min_cell('ikotan'), 0)} orang sehingga skornya tidak ditampilkan.</p>",
+    )
+
+
+def _ikp_environments(data: ReportData, code: str) -> Section:
+    spec, table = data.spec("ikp"), data.table("ikp_environments")
+    if spec is None or table is None:
+        return Section()
+    own = suppress_small(table[table["kabkota_code"] == code], ["value", "value_100"])
+    if own.empty:
+        return Section()
+    rows = [
+        {
+            "label": esc(spec.groups[r.group].name if r.group in spec.groups else r.group),
+            "value": angka(r.value, 2),
+            "n": angka(r.n_respondents, 0),
+        }
+        for r in own.itertuples()
+    ]
+    columns = [("label", "Lingkungan"), ("value", f"IKP (skala {method.score_scale(data, 'ikp')})"), ("n", "Responden")]
+    return Section.of(
+        "<h3>IKP menurut lingkungan</h3>",
+        html_table(rows, columns, {"value", "n"})
+        + f"<p class='note'>Nilai lingkungan dengan kurang dari {angka(data.min_cell('ikp'), 0)} responden tidak "
+        "ditampilkan.</p>",
+    )
+
+
+def kawasan(data: ReportData, code: str) -> Section:
+    """The kab/kota's kawasan rawan: the year's mapping, each intervened kawasan before and
+    after, and its kawasan of cannabis cultivation where there are any."""
+    parts = []
+    status = data.table("ikkrn_status")
+    mapped = None if status is None else status[status["kabkota_code"] == code]
+    if mapped is not None and len(mapped):
+        m = mapped.iloc[0]
+        counts = ", ".join(f"{word} {angka(m[s], 0)}" for s, word in STATUS_WORDS.items() if s in m)
+        parts.append(
+            f"<p>Pemetaan {data.year}: {angka(m['n_kawasan'], 0)} kawasan ({counts}); kawasan rawan "
+            f"({method.rawan(data)}): <b>{angka(m['n_rawan'], 0)}</b>.</p>"
+        )
+    recovery = data.table("ikkrn_recovery")
+    own = None if recovery is None else recovery[recovery["kabkota_code"] == code]
+    if own is not None and len(own):
+        rows = [
+            {
+                "id": esc(r.kawasan_id),
+                "before": esc(r.status_before),
+                "after": esc(r.status_after),
+                "pulih": _yes_no(r.pulih),
+                "delta": selisih(r.delta, 1),
+            }
+            for r in own.itertuples()
+        ]
+        columns = [
+            ("id", "Kawasan"),
+            ("before", "Status sebelum"),
+            ("after", "Status sesudah"),
+            ("pulih", "Pulih"),
+            ("delta", f"Perubahan skor IKKRN ({method.report_scale(data, 'ikkrn')})"),
+        ]
+        region = data.table("ikkrn_regions")
+        rate = region[(region["region_code"] == code)] if region is not None else pd.DataFrame()
+        summary_text = ""
+        if len(rate):
+            r = rate.iloc[0]
+            lo, hi = bounds()
+            summary_text = (
+                f" Tingkat keterpulihan: <b>{persen(r['recovery_rate'])}</b> ({angka(r['n_pulih'], 0)} dari "
+                f"{angka(r['n_decided'], 0)} kawasan; selang {method.level()} {angka(r[lo], 0)}–{angka(r[hi], 0)} %"
+                "). Dengan sedikit kawasan, selangnya lebar."
+            )
+        parts += [
+            html_table(rows, columns, {"delta"}),
+            f"<p class='note'>{method.recovery_rule(data, 'ikkrn')}{summary_text}</p>",
+        ]
+    parts.append(_ikktt(data, code))
+    if not any(parts):
+        return Section.of(f"<p>Tidak ada data kawasan rawan untuk kab/kota ini pada tahun {data.year}.</p>")
+    return Section.of("".join(parts))
+
+
+def _ikktt(data: ReportData, code: str) -> str:
+    table = data.table("ikktt_recovery")
+    own = None if table is None else table[table["kabkota_code"] == code]
+    if own is None or own.empty:
+        return ""
+    rows = [
+        {
+            "id": esc(r.kawasan_id),
+            "before": angka(r.value_before, 1),
+            "after": angka(r.value_after, 1),
+            "pulih": _yes_no(r.pulih),
+        }
+        for r in own.itertuples()
+    ]
+    scale = method.report_scale(data, "ikktt")
+    columns = [
+        ("id", "Kawasan"),
+        ("before", f"Skor sebelum ({scale})"),
+        ("after", f"Skor sesudah ({scale})"),
+        ("pulih", "Pulih"),
+    ]
+    return (
+        "<h3>Kawasan tanaman terlarang (IKKTT)</h3>"
+        + html_table(rows, columns, {"before", "after"})
+        + f"<p class='note'>{method.recovery_rule(data, 'ikktt')}</p>"
+    )
+
+
+def _yes_no(value: object) -> str:
+    return "–" if pd.isna(value) else "ya" if value else "tidak"
+
+
+def uncertain(data: ReportData, code: str) -> Section:
+    """What is uncertain about the kab/kota's numbers, in plain words."""
+    items = []
+    for index in SURVEY:
+        row = data.index_row(index, code)
+        interval = intervals(data, index)
+        if row is None or code not in interval.index:
+            continue
+        lo, hi = bounds()
+        found = interval.loc[code]
+        items.append(
+            f"{index.upper()} dihitung dari {angka(row['n_respondents'], 0)} responden. Dengan responden lain "
+            f"nilainya (skala {method.report_scale(data, index)}) bisa berkisar {angka(found[lo], 1)}–"
+            f"{angka(found[hi], 1)} (selang {method.level()})."
+        )
+    ranked = data.table("ikotan_rank_intervals")
+    if ranked is not None and code in set(ranked["kabkota_code"]):
+        r = ranked[ranked["kabkota_code"] == code].iloc[0]
+        low, high = rank_columns()
+        items.append(
+            f"Sebagian unsur metode IKOTAN ditetapkan sebagai asumsi. Bila asumsi itu diubah, peringkat nasional "
+            f"kab/kota ini berkisar {angka(r[low], 0)}–{angka(r[high], 0)} (selang {method.rank_interval()}) dan "
+            f"kategorinya berubah pada {persen(100 * r['share_other_band'], 0)} simulasi."
+        )
+    assumed = {i: len(s.get("assumptions", [])) for i, s in data.meta.get("specs", {}).items()}
+    if assumed:
+        counted = ", ".join(f"{i.upper()} {n}" for i, n in assumed.items())
+        items.append(f"Unsur metode yang masih berupa asumsi (lihat catatan metodologi): {counted}.")
+    warnings = [w for w in data.meta.get("warnings", []) if code in re.findall(r"\b\d{2}\.\d{2}\b", w)]
+    items += [f"Peringatan data: {esc(w)}" for w in warnings]
+    if not items:
+        return Section()
+    return Section.of("<ul class='findings'>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>")

@@ -1,0 +1,90 @@
+"""The report of one kab/kota: its numbers as the results hold them, ranks worked out here with
+plain pandas, small groups blanked, links from the province report, and a test of the ranking
+rule by hand."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from bnn_lib.reporting import data as rd
+from bnn_lib.reporting.fmt import angka
+from bnn_lib.reporting.sections import kabkota
+from bnn_lib.results import Results
+
+
+def visible(page: str) -> str:
+    """The text of an HTML page, tags dropped and spaces collapsed."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+
+
+def test_ranks_by_hand():
+    table = pd.DataFrame({"kabkota_code": ["a", "b", "c", "d", "e"], "value": [3.1, 3.5, 3.5, 2.0, np.nan]})
+    # Highest first; the two 3.5 share rank 1, so 3.1 is third; no value, no rank.
+    assert [kabkota.rank_in(table, c) for c in "abcde"] == [(3, 4), (1, 4), (1, 4), (4, 4), None]
+
+
+@pytest.fixture(scope="module")
+def aceh_kabkota(rendered) -> tuple[str, str]:
+    """The Aceh kab/kota with the most respondents, and the visible text of its report."""
+    table = pd.read_parquet(rendered / "results" / "ikotan_kabkota.parquet")
+    code = table[table["province_code"] == "11"].sort_values("n_respondents").iloc[-1]["kabkota_code"]
+    return code, visible((rendered / kabkota.page(code)).read_text())
+
+
+def test_the_kabkota_report_shows_its_numbers_and_ranks(rendered, aceh_kabkota):
+    code, text = aceh_kabkota
+    results = rendered / "results"
+    ikotan = pd.read_parquet(results / "ikotan_kabkota.parquet").set_index("kabkota_code")
+    row = ikotan.loc[code]
+    assert row["kabkota"] in text and "Provinsi Aceh" in text
+    # Its rank among the measured kab/kota of Aceh and of the nation, worked out with pandas.
+    aceh = ikotan[ikotan["province_code"] == "11"]["value"].rank(ascending=False, method="min")
+    nation = ikotan["value"].rank(ascending=False, method="min")
+    assert f"peringkat {int(aceh[code])} dari {len(aceh)} kab/kota di Provinsi Aceh" in text
+    assert f"dan {int(nation[code])} dari {len(nation)} secara nasional" in text
+    assert f"sebesar {angka(row['value'], 2)}" in text and row["band"] in text
+    interval = pd.read_parquet(results / "ikotan_intervals.parquet").set_index("region_code").loc[code]
+    assert f"{angka(interval['lo95'], 1)}–{angka(interval['hi95'], 1)}" in text
+    outputs = pd.read_parquet(results / "outputs.parquet").set_index("kabkota_code").loc[code]
+    assert f"Penggiat anti narkoba yang dibentuk orang – {angka(outputs['penggiat_formed'], 0)}" in text
+    for heading in ("Ringkasan", "Capaian kinerja", "Menurut kelompok responden", "Kawasan rawan", "Tren"):
+        assert heading in text
+    assert "Yang belum pasti" in text and f"dihitung dari {angka(row['n_respondents'], 0)} responden" in text
+
+
+def test_small_groups_are_blanked_in_the_kabkota_report(rendered, aceh_kabkota):
+    code, _ = aceh_kabkota
+    data = rd.load(2024, str(rendered.parent))
+    groups = data.table("ikotan_groups")
+    own = groups[(groups["kabkota_code"] == code) & groups["score"].notna()]
+    small = own["group"].iloc[0]  # pretend this group had too few respondents
+    flagged = groups.assign(small_cell=(groups["kabkota_code"] == code) & (groups["group"] == small))
+    tables = {**data.results.tables, "ikotan_groups": flagged}
+    changed = dataclasses.replace(data, results=Results(2024, tables, data.results.specs))
+    changed = dataclasses.replace(changed, history={**data.history, 2024: changed.results})
+    html = kabkota.groups(changed, code).html.split("</table>")[0]  # the IKOTAN table
+    spec = data.spec("ikotan")
+    head = re.search(r"<thead>(.*?)</thead>", html).group(1)
+    names = re.findall(r"<th[^>]*>(.*?)</th>", head)[1:]
+    column = names.index(spec.groups[small].name)
+    cells = [re.findall(r"<td[^>]*>(.*?)</td>", r)[1:] for r in re.findall(r"<tr>(.*?)</tr>", html)[1:-1]]
+    assert all(c[column] == "–" for c in cells)  # every score of the small group blanked
+    before = kabkota.groups(data, code).html.split("</table>")[0]
+    shown = [re.findall(r"<td[^>]*>(.*?)</td>", r)[1:] for r in re.findall(r"<tr>(.*?)</tr>", before)[1:-1]]
+    assert any(c[column] != "–" for c in shown)  # they were shown before
+    # The respondent count of the group stays: it is what tells the reader why.
+    counts = re.findall(r"<td[^>]*>(.*?)</td>", re.findall(r"<tr>(.*?)</tr>", html)[-1])[1:]
+    assert counts[column] == angka(own[own["group"] == small]["n_respondents"].max(), 0)
+
+
+def test_the_province_report_links_each_kabkota_report(rendered):
+    page = (rendered / "provinsi-11.html").read_text()
+    links = set(re.findall(r'href="(kabkota/[^"]+\.html)"', page))
+    ikotan = pd.read_parquet(rendered / "results" / "ikotan_kabkota.parquet")
+    assert links == {kabkota.page(c) for c in ikotan[ikotan["province_code"] == "11"]["kabkota_code"]}
+    assert all((rendered / link).is_file() for link in links)
