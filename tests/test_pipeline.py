@@ -245,3 +245,33 @@ def test_cli_refuses_a_malformed_spec_before_computing(sample_dir, tmp_path, cap
     assert cli.main(["compute", "--year", "2024", "--data", sample_dir, "--out", str(out), "--spec", spec]) == 1
     assert message in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_a_kabkota_target_gets_its_capaian(sample_dir, tmp_path):
+    """A target may be set for one kab/kota (by its code); its realisasi is the kab/kota's own."""
+    data = tmp_path / "data"
+    shutil.copytree(Path(sample_dir) / "2024", data / "2024")
+    targets = data / "2024" / "targets_synthetic.csv"
+    with targets.open("a", encoding="utf-8") as f:
+        f.write("penggiat_formed,11.06,2024,200\nikotan,11.06,2024,3.5\n")
+    results = compute_year(2024, data)
+    kpi = results.table("kpi").set_index(["region_code", "measure"])
+    # The realisasi as the office typed it, read here with pandas alone.
+    typed = pd.read_excel(data / "2024" / "program_outputs_synthetic.xlsx", engine="openpyxl")
+    formed = typed.loc[typed["kabkota_code"].astype(str) == "11.06", "penggiat_formed"].sum()
+    row = kpi.loc[("11.06", "penggiat_formed")]
+    assert (row["realisasi"], row["target"]) == (formed, 200)
+    assert row["capaian_pct"] == pytest.approx(100 * formed / 200)
+    ikotan = results.table("ikotan_kabkota").set_index("kabkota_code").loc["11.06", "value"]
+    assert kpi.loc[("11.06", "ikotan"), "capaian_pct"] == pytest.approx(100 * ikotan / 3.5)
+    assert ("11.06", "ikotan_n_tanggap") not in kpi.index  # a count of kab/kota is not a kab/kota's
+
+
+def test_an_impossible_kabkota_target_is_refused(sample_dir, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(Path(sample_dir) / "2024", data / "2024")
+    with (data / "2024" / "targets_synthetic.csv").open("a", encoding="utf-8") as f:
+        f.write("kawasan_intervened,11.06,2024,5000\n")  # more kawasan than one kab/kota could hold
+    with pytest.raises(DataError) as caught:
+        compute_year(2024, data)
+    assert "lebih dari 2.000 kawasan di satu kab/kota" in str(caught.value) and "5000" in str(caught.value)
