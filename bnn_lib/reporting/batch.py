@@ -49,7 +49,7 @@ from tqdm import tqdm
 from bnn_lib.paths import REPORTS_DIR, ROOT
 from bnn_lib.pipeline import start_method_for
 from bnn_lib.regions import regions
-from bnn_lib.reporting import LEVELS, engine, html, index_page
+from bnn_lib.reporting import LEVELS, engine, html, index_page, workbook
 from bnn_lib.reporting import data as report_data
 from bnn_lib.reporting.sections.kabkota import measured as kabkota_codes
 from bnn_lib.reporting.sections.kabkota import page as kabkota_page
@@ -265,7 +265,8 @@ def warm_up(batch: Batch) -> None:
 
 
 def run(batch: Batch) -> list[Outcome]:
-    """Render the reports of ``batch``; write index.html and manifest.json; return the outcomes.
+    """Render the reports of ``batch``; write index.html, manifest.json and the performance
+    workbook (:mod:`.workbook`); return the outcomes.
 
     Raises ValueError for a bad ``start_method`` and :class:`.cluster.ClusterError` when the
     cluster of ``scheduler`` cannot be used, before any file is written.
@@ -305,6 +306,7 @@ def run(batch: Batch) -> list[Outcome]:
     ordered = [outcomes[job.key] for job in jobs]
     _write_manifest(folder, batch, ordered, previous, where)
     index_page.write(folder, batch.year, _all_outcomes(folder))
+    workbook.write(batch.year, batch.out)
     return ordered
 
 

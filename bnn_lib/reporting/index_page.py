@@ -9,6 +9,7 @@ import pandas as pd
 
 from bnn_lib.regions import regions
 from bnn_lib.reporting import data as report_data
+from bnn_lib.reporting import workbook
 from bnn_lib.reporting.fmt import angka, band_colors, esc, persen
 from bnn_lib.reporting.html import page
 from bnn_lib.reporting.sections import method
@@ -111,6 +112,7 @@ def write(folder: Path, year: int, reports: list[dict]) -> Path:
         + "</tbody></table>"
         + _kabkota_table(folder, data, local, colors if has_ikotan else {}, has_ikp)
         + f"<p class='note'>Skala nilai: {esc(scales)}; keterpulihan = kawasan rawan diintervensi yang pulih. "
+        f"Tabel untuk laporan kinerja (Excel): <a href='{workbook.file_name(year)}'>{workbook.file_name(year)}</a>. "
         "Manifest pembuatan: <a href='manifest.json'>manifest.json</a>.</p>"
     )
     path = folder / "index.html"

@@ -40,13 +40,11 @@ from bnn_lib.kawasan import STATUSES, UNKNOWN
 from bnn_lib.paths import REPORTS_DIR
 from bnn_lib.regions import regions
 from bnn_lib.reporting.data import ReportData, load
-from bnn_lib.reporting.fmt import ringkas
 from bnn_lib.reporting.sections import method
 from bnn_lib.reporting.sections.breaks import BACKCAST
 from bnn_lib.reporting.sections.components import NATIONAL, place_name
 from bnn_lib.reporting.sections.summary import OUTCOME_ROWS, OUTPUT_ROWS
-from bnn_lib.spec import IndexSpec
-from bnn_lib.uncertainty import LEVELS
+from bnn_lib.uncertainty import bounds
 from bnn_lib.writing import MAX_WIDTH, printable, put, save_workbook, write_rows
 
 # The Deputi's strategic target that the outcome indicators serve, in the words of the LKj Deputi
@@ -58,8 +56,7 @@ SASARAN = {
 LEVEL_NAMES = {"nasional": "Nasional", "provinsi": "Provinsi", "kabkota": "Kab/Kota"}
 LEVEL_ORDER = {"nasional": 0, "provinsi": 1, "kabkota": 2}
 # The interval shown is the widest computed (95 %), in the columns the results name after it.
-CONFIDENCE = max(LEVELS)
-LO, HI = (f"{side}{round(CONFIDENCE * 100)}" for side in ("lo", "hi"))
+LO, HI = bounds()
 # Excel's invariant format codes: Indonesian Excel shows 1,234.5 as 1.234,5.
 DECIMALS = {0: "#,##0", 1: "#,##0.0", 2: "#,##0.00"}
 CHANGE = "+0.00;-0.00;0.00"  # a change shows its sign, as the reports write it
@@ -92,9 +89,14 @@ PLACE = [
 ]
 
 
+def file_name(year: int) -> str:
+    """The workbook's file name: ``tabel-kinerja-<year>.xlsx``."""
+    return f"tabel-kinerja-{year}.xlsx"
+
+
 def path_for(year: int, base: Path | None = None) -> Path:
     """Where the batch puts the workbook of ``year``: ``<base>/<year>/tabel-kinerja-<year>.xlsx``."""
-    return (base or REPORTS_DIR) / str(year) / f"tabel-kinerja-{year}.xlsx"
+    return (base or REPORTS_DIR) / str(year) / file_name(year)
 
 
 def write(year: int, base: Path | None = None, to: Path | None = None) -> Path:
@@ -246,24 +248,19 @@ def index_columns(data: ReportData, index: str) -> list[Col]:
 
 def _survey_columns(data: ReportData, index: str) -> list[Col]:
     """Value on both scales, band, interval, change and respondents of a survey index."""
-    to, level = _reported_scale(data.spec(index)), ringkas(CONFIDENCE * 100)
+    to, level = method.report_scale(data, index), method.level()
     return [
         Col("value", f"Nilai (skala {method.score_scale(data, index)})", DECIMALS[2]),
         Col("value_100", f"Nilai (skala {to})", DECIMALS[2]),
         Col("band", "Kategori"),
-        Col(LO, f"Batas bawah selang {level} % (skala {to})", DECIMALS[2]),
-        Col(HI, f"Batas atas selang {level} % (skala {to})", DECIMALS[2]),
+        Col(LO, f"Batas bawah selang {level} (skala {to})", DECIMALS[2]),
+        Col(HI, f"Batas atas selang {level} (skala {to})", DECIMALS[2]),
         Col("uncertain", "Kategori belum pasti"),
         Col("change", _change_header(data, index, to), CHANGE),
         Col("distinguishable", "Perubahan berbeda nyata dari nol"),
         Col("n_respondents", "Responden", DECIMALS[0]),
         Col("small_cell", f"Sel kecil (kurang dari {data.min_cell(index)} responden)"),
     ]
-
-
-def _reported_scale(spec: IndexSpec) -> str:
-    """The scale a survey index is reported on, from its rescale rule: "0–100"."""
-    return "–".join(ringkas(x) for x in spec.rescale.to_range)
 
 
 def _change_header(data: ReportData, index: str, scale: str) -> str:
@@ -276,7 +273,7 @@ def _change_header(data: ReportData, index: str, scale: str) -> str:
 
 def _kawasan_columns() -> list[Col]:
     """Mapping counts, recovery and its interval of a kawasan index (IKKRN, IKKTT)."""
-    level, count = ringkas(CONFIDENCE * 100), DECIMALS[0]
+    level, count = method.level(), DECIMALS[0]
     statuses = [Col(s, f"Status {s.replace('_', ' ')}", count) for s in [*reversed(STATUSES), UNKNOWN]]
     return [
         Col("n_kawasan", "Kawasan dipetakan", count),
@@ -287,8 +284,8 @@ def _kawasan_columns() -> list[Col]:
         Col("n_unknown", "Belum pasti (data kosong)", count),
         Col("n_decided", "Kawasan dengan hasil", count),
         Col("recovery_rate", "Tingkat keterpulihan (%)", DECIMALS[1]),
-        Col(LO, f"Batas bawah selang {level} % (%)", DECIMALS[1]),
-        Col(HI, f"Batas atas selang {level} % (%)", DECIMALS[1]),
+        Col(LO, f"Batas bawah selang {level} (%)", DECIMALS[1]),
+        Col(HI, f"Batas atas selang {level} (%)", DECIMALS[1]),
         Col("mean_before", "Skor sebelum intervensi", DECIMALS[2]),
         Col("mean_after", "Skor sesudah intervensi", DECIMALS[2]),
         Col("mean_delta", "Perubahan skor (poin)", CHANGE),
@@ -378,7 +375,7 @@ def notes(sheet: Worksheet, data: ReportData) -> None:
 
 def _note_lines(data: ReportData) -> list[tuple[str, object, str | None]]:
     """(label, value, number format) of each note."""
-    meta, year, level = data.meta, data.year, ringkas(CONFIDENCE * 100)
+    meta, year, level = data.meta, data.year, method.level()
     lines: list[tuple[str, object, str | None]] = []
     if meta.get("synthetic"):
         lines.append(("Data", f"{SYNTHETIC}: semua angka dibangkitkan untuk uji coba dan demonstrasi.", None))
@@ -390,7 +387,7 @@ def _note_lines(data: ReportData) -> list[tuple[str, object, str | None]]:
     if versions:
         lines.append(("Perangkat lunak", versions, None))
     surveys = {key: s for key, s in data.results.specs.items() if data.table(f"{key}_kabkota") is not None}
-    scales = " / ".join(dict.fromkeys(_reported_scale(s) for s in surveys.values()))
+    scales = " / ".join(dict.fromkeys(method.report_scale(data, key) for key in surveys))
     unchanged = [s.index for key, s in surveys.items() if data.table(f"{key}_change") is None]
     lines += [
         (
@@ -402,13 +399,13 @@ def _note_lines(data: ReportData) -> list[tuple[str, object, str | None]]:
         ("Capaian", "Capaian (%) = realisasi ÷ target × 100; kosong bila target belum ditetapkan atau nol.", None),
         (
             "Selang",
-            f"Selang kepercayaan {level} %: selang bootstrap nilai indeks survei (skala {scales}) atau selang Wilson "
+            f"Selang kepercayaan {level}: selang bootstrap nilai indeks survei (skala {scales}) atau selang Wilson "
             "tingkat keterpulihan (%). Kategori belum pasti: selang melintasi batas kategori.",
             None,
         ),
         (
             "Perubahan",
-            f"Perubahan dari {year - 1} dalam poin; berbeda nyata dari nol bila selang {level} % perubahan tidak "
+            f"Perubahan dari {year - 1} dalam poin; berbeda nyata dari nol bila selang {level} perubahan tidak "
             f"memuat nol. Kosong bila tidak ada nilai {year - 1} yang sebanding"
             + (f" (tidak dihitung untuk {', '.join(unchanged)})." if unchanged else "."),
             None,
