@@ -65,7 +65,7 @@ class Section:
 def _png(fig: Figure) -> str:
     """The figure as base64 PNG at its own size and resolution (it has laid itself out)."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
+    fig.savefig(buffer, format="png", dpi=150)  # for print (engine.PNG_DPI); html.py keeps its screen size
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
