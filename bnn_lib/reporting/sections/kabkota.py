@@ -10,6 +10,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from bnn_lib.kawasan import STATUSES
 from bnn_lib.regions import regions
 from bnn_lib.reporting import charts
 from bnn_lib.reporting.data import ReportData, suppress_small
@@ -31,7 +32,6 @@ from bnn_lib.sensitivity import rank_columns, ranks
 from bnn_lib.uncertainty import bounds
 
 SURVEY = ("ikotan", "ikp")
-STATUS_WORDS = {"aman": "Aman", "siaga": "Siaga", "waspada": "Waspada", "bahaya": "Bahaya"}
 
 
 def page(code: str) -> str:
@@ -211,7 +211,7 @@ def _ikotan_groups(data: ReportData, code: str) -> Section:
     if own.empty:
         return Section()
     group_names = {g: spec.groups[g].name if g in spec.groups else g for g in own["group"].unique()}
-    wide = own.pivot_table(index="indicator_id", columns="group", values="score", aggfunc="first", dropna=False)
+    wide = own.set_index(["indicator_id", "group"])["score"].unstack("group")
     heads = own.groupby("group")["n_respondents"].max()
     names = {i.id: i.name for i in spec.indicators}
     rows = [
@@ -262,7 +262,7 @@ def kawasan(data: ReportData, code: str) -> Section:
     mapped = None if status is None else status[status["kabkota_code"] == code]
     if mapped is not None and len(mapped):
         m = mapped.iloc[0]
-        counts = ", ".join(f"{word} {angka(m[s], 0)}" for s, word in STATUS_WORDS.items() if s in m)
+        counts = ", ".join(f"{s.capitalize()} {angka(m[s], 0)}" for s in STATUSES if s in m)
         parts.append(
             f"<p>Pemetaan {data.year}: {angka(m['n_kawasan'], 0)} kawasan ({counts}); kawasan rawan "
             f"({method.rawan(data)}): <b>{angka(m['n_rawan'], 0)}</b>.</p>"
