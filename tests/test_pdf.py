@@ -24,6 +24,9 @@ from bnn_lib.reporting import html, pdf
 REASON = pdf.unavailable()
 needs_chromium = pytest.mark.skipif(REASON is not None, reason=REASON or "")
 A4 = (595.3, 841.9)  # points
+TEXT_BLOCK = round((210 - 25 - 15) / 25.4 * 96)  # CSS px: A4 less report.css's side margins
+WIDER = """width => Array.from(document.querySelectorAll("main *"))
+  .filter(e => e.getBoundingClientRect().right > width + 1).map(e => e.tagName + ": " + e.innerText.slice(0, 60))"""
 # A page with an external, a relative and an internal link, and headings whose ids are awkward
 # in a URL or a PDF name; with_toc gives it a table of contents.
 LINKS_PAGE = (
@@ -142,6 +145,24 @@ def test_national_pdf_opens_with_a_table_of_contents_whose_page_numbers_are_righ
         number = int(re.search(re.escape(heading) + r"(\d+)", first).group(1))
         assert heading in text_of(document.pages[number - 1].extract_text()), (heading, number)
     assert document.outline  # bookmarks too
+
+
+@needs_chromium
+def test_everything_fits_the_text_block_so_no_report_is_shrunk(rendered):
+    """A table wider than the text block would make Chromium shrink every page to fit it."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    pages = [rendered / "provinsi-11.html", rendered / "provinsi-31.html", rendered / "nasional.html"]
+    pages += sorted((rendered / "kabkota").glob("*.html"))[:3]
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=pdf.chromium(), args=pdf.FLAGS)
+        page = browser.new_page(viewport={"width": TEXT_BLOCK, "height": 1000})
+        page.emulate_media(media="print")
+        wider = {}
+        for path in pages:
+            page.goto(path.as_uri())
+            wider[path.name] = page.evaluate(WIDER, TEXT_BLOCK)
+        browser.close()
+    assert {name: found for name, found in wider.items() if found} == {}
 
 
 @needs_chromium
