@@ -1,5 +1,6 @@
 # make reports — create .venv, install, generate the sample data if absent, compute every year
-#                and render every provincial and national report (reports/<year>/index.html)
+#                and render every national, provincial and kab/kota report with its PDF (where
+#                Chromium is installed) and the performance workbook (reports/<year>/index.html)
 # make test    — create .venv, install, lint and run the whole test suite
 # make bench   — print load/compute timings (sample and ten times larger), the report batch, and
 #                the local batch beside a Dask cluster with peak memory over 500 reports
@@ -23,18 +24,18 @@ $(SAMPLE): $(STAMP) bnn_lib/sample.py
 
 sample: $(SAMPLE)
 
-reports: $(STAMP) $(SAMPLE)
-	$(BIN)/bnn reports --year $(YEARS)
+reports: $(STAMP) $(SAMPLE) browser
+	$(BIN)/bnn reports --year $(YEARS) --pdf
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# The browser test drives Debian's Chromium; install it where we can (CI runs as root).
+# The browser test and the PDFs use Debian's Chromium; install it where we can (CI runs as root).
 browser:
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
 	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
-	  || echo "chromium not installed: the browser test will be skipped"
+	  || echo "chromium not installed: no PDFs, and the browser test will be skipped"
 
 test: $(STAMP) lint browser
 	$(BIN)/pytest

@@ -88,6 +88,11 @@ def _parser() -> argparse.ArgumentParser:
         help="which reports: the nation, each province, each measured kab/kota (default: all three)",
     )
     p.add_argument("--jobs", type=int, default=None, help="reports rendered at once (default: the number of cores)")
+    p.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also print each report to a PDF beside it (needs Chromium; without it, says so and writes the HTML)",
+    )
     p.add_argument("--force", action="store_true", help="render even the reports that are up to date")
     p.add_argument("--timeout", type=float, default=300.0, help="seconds allowed per report")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -199,7 +204,7 @@ def _compute(args: argparse.Namespace) -> int:
 def _reports(args: argparse.Namespace) -> int:
     """Bring the results up to date (each year up to the latest asked, for the trend), then
     render the reports of the years asked from the results as they are."""
-    from bnn_lib.reporting import batch, cluster  # the report stack is only imported when reports are made
+    from bnn_lib.reporting import batch, cluster, pdf  # the report stack is only imported when reports are made
 
     provinces = _provinces(args.province)
     _check_folders(args, require_data=False)
@@ -229,6 +234,7 @@ def _reports(args: argparse.Namespace) -> int:
             out=args.out,
             provinces=provinces,
             levels=tuple(args.level),
+            pdf=args.pdf,
             force=args.force,
             timeout=args.timeout,
             progress=not args.no_progress,
@@ -249,6 +255,8 @@ def _reports(args: argparse.Namespace) -> int:
             f"index: {args.out / str(year) / 'index.html'}"
         )
         failed |= any(o.status in ("failed", "timeout") for o in outcomes)
+        # A missing engine is said once and is no failure: the HTML is what was asked for first.
+        failed |= any(o.pdf not in ("", *batch.PDF_DONE) for o in outcomes) and pdf.unavailable() is None
     return 1 if failed else 0
 
 

@@ -16,7 +16,7 @@ import pytest
 
 from bnn_lib import cli
 from bnn_lib.publish import flag_small_cells
-from bnn_lib.reporting import batch
+from bnn_lib.reporting import batch, pdf
 from bnn_lib.reporting.data import suppress_small
 from bnn_lib.reporting.fmt import angka, esc, persen, selisih
 
@@ -312,3 +312,34 @@ def test_reports_from_ikotan_data_alone(sample_dir, tmp_path):
         text = visible_text((out / "2024" / name).read_text())
         assert not re.search(r"\b(nan|NaN|None)\b", text) and "Traceback" not in text
     assert "IKP tidak dihitung" in (out / "2024" / "provinsi-11.html").read_text()
+
+
+# -- PDFs -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(pdf.unavailable() is not None, reason=str(pdf.unavailable()))
+def test_reports_pdf_prints_beside_each_report_once(reports_dir, tmp_path, capsys):
+    out = copy_reports(reports_dir, tmp_path)
+    args = reports_args(out, reports_dir / "no-data", ["11", "nasional"], "--pdf")
+    assert cli.main(args) == 0
+    assert "2 ok; 2 PDF" in capsys.readouterr().out
+    folder = out / "2024"
+    for name in ("provinsi-11", "nasional"):
+        assert (folder / f"{name}.pdf").read_bytes().startswith(b"%PDF-")
+    index = (folder / "index.html").read_text()
+    assert 'href="provinsi-11.pdf"' in index and 'href="nasional.pdf"' in index
+    printed = (folder / "nasional.pdf").stat().st_mtime_ns
+    assert cli.main(args) == 0  # up to date: neither report nor PDF is made again
+    assert "2 skipped; 2 PDF" in capsys.readouterr().out
+    assert (folder / "nasional.pdf").stat().st_mtime_ns == printed
+    manifest = {r["key"]: r for r in json.loads((folder / "manifest.json").read_text())["reports"]}
+    assert {r["pdf"] for r in manifest.values()} == {"up to date"}
+
+
+def test_without_chromium_reports_say_so_once_and_write_the_html(reports_dir, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv(pdf.CHROMIUM_ENV, str(tmp_path / "no-chromium"))
+    out = copy_reports(reports_dir, tmp_path)
+    assert cli.main(reports_args(out, reports_dir / "no-data", ["11", "12"], "--pdf")) == 0
+    printed = capsys.readouterr().out
+    assert printed.count("No PDF") == 1 and "2 ok" in printed
+    assert (out / "2024" / "provinsi-12.html").is_file() and not list((out / "2024").glob("*.pdf"))

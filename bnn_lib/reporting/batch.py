@@ -49,7 +49,7 @@ from tqdm import tqdm
 from bnn_lib.paths import REPORTS_DIR, ROOT
 from bnn_lib.pipeline import start_method_for
 from bnn_lib.regions import regions
-from bnn_lib.reporting import LEVELS, engine, html, index_page, workbook
+from bnn_lib.reporting import LEVELS, engine, html, index_page, pdf, workbook
 from bnn_lib.reporting import data as report_data
 from bnn_lib.reporting.sections.kabkota import measured as kabkota_codes
 from bnn_lib.reporting.sections.kabkota import page as kabkota_page
@@ -73,6 +73,7 @@ class Job:
     parameters: dict
     html: str
     executed: str
+    toc: bool = False  # a table of contents after the header (the national report)
 
 
 @dataclass
@@ -89,6 +90,7 @@ class Outcome:
     error: str = ""
     input_hash: str = ""
     finished_at: str = ""
+    pdf: str = ""  # "" (not asked), "ok", "up to date", or why there is no PDF
 
 
 @dataclass
@@ -109,6 +111,8 @@ class Batch:
     # "auto": fork on Linux, spawn elsewhere (Windows has no fork; macOS's system libraries are
     # not fork-safe); or "fork" / "spawn" explicitly. Ignored when ``scheduler`` is set.
     start_method: str = "auto"
+    # Also print each report to a PDF beside it (:mod:`.pdf`), where the engine is installed.
+    pdf: bool = False
     # Address of a Dask scheduler ("tcp://host:8786"): render on its workers instead of here.
     scheduler: str | None = None
     connect_timeout: float = DEFAULT_CONNECT_TIMEOUT  # seconds to reach the scheduler and a worker
@@ -157,6 +161,7 @@ def plan(batch: Batch) -> list[Job]:
                 parameters={"year": batch.year, "results_dir": results_dir},
                 html=str(folder / "nasional.html"),
                 executed=str(folder / "notebooks" / "nasional.ipynb"),
+                toc=True,
             )
         )
     return jobs
@@ -218,7 +223,7 @@ def render(job: Job) -> None:
             executed.replace(job.executed)
     built = datetime.now(UTC).isoformat(timespec="seconds")
     footer = f"{html.esc(job.title)} · dibuat {built} · bnn_lib {version('bnn-lib')}"
-    write_atomic(Path(job.html), html.notebook_to_html(nb, job.title, footer))
+    write_atomic(Path(job.html), html.notebook_to_html(nb, job.title, footer, toc=job.toc))
 
 
 def _child(job: Job, conn: Connection) -> None:
@@ -304,10 +309,43 @@ def run(batch: Batch) -> list[Outcome]:
         outcomes[outcome.key] = outcome
     bar.close()
     ordered = [outcomes[job.key] for job in jobs]
+    if batch.pdf:
+        print_pdfs(ordered)
     _write_manifest(folder, batch, ordered, previous, where)
     index_page.write(folder, batch.year, _all_outcomes(folder))
     workbook.write(batch.year, batch.out)
     return ordered
+
+
+PDF_DONE = ("ok", "up to date")
+
+
+def print_pdfs(outcomes: list[Outcome]) -> None:
+    """Print each report written to a PDF beside it, in one browser started here (after the
+    children: a fork would copy the browser driver's threads); set each outcome's ``pdf``. A
+    PDF newer than its HTML is kept. Without the engine, every outcome says why, once each."""
+    written = [o for o in outcomes if o.status in ("ok", "skipped")]
+    reason = pdf.unavailable()
+    if reason:
+        for o in written:
+            o.pdf = reason
+        return
+    todo = {}
+    for o in written:
+        page, printed = Path(o.html), Path(o.html).with_suffix(".pdf")
+        if printed.exists() and printed.stat().st_mtime >= page.stat().st_mtime:
+            o.pdf = "up to date"
+        else:
+            todo[page] = o
+    if not todo:
+        return
+    try:
+        with pdf.Printer() as printer:
+            errors = printer.print_all([(page, page.with_suffix(".pdf")) for page in todo], jobs=os.cpu_count() or 1)
+    except pdf.PdfError as exc:  # the browser did not start: no PDF this run, the HTML stands
+        errors = dict.fromkeys(todo, str(exc))
+    for page, o in todo.items():
+        o.pdf = errors.get(page) or "ok"
 
 
 def _render_all(todo: list[Job], batch: Batch, hashes: dict[str, str], bar: tqdm) -> list[Outcome]:
@@ -424,14 +462,21 @@ def _write_manifest(folder: Path, batch: Batch, outcomes: list[Outcome], previou
 
 
 def summary(outcomes: list[Outcome]) -> str:
-    """One line per status and one per failure."""
+    """One line per status, the PDFs, and one line per failure."""
     counts: dict[str, int] = {}
     for o in outcomes:
         counts[o.status] = counts.get(o.status, 0) + 1
     lines = [", ".join(f"{n} {status}" for status, n in sorted(counts.items()))]
+    asked = [o for o in outcomes if o.pdf]
+    failed = [o for o in asked if o.pdf not in PDF_DONE]
+    # No PDF at all for one reason (no engine): that reason once, not once per report.
+    once = len({o.pdf for o in failed}) == 1 and len(failed) == len(asked)
+    if asked:
+        lines[0] += f"; {failed[0].pdf}" if once else f"; {len(asked) - len(failed)} PDF"
     lines += [
         f"  {o.key}: {o.status}: {o.error} (notebook kept: {o.executed})"
         for o in outcomes
         if o.status in ("failed", "timeout")
     ]
+    lines += [] if once else [f"  {o.key}: PDF: {o.pdf}" for o in failed]
     return "\n".join(lines)

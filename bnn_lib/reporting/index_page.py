@@ -58,7 +58,9 @@ def _link(folder: Path, report: dict, name: str) -> str:
     # By the report's key, not its recorded path: the year's folder may have moved since.
     link = kabkota_page(report["key"]) if is_kabkota(report["key"]) else Path(report["html"]).name
     if report["status"] in ("ok", "skipped") and (folder / link).exists():
-        return f'<a href="{esc(link)}">{esc(name)}</a>'
+        printed = Path(link).with_suffix(".pdf").as_posix()
+        extra = f' · <a href="{esc(printed)}">PDF</a>' if (folder / printed).exists() else ""
+        return f'<a href="{esc(link)}">{esc(name)}</a>{extra}'
     return f'{esc(name)} <span class="fail">({esc(STATUS.get(report["status"], report["status"]))})</span>'
 
 
