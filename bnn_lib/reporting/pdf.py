@@ -11,11 +11,12 @@ gives the same pages. This module adds what CSS cannot: the page numbers in a ta
 (printed once, looked up in the PDF's named destinations, printed again) and the PDF outline.
 
 Chromium, not WeasyPrint: on the 39 reports of 2024 (2 cores), Chromium printed all 39 in 17.5 s,
-two pages at once (0.9 s of CPU a PDF, a third of it for the charts); WeasyPrint took 1.65 s a PDF
-in one process (4.7 s the national report), twice Chromium's CPU, and with the same print CSS let
-wide tables overflow the page and had no page numbers for the contents. One browser serves a
-whole batch (it starts in about 1 s), each of its pages in a renderer process of its own. Start
-it after the batch has forked its report workers, never before: a fork would copy its threads.
+two pages at once (0.9 s of CPU a PDF, a third of it for the charts), within the budget of half
+the HTML batch (about 26 s); WeasyPrint took 1.6-1.9 s a PDF in one process (3.5-4.7 s the
+national report), about 32 s for the 39 on both cores. With the same print CSS their pages look
+alike. One browser serves a whole batch (it starts in about 1 s), each of its pages in a renderer
+process of its own. Start it after the batch has forked its report workers, never before: a fork
+would copy its threads.
 """
 
 from __future__ import annotations
