@@ -1,9 +1,10 @@
 """The PDFs of a year's reports beside the HTML batch that made the pages.
 
-HTML: ``bnn reports`` for the 38 provinces and the national report (--force), timed; or, with
---no-render, the pages already there and the batch time estimated from manifest.json (the sum of
-the report times over the jobs). PDF: each page printed beside its HTML by one Printer (one
-Chromium), --jobs pages at once. Target: the PDFs add less than half of the HTML batch time.
+HTML: ``bnn reports`` for the 38 provinces and the national report (--force; --levels adds the
+kab/kota reports), timed; or, with --no-render, the pages already there and the batch time
+estimated from manifest.json (the sum of the report times over the jobs). PDF: each page printed
+beside its HTML by one Printer (one Chromium), --jobs pages at once. Target: the PDFs add less
+than half of the HTML batch time.
 
 Prints the wall time of both and the load average before them (on a shared machine both also
 count others' work), the time per PDF, whether the target is met, and the PDF sizes and pages.
@@ -26,22 +27,28 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from bnn_lib.paths import REPORTS_DIR
-from bnn_lib.reporting import batch, pdf
+from bnn_lib.reporting import LEVELS, batch, pdf
 
 
-def render(year: int, out: Path) -> tuple[list[Path], float]:
-    """Render the year's province and national pages with the batch: their paths and seconds."""
+def level(key: str) -> str:
+    """The level of a manifest row's key: "nasional", a kab/kota code ("11.01") or a province's."""
+    return "nasional" if key == "nasional" else "kabkota" if "." in key else "provinsi"
+
+
+def render(year: int, out: Path, levels: tuple[str, ...]) -> tuple[list[Path], float]:
+    """Render the year's pages of ``levels`` with the batch: their paths and seconds."""
     start = time.perf_counter()
-    outcomes = batch.run(batch.Batch(year=year, out=out, force=True, progress=False, levels=("provinsi", "nasional")))
+    outcomes = batch.run(batch.Batch(year=year, out=out, force=True, progress=False, levels=levels))
     seconds = time.perf_counter() - start
     assert all(o.status == "ok" for o in outcomes), [o.error for o in outcomes if o.status != "ok"]
     return [Path(o.html) for o in outcomes], seconds
 
 
-def from_manifest(year: int, out: Path) -> tuple[list[Path], float]:
-    """The pages a previous batch wrote and its estimated time: report seconds summed over jobs."""
+def from_manifest(year: int, out: Path, levels: tuple[str, ...]) -> tuple[list[Path], float]:
+    """The pages of ``levels`` a previous batch wrote and its estimated time: their report seconds
+    summed over the jobs."""
     manifest = json.loads((out / str(year) / "manifest.json").read_text(encoding="utf-8"))
-    rows = [r for r in manifest["reports"] if r["status"] in ("ok", "skipped") and "kabkota" not in r["html"]]
+    rows = [r for r in manifest["reports"] if r["status"] in ("ok", "skipped") and level(r["key"]) in levels]
     return [Path(r["html"]) for r in rows], sum(r["seconds"] for r in rows) / manifest["jobs"]
 
 
@@ -75,6 +82,7 @@ def main() -> None:
     parser.add_argument("--year", type=int, default=2024)
     parser.add_argument("--out", type=Path, default=REPORTS_DIR, help="reports folder (holds <year>/results)")
     parser.add_argument("--jobs", type=int, default=2, help="pages printed at once")
+    parser.add_argument("--levels", nargs="+", default=["provinsi", "nasional"], choices=LEVELS)
     parser.add_argument("--no-render", action="store_true", help="print the pages already there")
     parser.add_argument("--weasyprint", type=int, default=0, metavar="N", help="also time WeasyPrint on N pages")
     args = parser.parse_args()
@@ -84,10 +92,10 @@ def main() -> None:
 
     load = os.getloadavg()[0]
     if args.no_render:
-        pages, html_wall = from_manifest(args.year, args.out)
+        pages, html_wall = from_manifest(args.year, args.out, tuple(args.levels))
         html_line = f"{html_wall:6.1f} s (estimated from manifest.json: report seconds / jobs)"
     else:
-        pages, html_wall = render(args.year, args.out)
+        pages, html_wall = render(args.year, args.out, tuple(args.levels))
         html_line = f"{html_wall:6.1f} s"
     start, pdf_wall = print_pdfs(pages, args.jobs)
     pdfs = [page.with_suffix(".pdf") for page in pages]
