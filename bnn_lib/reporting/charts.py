@@ -30,6 +30,9 @@ from bnn_lib.sensitivity import RANK_PERCENTILES, rank_columns
 from bnn_lib.uncertainty import bounds
 
 WIDTH = 9.0
+# Figures become PNG at 150 dpi: a 9-inch chart printed in the report's 170 mm text block is then
+# at 200 dpi. The page shows each at its 100-dpi size (html.sized_images), so the screen is as before.
+PNG_DPI = 150
 # The report's look. It is applied around each chart (:func:`style`), never to matplotlib's
 # global settings: other plots of the same process, an exploration notebook's, keep their own.
 STYLE = {

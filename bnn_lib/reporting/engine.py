@@ -23,10 +23,9 @@ from IPython.utils.capture import capture_output
 from papermill.engines import Engine, NotebookExecutionManager, papermill_engines
 from traitlets.config import Config
 
+from bnn_lib.reporting.charts import PNG_DPI
+
 ENGINE_NAME = "bnn-inprocess"
-# Figures become PNG at 150 dpi: a 9-inch chart printed in the report's 170 mm text block is then
-# at 200 dpi. The page shows each at its 100-dpi size (html.sized_images), so the screen is as before.
-PNG_DPI = 150
 
 
 class _RecordingDisplayHook(DisplayHook):

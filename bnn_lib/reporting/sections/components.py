@@ -13,6 +13,7 @@ from IPython.display import HTML, display
 from matplotlib.figure import Figure
 
 from bnn_lib.regions import regions
+from bnn_lib.reporting.charts import PNG_DPI
 from bnn_lib.reporting.data import ReportData
 from bnn_lib.reporting.fmt import NO_DATA, angka, band_colors, esc, selisih
 
@@ -63,9 +64,10 @@ class Section:
 
 
 def _png(fig: Figure) -> str:
-    """The figure as base64 PNG at its own size and resolution (it has laid itself out)."""
+    """The figure as base64 PNG at its own size (it has laid itself out), drawn at
+    :data:`~bnn_lib.reporting.charts.PNG_DPI` for print; the page shows it at its screen size."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=150)  # for print (engine.PNG_DPI); html.py keeps its screen size
+    fig.savefig(buffer, format="png", dpi=PNG_DPI)
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
