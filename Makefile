@@ -2,8 +2,10 @@
 #                and render every national, provincial and kab/kota report with its PDF (where
 #                Chromium is installed) and the performance workbook (reports/<year>/index.html)
 # make test    — create .venv, install, lint and run the whole test suite
-# make bench   — print load/compute timings (sample and ten times larger), the report batch, and
-#                the local batch beside a Dask cluster with peak memory over 500 reports
+# make bench   — print load/compute timings (sample and ten times larger), every report of a year
+#                beside the naive loop with peak memory, the PDFs of a year (all levels, then the 39
+#                regional reports against their HTML batch), and the local batch beside a Dask
+#                cluster with peak memory over 500 reports
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -43,6 +45,8 @@ test: $(STAMP) lint browser
 bench: $(STAMP) $(SAMPLE)
 	$(BIN)/python benchmarks/bench.py
 	$(BIN)/python benchmarks/bench_reports.py
+	$(BIN)/python benchmarks/bench_pdf.py --no-render --levels nasional provinsi kabkota
+	$(BIN)/python benchmarks/bench_pdf.py
 	$(BIN)/python benchmarks/bench_cluster.py
 
 clean:
