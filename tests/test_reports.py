@@ -13,6 +13,7 @@ import nbformat
 import pandas as pd
 import papermill
 import pytest
+from openpyxl import load_workbook
 
 from bnn_lib import cli
 from bnn_lib.publish import flag_small_cells
@@ -312,6 +313,9 @@ def test_reports_from_ikotan_data_alone(sample_dir, tmp_path):
         text = visible_text((out / "2024" / name).read_text())
         assert not re.search(r"\b(nan|NaN|None)\b", text) and "Traceback" not in text
     assert "IKP tidak dihitung" in (out / "2024" / "provinsi-11.html").read_text()
+    # The workbook holds what was computed, and no sheet of rows that the data do not have.
+    book = load_workbook(out / "2024" / "tabel-kinerja-2024.xlsx", read_only=True)
+    assert book.sheetnames == ["Kinerja", "IKOTAN", "Catatan"]
 
 
 # -- PDFs -------------------------------------------------------------------------------------------
@@ -343,3 +347,16 @@ def test_without_chromium_reports_say_so_once_and_write_the_html(reports_dir, tm
     printed = capsys.readouterr().out
     assert printed.count("No PDF") == 1 and "2 ok" in printed
     assert (out / "2024" / "provinsi-12.html").is_file() and not list((out / "2024").glob("*.pdf"))
+
+
+def test_a_pdf_status_of_an_earlier_run_is_not_carried_into_the_next(reports_dir, tmp_path):
+    out = copy_reports(reports_dir, tmp_path)
+    settings = batch.Batch(year=2024, out=out, provinces=["11"], levels=("provinsi",), progress=False)
+    assert [o.status for o in batch.run(settings)] == ["ok"]
+    path = out / "2024" / "manifest.json"
+    manifest = json.loads(path.read_text())
+    manifest["reports"][0]["pdf"] = "provinsi-11.html: TimeoutError"  # as a failed --pdf run left it
+    path.write_text(json.dumps(manifest))
+    [again] = batch.run(settings)  # no --pdf this time
+    assert (again.status, again.pdf) == ("skipped", "")
+    assert "PDF" not in batch.summary([again])

@@ -11,7 +11,7 @@ Sheets:
   nation, then each province followed by its kab/kota, with values, band, the interval, the
   change from the previous year and the small-cell flag where the results have them;
 - ``Output``: the programme outputs of the nation and each province against their targets, and
-  of each kab/kota;
+  of each kab/kota (left out when the data have no outputs);
 - ``Catatan``: the specs and their documented and assumed elements, the input files, when the
   results were computed and, for the sample data, that the figures are synthetic.
 
@@ -119,8 +119,10 @@ def workbook(data: ReportData) -> Workbook:
             shown = [c for c in columns if c.key in frame and frame[c.key].notna().any()]
             title = f"{spec.title} ({spec.index}) {data.year}: nasional, provinsi dan kab/kota"
             _sheet(book.create_sheet(spec.index), data, title, shown, frame, frozen_columns=len(PLACE))
-    title = f"Keluaran program {data.year}: target, realisasi dan capaian per wilayah"
-    _sheet(book.create_sheet("Output"), data, title, OUTPUT, output_frame(data), frozen_columns=len(PLACE))
+    outputs = output_frame(data)
+    if not outputs.empty:  # an office with survey data only has no outputs to show
+        title = f"Keluaran program {data.year}: target, realisasi dan capaian per wilayah"
+        _sheet(book.create_sheet("Output"), data, title, OUTPUT, outputs, frozen_columns=len(PLACE))
     notes(book.create_sheet("Catatan"), data)
     return book
 
@@ -311,7 +313,10 @@ def output_frame(data: ReportData) -> pd.DataFrame:
     parts = []
     kpi = data.table("kpi")
     if kpi is not None:
-        kpi = kpi[kpi["measure"].isin(list(measures))].assign(level=kpi["region_code"].map(_level))
+        kpi = kpi[kpi["measure"].isin(list(measures))]
+        # From the filtered rows' own codes: assigning to an empty frame would adopt another
+        # frame's index and invent rows.
+        kpi = kpi.assign(level=kpi["region_code"].map(_level))
         regional = kpi[kpi["level"] != "kabkota"]
         parts.append(regional.assign(region=regional["region_code"].map(_region_name)))
     outputs = data.table("outputs")
