@@ -70,6 +70,9 @@ def suppress(
         for column in ("kabkota_code", "region_code"):
             if column in frame and small_kabkota.get(index):
                 hide |= frame[column].isin(small_kabkota[index]).to_numpy()
+        if {"measure", "region_code"} <= set(frame.columns):  # the KPI table: a kab/kota's realisasi
+            for measure, codes in small_kabkota.items():
+                hide |= ((frame["measure"] == measure) & frame["region_code"].isin(codes)).to_numpy()
         public[name] = frame.assign(**{c: frame[c].mask(hide) for c in frame.columns if c not in KEEP})
         blanked += int(hide.sum())
     return public, blanked

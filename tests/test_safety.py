@@ -396,3 +396,20 @@ def test_a_year_is_out_of_date_when_the_year_before_changed(data, tmp_path):
     targets = data / "2023" / "targets_synthetic.csv"
     targets.write_text(targets.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert plan_years([2024], data, out)[0].reason == "input changed: 2023/targets_synthetic.csv"
+
+
+def test_public_export_blanks_a_small_kabkota_in_the_kpi_table_too():
+    from bnn_lib.publish import suppress
+
+    kabkota = pd.DataFrame({"kabkota_code": ["11.01", "11.02"], "value": [3.1, 3.3], "n_respondents": [3, 50]})
+    kpi = pd.DataFrame(
+        {
+            "region_code": ["11.01", "11.01", "11.02", "11"],
+            "measure": ["ikotan", "penggiat_formed", "ikotan", "ikotan"],
+            "realisasi": [3.1, 40.0, 3.3, 3.2],
+        }
+    )
+    public, _ = suppress({"ikotan_kabkota": kabkota, "kpi": kpi}, 5)
+    # 11.01's IKOTAN rests on 3 respondents: hidden; its outputs and the others are not survey figures.
+    assert public["kpi"]["realisasi"].isna().tolist() == [True, False, False, False]
+    assert public["ikotan_kabkota"]["value"].isna().tolist() == [True, False]
