@@ -272,6 +272,11 @@ def test_an_impossible_kabkota_target_is_refused(sample_dir, tmp_path):
     shutil.copytree(Path(sample_dir) / "2024", data / "2024")
     with (data / "2024" / "targets_synthetic.csv").open("a", encoding="utf-8") as f:
         f.write("kawasan_intervened,11.06,2024,5000\n")  # more kawasan than one kab/kota could hold
+        f.write("ikotan_n_tanggap,11.06,2024,1\n")  # a count of kab/kota, set for one of them
     with pytest.raises(DataError) as caught:
         compute_year(2024, data)
-    assert "lebih dari 2.000 kawasan di satu kab/kota" in str(caught.value) and "5000" in str(caught.value)
+    lines = str(caught.value)
+    rows = len((data / "2024" / "targets_synthetic.csv").read_text().splitlines())
+    assert f"baris {rows - 1}, kolom D 'target': tidak mungkin: lebih dari 2.000 kawasan di satu kab/kota" in lines
+    assert "(nilai 5000)" in lines
+    assert f"baris {rows}, kolom B 'region_code'" in lines and "bukan satu kab/kota" in lines

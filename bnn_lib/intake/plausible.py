@@ -112,6 +112,9 @@ def targets(frame: pd.DataFrame, specs: Mapping[str, IndexSpec]) -> Found:
     for measure, unit in MEASURE_UNITS.items():
         rows = (frame["measure"] == measure).to_numpy()
         x = np.where(rows, frame["target"].to_numpy(dtype=float), np.nan)
+        if unit == "kab/kota":  # a count of kab/kota has no meaning for one of them
+            message = f"target {measure} (jumlah kab/kota) berlaku untuk provinsi atau nasional, bukan satu kab/kota"
+            problems += at_rows(frame, rows & is_kabkota, "region_code", message)
         if unit in ("orang", "kawasan", "kab/kota"):
             problems += _count(frame, "target", x, unit, level, region)
         elif unit == "persen":
