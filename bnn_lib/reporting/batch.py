@@ -120,7 +120,8 @@ class Batch:
 
 def plan(batch: Batch) -> list[Job]:
     """The jobs of a run, by ``batch.levels``: each measured kab/kota of the selected provinces,
-    the selected provinces (default all 38) and the national report."""
+    the selected provinces (default all 38) and the national report. The kab/kota come first:
+    a province report links those of its kab/kota reports that exist when it is rendered."""
     chosen = batch.provinces or list(regions().province_table["code"])
     codes = [c for c in chosen if c != "nasional"]
     folder = batch.out / str(batch.year)
@@ -295,7 +296,9 @@ def run(batch: Batch) -> list[Outcome]:
             and old.get("input_hash") == h
             and Path(job.html).exists()
         ):
-            outcomes[job.key] = Outcome(**{**old, "status": "skipped", "attempts": 0})
+            # Where it is now (the folder may have moved), and no PDF status until this run's.
+            where = {"html": job.html, "executed": job.executed, "pdf": ""}
+            outcomes[job.key] = Outcome(**{**old, **where, "status": "skipped", "attempts": 0})
         else:
             todo.append(job)
     bar = tqdm(
@@ -310,7 +313,7 @@ def run(batch: Batch) -> list[Outcome]:
     bar.close()
     ordered = [outcomes[job.key] for job in jobs]
     if batch.pdf:
-        print_pdfs(ordered)
+        print_pdfs(ordered, batch.jobs)
     _write_manifest(folder, batch, ordered, previous, where)
     index_page.write(folder, batch.year, _all_outcomes(folder))
     workbook.write(batch.year, batch.out)
@@ -320,10 +323,11 @@ def run(batch: Batch) -> list[Outcome]:
 PDF_DONE = ("ok", "up to date")
 
 
-def print_pdfs(outcomes: list[Outcome]) -> None:
+def print_pdfs(outcomes: list[Outcome], jobs: int) -> None:
     """Print each report written to a PDF beside it, in one browser started here (after the
     children: a fork would copy the browser driver's threads); set each outcome's ``pdf``. A
-    PDF newer than its HTML is kept. Without the engine, every outcome says why, once each."""
+    PDF newer than its HTML is kept; ``jobs`` pages print at once. Without the engine, every
+    outcome says why."""
     written = [o for o in outcomes if o.status in ("ok", "skipped")]
     reason = pdf.unavailable()
     if reason:
@@ -341,7 +345,7 @@ def print_pdfs(outcomes: list[Outcome]) -> None:
         return
     try:
         with pdf.Printer() as printer:
-            errors = printer.print_all([(page, page.with_suffix(".pdf")) for page in todo], jobs=os.cpu_count() or 1)
+            errors = printer.print_all([(page, page.with_suffix(".pdf")) for page in todo], jobs=jobs)
     except pdf.PdfError as exc:  # the browser did not start: no PDF this run, the HTML stands
         errors = dict.fromkeys(todo, str(exc))
     for page, o in todo.items():

@@ -59,7 +59,9 @@ def _link(folder: Path, report: dict, name: str) -> str:
     link = kabkota_page(report["key"]) if is_kabkota(report["key"]) else Path(report["html"]).name
     if report["status"] in ("ok", "skipped") and (folder / link).exists():
         printed = Path(link).with_suffix(".pdf").as_posix()
-        extra = f' · <a href="{esc(printed)}">PDF</a>' if (folder / printed).exists() else ""
+        # A PDF older than its page was printed from an earlier version: not linked.
+        fresh = (folder / printed).exists() and (folder / printed).stat().st_mtime >= (folder / link).stat().st_mtime
+        extra = f' · <a href="{esc(printed)}">PDF</a>' if fresh else ""
         return f'<a href="{esc(link)}">{esc(name)}</a>{extra}'
     return f'{esc(name)} <span class="fail">({esc(STATUS.get(report["status"], report["status"]))})</span>'
 
