@@ -34,9 +34,9 @@ from bnn_lib.rollup import region_means
 from bnn_lib.scoring import entity_indicators, group_mask
 from bnn_lib.spec import IndexSpec
 
-LEVELS = (0.90, 0.95)
 # The interval the reports show, the "kategori belum pasti" flag and a "distinguishable" change use.
 REPORTED = 0.95
+LEVELS = (0.90, REPORTED)  # the intervals computed
 
 
 def bounds(level: float = REPORTED) -> tuple[str, str]:

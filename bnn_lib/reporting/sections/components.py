@@ -16,6 +16,7 @@ from bnn_lib.regions import regions
 from bnn_lib.reporting.charts import PNG_DPI
 from bnn_lib.reporting.data import ReportData
 from bnn_lib.reporting.fmt import NO_DATA, angka, band_colors, esc, selisih
+from bnn_lib.uncertainty import bounds
 
 NATIONAL = "00"
 
@@ -156,11 +157,13 @@ def colors_of(data: ReportData, index: str = "ikotan") -> dict[str, str]:
 
 
 def intervals(data: ReportData, index: str) -> pd.DataFrame:
-    """lo95, hi95 and the uncertain flag by region code (empty when not computed)."""
+    """The reported interval (:func:`~bnn_lib.uncertainty.bounds`) and the uncertain flag by
+    region code (empty when not computed)."""
+    columns = [*bounds(), "uncertain"]
     table = data.table(f"{index}_intervals")
     if table is None:
-        return pd.DataFrame(columns=["lo95", "hi95", "uncertain"])
-    return table.drop_duplicates("region_code").set_index("region_code")[["lo95", "hi95", "uncertain"]]
+        return pd.DataFrame(columns=columns)
+    return table.drop_duplicates("region_code").set_index("region_code")[columns]
 
 
 def changes(data: ReportData, index: str) -> pd.Series:
