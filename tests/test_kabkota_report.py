@@ -13,7 +13,8 @@ import pytest
 
 from bnn_lib.reporting import data as rd
 from bnn_lib.reporting.fmt import angka
-from bnn_lib.reporting.sections import kabkota
+from bnn_lib.reporting.sections import ikotan as ikotan_section
+from bnn_lib.reporting.sections import kabkota, methodology
 from bnn_lib.results import Results
 
 
@@ -42,11 +43,11 @@ def test_the_kabkota_report_shows_its_numbers_and_ranks(rendered, aceh_kabkota):
     ikotan = pd.read_parquet(results / "ikotan_kabkota.parquet").set_index("kabkota_code")
     row = ikotan.loc[code]
     assert row["kabkota"] in text and "Provinsi Aceh" in text
-    # Its rank among the measured kab/kota of Aceh and of the nation, worked out with pandas.
-    aceh = ikotan[ikotan["province_code"] == "11"]["value"].rank(ascending=False, method="min")
-    nation = ikotan["value"].rank(ascending=False, method="min")
-    assert f"peringkat {int(aceh[code])} dari {len(aceh)} kab/kota di Provinsi Aceh" in text
-    assert f"dan {int(nation[code])} dari {len(nation)} secara nasional" in text
+    # Its rank among the measured kab/kota of Aceh and of the nation: one more than those above it.
+    aceh = ikotan[ikotan["province_code"] == "11"]["value"]
+    above_in_aceh, above = (aceh > row["value"]).sum(), (ikotan["value"] > row["value"]).sum()
+    assert f"peringkat {above_in_aceh + 1} dari {len(aceh)} kab/kota di Provinsi Aceh" in text
+    assert f"dan {above + 1} dari {len(ikotan)} secara nasional" in text
     assert f"sebesar {angka(row['value'], 2)}" in text and row["band"] in text
     interval = pd.read_parquet(results / "ikotan_intervals.parquet").set_index("region_code").loc[code]
     assert f"{angka(interval['lo95'], 1)}–{angka(interval['hi95'], 1)}" in text
@@ -88,3 +89,20 @@ def test_the_province_report_links_each_kabkota_report(rendered):
     ikotan = pd.read_parquet(rendered / "results" / "ikotan_kabkota.parquet")
     assert links == {kabkota.page(c) for c in ikotan[ikotan["province_code"] == "11"]["kabkota_code"]}
     assert all((rendered / link).is_file() for link in links)
+
+
+def test_a_province_report_links_only_the_kabkota_reports_that_exist(rendered, tmp_path):
+    data = rd.load(2024, str(rendered.parent))
+    assert 'href="kabkota/' in ikotan_section(data, "11").html
+    elsewhere = dataclasses.replace(data, folder=tmp_path)  # a folder with no kab/kota report
+    assert 'href="kabkota/' not in ikotan_section(elsewhere, "11").html
+
+
+def test_a_kabkota_report_lists_only_its_own_data_warnings(rendered):
+    data = rd.load(2024, str(rendered.parent))
+    warnings = ["11.06: jawaban kosong 40 %", "11.09: jawaban kosong 35 %", "31.71: kode lama"]
+    changed = dataclasses.replace(data, meta={**data.meta, "warnings": warnings})
+    text = methodology(changed, "11.06").html
+    assert "11.06: jawaban kosong 40 %" in text and "11.09" not in text and "31.71" not in text
+    assert "Peringatan data" in kabkota.uncertain(changed, "11.06").html
+    assert "Peringatan data" not in kabkota.uncertain(changed, "11.11").html

@@ -28,6 +28,7 @@ class ReportData:
     results: Results
     history: dict[int, Results]
     meta: dict
+    folder: Path | None = None  # the year's report folder (where the reports are written)
 
     def table(self, name: str, year: int | None = None) -> pd.DataFrame | None:
         """A result table of ``year`` (default the report year), or None if it was not computed."""
@@ -98,7 +99,7 @@ def load(year: int, results_dir: str | None = None) -> ReportData:
     if year not in history:
         raise FileNotFoundError(f"{base / str(year) / 'results'}: no results; run `bnn compute --year {year}`")
     meta = json.loads((base / str(year) / "results" / "specs.json").read_text(encoding="utf-8"))
-    return ReportData(year, history[year], history, meta)
+    return ReportData(year, history[year], history, meta, base / str(year))
 
 
 def province(code: str | int) -> Region:

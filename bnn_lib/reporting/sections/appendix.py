@@ -138,15 +138,19 @@ def _sources(meta: dict) -> str:
     )
 
 
+def warnings_naming(data: ReportData, codes: set[str]) -> list[str]:
+    """The warnings on the input data that name one of the kab/kota ``codes``."""
+    return [w for w in data.meta.get("warnings", []) if codes & set(re.findall(r"\b\d{2}\.\d{2}\b", w))]
+
+
 def _data_warnings(data: ReportData, province: str | None, shown: int = 8) -> str:
-    """The warnings raised on the input data: those naming a kab/kota of the province (all of
-    them in the national report), a few in full and the count of the rest."""
+    """The warnings raised on the input data: those naming the kab/kota, or a kab/kota of the
+    province (all of them in the national report), a few in full and the count of the rest."""
     warnings = data.meta.get("warnings", [])
-    if is_kabkota(province):
-        codes = {province}
-    elif province is not None:
-        codes = set(regions().kabkota_of(province)["code"])
-        warnings = [w for w in warnings if codes & set(re.findall(r"\b\d{2}\.\d{2}\b", w))]
+    if province is not None:
+        warnings = warnings_naming(
+            data, {province} if is_kabkota(province) else set(regions().kabkota_of(province)["code"])
+        )
     if not warnings:
         return ""
     items = "".join(f"<li>{esc(w)}</li>" for w in warnings[:shown])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from bnn_lib.regions import regions
@@ -22,9 +23,11 @@ from bnn_lib.reporting.sections.components import (
     html_table,
     intervals,
     place_name,
+    short_name,
     value_of,
 )
 from bnn_lib.reporting.sections.kabkota import page
+from bnn_lib.sensitivity import ranks
 from bnn_lib.uncertainty import bounds
 
 
@@ -68,7 +71,7 @@ def _profile(data: ReportData, province: str | None) -> Section:
         [own.get(v, float("nan")) for v in order],
         [national[v] for v in order],
         f"Profil {bilangan(len(order))} variabel {spec.index}",
-        (place_name(province).replace("Provinsi ", ""), "Nasional"),
+        (short_name(province), "Nasional"),
         spec.rescale.to_range,
     )
     return Section.of(fig)
@@ -80,7 +83,9 @@ def _ikotan_table(data: ReportData, province: str | None, table: pd.DataFrame) -
     key = "region_code" if province is None else "kabkota_code"
     rows, significant = [], changes(data, "ikotan")
     lo, hi = bounds()
-    for rank, row in enumerate(table.sort_values("value", ascending=False).itertuples(), start=1):
+    table = table.sort_values("value", ascending=False)
+    positions = ranks(table["value"].to_numpy()[np.newaxis, :])[0]  # ties share a rank, as everywhere
+    for rank, row in zip(positions, table.itertuples(), strict=True):
         count = row.n_respondents if province is not None else row.n_measured
         code = getattr(row, key)
         delta = selisih(base.change(code, row.value))
@@ -90,9 +95,8 @@ def _ikotan_table(data: ReportData, province: str | None, table: pd.DataFrame) -
         uncertain = pd.notna(row.uncertain) and bool(row.uncertain)
         rows.append(
             {
-                "rank": str(rank),
-                # A kab/kota links to its own report, beside the province's in the year's folder.
-                "label": esc(row.label) if province is None else f'<a href="{page(code)}">{esc(row.label)}</a>',
+                "rank": angka(rank, 0),
+                "label": _linked(data, code, row.label) if province is not None else esc(row.label),
                 "value": angka(row.value, 3),
                 "value_100": angka(row.value_100, 2),
                 "interval": "–"
@@ -122,6 +126,13 @@ def _ikotan_table(data: ReportData, province: str | None, table: pd.DataFrame) -
         f"responden lain kategorinya bisa berbeda. <b>*</b>: perubahan berbeda nyata dari nol (selang "
         f"{method.level()} perubahan tidak memuat nol); tanpa tanda, perubahan masih dalam batas variasi sampel.</p>"
     )
+
+
+def _linked(data: ReportData, code: str, name: str) -> str:
+    """A kab/kota's name, linked to its report where that report was written (the batch renders
+    the kab/kota reports of a year before its province reports)."""
+    there = data.folder is not None and (data.folder / page(code)).is_file()
+    return f'<a href="{page(code)}">{esc(name)}</a>' if there else esc(name)
 
 
 def _earlier(base: Baseline, code: str) -> dict[str, str]:

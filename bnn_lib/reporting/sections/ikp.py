@@ -9,7 +9,15 @@ from bnn_lib.reporting import charts
 from bnn_lib.reporting.data import ReportData, suppress_small
 from bnn_lib.reporting.fmt import angka, bilangan, esc
 from bnn_lib.reporting.sections import method
-from bnn_lib.reporting.sections.components import NATIONAL, Section, chip, code_of, colors_of, html_table, place_name
+from bnn_lib.reporting.sections.components import (
+    NATIONAL,
+    Section,
+    chip,
+    code_of,
+    colors_of,
+    html_table,
+    short_name,
+)
 
 # Short column names of the spec's groups; a group not named here is shown by its spec name.
 ENVIRONMENTS = {
@@ -41,7 +49,7 @@ def ikp(data: ReportData, province: str | None) -> Section:
         [own.get(g, float("nan")) for g in names],
         [national[g] for g in names],
         "IKP per lingkungan",
-        (place_name(province).replace("Provinsi ", ""), "Nasional"),
+        (short_name(province), "Nasional"),
         data.spec("ikp").rescale.to_range,
     )
     detail = data.kabkota("ikp_environments", province)

@@ -5,17 +5,19 @@ rule (:func:`bnn_lib.sensitivity.ranks`)."""
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
+from bnn_lib.intake.tables import SURVEY_INDICES
 from bnn_lib.kawasan import STATUSES
 from bnn_lib.regions import regions
 from bnn_lib.reporting import charts
 from bnn_lib.reporting.data import ReportData, suppress_small
 from bnn_lib.reporting.fmt import angka, esc, persen, selisih
 from bnn_lib.reporting.sections import method
+from bnn_lib.reporting.sections.appendix import warnings_naming
 from bnn_lib.reporting.sections.breaks import baseline
 from bnn_lib.reporting.sections.components import (
     NATIONAL,
@@ -31,8 +33,6 @@ from bnn_lib.reporting.sections.components import (
 from bnn_lib.sensitivity import rank_columns, ranks
 from bnn_lib.uncertainty import bounds
 
-SURVEY = ("ikotan", "ikp")
-
 
 def page(code: str) -> str:
     """Where the report of kab/kota ``code`` is, relative to its year's folder (where the
@@ -43,7 +43,9 @@ def page(code: str) -> str:
 def measured(data: ReportData) -> list[str]:
     """The kab/kota with a value of IKOTAN or IKP in the report year, in code order: the kab/kota
     that get a report."""
-    codes = {c for index in SURVEY if (t := data.table(f"{index}_kabkota")) is not None for c in t["kabkota_code"]}
+    codes = {
+        c for index in SURVEY_INDICES if (t := data.table(f"{index}_kabkota")) is not None for c in t["kabkota_code"]
+    }
     return sorted(codes)
 
 
@@ -61,16 +63,17 @@ def summary(data: ReportData, code: str) -> Section:
     """Each survey index of the kab/kota: value on both scales, band, interval, ranks in its
     province and in the nation, change, and the province and nation beside it; then sentences."""
     province = code[:2]
-    rows, sentences = [], []
-    for index in SURVEY:
+    rows, sentences, shown = [], [], []
+    lo, hi = bounds()
+    for index in SURVEY_INDICES:
         row = data.index_row(index, code)
         if row is None or data.spec(index) is None:
             continue
         table = data.table(f"{index}_kabkota")
         in_province = rank_in(table[table["province_code"] == province], code)
         nationally = rank_in(table, code)
+        shown.append(index)
         interval = intervals(data, index)
-        lo, hi = bounds()
         found = interval.loc[code] if code in interval.index else None
         base = baseline(data, index)
         delta = base.change(code, row["value"])
@@ -92,12 +95,17 @@ def summary(data: ReportData, code: str) -> Section:
         )
         sentences.append(_sentence(data, index, code, row, (in_province, nationally), found))
     if not rows:
-        return Section.of("<p>Kab/kota ini tidak diukur IKOTAN maupun IKP pada tahun ini.</p>")
-    base = baseline(data, "ikotan")
+        names = " maupun ".join(i.upper() for i in SURVEY_INDICES)
+        return Section.of(f"<p>Kab/kota ini tidak diukur {names} pada tahun ini.</p>")
+    base = baseline(data, shown[0])
+
+    def scales(scale: Callable[[ReportData, str], str]) -> str:
+        return " / ".join(dict.fromkeys(scale(data, i) for i in shown))
+
     columns = [
         ("index", "Indeks"),
         ("value", "Nilai"),
-        ("value_100", f"Skala {method.report_scale(data, 'ikotan')}"),
+        ("value_100", f"Skala {scales(method.report_scale)}"),
         ("band", "Kategori"),
         ("interval", f"Selang {method.level()}"),
         ("rank_province", "Peringkat di provinsi"),
@@ -107,7 +115,7 @@ def summary(data: ReportData, code: str) -> Section:
     ]
     numeric = {"value", "value_100", "interval", "rank_province", "rank_nation", "change", "around"}
     note = (
-        f"<p class='note'>Nilai pada skala {method.score_scale(data, 'ikotan')} (rata-rata jawaban). Peringkat 1 = "
+        f"<p class='note'>Nilai pada skala {scales(method.score_scale)} (rata-rata jawaban). Peringkat 1 = "
         f"nilai tertinggi di antara kab/kota yang diukur. <b>*</b>: perubahan berbeda nyata dari nol (selang "
         f"{method.level()} perubahan tidak memuat nol).</p>"
     )
@@ -148,6 +156,11 @@ def _sentence(
         text += (
             f" Kategorinya <b>belum pasti</b>: selang {method.level()} nilainya melintasi batas kategori, sehingga "
             "dengan responden lain kategorinya bisa berbeda."
+        )
+    if bool(row.get("small_cell", False)):
+        text += (
+            f" Nilai ini berasal dari {angka(row['n_respondents'], 0)} responden saja, kurang dari batas "
+            f"{angka(data.min_cell(index), 0)}: bacalah dengan hati-hati; data publik tidak memuatnya."
         )
     earlier = base.earlier_values(code)
     return text + (f" {earlier}" if earlier else "")
@@ -343,7 +356,7 @@ def _yes_no(value: object) -> str:
 def uncertain(data: ReportData, code: str) -> Section:
     """What is uncertain about the kab/kota's numbers, in plain words."""
     items = []
-    for index in SURVEY:
+    for index in SURVEY_INDICES:
         row = data.index_row(index, code)
         interval = intervals(data, index)
         if row is None or code not in interval.index:
@@ -368,8 +381,8 @@ def uncertain(data: ReportData, code: str) -> Section:
     if assumed:
         counted = ", ".join(f"{i.upper()} {n}" for i, n in assumed.items())
         items.append(f"Unsur metode yang masih berupa asumsi (lihat catatan metodologi): {counted}.")
-    warnings = [w for w in data.meta.get("warnings", []) if code in re.findall(r"\b\d{2}\.\d{2}\b", w)]
-    items += [f"Peringatan data: {esc(w)}" for w in warnings]
+    if warnings_naming(data, {code}):
+        items.append("Data masukan kab/kota ini memuat hal yang perlu diperiksa: lihat Peringatan data.")
     if not items:
         return Section()
     return Section.of("<ul class='findings'>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>")
