@@ -250,6 +250,10 @@ def _reports(args: argparse.Namespace) -> int:
             outcomes = batch.run(settings)
         except cluster.ClusterError as exc:  # the cluster went away between two years
             raise UsageError(f"--dask-scheduler: {exc}") from None
+        except OSError as exc:  # the index or the workbook (open in Excel, say): the other years go on
+            print(f"{year}: error: {_os_message(exc)}", file=sys.stderr)
+            failed = True
+            continue
         print(
             f"{year}: {batch.summary(outcomes)} in {time.perf_counter() - start:.1f} s; "
             f"index: {args.out / str(year) / 'index.html'}"
@@ -382,6 +386,7 @@ def _provinces(asked: list[str] | None) -> list[str] | None:
 
 
 # What to do about the file-system errors a user meets, by errno.
+OFFICE_FILES = (".xlsx", ".csv")
 OS_HINTS = {
     errno.ENOSPC: "the disk is full; free some space and run the command again",
     errno.EDQUOT: "the disk quota is used up; free some space and run the command again",
@@ -399,6 +404,8 @@ def _os_message(exc: OSError) -> str:
     where = f"{exc.filename}: " if exc.filename else ""
     what = exc.strerror or str(exc)
     hint = OS_HINTS.get(exc.errno or 0)
+    if hint and exc.errno in (errno.EACCES, errno.EPERM) and str(exc.filename).endswith(OFFICE_FILES):
+        hint = "is it open in Excel? close it and run the command again"  # Windows locks an open file
     return f"{where}{what}" + (f" ({hint})" if hint else "")
 
 

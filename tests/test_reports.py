@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import re
 import shutil
@@ -298,6 +299,36 @@ def test_results_keep_the_spec_they_were_computed_with(sample_dir, tmp_path):
     saved = bnn_lib.compute_year(2024, sample_dir, specs={"ikotan": spec}).save(tmp_path / "results")
     loaded = bnn_lib.load_results(2024, saved)
     assert loaded.specs["ikotan"].id == "ikotan-geo" and loaded.specs["ikotan"].aggregation.method == "geometric"
+
+
+def test_a_workbook_open_in_excel_stops_neither_the_year_nor_the_next(reports_dir, tmp_path, capsys, monkeypatch):
+    # Windows refuses to replace a file that Excel holds open: say so, keep the old workbook and
+    # the year's reports, and go on with the next year.
+    out = copy_reports(reports_dir, tmp_path)
+    locked = out / "2023" / "tabel-kinerja-2023.xlsx"
+    locked.parent.mkdir(parents=True, exist_ok=True)
+    locked.write_bytes(b"the workbook a planner has open")
+    replace = Path.replace
+
+    def excel_holds(self, target):
+        if Path(target) == locked:
+            raise PermissionError(errno.EACCES, "Permission denied", str(target))
+        return replace(self, target)
+
+    monkeypatch.setattr(Path, "replace", excel_holds)
+    args = reports_args(out, reports_dir / "no-data", ["11"])
+    args[args.index("2024")] = "2023"
+    args.insert(args.index("2023") + 1, "2024")
+    capsys.readouterr()
+    assert cli.main(args) == 1
+    captured = capsys.readouterr()
+    assert f"2023: error: {locked}: Permission denied (is it open in Excel?" in captured.err
+    assert "Traceback" not in captured.err and "2024: 1 ok" in captured.out
+    assert locked.read_bytes() == b"the workbook a planner has open"
+    assert [p.name for p in locked.parent.glob(".tabel-kinerja*")] == []  # no temporary file left
+    for year in ("2023", "2024"):
+        assert (out / year / "provinsi-11.html").exists() and (out / year / "index.html").exists()
+    assert (out / "2024" / "tabel-kinerja-2024.xlsx").exists()
 
 
 def test_reports_from_ikotan_data_alone(sample_dir, tmp_path):
