@@ -158,3 +158,14 @@ def test_a_year_without_a_break_since_the_previous_compares_as_published(series_
     findings = " ".join(s.summary_sentences(data, ACEH))
     assert "poin dari 2023" in findings and "proyeksi balik" not in findings
     assert "Perubahan metode dalam deret" in s.methodology(data, ACEH).html  # still listed in 2024
+
+
+def test_a_change_is_said_as_it_is_shown():
+    # Against 3.20 in 2023: a change that rounds to 0,00 is "tetap", never "naik 0,00".
+    compared = pd.DataFrame({"value": [3.20], "band": ["Tanggap"]}, index=["11"])
+    base = s.breaks.Baseline(2023, compared, compared, None)
+    assert base.movement("11", 3.204) == "; tetap dari 2023"
+    assert base.movement("11", 3.206) == "; naik 0,01 poin dari 2023"
+    assert base.movement("11", 3.08) == "; turun 0,12 poin dari 2023"
+    assert base.movement("11", 3.21, decimals=1) == "; tetap dari 2023"
+    assert base.movement("12", 3.5) == ""  # no value the year before

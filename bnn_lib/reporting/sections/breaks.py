@@ -105,6 +105,17 @@ class Baseline:
             return float("nan")
         return value - float(self.compared.loc[code, "value"])
 
+    def movement(self, code: str, value: float, decimals: int = 2) -> str:
+        """The change of ``code`` as a clause: "; naik 0,12 poin dari 2023", "; tetap dari 2023",
+        or "" when there is nothing to compare with. A change that rounds to zero at ``decimals``
+        is "tetap", so the words never contradict the number shown."""
+        delta = self.change(code, value)
+        if pd.isna(delta):
+            return ""
+        if abs(delta) < 0.5 * 10**-decimals:
+            return f"; tetap {self.since()}"
+        return f"; {'naik' if delta > 0 else 'turun'} {angka(abs(delta), decimals)} poin {self.since()}"
+
     def since(self) -> str:
         """ "dari 2023", or across a break "dari 2021 (proyeksi balik dengan metode X)"."""
         if self.year is None:

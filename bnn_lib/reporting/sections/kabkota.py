@@ -147,11 +147,7 @@ def _sentence(
             f"{esc(regions().province(code[:2]).name)} dan {nationally[0]} dari {nationally[1]} secara nasional"
         )
     base = baseline(data, index)
-    delta = base.change(code, row["value"])
-    if not pd.isna(delta):
-        verb = "naik" if delta > 0.005 else "turun" if delta < -0.005 else "tetap"
-        text += f"; {verb} {angka(abs(delta), 2)} poin {base.since()}" if verb != "tetap" else f"; tetap {base.since()}"
-    text += "."
+    text += base.movement(code, row["value"]) + "."
     if interval is not None and bool(interval["uncertain"]):
         text += (
             f" Kategorinya <b>belum pasti</b>: selang {method.level()} nilainya melintasi batas kategori, sehingga "

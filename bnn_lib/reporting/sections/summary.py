@@ -15,6 +15,8 @@ from bnn_lib.reporting.sections.appendix import uncertainty_summary
 from bnn_lib.reporting.sections.breaks import BACKCAST, baseline, breaks
 from bnn_lib.reporting.sections.components import (
     NATIONAL,
+    SYNTHETIC,
+    SYNTHETIC_WHY,
     Section,
     chip,
     code_of,
@@ -48,10 +50,7 @@ def header(data: ReportData, province: str | None) -> Section:
     title = f"Laporan Kinerja Pemberdayaan Masyarakat {data.year}"
     banner = ""
     if data.meta.get("synthetic"):
-        banner = (
-            '<div class="banner">DATA CONTOH SINTETIS — bukan data BNN. Semua angka dalam laporan ini '
-            "dibangkitkan untuk uji coba dan demonstrasi.</div>"
-        )
+        banner = f'<div class="banner">{SYNTHETIC}. {SYNTHETIC_WHY}.</div>'
     return Section.of(
         f"{banner}<h1>{esc(title)}</h1><p class='subtitle'>{esc(place_name(province))} · Deputi Bidang Pemberdayaan "
         "Masyarakat, Badan Narkotika Nasional · IKOTAN, IKP, IKKRN dan IKKTT</p>"
@@ -170,11 +169,7 @@ def _ikotan_sentence(data: ReportData, province: str | None, row: pd.Series) -> 
         f"{method.report_scale(data, 'ikotan')}), "
         f"kategori <b>{esc(row['band'])}</b>"
     )
-    delta = base.change(code, row["value"])
-    if not pd.isna(delta):
-        verb = "naik" if delta > 0.005 else "turun" if delta < -0.005 else "tetap"
-        since = base.since()
-        text += f"; {verb} {angka(abs(delta), 2)} poin {since}" if verb != "tetap" else f"; tetap {since}"
+    text += base.movement(code, row["value"])
     if province is not None:
         text += f". Rata-rata nasional {angka(data.region_row('ikotan_regions', NATIONAL)['value'], 2)}."
     return text + ("" if text.endswith(".") else ".")
