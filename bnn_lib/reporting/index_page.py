@@ -13,7 +13,7 @@ from bnn_lib.reporting import workbook
 from bnn_lib.reporting.fmt import angka, band_colors, esc, persen
 from bnn_lib.reporting.html import page
 from bnn_lib.reporting.sections import method
-from bnn_lib.reporting.sections.components import NATIONAL, is_kabkota
+from bnn_lib.reporting.sections.components import NATIONAL, SYNTHETIC, SYNTHETIC_WHY, is_kabkota
 from bnn_lib.reporting.sections.kabkota import page as kabkota_page
 from bnn_lib.writing import write_atomic
 
@@ -103,7 +103,7 @@ def write(folder: Path, year: int, reports: list[dict]) -> Path:
     has_ikotan, has_ikp = data.spec("ikotan") is not None, data.spec("ikp") is not None
     success_band = method.success_band(data) if has_ikotan else "–"
     scales = ", ".join(f"{i.upper()} {method.score_scale(data, i)}" for i in ("ikotan", "ikp") if data.spec(i))
-    banner = '<div class="banner">DATA CONTOH SINTETIS — bukan data BNN.</div>' if data.meta.get("synthetic") else ""
+    banner = f'<div class="banner">{SYNTHETIC}. {SYNTHETIC_WHY}.</div>' if data.meta.get("synthetic") else ""
     body = (
         f"{banner}<h1>Laporan Kinerja Pemberdayaan Masyarakat {year}</h1>"
         "<p class='subtitle'>Laporan tahunan nasional, per provinsi dan per kab/kota: IKOTAN, IKP, IKKRN dan "

@@ -42,7 +42,7 @@ from bnn_lib.regions import regions
 from bnn_lib.reporting.data import ReportData, load
 from bnn_lib.reporting.sections import method
 from bnn_lib.reporting.sections.breaks import BACKCAST
-from bnn_lib.reporting.sections.components import NATIONAL, place_name
+from bnn_lib.reporting.sections.components import NATIONAL, SYNTHETIC, SYNTHETIC_WHY, place_name
 from bnn_lib.reporting.sections.summary import OUTCOME_ROWS, OUTPUT_ROWS
 from bnn_lib.uncertainty import bounds
 from bnn_lib.writing import MAX_WIDTH, printable, put, save_workbook, write_rows
@@ -64,7 +64,6 @@ YEAR = "0"
 WHEN = "yyyy-mm-dd hh:mm"
 PER_ROW = "per-row"  # a column whose number format each row gives (column "number_format")
 YES_NO = {True: "ya", False: "tidak"}
-SYNTHETIC = "DATA CONTOH SINTETIS — bukan data BNN"
 TITLE_FONT = Font(bold=True, size=12)
 BANNER_FONT = Font(bold=True, size=12, color="C00000")
 # Catatan holds several tables in the same columns: widths that suit all of them.
@@ -383,7 +382,7 @@ def _note_lines(data: ReportData) -> list[tuple[str, object, str | None]]:
     meta, year, level = data.meta, data.year, method.level()
     lines: list[tuple[str, object, str | None]] = []
     if meta.get("synthetic"):
-        lines.append(("Data", f"{SYNTHETIC}: semua angka dibangkitkan untuk uji coba dan demonstrasi.", None))
+        lines.append(("Data", f"{SYNTHETIC}. {SYNTHETIC_WHY}.", None))
     lines.append(("Tahun", year, YEAR))
     if meta.get("computed_at"):
         when = datetime.fromisoformat(meta["computed_at"]).astimezone(UTC).replace(tzinfo=None)

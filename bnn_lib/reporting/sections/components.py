@@ -19,6 +19,9 @@ from bnn_lib.reporting.fmt import NO_DATA, angka, band_colors, esc, selisih
 from bnn_lib.uncertainty import bounds
 
 NATIONAL = "00"
+# What every page and sheet made from the sample data says first.
+SYNTHETIC = "DATA CONTOH SINTETIS — bukan data BNN"
+SYNTHETIC_WHY = "Semua angka dibangkitkan untuk uji coba dan demonstrasi"
 
 
 @dataclass(frozen=True)
