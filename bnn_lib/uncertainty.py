@@ -36,7 +36,7 @@ from bnn_lib.spec import IndexSpec
 
 # The interval the reports show, the "kategori belum pasti" flag and a "distinguishable" change use.
 REPORTED = 0.95
-LEVELS = (0.90, REPORTED)  # the intervals computed
+CONFIDENCE_LEVELS = (0.90, REPORTED)  # the intervals computed
 
 
 def bounds(level: float = REPORTED) -> tuple[str, str]:
@@ -131,7 +131,7 @@ def _replicate_index(
     return value.unstack("kabkota_code")
 
 
-def percentile_intervals(replicates: pd.DataFrame, levels: tuple[float, ...] = LEVELS) -> pd.DataFrame:
+def percentile_intervals(replicates: pd.DataFrame, levels: tuple[float, ...] = CONFIDENCE_LEVELS) -> pd.DataFrame:
     """Per column of ``replicates``: lo/hi of each percentile interval (lo90, hi90, lo95, hi95)."""
     out = {}
     for level in levels:
