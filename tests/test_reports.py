@@ -101,6 +101,9 @@ def test_html_is_clean_and_self_contained(rendered, name):
     # Reports run no script; the index has one, inline, for its search box.
     assert len(re.findall(r"<script", page)) == (name == "index.html") and "<script src" not in page
     assert all(src.startswith("data:image/") for src in re.findall(r'<img[^>]+src="([^"]+)"', page))
+    # Every figure says what it shows to a screen reader (its titles), not nbconvert's placeholder.
+    images, alts = re.findall(r"<img\b[^>]*>", page), re.findall(r'<img\b[^>]*\balt="([^"]+)"', page)
+    assert len(alts) == len(images) and not any("No description" in alt for alt in alts), alts
     assert len(page.encode()) <= 1_000_000
     assert "R2024-" not in page  # no respondent-level rows
     assert re.search(r"<title>[^<]*(Laporan|Kinerja)[^<]*</title>", page)

@@ -63,8 +63,8 @@ class Section:
         for part in self.parts:
             if isinstance(part, str):
                 display(HTML(part))
-            else:
-                display({"image/png": _png(part), "text/plain": repr(part)}, raw=True)
+            else:  # as <img> with its alt text: a bare image/png output gets none from nbconvert
+                display({"text/html": _img(part), "text/plain": repr(part)}, raw=True)
 
 
 def _png(fig: Figure) -> str:
