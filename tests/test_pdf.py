@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import html as htmllib
 import io
+import itertools
 import re
 import shutil
 import subprocess
@@ -243,3 +244,25 @@ def test_table_of_contents_links_every_h2_and_h3_and_gives_ids_to_those_without(
 def test_running_title_cannot_break_out_of_its_string_or_style():
     rule = html.running_title('A "B" </style><script>')
     assert "</style>" not in rule and '\\"B\\"' in rule
+
+
+def test_wide_table_headers_break_only_between_syllables():
+    # Syllables by hand: Ke|jak|sa|an, Ma|sya|ra|kat, Pe|me|rin|tah; a break leaves two letters
+    # before it and three after, and nothing outside a header's text is touched.
+    page = html.hyphenated_headers(
+        '<p>Kejaksaan</p><th title="Masyarakat">Kejaksaan <b>Masyarakat</b></th><th>Pemerintah Polres</th>'
+    )
+    breaks = {
+        word.replace(html.SOFT_HYPHEN, ""): [len(part) for part in word.split(html.SOFT_HYPHEN)]
+        for word in re.findall(r"[\w\u00ad]+", page)
+        if html.SOFT_HYPHEN in word
+    }
+    syllable_ends = {"Kejaksaan": {2, 5, 7}, "Masyarakat": {2, 5, 7}, "Pemerintah": {2, 4, 7}}
+    assert set(breaks) == set(syllable_ends)  # "Polres" is too short to break, <p> is no header
+    assert 'title="Masyarakat"' in page  # inside a tag: untouched
+    for word, parts in breaks.items():
+        ends = set(itertools.accumulate(parts[:-1]))
+        assert ends <= syllable_ends[word] and parts[0] >= 2 and parts[-1] >= 3, (word, parts)
+    assert page.replace(html.SOFT_HYPHEN, "") == (
+        '<p>Kejaksaan</p><th title="Masyarakat">Kejaksaan <b>Masyarakat</b></th><th>Pemerintah Polres</th>'
+    )

@@ -19,6 +19,7 @@ from bnn_lib.reporting import batch, charts
 from bnn_lib.reporting import data as rd
 from bnn_lib.reporting import sections as s
 from bnn_lib.reporting.fmt import angka, selisih
+from bnn_lib.reporting.html import SOFT_HYPHEN
 
 ACEH = "11"
 BANDS = ("Tidak Tanggap", "Cukup Tanggap", "Tanggap", "Sangat Tanggap")
@@ -54,6 +55,8 @@ def method_break(data):
 
 
 def visible(html: str) -> str:
+    """The text a reader sees (the soft hyphens of table headers only show at a line break)."""
+    html = html.replace(SOFT_HYPHEN, "")
     html = re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", html, flags=re.S)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", re.sub(r'src="data:[^"]*"', "", html))).replace("&gt;", ">")
 

@@ -19,6 +19,7 @@ from functools import cache
 from pathlib import Path
 
 import nbformat
+import pyphen
 from nbconvert import HTMLExporter
 
 from bnn_lib.reporting.fmt import esc
@@ -31,8 +32,13 @@ CSS = (Path(__file__).parent / "report.css").read_text(encoding="utf-8")
 # 900 px wide). A PNG drawn at a finer resolution is shown at that same size.
 SCREEN_DPI = 100
 PNG_SRC = re.compile(r'<img (?![^>]*\bwidth=)([^>]*?)src="data:image/png;base64,([^"]+)"')
+# A table header cell, and a word long enough to need a break point in a narrow column.
+HEADER_CELL = re.compile(r"(<th\b[^>]*>)(.*?)(</th>)", re.S)
+LONG_WORD = re.compile(r"[^\W\d_]{7,}")
+SOFT_HYPHEN = "\u00ad"
 HEADING = re.compile(r"<h([23])([^>]*)>(.*?)</h\1>", re.S)
 TAG = re.compile(r"<[^>]+>")
+TAG_OR_TEXT = re.compile(r"(<[^>]+>)")
 
 PAGE = """<!DOCTYPE html>
 <html lang="id">
@@ -74,8 +80,10 @@ def notebook_to_html(nb: nbformat.NotebookNode, title: str, footer: str = "", to
 
 def page(title: str, body: str, footer: str = "") -> str:
     """Wrap an HTML body in the report page (title escaped; body and footer trusted). Each inline
-    PNG gets its on-screen size; the title also runs in the footer of every printed page."""
-    return PAGE.format(title=esc(title), css=CSS, running=running_title(title), body=sized_images(body), footer=footer)
+    PNG gets its on-screen size, each table header its break points; the title also runs in the
+    footer of every printed page."""
+    body = hyphenated_headers(sized_images(body))
+    return PAGE.format(title=esc(title), css=CSS, running=running_title(title), body=body, footer=footer)
 
 
 def running_title(title: str) -> str:
@@ -106,6 +114,37 @@ def sized_images(body: str) -> str:
         return f'<img {match.group(1)}{css}src="data:image/png;base64,{match.group(2)}"'
 
     return PNG_SRC.sub(size, body)
+
+
+def hyphenated_headers(body: str) -> str:
+    """Put soft hyphens between the syllables of the long words of every table header, so that
+    the narrow columns of a wide table break "Kejak-saan" on paper, never "Kejaksa" and "an" at
+    whatever letter fills the line. Invisible on screen and ignored by a browser's search."""
+
+    def cell(match: re.Match) -> str:
+        parts = TAG_OR_TEXT.split(match.group(2))  # words in text only, never inside a tag
+        text = "".join(p if p.startswith("<") else LONG_WORD.sub(syllables, p) for p in parts)
+        return match.group(1) + text + match.group(3)
+
+    return HEADER_CELL.sub(cell, body)
+
+
+def syllables(match: re.Match) -> str:
+    """A word with a soft hyphen at its Indonesian hyphenation points (pyphen's dictionary),
+    two letters at least before the first and three after the last."""
+    word = match.group(0)
+    # The dictionary splits a lone consonant off now and then ("ra-k-at"): a point is kept only
+    # two letters or more after the one before.
+    kept: list[int] = []
+    for p in _hyphenator().positions(word):
+        if not kept or p - kept[-1] >= 2:
+            kept.append(p)
+    return SOFT_HYPHEN.join(word[a:b] for a, b in zip([0, *kept], [*kept, len(word)], strict=True))
+
+
+@cache
+def _hyphenator() -> pyphen.Pyphen:
+    return pyphen.Pyphen(lang="id_ID", left=2, right=3)
 
 
 def png_size(head: bytes) -> tuple[int, int, float] | None:
