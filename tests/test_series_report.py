@@ -12,6 +12,7 @@ import re
 
 import pandas as pd
 import pytest
+from matplotlib.colors import to_hex
 from matplotlib.patches import Rectangle
 
 from bnn_lib import cli
@@ -136,13 +137,20 @@ def test_the_trend_marks_the_break_and_draws_the_backcast(series_dir, year, prov
     assert list(hollow.get_ydata()) == pytest.approx([back["value"]])
     legend = [t.get_text() for t in figure.legends[0].get_texts()]
     assert f"IKOTAN {where}, proyeksi balik" in legend
-    # The legend names the bands the chart shows: those reaching into its value range. The
+    # The legend names the bands the chart shows, read from the drawing: the colours of the
+    # shaded rectangles that reach into the visible range are those of its band swatches. The
     # fixed scheme's lowest band (1,00–1,75) lies far below every value, so it is not named.
     low, high = ax.get_ylim()
-    every = pd.concat([data.table("ikotan_bands", int(y)) for y in ax.get_xticks()])
-    seen = every[(every["upper_scale"] > low) & (every["lower_scale"] < high)]
-    assert "Tidak Tanggap" in set(every["label"]) - set(seen["label"])
-    assert sorted(t for t in legend if t.startswith("kategori ")) == sorted({f"kategori {b}" for b in seen["label"]})
+    drawn = {
+        to_hex(p.get_facecolor(), keep_alpha=True)
+        for p in ax.patches
+        if isinstance(p, Rectangle) and p.get_y() < high and p.get_y() + p.get_height() > low
+    }
+    entries = zip(figure.legends[0].legend_handles, legend, strict=True)
+    swatches = {to_hex(h.get_facecolor(), keep_alpha=True): t for h, t in entries if t.startswith("kategori ")}
+    assert set(swatches) == drawn and len(swatches) == len(set(swatches.values()))
+    assert "Tidak Tanggap" in set(data.table("ikotan_bands", 2021)["label"])
+    assert "kategori Tidak Tanggap" not in swatches.values()
     # Each year's bands in its own method: the fixed edges through 2021, that year's equal
     # intervals from 2022.
     for y in (2021, 2022):
