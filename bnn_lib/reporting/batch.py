@@ -49,10 +49,9 @@ from tqdm import tqdm
 from bnn_lib.paths import REPORTS_DIR, ROOT
 from bnn_lib.pipeline import start_method_for
 from bnn_lib.regions import regions
-from bnn_lib.reporting import LEVELS, engine, html, index_page, pdf, workbook
+from bnn_lib.reporting import LEVELS, engine, html, index_page, pdf, report_file, workbook
 from bnn_lib.reporting import data as report_data
 from bnn_lib.reporting.sections.kabkota import measured as kabkota_codes
-from bnn_lib.reporting.sections.kabkota import page as kabkota_page
 from bnn_lib.writing import write_atomic
 
 NOTEBOOKS = ROOT / "notebooks"
@@ -137,7 +136,7 @@ def plan(batch: Batch) -> list[Job]:
                     title=f"Laporan Kinerja {batch.year} · {place.label}",
                     notebook=str(batch.kabkota_notebook),
                     parameters={"kabkota": code, "year": batch.year, "results_dir": results_dir},
-                    html=str(folder / kabkota_page(code)),
+                    html=str(folder / report_file(code)),
                     executed=str(folder / "notebooks" / f"kabkota-{code}.ipynb"),
                 )
             )
@@ -149,7 +148,7 @@ def plan(batch: Batch) -> list[Job]:
                 title=f"Laporan Kinerja {batch.year} · Provinsi {province.name}",
                 notebook=str(batch.province_notebook),
                 parameters={"province": province.code, "year": batch.year, "results_dir": results_dir},
-                html=str(folder / f"provinsi-{province.code}.html"),
+                html=str(folder / report_file(province.code)),
                 executed=str(folder / "notebooks" / f"provinsi-{province.code}.ipynb"),
             )
         )
@@ -160,7 +159,7 @@ def plan(batch: Batch) -> list[Job]:
                 title=f"Laporan Kinerja {batch.year} · Nasional",
                 notebook=str(batch.national_notebook),
                 parameters={"year": batch.year, "results_dir": results_dir},
-                html=str(folder / "nasional.html"),
+                html=str(folder / report_file("nasional")),
                 executed=str(folder / "notebooks" / "nasional.ipynb"),
                 toc=True,
             )

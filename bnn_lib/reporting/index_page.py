@@ -9,12 +9,11 @@ import pandas as pd
 
 from bnn_lib.regions import regions
 from bnn_lib.reporting import data as report_data
-from bnn_lib.reporting import workbook
+from bnn_lib.reporting import report_file, workbook
 from bnn_lib.reporting.fmt import angka, band_colors, esc, persen
 from bnn_lib.reporting.html import page
 from bnn_lib.reporting.sections import method
 from bnn_lib.reporting.sections.components import NATIONAL, SYNTHETIC, SYNTHETIC_WHY, is_kabkota
-from bnn_lib.reporting.sections.kabkota import page as kabkota_page
 from bnn_lib.writing import write_atomic
 
 STATUS = {"ok": "", "skipped": "", "failed": "gagal", "timeout": "melewati batas waktu"}
@@ -56,7 +55,7 @@ def _kabkota(data: report_data.ReportData, index: str) -> pd.DataFrame:
 def _link(folder: Path, report: dict, name: str) -> str:
     """The region's name, linked to its report when the report was written."""
     # By the report's key, not its recorded path: the year's folder may have moved since.
-    link = kabkota_page(report["key"]) if is_kabkota(report["key"]) else Path(report["html"]).name
+    link = report_file(report["key"])
     if report["status"] in ("ok", "skipped") and (folder / link).exists():
         printed = Path(link).with_suffix(".pdf").as_posix()
         # A PDF older than its page was printed from an earlier version: not linked.

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from bnn_lib.regions import regions
-from bnn_lib.reporting import charts
+from bnn_lib.reporting import charts, report_file
 from bnn_lib.reporting.data import ReportData
 from bnn_lib.reporting.fmt import NO_DATA, angka, bilangan, esc, selisih
 from bnn_lib.reporting.sections import method
@@ -26,7 +26,6 @@ from bnn_lib.reporting.sections.components import (
     short_name,
     value_of,
 )
-from bnn_lib.reporting.sections.kabkota import page
 from bnn_lib.sensitivity import ranks
 from bnn_lib.uncertainty import bounds
 
@@ -131,8 +130,8 @@ def _ikotan_table(data: ReportData, province: str | None, table: pd.DataFrame) -
 def _linked(data: ReportData, code: str, name: str) -> str:
     """A kab/kota's name, linked to its report where that report was written (the batch renders
     the kab/kota reports of a year before its province reports)."""
-    there = data.folder is not None and (data.folder / page(code)).is_file()
-    return f'<a href="{page(code)}">{esc(name)}</a>' if there else esc(name)
+    there = data.folder is not None and (data.folder / report_file(code)).is_file()
+    return f'<a href="{report_file(code)}">{esc(name)}</a>' if there else esc(name)
 
 
 def _earlier(base: Baseline, code: str) -> dict[str, str]:

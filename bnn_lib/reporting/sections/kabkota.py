@@ -34,12 +34,6 @@ from bnn_lib.sensitivity import rank_columns, ranks
 from bnn_lib.uncertainty import bounds
 
 
-def page(code: str) -> str:
-    """Where the report of kab/kota ``code`` is, relative to its year's folder (where the
-    province reports are)."""
-    return f"kabkota/kabkota-{code}.html"
-
-
 def measured(data: ReportData) -> list[str]:
     """The kab/kota with a value of IKOTAN or IKP in the report year, in code order: the kab/kota
     that get a report."""
