@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import shutil
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from bnn_lib.reporting import batch
 from bnn_lib.reporting import data as rd
 from bnn_lib.reporting.fmt import angka
 from bnn_lib.reporting.sections import ikotan as ikotan_section
@@ -106,3 +108,25 @@ def test_a_kabkota_report_lists_only_its_own_data_warnings(rendered):
     assert "11.06: jawaban kosong 40 %" in text and "11.09" not in text and "31.71" not in text
     assert "Peringatan data" in kabkota.uncertain(changed, "11.06").html
     assert "Peringatan data" not in kabkota.uncertain(changed, "11.11").html
+
+
+def test_a_province_report_follows_its_kabkota_reports_across_runs(reports_dir, tmp_path):
+    # Provinces alone first: no kab/kota link. Then with the kab/kota: every one is rendered
+    # before the province report, which is rendered again to link them all; then nothing changes.
+    for year in ("2023", "2024"):
+        shutil.copytree(reports_dir / year / "results", tmp_path / year / "results")
+    ikotan = pd.read_parquet(tmp_path / "2024" / "results" / "ikotan_kabkota.parquet")
+    aceh = {f"kabkota/kabkota-{c}.html" for c in ikotan[ikotan["province_code"] == "11"]["kabkota_code"]}
+
+    def run(*levels: str) -> dict[str, str]:
+        settings = batch.Batch(year=2024, out=tmp_path, provinces=["11"], levels=levels, progress=False, jobs=2)
+        return {o.key: o.status for o in batch.run(settings)}
+
+    def links() -> set[str]:
+        return set(re.findall(r'href="(kabkota/[^"]+\.html)"', (tmp_path / "2024" / "provinsi-11.html").read_text()))
+
+    assert run("provinsi") == {"11": "ok"} and links() == set()
+    statuses = run("provinsi", "kabkota")
+    assert statuses.pop("11") == "ok" and set(statuses.values()) == {"ok"} and len(statuses) == len(aceh)
+    assert links() == aceh
+    assert set(run("provinsi", "kabkota").values()) == {"skipped"}

@@ -1,6 +1,7 @@
-"""Render every provincial report and the national report of a year as standalone HTML.
+"""Render the reports of a year (every measured kab/kota, every province, the nation) as
+standalone HTML, and the index page and the performance workbook beside them.
 
-    bnn reports --year 2024 [--province 11 ...] [--jobs N] [--out reports/] [--force]
+    bnn reports --year 2024 [--province 11 ...] [--level ...] [--jobs N] [--out reports/] [--force]
 
 How it is fast while each report still runs in a fresh process of its own:
 
@@ -22,9 +23,11 @@ loop. With ``scheduler`` set, the reports go to the workers of a Dask cluster in
 
 A report that raises is recorded with its error and its executed notebook is kept for debugging;
 the others go on. A child that dies (or never reports) is retried once; one that runs past the
-timeout is killed. A rerun skips reports whose inputs (results, notebook, specs, report code)
-are unchanged, unless ``force``. The manifest (``manifest.json``) records each report's status,
-timings, input hash, where it ran and the software versions; ``index.html`` links every report.
+timeout is killed. The kab/kota reports are rendered before the province reports, which link
+them. A rerun skips reports whose inputs (results, notebook, specs, report code and, for the
+others, the kab/kota reports present) are unchanged, unless ``force``. The manifest
+(``manifest.json``) records each report's status, timings, input hash, where it ran and the
+software versions; ``index.html`` links every report.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ import multiprocessing as mp
 import os
 import time
 import traceback
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import version
@@ -51,6 +55,7 @@ from bnn_lib.pipeline import start_method_for
 from bnn_lib.regions import regions
 from bnn_lib.reporting import LEVELS, engine, html, index_page, pdf, report_file, workbook
 from bnn_lib.reporting import data as report_data
+from bnn_lib.reporting.sections.components import is_kabkota
 from bnn_lib.reporting.sections.kabkota import measured as kabkota_codes
 from bnn_lib.writing import write_atomic
 
@@ -119,8 +124,9 @@ class Batch:
 
 def plan(batch: Batch) -> list[Job]:
     """The jobs of a run, by ``batch.levels``: each measured kab/kota of the selected provinces,
-    the selected provinces (default all 38) and the national report. The kab/kota come first:
-    a province report links those of its kab/kota reports that exist when it is rendered."""
+    the selected provinces (default all 38) and the national report. The kab/kota come first
+    (:func:`run` renders them before the others: a province report links those of its kab/kota
+    reports that exist)."""
     chosen = batch.provinces or list(regions().province_table["code"])
     codes = [c for c in chosen if c != "nasional"]
     folder = batch.out / str(batch.year)
@@ -183,11 +189,13 @@ def report_code() -> list[Path]:
     return [*sorted(here.rglob("*.py")), here / "report.css"]
 
 
-def input_hash(batch: Batch, notebook: str) -> str:
+def input_hash(batch: Batch, notebook: str, linked: Sequence[str] = ()) -> str:
     """SHA-256 over what a report depends on: the saved results of its year and earlier years,
-    the notebook, the report code and the bnn_lib version. Of ``specs.json``, the specs and the
-    data warnings (the methodology note prints them) count; its build time does not."""
+    the notebook, the report code, the bnn_lib version and the reports it may link (``linked``,
+    paths in the year's folder). Of ``specs.json``, the specs and the data warnings (the
+    methodology note prints them) count; its build time does not."""
     digest = hashlib.sha256(version("bnn-lib").encode())
+    digest.update("\n".join(linked).encode())
     for folder in results_folders(batch):
         for path in sorted(folder.glob("*.parquet")):
             digest.update(path.name.encode() + path.read_bytes())
@@ -282,33 +290,25 @@ def run(batch: Batch) -> list[Outcome]:
     folder = batch.out / str(batch.year)
     previous = _previous_manifest(folder)
     jobs = plan(batch)
-    hashes = {nb: input_hash(batch, nb) for nb in {job.notebook for job in jobs}}
     outcomes: dict[str, Outcome] = {}
-    todo = []
-    for job in jobs:
-        old = previous.get(job.key)
-        h = hashes[job.notebook]
-        if (
-            not batch.force
-            and old
-            and old.get("status") in ("ok", "skipped")
-            and old.get("input_hash") == h
-            and Path(job.html).exists()
-        ):
+    bar = tqdm(total=len(jobs), desc=f"laporan {batch.year}", unit="laporan", disable=not batch.progress)
+    # The kab/kota reports first, then the reports that link them: a province report links the
+    # kab/kota reports present when it is rendered, and is rendered again when they change.
+    first = [job for job in jobs if is_kabkota(job.key)]
+    for phase in (first, [job for job in jobs if not is_kabkota(job.key)]):
+        linked = [] if phase is first else _kabkota_reports(folder)
+        hashes = {nb: input_hash(batch, nb, linked) for nb in {job.notebook for job in phase}}
+        todo = []
+        for job in phase:
+            if batch.force or not _up_to_date(previous.get(job.key), job, hashes[job.notebook]):
+                todo.append(job)
+                continue
             # Where it is now (the folder may have moved), and no PDF status until this run's.
             where = {"html": job.html, "executed": job.executed, "pdf": ""}
-            outcomes[job.key] = Outcome(**{**old, **where, "status": "skipped", "attempts": 0})
-        else:
-            todo.append(job)
-    bar = tqdm(
-        total=len(jobs),
-        initial=len(jobs) - len(todo),
-        desc=f"laporan {batch.year}",
-        unit="laporan",
-        disable=not batch.progress,
-    )
-    for outcome in _render_all(todo, batch, hashes, bar):
-        outcomes[outcome.key] = outcome
+            outcomes[job.key] = Outcome(**{**previous[job.key], **where, "status": "skipped", "attempts": 0})
+            bar.update()
+        for outcome in _render_all(todo, batch, hashes, bar):
+            outcomes[outcome.key] = outcome
     bar.close()
     ordered = [outcomes[job.key] for job in jobs]
     if batch.pdf:
@@ -317,6 +317,21 @@ def run(batch: Batch) -> list[Outcome]:
     index_page.write(folder, batch.year, _all_outcomes(folder))
     workbook.write(batch.year, batch.out)
     return ordered
+
+
+def _up_to_date(old: dict | None, job: Job, input_hash: str) -> bool:
+    """Whether the report of ``job`` as the last run left it (``old``, its manifest row) stands."""
+    return bool(
+        old
+        and old.get("status") in ("ok", "skipped")
+        and old.get("input_hash") == input_hash
+        and Path(job.html).exists()
+    )
+
+
+def _kabkota_reports(folder: Path) -> list[str]:
+    """The kab/kota reports in the year's ``folder``, as paths relative to it."""
+    return sorted(p.relative_to(folder).as_posix() for p in folder.glob(report_file("*.*")))  # any kab/kota code
 
 
 PDF_DONE = ("ok", "up to date")
