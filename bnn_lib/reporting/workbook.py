@@ -128,15 +128,15 @@ def workbook(data: ReportData) -> Workbook:
 
 # -- Kinerja ---------------------------------------------------------------------------------------
 
-KINERJA = [
-    *PLACE[:3],
-    Col("sasaran", "Sasaran"),
-    Col("indicator", "Indikator Kinerja"),
+# What a Laporan Kinerja shows of an indicator or an output: its unit, target, realisation and
+# achievement.
+ACHIEVEMENT = [
     Col("unit", "Satuan"),
     Col("target", "Target", PER_ROW),
     Col("realisasi", "Realisasi", PER_ROW),
     Col("capaian_pct", "Capaian (%)", DECIMALS[2]),
 ]
+KINERJA = [*PLACE[:3], Col("sasaran", "Sasaran"), Col("indicator", "Indikator Kinerja"), *ACHIEVEMENT]
 
 
 def kinerja_frame(data: ReportData) -> pd.DataFrame:
@@ -295,14 +295,7 @@ def _kawasan_columns() -> list[Col]:
 
 # -- Output ----------------------------------------------------------------------------------------
 
-OUTPUT = [
-    *PLACE,
-    Col("output", "Keluaran"),
-    Col("unit", "Satuan"),
-    Col("target", "Target", PER_ROW),
-    Col("realisasi", "Realisasi", PER_ROW),
-    Col("capaian_pct", "Capaian (%)", DECIMALS[2]),
-]
+OUTPUT = [*PLACE, Col("output", "Keluaran"), *ACHIEVEMENT]
 
 
 def output_frame(data: ReportData) -> pd.DataFrame:
