@@ -180,3 +180,30 @@ def test_a_change_is_said_as_it_is_shown():
     assert base.movement("11", 3.08) == "; turun 0,12 poin dari 2023"
     assert base.movement("11", 3.21, decimals=1) == "; tetap dari 2023"
     assert base.movement("12", 3.5) == ""  # no value the year before
+
+
+def test_a_long_kabkota_name_keeps_the_trend_legend_inside_the_figure():
+    # The longest names of the registry, with a back-cast and four bands: eight legend entries
+    # that do not fit four to a row. Every entry must be drawn inside the figure, none cut off.
+    name, province = "IKOTAN Kab. Kepulauan Siau Tagulandang Biaro", "IKOTAN Sulawesi Utara"
+    years = [2020, 2021, 2022, 2023, 2024]
+    bands = pd.DataFrame(
+        [(y, b, lo, lo + 0.75) for y in years for b, lo in zip(BANDS, (1.0, 1.75, 2.5, 3.25), strict=True)],
+        columns=["year", "label", "lower_scale", "upper_scale"],
+    )
+    series = {name: pd.Series([3.2, 3.3, 3.1, 3.4, 3.35], index=years), province: pd.Series(3.3, index=years)}
+    marks = charts.SeriesMarks(
+        breaks=(2021.5,),
+        break_label="perubahan metode",
+        backcast={name: pd.Series({2021: 3.28})},
+        backcast_label="proyeksi balik",
+        bands=bands,
+    )
+    figure = charts.trend(series, "Tren IKOTAN", "Skala 1–4", ylim=(1.0, 4.0), marks=marks)
+    figure.canvas.draw()
+    inside = figure.bbox
+    [legend] = figure.legends
+    assert len(legend.get_texts()) == 2 + 1 + len(BANDS)
+    for entry in [legend, *legend.get_texts()]:
+        box = entry.get_window_extent()
+        assert inside.x0 <= box.x0 and box.x1 <= inside.x1, (entry, box, inside)

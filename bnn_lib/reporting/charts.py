@@ -407,12 +407,17 @@ def _shade_bands(ax: Axes, bands: pd.DataFrame) -> dict[str, str]:
 
 
 def _trend_legend(fig: Figure, ax: Axes, colors: dict[str, str]) -> None:
-    """The lines and the band colours in one legend at the foot of the figure."""
+    """The lines and the band colours in one legend at the foot of the figure, in as many
+    columns (four at most) as fit its width: a long kab/kota name needs fewer."""
     handles, labels = ax.get_legend_handles_labels()
     handles += [Rectangle((0, 0), 1, 1, color=c, alpha=0.25, lw=0) for c in colors.values()]
     labels += [f"kategori {label}" for label in colors]
-    fig.legend(handles, labels, loc="lower center", fontsize=8, frameon=False, ncols=4)
-    rows = math.ceil(len(labels) / 4)
+    for ncols in range(4, 0, -1):
+        legend = fig.legend(handles, labels, loc="lower center", fontsize=8, frameon=False, ncols=ncols)
+        if ncols == 1 or legend.get_window_extent().width <= fig.bbox.width:
+            break
+        legend.remove()
+    rows = math.ceil(len(labels) / ncols)
     fig.tight_layout(rect=(0, (0.1 + 0.2 * rows) / fig.get_figheight(), 1, 1))
 
 
