@@ -250,7 +250,10 @@ def _reports(args: argparse.Namespace) -> int:
             outcomes = batch.run(settings)
         except cluster.ClusterError as exc:  # the cluster went away between two years
             raise UsageError(f"--dask-scheduler: {exc}") from None
-        except OSError as exc:  # the index or the workbook (open in Excel, say): the other years go on
+        except batch.NotWrittenError as exc:  # the index or the workbook (open in Excel, say)
+            print(f"{year}: error: {_os_message(exc.error)}", file=sys.stderr)
+            outcomes, failed = exc.outcomes, True
+        except OSError as exc:  # before any report was rendered: the other years go on
             print(f"{year}: error: {_os_message(exc)}", file=sys.stderr)
             failed = True
             continue
@@ -401,10 +404,12 @@ OS_HINTS = {
 
 def _os_message(exc: OSError) -> str:
     """An operating-system error as one line: the path, what went wrong and what to do."""
-    where = f"{exc.filename}: " if exc.filename else ""
+    # A failed rename names its target second; the source is a temporary file, gone by now.
+    path = exc.filename2 or exc.filename
+    where = f"{path}: " if path else ""
     what = exc.strerror or str(exc)
     hint = OS_HINTS.get(exc.errno or 0)
-    if hint and exc.errno in (errno.EACCES, errno.EPERM) and str(exc.filename).endswith(OFFICE_FILES):
+    if hint and exc.errno in (errno.EACCES, errno.EPERM) and str(path).endswith(OFFICE_FILES):
         hint = "is it open in Excel? close it and run the command again"  # Windows locks an open file
     return f"{where}{what}" + (f" ({hint})" if hint else "")
 

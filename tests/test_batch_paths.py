@@ -180,6 +180,20 @@ def test_cluster_reports_equal_local_ones(forked, notebooks, dask_cluster, repor
     rerun = settings(out, KEYS, scheduler="tcp://127.0.0.1:1", province_notebook=province, national_notebook=national)
     again = batch.run(rerun)
     assert [o.status for o in again] == ["skipped", "skipped"]
+    assert manifest(out)["runner"] == "dask tcp://127.0.0.1:1"  # this run's, though it rendered nothing
+
+
+def test_on_a_cluster_a_province_report_links_its_kabkota_reports(dask_cluster, reports_dir, tmp_path):
+    # The workers read their own copy of the results, where no report is: the batch tells the
+    # province report which of its kab/kota reports stand.
+    out = results_copy(reports_dir, tmp_path / "reports")
+    ikotan = pd.read_parquet(out / "2024" / "results" / "ikotan_kabkota.parquet")
+    aceh = {f"kabkota/kabkota-{c}.html" for c in ikotan[ikotan["province_code"] == "11"]["kabkota_code"]}
+    run = settings(out, ["11"], levels=("provinsi", "kabkota"), scheduler=dask_cluster.address)
+    assert {o.status for o in batch.run(run)} == {"ok"}
+    page = (out / "2024" / "provinsi-11.html").read_text()
+    assert set(re.findall(r'href="(kabkota/[^"]+\.html)"', page)) == aceh
+    assert all((out / "2024" / link).is_file() for link in aceh)
 
 
 def test_cluster_workers_serve_one_year_after_another(dask_cluster, reports_dir, tmp_path):

@@ -98,6 +98,10 @@ def test_a_province_report_links_only_the_kabkota_reports_that_exist(rendered, t
     assert 'href="kabkota/' in ikotan_section(data, "11").html
     elsewhere = dataclasses.replace(data, folder=tmp_path)  # a folder with no kab/kota report
     assert 'href="kabkota/' not in ikotan_section(elsewhere, "11").html
+    # The batch names the reports that stand: only those are linked, wherever the results are.
+    one = sorted(set(re.findall(r'href="kabkota/kabkota-([^"]+)\.html"', ikotan_section(data, "11").html)))[0]
+    links = re.findall(r'href="(kabkota/[^"]+)"', ikotan_section(elsewhere, "11", linked=[one]).html)
+    assert links == [f"kabkota/kabkota-{one}.html"]
 
 
 def test_a_kabkota_report_lists_only_its_own_data_warnings(rendered):

@@ -39,8 +39,7 @@ import multiprocessing as mp
 import os
 import time
 import traceback
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from importlib.metadata import version
 from multiprocessing.connection import Connection
@@ -63,6 +62,8 @@ NOTEBOOKS = ROOT / "notebooks"
 PROVINCE_NOTEBOOK = NOTEBOOKS / "laporan_provinsi.ipynb"
 NATIONAL_NOTEBOOK = NOTEBOOKS / "laporan_nasional.ipynb"
 KABKOTA_NOTEBOOK = NOTEBOOKS / "laporan_kabkota.ipynb"
+# The province notebook's parameter that lists the kab/kota whose reports it links.
+LINKS = "kabkota_reports"
 DEFAULT_TIMEOUT = 300.0
 DEFAULT_CONNECT_TIMEOUT = 10.0
 
@@ -189,13 +190,12 @@ def report_code() -> list[Path]:
     return [*sorted(here.rglob("*.py")), here / "report.css"]
 
 
-def input_hash(batch: Batch, notebook: str, linked: Sequence[str] = ()) -> str:
-    """SHA-256 over what a report depends on: the saved results of its year and earlier years,
-    the notebook, the report code, the bnn_lib version and the reports it may link (``linked``,
-    paths in the year's folder). Of ``specs.json``, the specs and the data warnings (the
-    methodology note prints them) count; its build time does not."""
+def input_hash(batch: Batch, notebook: str) -> str:
+    """SHA-256 over what the reports of ``notebook`` depend on: the saved results of its year
+    and earlier years, the notebook, the report code and the bnn_lib version. Of
+    ``specs.json``, the specs and the data warnings (the methodology note prints them) count;
+    its build time does not."""
     digest = hashlib.sha256(version("bnn-lib").encode())
-    digest.update("\n".join(linked).encode())
     for folder in results_folders(batch):
         for path in sorted(folder.glob("*.parquet")):
             digest.update(path.name.encode() + path.read_bytes())
@@ -207,6 +207,13 @@ def input_hash(batch: Batch, notebook: str, linked: Sequence[str] = ()) -> str:
 
 
 # -- the child ---------------------------------------------------------------------------------
+
+
+def job_hash(notebook_hash: str, job: Job) -> str:
+    """What one report depends on: its notebook's :func:`input_hash` and the kab/kota reports it
+    links (a province report is rendered again when they change; the others link none)."""
+    linked = json.dumps(job.parameters.get(LINKS, []))
+    return hashlib.sha256(f"{notebook_hash}\n{linked}".encode()).hexdigest()
 
 
 def render(job: Job) -> None:
@@ -292,20 +299,22 @@ def run(batch: Batch) -> list[Outcome]:
     jobs = plan(batch)
     outcomes: dict[str, Outcome] = {}
     bar = tqdm(total=len(jobs), desc=f"laporan {batch.year}", unit="laporan", disable=not batch.progress)
-    # The kab/kota reports first, then the reports that link them: a province report links the
-    # kab/kota reports present when it is rendered, and is rendered again when they change.
+    notebooks = {nb: input_hash(batch, nb) for nb in {job.notebook for job in jobs}}
+    # The kab/kota reports first, then the reports that link them, told which kab/kota reports
+    # stand (rendered or kept by this run, or left by an earlier one if not attempted now).
     first = [job for job in jobs if is_kabkota(job.key)]
     for phase in (first, [job for job in jobs if not is_kabkota(job.key)]):
-        linked = [] if phase is first else _kabkota_reports(folder)
-        hashes = {nb: input_hash(batch, nb, linked) for nb in {job.notebook for job in phase}}
+        if phase is not first:
+            phase = [_with_links(job, folder, outcomes) for job in phase]
+        hashes = {job.key: job_hash(notebooks[job.notebook], job) for job in phase}
         todo = []
         for job in phase:
-            if batch.force or not _up_to_date(previous.get(job.key), job, hashes[job.notebook]):
+            if batch.force or not _up_to_date(previous.get(job.key), job, hashes[job.key]):
                 todo.append(job)
                 continue
             # Where it is now (the folder may have moved), and no PDF status until this run's.
-            where = {"html": job.html, "executed": job.executed, "pdf": ""}
-            outcomes[job.key] = Outcome(**{**previous[job.key], **where, "status": "skipped", "attempts": 0})
+            moved = {"html": job.html, "executed": job.executed, "pdf": ""}
+            outcomes[job.key] = Outcome(**{**previous[job.key], **moved, "status": "skipped", "attempts": 0})
             bar.update()
         for outcome in _render_all(todo, batch, hashes, bar):
             outcomes[outcome.key] = outcome
@@ -314,9 +323,44 @@ def run(batch: Batch) -> list[Outcome]:
     if batch.pdf:
         print_pdfs(ordered, batch.jobs)
     _write_manifest(folder, batch, ordered, previous, where)
-    index_page.write(folder, batch.year, _all_outcomes(folder))
-    workbook.write(batch.year, batch.out)
+    problems = []
+    for write in (lambda: index_page.write(folder, batch.year, _all_outcomes(folder)), lambda: write_workbook(batch)):
+        try:
+            write()
+        except OSError as exc:  # a workbook open in Excel, say: the reports themselves stand
+            problems.append(exc)
+    if problems:
+        raise NotWrittenError(ordered, problems[0])
     return ordered
+
+
+def write_workbook(batch: Batch) -> None:
+    """The performance workbook of the batch's year, from its saved results."""
+    workbook.write(batch.year, batch.out)
+
+
+class NotWrittenError(Exception):
+    """The reports were rendered (``outcomes``) but the index page or the workbook could not be
+    written (``error``)."""
+
+    def __init__(self, outcomes: list[Outcome], error: OSError) -> None:
+        super().__init__(str(error))
+        self.outcomes, self.error = outcomes, error
+
+
+def _with_links(job: Job, folder: Path, outcomes: dict[str, Outcome]) -> Job:
+    """A province job told which of its kab/kota reports to link: those this run rendered or
+    kept, and, of those it did not attempt, the ones an earlier run left in ``folder``."""
+    if job.key == "nasional":
+        return job
+    measured = kabkota_codes(report_data.load(int(job.parameters["year"]), job.parameters["results_dir"]))
+    linked = [
+        code
+        for code in measured
+        if code[:2] == job.key
+        and (outcomes[code].status in ("ok", "skipped") if code in outcomes else (folder / report_file(code)).is_file())
+    ]
+    return replace(job, parameters={**job.parameters, LINKS: linked})
 
 
 def _up_to_date(old: dict | None, job: Job, input_hash: str) -> bool:
@@ -327,11 +371,6 @@ def _up_to_date(old: dict | None, job: Job, input_hash: str) -> bool:
         and old.get("input_hash") == input_hash
         and Path(job.html).exists()
     )
-
-
-def _kabkota_reports(folder: Path) -> list[str]:
-    """The kab/kota reports in the year's ``folder``, as paths relative to it."""
-    return sorted(p.relative_to(folder).as_posix() for p in folder.glob(report_file("*.*")))  # any kab/kota code
 
 
 PDF_DONE = ("ok", "up to date")
@@ -391,7 +430,7 @@ def outcome(job: Job, status: str, seconds: float, attempt: int, error: str, has
         seconds=round(seconds, 3),
         attempts=attempt,
         error=error,
-        input_hash=hashes[job.notebook] if status == "ok" else "",
+        input_hash=hashes[job.key] if status == "ok" else "",
         finished_at=datetime.now(UTC).isoformat(timespec="seconds"),
     )
 

@@ -28,7 +28,7 @@ class ReportData:
     results: Results
     history: dict[int, Results]
     meta: dict
-    folder: Path | None = None  # the year's report folder (where the reports are written)
+    folder: Path | None = None  # the year's folder of the results base (the batch writes its reports there)
 
     def table(self, name: str, year: int | None = None) -> pd.DataFrame | None:
         """A result table of ``year`` (default the report year), or None if it was not computed."""

@@ -3,6 +3,7 @@ table with intervals and changes, and the band map."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 import numpy as np
@@ -30,8 +31,10 @@ from bnn_lib.sensitivity import ranks
 from bnn_lib.uncertainty import bounds
 
 
-def ikotan(data: ReportData, province: str | None) -> Section:
-    """IKOTAN by kab/kota (or by province): ranked chart with band edges, profile, table."""
+def ikotan(data: ReportData, province: str | None, linked: Collection[str] | None = None) -> Section:
+    """IKOTAN by kab/kota (or by province): ranked chart with band edges, profile, table. A
+    province's kab/kota names link to their reports: those in ``linked``, or with None those in
+    the year's folder."""
     edges = data.table("ikotan_bands")
     national = data.region_row("ikotan_regions", NATIONAL)
     if province is None:
@@ -52,7 +55,7 @@ def ikotan(data: ReportData, province: str | None) -> Section:
         f"nasional. Garis kecil di ujung batang: selang kepercayaan {method.level()} akibat pengambilan sampel "
         "responden.</p>"
     )
-    return Section.of(chart, note) + _profile(data, province) + _ikotan_table(data, province, table)
+    return Section.of(chart, note) + _profile(data, province) + _ikotan_table(data, province, table, linked)
 
 
 def _profile(data: ReportData, province: str | None) -> Section:
@@ -76,7 +79,9 @@ def _profile(data: ReportData, province: str | None) -> Section:
     return Section.of(fig)
 
 
-def _ikotan_table(data: ReportData, province: str | None, table: pd.DataFrame) -> Section:
+def _ikotan_table(
+    data: ReportData, province: str | None, table: pd.DataFrame, linked: Collection[str] | None
+) -> Section:
     """Rank, value on both scales, interval, band, change and count of each row of ``table``."""
     colors, base = colors_of(data), baseline(data, "ikotan")
     key = "region_code" if province is None else "kabkota_code"
@@ -95,7 +100,7 @@ def _ikotan_table(data: ReportData, province: str | None, table: pd.DataFrame) -
         rows.append(
             {
                 "rank": angka(rank, 0),
-                "label": _linked(data, code, row.label) if province is not None else esc(row.label),
+                "label": _linked(data, code, row.label, linked) if province is not None else esc(row.label),
                 "value": angka(row.value, 3),
                 "value_100": angka(row.value_100, 2),
                 "interval": "–"
@@ -127,10 +132,13 @@ def _ikotan_table(data: ReportData, province: str | None, table: pd.DataFrame) -
     )
 
 
-def _linked(data: ReportData, code: str, name: str) -> str:
-    """A kab/kota's name, linked to its report where that report was written (the batch renders
-    the kab/kota reports of a year before its province reports)."""
-    there = data.folder is not None and (data.folder / report_file(code)).is_file()
+def _linked(data: ReportData, code: str, name: str, linked: Collection[str] | None) -> str:
+    """A kab/kota's name, linked to its report if ``code`` is in ``linked`` (the batch says which
+    stand) or, with ``linked`` None, if the report is in the year's folder."""
+    if linked is None:
+        there = data.folder is not None and (data.folder / report_file(code)).is_file()
+    else:
+        there = code in linked
     return f'<a href="{report_file(code)}">{esc(name)}</a>' if there else esc(name)
 
 
