@@ -34,7 +34,9 @@ SCREEN_DPI = 100
 PNG_SRC = re.compile(r'<img (?![^>]*\bwidth=)([^>]*?)src="data:image/png;base64,([^"]+)"')
 # A table header cell, and a word long enough to need a break point in a narrow column.
 HEADER_CELL = re.compile(r"(<th\b[^>]*>)(.*?)(</th>)", re.S)
-LONG_WORD = re.compile(r"[^\W\d_]{7,}")
+# A free-standing word: not part of an identifier, a file or spec name, a URL or an entity
+# ("ikotan-dayamas-2022", "report.css", "&ThickSpace;"), which must stay whole.
+LONG_WORD = re.compile(r"(?<![\w&\-./])[^\W\d_]{7,}(?![\w;\-./])")
 SOFT_HYPHEN = "\u00ad"
 HEADING = re.compile(r"<h([23])([^>]*)>(.*?)</h\1>", re.S)
 TAG = re.compile(r"<[^>]+>")
@@ -119,7 +121,8 @@ def sized_images(body: str) -> str:
 def hyphenated_headers(body: str) -> str:
     """Put soft hyphens between the syllables of the long words of every table header, so that
     the narrow columns of a wide table break "Kejak-saan" on paper, never "Kejaksa" and "an" at
-    whatever letter fills the line. Invisible on screen and ignored by a browser's search."""
+    whatever letter fills the line. A soft hyphen shows only where a line breaks, and a browser's
+    search ignores it."""
 
     def cell(match: re.Match) -> str:
         parts = TAG_OR_TEXT.split(match.group(2))  # words in text only, never inside a tag
