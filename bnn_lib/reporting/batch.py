@@ -52,9 +52,8 @@ from tqdm import tqdm
 from bnn_lib.paths import REPORTS_DIR, ROOT
 from bnn_lib.pipeline import start_method_for
 from bnn_lib.regions import regions
-from bnn_lib.reporting import LEVELS, engine, html, index_page, pdf, report_file, workbook
+from bnn_lib.reporting import LEVELS, engine, html, index_page, is_kabkota, pdf, report_file, workbook
 from bnn_lib.reporting import data as report_data
-from bnn_lib.reporting.sections.components import is_kabkota
 from bnn_lib.reporting.sections.kabkota import measured as kabkota_codes
 from bnn_lib.writing import write_atomic
 
@@ -389,8 +388,8 @@ def print_pdfs(outcomes: list[Outcome], jobs: int) -> None:
         return
     todo = {}
     for o in written:
-        page, printed = Path(o.html), Path(o.html).with_suffix(".pdf")
-        if printed.exists() and printed.stat().st_mtime >= page.stat().st_mtime:
+        page = Path(o.html)
+        if pdf.printed(page):
             o.pdf = "up to date"
         else:
             todo[page] = o

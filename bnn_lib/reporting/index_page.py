@@ -9,11 +9,11 @@ import pandas as pd
 
 from bnn_lib.regions import regions
 from bnn_lib.reporting import data as report_data
-from bnn_lib.reporting import report_file, workbook
+from bnn_lib.reporting import is_kabkota, pdf, report_file, workbook
 from bnn_lib.reporting.fmt import angka, band_colors, esc, persen
 from bnn_lib.reporting.html import page
 from bnn_lib.reporting.sections import method
-from bnn_lib.reporting.sections.components import NATIONAL, SYNTHETIC, SYNTHETIC_WHY, is_kabkota
+from bnn_lib.reporting.sections.components import NATIONAL, SYNTHETIC, SYNTHETIC_WHY
 from bnn_lib.writing import write_atomic
 
 STATUS = {"ok": "", "skipped": "", "failed": "gagal", "timeout": "melewati batas waktu"}
@@ -57,10 +57,9 @@ def _link(folder: Path, report: dict, name: str) -> str:
     # By the report's key, not its recorded path: the year's folder may have moved since.
     link = report_file(report["key"])
     if report["status"] in ("ok", "skipped") and (folder / link).exists():
-        printed = Path(link).with_suffix(".pdf").as_posix()
         # A PDF older than its page was printed from an earlier version: not linked.
-        fresh = (folder / printed).exists() and (folder / printed).stat().st_mtime >= (folder / link).stat().st_mtime
-        extra = f' · <a href="{esc(printed)}">PDF</a>' if fresh else ""
+        printed = Path(link).with_suffix(".pdf").as_posix()
+        extra = f' · <a href="{esc(printed)}">PDF</a>' if pdf.printed(folder / link) else ""
         return f'<a href="{esc(link)}">{esc(name)}</a>{extra}'
     return f'{esc(name)} <span class="fail">({esc(STATUS.get(report["status"], report["status"]))})</span>'
 

@@ -64,6 +64,13 @@ class PdfError(Exception):
     """No PDF: the engine is missing or did not start, or one report failed (one-line message)."""
 
 
+def printed(html: Path) -> Path | None:
+    """The PDF beside report ``html`` if it was printed from this version of the page (not
+    older than it); None otherwise."""
+    pdf = html.with_suffix(".pdf")
+    return pdf if pdf.exists() and html.exists() and pdf.stat().st_mtime >= html.stat().st_mtime else None
+
+
 def chromium() -> str | None:
     """The Chromium executable: ``$BNN_CHROMIUM`` if set, else chromium on the PATH, else None."""
     return os.environ.get(CHROMIUM_ENV) or shutil.which("chromium") or shutil.which("chromium-browser")
