@@ -14,12 +14,12 @@ import pandas as pd
 from bnn_lib.audit import COLLINEAR, MIN_ALPHA, MIN_COVERAGE, NEGATIVE
 from bnn_lib.intake.problems import place
 from bnn_lib.regions import regions
-from bnn_lib.reporting import charts
+from bnn_lib.reporting import charts, is_kabkota
 from bnn_lib.reporting.data import ReportData
 from bnn_lib.reporting.fmt import angka, bilangan, daftar, esc, persen, ringkas
 from bnn_lib.reporting.sections import method
 from bnn_lib.reporting.sections.breaks import BACKCAST, breaks
-from bnn_lib.reporting.sections.components import Section, code_of, colors_of, html_table, is_kabkota
+from bnn_lib.reporting.sections.components import Section, code_of, colors_of, html_table
 from bnn_lib.sensitivity import DELTA, rank_columns
 from bnn_lib.uncertainty import bounds
 

@@ -13,6 +13,7 @@ from IPython.display import HTML, display
 from matplotlib.figure import Figure
 
 from bnn_lib.regions import regions
+from bnn_lib.reporting import is_kabkota
 from bnn_lib.reporting.charts import PNG_DPI
 from bnn_lib.reporting.data import ReportData
 from bnn_lib.reporting.fmt import NO_DATA, angka, band_colors, esc, selisih
@@ -81,11 +82,6 @@ def _img(fig: Figure) -> str:
     entries = [text.get_text() for legend in legends for text in legend.get_texts()]
     alt = "; ".join(t for t in titles if t) + (f" ({', '.join(entries)})" if entries else "")
     return f'<img alt="{esc(alt)}" src="data:image/png;base64,{_png(fig)}">'
-
-
-def is_kabkota(code: str | None) -> bool:
-    """Whether ``code`` is a kab/kota code ("11.01"), not a province's or the nation's."""
-    return code is not None and "." in code
 
 
 def place_name(code: str | None) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from bnn_lib.reporting import charts
+from bnn_lib.reporting import charts, is_kabkota
 from bnn_lib.reporting.data import ReportData
 from bnn_lib.reporting.fmt import angka, esc, persen
 from bnn_lib.reporting.sections import method
@@ -16,7 +16,6 @@ from bnn_lib.reporting.sections.components import (
     Section,
     code_of,
     html_table,
-    is_kabkota,
     short_name,
     value_of,
 )
