@@ -8,6 +8,7 @@ report's own helpers.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pandas as pd
@@ -207,3 +208,24 @@ def test_a_long_kabkota_name_keeps_the_trend_legend_inside_the_figure():
     for entry in [legend, *legend.get_texts()]:
         box = entry.get_window_extent()
         assert inside.x0 <= box.x0 and box.x1 <= inside.x1, (entry, box, inside)
+
+
+def test_the_largest_rise_and_fall_are_named_only_when_they_show(series_dir):
+    # 2024 against 2023 as published: every kab/kota of Aceh made to rise by 0,004 at most
+    # (shown +0,00) says no "kenaikan terbesar"; one that falls by 0,2 is the largest fall.
+    data = rd.load(2024, str(series_dir))
+    before = data.table("ikotan_kabkota", 2023).set_index("kabkota_code")
+    now = data.table("ikotan_kabkota")
+    aceh = now["province_code"] == ACEH
+    codes = now.loc[aceh, "kabkota_code"]
+    flat = now.assign(value=now["kabkota_code"].map(before["value"]).where(~aceh, now["value"]))
+    flat.loc[aceh, "value"] = codes.map(before["value"]).to_numpy() + 0.004
+    tables = {**data.results.tables, "ikotan_kabkota": flat}
+    changed = dataclasses.replace(data, results=dataclasses.replace(data.results, tables=tables))
+    changed = dataclasses.replace(changed, history={**data.history, 2024: changed.results})
+    assert s.summary._movers(changed, ACEH) == []
+    fell = codes.iloc[0]
+    flat.loc[flat["kabkota_code"] == fell, "value"] = before.loc[fell, "value"] - 0.2
+    said = s.summary._movers(changed, ACEH)
+    name = now.set_index("kabkota_code").loc[fell, "kabkota"]
+    assert said == [f"Penurunan terbesar dari 2023: {name} ({selisih(-0.2)})."]

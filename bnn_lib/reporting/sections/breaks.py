@@ -85,6 +85,14 @@ def backcast_success(data: ReportData, brk: Break, code: str) -> float:
     return float(at_or_above(kabkota["band"].astype(str), spec.bands).sum())
 
 
+def direction(delta: float, decimals: int = 2) -> int:
+    """+1 for a rise, -1 for a fall, 0 for a change that rounds to zero at ``decimals`` (shown
+    as 0,00, it is no rise or fall)."""
+    if abs(delta) < 0.5 * 10**-decimals:
+        return 0
+    return 1 if delta > 0 else -1
+
+
 @dataclass(frozen=True)
 class Baseline:
     """What the report year's values of an index are compared with.
@@ -112,7 +120,7 @@ class Baseline:
         delta = self.change(code, value)
         if pd.isna(delta):
             return ""
-        if abs(delta) < 0.5 * 10**-decimals:
+        if not direction(delta, decimals):
             return f"; tetap {self.since()}"
         return f"; {'naik' if delta > 0 else 'turun'} {angka(abs(delta), decimals)} poin {self.since()}"
 

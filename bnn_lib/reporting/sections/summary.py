@@ -12,7 +12,7 @@ from bnn_lib.reporting.data import ReportData
 from bnn_lib.reporting.fmt import angka, esc, persen, selisih
 from bnn_lib.reporting.sections import method
 from bnn_lib.reporting.sections.appendix import uncertainty_summary
-from bnn_lib.reporting.sections.breaks import BACKCAST, baseline, breaks
+from bnn_lib.reporting.sections.breaks import BACKCAST, baseline, breaks, direction
 from bnn_lib.reporting.sections.components import (
     NATIONAL,
     SYNTHETIC,
@@ -232,10 +232,14 @@ def _movers(data: ReportData, province: str | None) -> list[str]:
     if len(change) < 2:
         return []
     up, down = change.idxmax(), change.idxmin()
-    text = f"Kenaikan terbesar {base.since()}: {esc(label[up])} ({selisih(change[up])})"
-    if change[down] < 0:
-        text += f"; penurunan terbesar: {esc(label[down])} ({selisih(change[down])})"
-    return [text + "."]
+    # Only a change that shows as one: "kenaikan terbesar (+0,00)" would say nothing rose.
+    said = []
+    if direction(change[up]) > 0:
+        said.append(f"Kenaikan terbesar {base.since()}: {esc(label[up])} ({selisih(change[up])})")
+    if direction(change[down]) < 0:
+        word = "penurunan terbesar" if said else f"Penurunan terbesar {base.since()}"  # "since" said once
+        said.append(f"{word}: {esc(label[down])} ({selisih(change[down])})")
+    return ["; ".join(said) + "."] if said else []
 
 
 def performance(data: ReportData, province: str | None) -> Section:
