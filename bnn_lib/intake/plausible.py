@@ -102,7 +102,8 @@ def outputs(frame: pd.DataFrame) -> Found:
 
 def targets(frame: pd.DataFrame, specs: Mapping[str, IndexSpec]) -> Found:
     """Targets a measure can reach: a count whole and within its ceiling (a count of kab/kota
-    within the kab/kota of the region), a percentage at most 100, a mean within the spec's scale."""
+    within the kab/kota of the region, and never set for one kab/kota), a percentage at most
+    100, a mean within the spec's scale."""
     if not {"measure", "region_code", "target"} <= set(frame.columns):
         return [], []
     region = frame["region_code"].to_numpy(dtype=object)

@@ -91,7 +91,9 @@ def summary(data: ReportData, code: str) -> Section:
     if not rows:
         names = " maupun ".join(i.upper() for i in SURVEY_INDICES)
         return Section.of(f"<p>Kab/kota ini tidak diukur {names} pada tahun ini.</p>")
-    base = baseline(data, shown[0])
+    # Each index is compared with its own baseline (a back-cast across its method break, which
+    # its sentence names); the heading says only the year, when they share one.
+    since = {baseline(data, index).year for index in shown} - {None}
 
     def scales(scale: Callable[[ReportData, str], str]) -> str:
         return " / ".join(dict.fromkeys(scale(data, i) for i in shown))
@@ -104,7 +106,7 @@ def summary(data: ReportData, code: str) -> Section:
         ("interval", f"Selang {method.level()}"),
         ("rank_province", "Peringkat di provinsi"),
         ("rank_nation", "Peringkat nasional"),
-        ("change", f"Perubahan {base.since()}" if base.year else "Perubahan"),
+        ("change", f"Perubahan dari {since.pop()}" if len(since) == 1 else "Perubahan"),
         ("around", "Provinsi / nasional"),
     ]
     numeric = {"value", "value_100", "interval", "rank_province", "rank_nation", "change", "around"}
