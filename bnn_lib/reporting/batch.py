@@ -39,6 +39,7 @@ import multiprocessing as mp
 import os
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from importlib.metadata import version
@@ -304,7 +305,8 @@ def run(batch: Batch) -> list[Outcome]:
     first = [job for job in jobs if is_kabkota(job.key)]
     for phase in (first, [job for job in jobs if not is_kabkota(job.key)]):
         if phase is not first:
-            phase = [_with_links(job, folder, outcomes) for job in phase]
+            standing = _standing_kabkota(batch, folder, outcomes)
+            phase = [_with_links(job, standing) for job in phase]
         hashes = {job.key: job_hash(notebooks[job.notebook], job) for job in phase}
         todo = []
         for job in phase:
@@ -322,20 +324,27 @@ def run(batch: Batch) -> list[Outcome]:
     if batch.pdf:
         print_pdfs(ordered, batch.jobs)
     _write_manifest(folder, batch, ordered, previous, where)
-    problems = []
-    for write in (lambda: index_page.write(folder, batch.year, _all_outcomes(folder)), lambda: write_workbook(batch)):
-        try:
-            write()
-        except OSError as exc:  # a workbook open in Excel, say: the reports themselves stand
-            problems.append(exc)
+    # Each written even if the other cannot be (a workbook open in Excel, say); the reports stand.
+    problems = [
+        problem
+        for problem in (
+            _attempt(index_page.write, folder, batch.year, _all_outcomes(folder)),
+            _attempt(workbook.write, batch.year, batch.out),
+        )
+        if problem
+    ]
     if problems:
         raise NotWrittenError(ordered, problems[0])
     return ordered
 
 
-def write_workbook(batch: Batch) -> None:
-    """The performance workbook of the batch's year, from its saved results."""
-    workbook.write(batch.year, batch.out)
+def _attempt(write: Callable[..., object], *args: object) -> OSError | None:
+    """Call ``write(*args)``; the OSError it raised, if any."""
+    try:
+        write(*args)
+    except OSError as exc:
+        return exc
+    return None
 
 
 class NotWrittenError(Exception):
@@ -347,19 +356,22 @@ class NotWrittenError(Exception):
         self.outcomes, self.error = outcomes, error
 
 
-def _with_links(job: Job, folder: Path, outcomes: dict[str, Outcome]) -> Job:
-    """A province job told which of its kab/kota reports to link: those this run rendered or
-    kept, and, of those it did not attempt, the ones an earlier run left in ``folder``."""
+def _standing_kabkota(batch: Batch, folder: Path, outcomes: dict[str, Outcome]) -> list[str]:
+    """The measured kab/kota whose reports stand: rendered or kept by this run, or, of those it
+    did not attempt, left by an earlier run in ``folder``."""
+    return [
+        code
+        for code in kabkota_codes(report_data.load(batch.year, str(batch.out)))
+        if (outcomes[code].status in ("ok", "skipped") if code in outcomes else (folder / report_file(code)).is_file())
+    ]
+
+
+def _with_links(job: Job, standing: list[str]) -> Job:
+    """A province job told which of its kab/kota reports to link (of ``standing``); the national
+    job as it is."""
     if job.key == "nasional":
         return job
-    measured = kabkota_codes(report_data.load(int(job.parameters["year"]), job.parameters["results_dir"]))
-    linked = [
-        code
-        for code in measured
-        if code[:2] == job.key
-        and (outcomes[code].status in ("ok", "skipped") if code in outcomes else (folder / report_file(code)).is_file())
-    ]
-    return replace(job, parameters={**job.parameters, LINKS: linked})
+    return replace(job, parameters={**job.parameters, LINKS: [c for c in standing if c[:2] == job.key]})
 
 
 def _up_to_date(old: dict | None, job: Job, input_hash: str) -> bool:
