@@ -58,6 +58,7 @@ def summary(data: ReportData, code: str) -> Section:
     province and in the nation, change, and the province and nation beside it; then sentences."""
     province = code[:2]
     rows, sentences, shown = [], [], []
+    since: set[int | None] = set()  # the years the indices are compared with
     lo, hi = bounds()
     for index in SURVEY_INDICES:
         row = data.index_row(index, code)
@@ -70,6 +71,7 @@ def summary(data: ReportData, code: str) -> Section:
         interval = intervals(data, index)
         found = interval.loc[code] if code in interval.index else None
         base = baseline(data, index)
+        since.add(base.year)
         delta = base.change(code, row["value"])
         significant = changes(data, index)
         rows.append(
@@ -93,7 +95,7 @@ def summary(data: ReportData, code: str) -> Section:
         return Section.of(f"<p>Kab/kota ini tidak diukur {names} pada tahun ini.</p>")
     # Each index is compared with its own baseline (a back-cast across its method break, which
     # its sentence names); the heading says only the year, when they share one.
-    since = {baseline(data, index).year for index in shown} - {None}
+    since.discard(None)
 
     def scales(scale: Callable[[ReportData, str], str]) -> str:
         return " / ".join(dict.fromkeys(scale(data, i) for i in shown))
