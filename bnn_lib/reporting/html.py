@@ -40,7 +40,7 @@ LONG_WORD = re.compile(r"(?<![\w&\-./])[^\W\d_]{7,}(?![\w;\-./])")
 SOFT_HYPHEN = "\u00ad"
 HEADING = re.compile(r"<h([23])([^>]*)>(.*?)</h\1>", re.S)
 TAG = re.compile(r"<[^>]+>")
-TAG_OR_TEXT = re.compile(r"(<[^>]+>)")
+TAG_OR_TEXT = re.compile(f"({TAG.pattern})")  # splits text from tags, keeping both
 
 PAGE = """<!DOCTYPE html>
 <html lang="id">
