@@ -11,7 +11,8 @@ and ``bnn reports`` do by default). Tables, for an index ``name``:
   previous year with its interval and whether it is distinguishable from zero, against the
   year before as computed or, across a change of spec, as back-cast (``basis``);
 - ``<name>_rank_intervals``, ``<name>_sobol``, ``<name>_drop_one``: the sensitivity analysis
-  of the kab/kota ranking;
+  of the kab/kota ranking; ``<name>_sensitivity_inputs``: which elements no source states were
+  varied, and why the others were not;
 - ``<name>_audit_variables``, ``_audit_correlations``, ``_audit_indicators``, ``_audit_kabkota``.
 """
 
@@ -23,9 +24,11 @@ from dataclasses import dataclass
 import pandas as pd
 
 from bnn_lib import audit, sensitivity, uncertainty
-from bnn_lib.bands import band_edges
-from bnn_lib.rollup import NATIONAL
-from bnn_lib.spec import IndexSpec
+from bnn_lib.aggregate import rescale
+from bnn_lib.bands import at_or_above, band_decimals, band_edges, lowers_by_row
+from bnn_lib.rollup import NATIONAL, region_keys, region_means
+from bnn_lib.scoring import group_index
+from bnn_lib.spec import Bands, IndexSpec
 
 
 @dataclass(frozen=True)
@@ -56,27 +59,16 @@ def survey_tables(
     (value_100); ``wide``: the kab/kota × indicator and × variable tables.
     """
     tables: dict[str, pd.DataFrame] = {}
-    nominal = kabkota.set_index("kabkota_code")["value_100"]
-    edges = band_edges(spec.bands, nominal)
-    decimals = spec.bands.decimals if spec.bands.mode == "fixed" else None
     if options.replicates:
         replicates = uncertainty.bootstrap_survey(scores, people.reset_index(), spec, options.replicates, options.seed)
-        region_reps = uncertainty.region_replicates(replicates)
-        nominal_regions = regions.set_index("region_code")["value_100"]
-        parts = [
-            uncertainty.summarise(replicates, nominal, edges, decimals).assign(level="kabkota"),
-            uncertainty.summarise(region_reps, nominal_regions, edges, decimals).assign(
-                level=["nasional" if c == NATIONAL else "provinsi" for c in region_reps.columns]
-            ),
-        ]
-        tables[f"{name}_intervals"] = pd.concat(parts).rename_axis("region_code").reset_index()
-        tables[f"{name}_bootstrap"] = replicates.rename_axis(columns=None)
+        tables |= interval_tables(name, spec, replicates, kabkota, regions, wide[1], group_stats)
     if options.samples:
         model = sensitivity.Model.from_group_sums(*group_stats, spec)
         result = sensitivity.run(model, options.samples, seed=options.seed)
         tables[f"{name}_rank_intervals"] = result.ranks
         tables[f"{name}_sobol"] = result.sobol.assign(runs=result.runs)
         tables[f"{name}_drop_one"] = result.drop_one
+        tables[f"{name}_sensitivity_inputs"] = sensitivity.inputs_table(spec)
     indicators, variables = wide
     asked = audit.asked_matrix(spec, people["group"])
     items = audit.item_matrix(answers, people.index, spec)
@@ -89,22 +81,88 @@ def survey_tables(
     return tables
 
 
+def interval_tables(
+    name: str,
+    spec: IndexSpec,
+    replicates: uncertainty.Replicates,
+    kabkota: pd.DataFrame,
+    regions: pd.DataFrame,
+    variables: pd.DataFrame,
+    group_stats: tuple[pd.DataFrame, pd.DataFrame],
+) -> dict[str, pd.DataFrame]:
+    """The bootstrap's tables of one survey index: ``<name>_intervals`` (every kab/kota,
+    province and the nation: intervals, band probabilities under the edges re-estimated in each
+    replicate, "kategori belum pasti" and, for regions, the interval of the KPI count),
+    ``<name>_bootstrap`` (the kab/kota replicates, for next year's change),
+    ``<name>_variable_intervals`` and ``<name>_group_intervals`` (each variable's and each
+    respondent group's score of each kab/kota against the nation's)."""
+    nominal = kabkota.set_index("kabkota_code")["value_100"]
+    edges = band_edges(spec.bands, nominal)
+    decimals = band_decimals(spec.bands)
+    lowers = lowers_by_row(replicates.kabkota.to_numpy(), spec.bands)
+    region_reps = uncertainty.region_replicates(replicates.kabkota)
+    by_region = regions.set_index("region_code")
+    region_rows = uncertainty.summarise(region_reps, by_region["value_100"], edges, lowers, decimals).assign(
+        level=["nasional" if c == NATIONAL else "provinsi" for c in region_reps.columns]
+    )
+    if spec.bands.success_from:
+        counts = uncertainty.success_counts(
+            replicates.kabkota, list(edges["label"]), spec.bands.success_from, lowers, decimals
+        )
+        spread = uncertainty.percentile_intervals(counts, whole=True)
+        region_rows = region_rows.join(spread.add_prefix("n_success_"))
+        region_rows.insert(region_rows.columns.get_loc("n_success_lo90"), "n_success", by_region["n_success"])
+    parts = [
+        uncertainty.summarise(replicates.kabkota, nominal, edges, lowers, decimals).assign(level="kabkota"),
+        region_rows,
+    ]
+    own = rescale(variables, spec.rescale)  # kab/kota × variable
+    sums, weights = group_stats
+    groups = rescale(group_index(sums, weights, spec), spec.rescale)
+    return {
+        f"{name}_intervals": pd.concat(parts).rename_axis("region_code").reset_index(),
+        f"{name}_bootstrap": replicates.kabkota.rename_axis(columns=None),
+        f"{name}_variable_intervals": pd.concat(
+            {v: uncertainty.against_national(reps, own[v]) for v, reps in replicates.variables.items()},
+            names=["variable_id", "kabkota_code"],
+        ).reset_index(),
+        f"{name}_group_intervals": pd.concat(
+            {
+                g: uncertainty.against_national(
+                    replicates.groups.xs(g, axis=1, level="group"), groups.xs(g, level="group")
+                )
+                for g in replicates.groups.columns.unique("group")
+            },
+            names=["group", "kabkota_code"],
+        ).reset_index(),
+    }
+
+
 def change_tables(
     now: dict[str, pd.DataFrame],
     before: dict[str, pd.DataFrame],
+    specs: dict[str, IndexSpec],
     basis: str = "observed",
     skip: Collection[str] = (),
 ) -> dict[str, pd.DataFrame]:
     """``<name>_change`` for each survey index with bootstrap replicates in both years' tables,
     computed under the same spec in both: across specs a change would mix the change of the
     kab/kota with the change of the method (compare with a back-cast instead,
-    docs/methodology.md §11.2).
+    docs/methodology.md §11.2). ``specs``: the specs of ``now``.
 
-    change = I100_now − I100_before (nominal), with the interval of the differences of
-    independent replicates (:func:`bnn_lib.uncertainty.change`). ``basis`` says what ``before``
-    is, and is a column of the table: "observed" (the year before as computed) or "backcast"
-    (the year before recomputed under this year's spec). ``skip``: indices not to compare (their
-    method changed under the same spec id: :func:`bnn_lib.series.method_breaks`).
+    A region's change is computed over the kab/kota measured in both years (``n_common``), so
+    that a kab/kota measured in one year only does not move it: ``change`` = mean over the common
+    kab/kota now − their mean before (I100), with the interval of the differences of independent
+    replicates (:func:`bnn_lib.uncertainty.change`); ``change_all`` beside it is the difference of
+    the published means over every kab/kota of each year (``n_now``, ``n_before``). The KPI count
+    (kab/kota at the success band or above) changes the same way: ``n_success_change`` over the
+    common kab/kota, each year under its own band edges (re-estimated in each replicate), with
+    its interval, and ``n_success_change_all``.
+
+    ``basis`` says what ``before`` is, and is a column of the table: "observed" (the year before
+    as computed) or "backcast" (the year before recomputed under this year's spec). ``skip``:
+    indices not to compare (their method changed under the same spec id:
+    :func:`bnn_lib.series.method_breaks`).
     """
     out = {}
     for key in now:
@@ -116,12 +174,77 @@ def change_tables(
             continue
         codes = r"^\d{2}\.\d{2}$"  # the kab/kota columns, not the spec id
         reps_now, reps_before = now[key].filter(regex=codes), before[key].filter(regex=codes)
-        all_now = pd.concat([reps_now, uncertainty.region_replicates(reps_now)], axis=1)
-        all_before = pd.concat([reps_before, uncertainty.region_replicates(reps_before)], axis=1)
-        table = uncertainty.change(all_now, all_before)
-        nominal_now = now[f"{name}_intervals"].set_index("region_code")["value_100"]
-        nominal_before = before[f"{name}_intervals"].set_index("region_code")["value_100"]
-        table.insert(0, "change", (nominal_now - nominal_before).reindex(table.index))
+        nominal_now = _nominal(now[f"{name}_kabkota"])
+        nominal_before = _nominal(before[f"{name}_kabkota"])
+        common = nominal_now.index.intersection(nominal_before.index)
+        table = uncertainty.change(_with_regions(reps_now[common]), _with_regions(reps_before[common]))
+        change = _regions_of(nominal_now[common]) - _regions_of(nominal_before[common])
+        table.insert(0, "change", change.reindex(table.index))
+        table["change_all"] = (_regions_of(nominal_now) - _regions_of(nominal_before)).reindex(table.index)
+        table["n_common"] = _counts(common).reindex(table.index)
+        table["n_now"] = _counts(nominal_now.index).reindex(table.index)
+        table["n_before"] = _counts(nominal_before.index).reindex(table.index)
+        bands = specs[name].bands
+        if bands.success_from:
+            table = table.join(_kpi_change((reps_now, reps_before), (now, before), common, name, bands))
         table = table.rename_axis("region_code").reset_index().assign(**spec_columns.to_dict(), basis=basis)
         out[f"{name}_change"] = table
     return out
+
+
+def _nominal(kabkota: pd.DataFrame) -> pd.Series:
+    """I100 of each measured kab/kota, by code."""
+    return kabkota.set_index("kabkota_code")["value_100"].dropna()
+
+
+def _regions_of(values: pd.Series) -> pd.Series:
+    """Kab/kota values by code, then the mean of each province and of the nation."""
+    return pd.concat([values, region_means(values.to_frame("v"))["v"]])
+
+
+def _with_regions(replicates: pd.DataFrame) -> pd.DataFrame:
+    """Kab/kota replicates with their province and national means beside them."""
+    return pd.concat([replicates, uncertainty.region_replicates(replicates)], axis=1)
+
+
+def _counts(codes: pd.Index) -> pd.Series:
+    """How many of the kab/kota ``codes`` each kab/kota (1), province and the nation has."""
+    ones = pd.Series(1, index=codes)
+    return pd.concat([ones, *(ones.groupby(key.to_numpy()).sum() for key in region_keys(codes.to_series()).values())])
+
+
+def _kpi_change(
+    replicates: tuple[pd.DataFrame, pd.DataFrame],
+    tables: tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]],
+    common: pd.Index,
+    name: str,
+    bands: Bands,
+) -> pd.DataFrame:
+    """The change of the KPI count of every province and the nation over the ``common`` kab/kota:
+    nominal (``n_success_change``), its interval and whether it is distinguishable from zero,
+    and over every kab/kota of each year (``n_success_change_all``). Each year's kab/kota are
+    banded under that year's edges: in each replicate, the edges of that replicate's whole set."""
+    labels, decimals = bands.all_labels, band_decimals(bands)
+
+    def counts(reps: pd.DataFrame) -> pd.DataFrame:
+        lowers = lowers_by_row(reps.to_numpy(), bands)
+        return uncertainty.success_counts(reps[common], labels, bands.success_from, lowers, decimals)
+
+    def reached(kabkota: pd.DataFrame) -> pd.Series:
+        kabkota = kabkota.set_index("kabkota_code")
+        return at_or_above(kabkota["band"].astype(str), bands).astype(int)
+
+    (now, before), (tables_now, tables_before) = replicates, tables
+    table = uncertainty.change(counts(now), counts(before), whole=True).add_prefix("n_success_")
+    nominal = _counts_of(reached(tables_now[f"{name}_kabkota"])[common]) - _counts_of(
+        reached(tables_before[f"{name}_kabkota"])[common]
+    )
+    table.insert(0, "n_success_change", nominal.reindex(table.index))
+    total = [t[f"{name}_regions"].set_index("region_code")["n_success"] for t in (tables_now, tables_before)]
+    table["n_success_change_all"] = (total[0] - total[1]).reindex(table.index)
+    return table
+
+
+def _counts_of(flags: pd.Series) -> pd.Series:
+    """The sum of 0/1 ``flags`` (by kab/kota code) over each province and the nation."""
+    return pd.concat([flags.groupby(key.to_numpy()).sum() for key in region_keys(flags.index.to_series()).values()])

@@ -61,6 +61,24 @@ def equal_interval_lowers(lo: float | np.ndarray, hi: float | np.ndarray, k: int
     return lo[..., None] + (hi - lo)[..., None] * np.arange(k) / k
 
 
+def lowers_by_row(values: np.ndarray, bands: Bands, mode: str | None = None) -> np.ndarray:
+    """The lower band edges for each row of ``values`` (runs × kab/kota; a bootstrap replicate or
+    a Monte Carlo run each): the spec's fixed lowers, or, under equal intervals, the lowers over
+    that row's own range, re-estimated as the nominal edges are from the year's set (rows × bands).
+    ``mode`` overrides the spec's (a Monte Carlo run that switches the band rule)."""
+    values = np.asarray(values, dtype=float)
+    if (mode or bands.mode) == "fixed":
+        lowers = fixed_edges(bands)["lower"].to_numpy(dtype=float)
+        return np.broadcast_to(lowers, (len(values), len(lowers)))
+    return equal_interval_lowers(np.nanmin(values, axis=1), np.nanmax(values, axis=1), len(bands.labels))
+
+
+def band_decimals(bands: Bands, mode: str | None = None) -> int | None:
+    """The decimals a value is rounded to before it is banded: fixed bands round (their published
+    edges have two decimals), equal-interval classes do not."""
+    return bands.decimals if (mode or bands.mode) == "fixed" else None
+
+
 def classify(values: pd.Series, bands: Bands, edges: pd.DataFrame | None = None) -> pd.Series:
     """The band label of each value, as an ordered categorical (low to high); NaN stays NaN.
 
@@ -69,7 +87,7 @@ def classify(values: pd.Series, bands: Bands, edges: pd.DataFrame | None = None)
     """
     edges = band_edges(bands, values) if edges is None else edges
     x = values.to_numpy(dtype=float)
-    position = band_position(x, edges["lower"].to_numpy(), bands.decimals if bands.mode == "fixed" else None)
+    position = band_position(x, edges["lower"].to_numpy(), band_decimals(bands))
     labels = edges["label"].to_numpy(dtype=object)[position]
     labels[np.isnan(x)] = None
     dtype = pd.CategoricalDtype(list(edges["label"]), ordered=True)

@@ -28,6 +28,7 @@ from bnn_lib.intake.tables import SURVEY_INDICES
 from bnn_lib.kawasan import area_recovery, area_scores, recovery, recovery_rates, status_counts
 from bnn_lib.paths import SAMPLE_DIR
 from bnn_lib.publish import flag_small_cells
+from bnn_lib.ranking import with_ranks
 from bnn_lib.regions import regions
 from bnn_lib.results import Results
 from bnn_lib.rollup import NATIONAL, RESULT_MEASURES, kpi_table, rollup, with_province
@@ -71,7 +72,7 @@ def compute_survey(
         kabkota = entity
     edges = band_edges(spec.bands, kabkota["value_100"])
     kabkota = kabkota.assign(band=classify(kabkota["value_100"], spec.bands, edges)).reset_index()
-    tables[f"{name}_kabkota"] = _tidy(kabkota, spec)
+    tables[f"{name}_kabkota"] = with_ranks(_tidy(kabkota, spec))
     tables[f"{name}_variables"] = _tidy(_long(variables, "variable_id", spec), spec)
     tables[f"{name}_indicators"] = _tidy(_long(indicators, "indicator_id", spec), spec)
     tables[f"{name}_regions"] = _tidy(rollup(kabkota, spec.bands, edges), spec)
@@ -343,7 +344,7 @@ def series_tables(now: Results, prev: Results, cast: Results | Exception | None)
     back-cast ``cast`` (``prev``'s year under ``now``'s spec) and the change against it. A
     back-cast that could not be computed leaves its index without a change, and says why."""
     breaks = method_breaks(prev.specs, now.specs)
-    tables = change_tables(now.tables, prev.tables, skip=breaks)
+    tables = change_tables(now.tables, prev.tables, now.specs, skip=breaks)
     if not breaks:
         return tables
     if isinstance(cast, Exception):
@@ -356,7 +357,7 @@ def series_tables(now: Results, prev: Results, cast: Results | Exception | None)
     for key in cast_keys:
         min_cells = {k: spec.min_cell for k, spec in now.specs.items()}
         tables |= flag_small_cells(backcast_tables(key, cast_tables, prev.tables, prev.year), min_cells)
-    return tables | change_tables(now.tables, cast_tables, basis="backcast")
+    return tables | change_tables(now.tables, cast_tables, now.specs, basis="backcast")
 
 
 START_METHODS = ("auto", "fork", "spawn")  # forkserver would serve no report better than spawn

@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from bnn_lib.aggregate import index_tables
 from bnn_lib.spec import IndexSpec
 
 
@@ -123,6 +124,16 @@ def entity_indicators(sums: pd.DataFrame, weights: pd.DataFrame, spec: IndexSpec
         total = sums.groupby(level=entity).sum(min_count=1)
         return total / weights.groupby(level=entity).sum().where(lambda x: x > 0)
     return group_means.groupby(level=entity).mean()
+
+
+def group_index(sums: pd.DataFrame, weights: pd.DataFrame, spec: IndexSpec) -> pd.Series:
+    """The index each respondent group's own answers give (score scale), per row of ``sums``:
+    the tree of :func:`bnn_lib.aggregate.index_tables` over S_{k,u,i}, the indicators the group
+    answers (weights renormalised over them). For an index computed per group (IKP) this is the
+    environment's value; for IKOTAN it compares a group with the same group elsewhere."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = sums / weights.where(weights > 0)
+    return index_tables(means, spec)[1]
 
 
 def group_means(sums: pd.DataFrame, weights: pd.DataFrame, heads: pd.Series) -> pd.DataFrame:

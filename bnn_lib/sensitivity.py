@@ -1,16 +1,21 @@
 """Sensitivity of a survey index to its assumptions (the JRC / COINr practice).
 
-The assumed elements of a spec become uncertain inputs of a Monte Carlo run:
+The elements of a spec that no source states (inferred or assumed) become uncertain inputs of
+a Monte Carlo run:
 
 | input group            | when varied                          | values                                |
 |------------------------|--------------------------------------|---------------------------------------|
-| ``variable_weights``   | ``[weighting]`` is assumed           | each W_v × U(1 − δ, 1 + δ), δ = 25 %  |
-| ``indicator_weights``  | ``[weighting]`` is assumed           | each w_i × U(1 − δ, 1 + δ)            |
-| ``aggregation``        | ``[aggregation]`` is assumed         | arithmetic or geometric               |
-| ``unit_weighting``     | ``[aggregation]`` is assumed (not    | equal weight per unit, or pooled      |
-|                        | for an index computed per group)     |                                       |
-| ``bands``              | bands assumed, or an equal-interval  | fixed or equal-interval               |
-|                        | alternative is given (``labels``)    |                                       |
+| ``variable_weights``   | ``[weighting]`` is not documented    | each W_v × U(1 − δ, 1 + δ), δ = 25 %  |
+| ``indicator_weights``  | ``[weighting]`` is not documented    | each w_i × U(1 − δ, 1 + δ)            |
+| ``aggregation``        | ``[aggregation]`` is not documented  | arithmetic or geometric               |
+| ``unit_weighting``     | ``[aggregation]`` is not documented  | equal weight per unit, or pooled      |
+|                        | (not for an index computed per group)|                                       |
+| ``bands``              | the spec states both band schemes    | fixed or equal-interval               |
+|                        | (fixed bands and equal-interval      |                                       |
+|                        | labels), whatever its provenance     |                                       |
+
+The other elements no source states cannot be varied from the group sums, or change no value;
+:func:`inputs_table` says which, and why, for the reports.
 
 Each run recomputes every kab/kota's index from the saved group sums (vectorised over runs) and
 ranks them. Outputs: each kab/kota's nominal rank, median rank and 5–95 % rank interval; for
@@ -30,9 +35,10 @@ from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import sobol as sobol_sample
 
 from bnn_lib.aggregate import index_arrays, kabkota_mean, rescale, variable_weights
-from bnn_lib.bands import band_position, equal_interval_lowers, fixed_edges
+from bnn_lib.bands import band_decimals, band_position, lowers_by_row
+from bnn_lib.ranking import ranks
 from bnn_lib.scoring import entity_indicators
-from bnn_lib.spec import IndexSpec
+from bnn_lib.spec import Bands, IndexSpec
 
 DELTA = 0.25
 OTHER = {
@@ -86,17 +92,7 @@ class Model:
 
     def inputs(self) -> dict[str, int]:
         """The varied input groups and how many sample columns each takes."""
-        spec, groups = self.spec, {}
-        if spec.weighting is not None and spec.weighting.provenance == "assumed":
-            groups["variable_weights"] = len(spec.variables)
-            groups["indicator_weights"] = len(self.indicators)
-        if spec.aggregation.provenance == "assumed":
-            groups["aggregation"] = 1
-            if not spec.aggregation.by_group:  # one group per entity: nothing to pool
-                groups["unit_weighting"] = 1
-        if spec.bands.provenance == "assumed" or (spec.bands.mode == "fixed" and len(spec.bands.labels) >= 2):
-            groups["bands"] = 1
-        return groups
+        return varied(self.spec, len(self.indicators))
 
     def evaluate(self, x: np.ndarray) -> tuple[np.ndarray, list[str | None]]:
         """I100 (runs × K) and the band mode of each run, for sample rows ``x`` in [0, 1]."""
@@ -126,15 +122,12 @@ class Model:
         """Band label of each kab/kota in each run (runs × K), under each run's band mode."""
         bands = self.spec.bands
         out = np.empty(values.shape, dtype=object)
-        fixed = np.array([m == "fixed" for m in modes])
-        if fixed.any():
-            edges = fixed_edges(bands)
-            pos = band_position(values[fixed], edges["lower"].to_numpy(), bands.decimals)
-            out[fixed] = edges["label"].to_numpy(object)[pos]
-        if (~fixed).any():
-            v = values[~fixed]
-            lowers = equal_interval_lowers(np.nanmin(v, axis=1), np.nanmax(v, axis=1), len(bands.labels))
-            out[~fixed] = np.array(bands.labels, dtype=object)[band_position(v, lowers, None)]
+        for mode, labels in (("fixed", [b.label for b in bands.fixed]), ("equal_interval", bands.labels)):
+            runs = np.array([m == mode for m in modes])
+            if runs.any():
+                lowers = lowers_by_row(values[runs], bands, mode)
+                position = band_position(values[runs], lowers, band_decimals(bands, mode))
+                out[runs] = np.array(labels, dtype=object)[position]
         return out
 
     def _columns(self) -> dict[str, np.ndarray]:
@@ -145,10 +138,77 @@ class Model:
         return columns
 
 
-def ranks(values: np.ndarray) -> np.ndarray:
-    """Rank of each kab/kota in each run, 1 = highest (ties share the lower rank)."""
-    frame = pd.DataFrame(values.T)
-    return frame.rank(ascending=False, method="min").to_numpy().T
+def varied(spec: IndexSpec, n_indicators: int | None = None) -> dict[str, int]:
+    """The input groups the Monte Carlo varies for ``spec`` (module docstring) and how many sample
+    columns each takes."""
+    groups = {}
+    if spec.weighting is not None and not spec.weighting.documented:
+        groups["variable_weights"] = len(spec.variables)
+        groups["indicator_weights"] = len(spec.indicators) if n_indicators is None else n_indicators
+    if spec.aggregation is not None and not spec.aggregation.documented:
+        groups["aggregation"] = 1
+        if not spec.aggregation.by_group:  # one group per entity: nothing to pool
+            groups["unit_weighting"] = 1
+    if spec.bands is not None and both_schemes(spec.bands):
+        groups["bands"] = 1
+    return groups
+
+
+def both_schemes(bands: Bands) -> bool:
+    """Whether the spec states fixed bands and equal-interval labels, so that the band rule not
+    in force can be tried: BNN itself has used both (docs/methodology.md §2.2 item 3)."""
+    return bool(bands.fixed) and len(bands.labels) >= 2
+
+
+# Why an element that no source states is not among the inputs varied, in the reports' words.
+NOT_VARIED = {
+    "scale": "skala jawaban dan aturan butir kosong menentukan skor tiap responden; analisis ini bekerja dari "
+    "skor kelompok yang sudah dihitung",
+    "rescale": "konversi linear tidak mengubah peringkat; alternatif I4/4 × 100 bertentangan dengan kategori 2021 "
+    "yang dipublikasikan",
+    "bands": "spesifikasi tidak memuat skema kategori alternatif",
+    "indicators": "kelompok responden yang menjawab tiap indikator ditentukan oleh kuesioner; data hanya memuat "
+    "jawaban kelompok yang ditanya",
+    "reporting": "hanya mengatur apa yang ditampilkan, tidak mengubah nilai",
+    "variables": "struktur variabel; tidak ada struktur alternatif untuk dibandingkan",
+    "groups": "kelompok responden; tidak ada pengelompokan alternatif",
+}
+# The spec section each input group varies.
+VARIES = {
+    "variable_weights": "weighting",
+    "indicator_weights": "weighting",
+    "aggregation": "aggregation",
+    "unit_weighting": "aggregation",
+    "bands": "bands",
+}
+
+
+def inputs_table(spec: IndexSpec) -> pd.DataFrame:
+    """Each kind of element of ``spec`` that no source states (inferred or assumed, questionnaire
+    items apart): ``element`` (a spec section, or ``indicators``/``variables``/``groups``),
+    ``provenance`` (the weakest of its elements), ``count``, ``varied`` (the input groups that
+    vary it, "; "-joined, or "") and ``reason`` (why not varied)."""
+    kinds: dict[str, list[str]] = {}
+    for path, element in spec.elements():
+        if element.documented or ".items[" in path:
+            continue
+        kind = path.split("[")[0].split(".")[0]
+        kind = "indicators" if ".indicators[" in path else kind
+        kinds.setdefault(kind, []).append(element.provenance)
+    inputs = varied(spec)
+    rows = []
+    for kind, provenances in kinds.items():
+        groups = [name for name in inputs if VARIES[name] == kind]
+        rows.append(
+            {
+                "element": kind,
+                "provenance": "assumed" if "assumed" in provenances else "inferred",
+                "count": len(provenances),
+                "varied": "; ".join(groups),
+                "reason": "" if groups else NOT_VARIED.get(kind, ""),
+            }
+        )
+    return pd.DataFrame(rows, columns=["element", "provenance", "count", "varied", "reason"])
 
 
 def problem(model: Model) -> dict:

@@ -52,19 +52,33 @@ class SpecError(ValueError):
     """A specification that cannot be used: the message names the file and the field."""
 
 
+# What an element rests on (docs/methodology.md, "How each element is labelled"): a public source
+# says so; it follows from documented facts (the note gives the argument); or the suite chose it.
+Provenance = Literal["documented", "inferred", "assumed"]
+# In the words of the reports and the workbook.
+PROVENANCE_WORDS = {"documented": "terdokumentasi", "inferred": "disimpulkan", "assumed": "diasumsikan"}
+
+
 class Element(BaseModel):
-    """Anything in a spec that can be documented or assumed."""
+    """Anything in a spec that can be documented, inferred or assumed."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    provenance: Literal["documented", "assumed"]
+    provenance: Provenance
     source: str | None = None
     note: str | None = None
 
+    @property
+    def documented(self) -> bool:
+        """Whether a public source states the element (not inferred, not assumed)."""
+        return self.provenance == "documented"
+
     @model_validator(mode="after")
-    def _documented_has_source(self) -> Self:
+    def _grounds_given(self) -> Self:
         if self.provenance == "documented" and not self.source:
             raise ValueError("an element marked 'documented' needs a 'source'")
+        if self.provenance == "inferred" and not self.note:
+            raise ValueError("an element marked 'inferred' needs a 'note' giving the argument")
         return self
 
 
@@ -378,11 +392,12 @@ class IndexSpec(BaseModel):
         return self.model_dump(mode="json", exclude={"path"}, exclude_none=True)
 
     def assumptions(self) -> list[dict]:
-        """The assumed elements (without the items), for the methodology note of a report."""
+        """The elements no source states, inferred or assumed (without the items), for the
+        methodology note of a report: field, name, provenance, note."""
         return [
-            {"field": path, "name": getattr(el, "name", path), "note": el.note or ""}
+            {"field": path, "name": getattr(el, "name", path), "provenance": el.provenance, "note": el.note or ""}
             for path, el in self.elements()
-            if el.provenance == "assumed" and ".items[" not in path
+            if not el.documented and ".items[" not in path
         ]
 
 

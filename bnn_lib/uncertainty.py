@@ -30,8 +30,8 @@ from scipy import sparse, stats
 
 from bnn_lib.aggregate import index_tables, kabkota_mean, rescale
 from bnn_lib.bands import band_position
-from bnn_lib.rollup import region_means
-from bnn_lib.scoring import entity_indicators, group_mask
+from bnn_lib.rollup import NATIONAL, region_keys, region_means
+from bnn_lib.scoring import entity_indicators, group_index, group_mask
 from bnn_lib.spec import IndexSpec
 
 # The interval the reports show, the "kategori belum pasti" flag and a "distinguishable" change use.
@@ -67,6 +67,18 @@ def strata(respondents: pd.DataFrame) -> Strata:
     return Strata(order, first[stratum], counts[stratum], stratum, keys)
 
 
+@dataclass(frozen=True)
+class Replicates:
+    """The bootstrap replicates of a survey index, on the reported scale (rows: replicates):
+    ``kabkota``, the index of each kab/kota; ``variables``, each variable's score of each
+    kab/kota (by variable id); ``groups``, the index each respondent group's own answers give in
+    each kab/kota (columns: kab/kota code, group)."""
+
+    kabkota: pd.DataFrame
+    variables: dict[str, pd.DataFrame]
+    groups: pd.DataFrame
+
+
 def bootstrap_survey(
     scores: pd.DataFrame,
     respondents: pd.DataFrame,
@@ -74,13 +86,18 @@ def bootstrap_survey(
     replicates: int = 1000,
     seed: int = 20241121,
     chunk: int = 100,
-) -> pd.DataFrame:
-    """I100 of every entity in every replicate: a (replicates × entities) table.
+) -> Replicates:
+    """I100 of every entity in every replicate (:class:`Replicates`).
 
     ``scores`` is s_{r,i} (respondents × indicators, :func:`bnn_lib.scoring.respondent_scores`);
     ``respondents`` has the same rows with kabkota_code, group and optional weight. Entities are
     kab/kota (or kab/kota × group for a spec computed per group; the kab/kota value is then the
     mean of its groups, as in the pipeline). ``seed`` makes the draws repeatable.
+
+    Each replicate draws n_h − 1 of the n_h respondents of a stratum (one where n_h = 1): the
+    Rao–Wu bootstrap, whose variance of a stratum mean is s²_h/n_h, unbiased, where drawing n_h
+    gives (n_h − 1)/n_h of it. The strata of an observation unit are small (7 or 8 respondents
+    in the sample), and they weigh as much as the large ones, so the difference shows.
     """
     st = strata(respondents)
     w = respondents["weight"].to_numpy(float) if "weight" in respondents else np.ones(len(respondents))
@@ -94,24 +111,32 @@ def bootstrap_survey(
     shape = (len(x), n_strata * n_ind)
     value_matrix = sparse.csr_matrix(((np.nan_to_num(x) * w[:, None]).ravel(), (rows, columns)), shape=shape)
     weight_matrix = sparse.csr_matrix(((present * w[:, None]).ravel(), (rows, columns)), shape=shape)
+    # The first position of every stratum of two or more draws nothing: n_h − 1 draws.
+    drawing = ~((np.arange(len(x)) == st.start) & (st.size > 1))
 
     rng = np.random.default_rng(seed)
-    out = []
+    parts = []
     for first in range(0, replicates, chunk):
         c = min(chunk, replicates - first)
         draws = st.start[None, :] + np.floor(rng.random((c, len(x))) * st.size[None, :]).astype(np.int64)
-        counts = np.bincount((draws + np.arange(c)[:, None] * len(x)).ravel(), minlength=c * len(x))
-        counts = counts.reshape(c, len(x)).astype(float)
+        draws = (draws + np.arange(c)[:, None] * len(x))[:, drawing]
+        counts = np.bincount(draws.ravel(), minlength=c * len(x)).reshape(c, len(x)).astype(float)
         sums = (value_matrix.T @ counts.T).T.reshape(c, n_strata, n_ind)
         weights = (weight_matrix.T @ counts.T).T.reshape(c, n_strata, n_ind)
-        out.append(_replicate_index(sums, weights, st.keys, scores.columns, spec))
-    return pd.concat(out, ignore_index=True)
+        parts.append(_replicate_values(sums, weights, st.keys, scores.columns, spec))
+    kabkota, variables, groups = (pd.concat(p, ignore_index=True) for p in zip(*parts, strict=True))
+    return Replicates(
+        kabkota,
+        {v: variables.xs(v, axis=1, level="variable_id") for v in variables.columns.unique("variable_id")},
+        groups,
+    )
 
 
-def _replicate_index(
+def _replicate_values(
     sums: np.ndarray, weights: np.ndarray, keys: pd.MultiIndex, indicators: pd.Index, spec: IndexSpec
-) -> pd.DataFrame:
-    """From stratum sums of c replicates to I100 per entity (rows: replicates)."""
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """From stratum sums of c replicates to I100 per entity, per variable and entity, and per
+    (kab/kota, group), each with one row per replicate."""
     c = sums.shape[0]
     index = pd.MultiIndex.from_arrays(
         [
@@ -124,53 +149,97 @@ def _replicate_index(
     allowed = np.tile(group_mask(spec, keys.get_level_values(1), indicators), (c, 1))
     sums_f = pd.DataFrame(sums.reshape(-1, len(indicators)), index=index, columns=indicators).where(allowed)
     weights_f = pd.DataFrame(weights.reshape(-1, len(indicators)), index=index, columns=indicators).where(allowed, 0.0)
-    entity = entity_indicators(sums_f, weights_f, spec)
-    value = rescale(index_tables(entity, spec)[1], spec.rescale)
+    variables, value = index_tables(entity_indicators(sums_f, weights_f, spec), spec)
+    value, variables = rescale(value, spec.rescale), rescale(variables, spec.rescale)
     if spec.aggregation.by_group:
         value = kabkota_mean(value, keep=("replicate",))
-    return value.unstack("kabkota_code")
+        variables = kabkota_mean(variables, keep=("replicate",))
+    groups = rescale(group_index(sums_f, weights_f, spec), spec.rescale)
+    variables = variables.rename_axis(columns="variable_id").stack().unstack(["variable_id", "kabkota_code"])
+    return value.unstack("kabkota_code"), variables, groups.unstack(["kabkota_code", "group"])
 
 
-def percentile_intervals(replicates: pd.DataFrame, levels: tuple[float, ...] = CONFIDENCE_LEVELS) -> pd.DataFrame:
-    """Per column of ``replicates``: lo/hi of each percentile interval (lo90, hi90, lo95, hi95)."""
+def percentile_intervals(
+    replicates: pd.DataFrame, levels: tuple[float, ...] = CONFIDENCE_LEVELS, whole: bool = False
+) -> pd.DataFrame:
+    """Per column of ``replicates``: lo/hi of each percentile interval (lo90, hi90, lo95, hi95);
+    ``whole``: of a count, widened to whole numbers (lo down, hi up)."""
     out = {}
     for level in levels:
         tail = (1 - level) / 2 * 100
         lo, hi = bounds(level)
         out[lo] = np.nanpercentile(replicates.to_numpy(), tail, axis=0)
         out[hi] = np.nanpercentile(replicates.to_numpy(), 100 - tail, axis=0)
+        if whole:
+            out[lo], out[hi] = np.floor(out[lo]), np.ceil(out[hi])
     return pd.DataFrame(out, index=replicates.columns)
 
 
-def band_probabilities(replicates: pd.DataFrame, edges: pd.DataFrame, decimals: int | None = 2) -> pd.DataFrame:
-    """Per column: the share of replicates falling in each band (columns ``p_<label>``)."""
-    position = band_position(replicates.to_numpy(), edges["lower"].to_numpy(), decimals)
+def band_probabilities(
+    replicates: pd.DataFrame, labels: list[str], lowers: np.ndarray, decimals: int | None
+) -> pd.DataFrame:
+    """Per column: the share of replicates falling in each band (columns ``p_<label>``).
+
+    ``lowers``: the lower edges, one set (bands,) or one per replicate (replicates × bands, the
+    equal-interval edges re-estimated in each: :func:`bnn_lib.bands.lowers_by_row`)."""
+    position = band_position(replicates.to_numpy(), lowers, decimals)
     valid = ~np.isnan(replicates.to_numpy())
     shares = {
         f"p_{label}": ((position == j) & valid).sum(axis=0) / np.maximum(valid.sum(axis=0), 1)
-        for j, label in enumerate(edges["label"])
+        for j, label in enumerate(labels)
     }
     return pd.DataFrame(shares, index=replicates.columns)
 
 
-def crosses_edge(lo: pd.Series, hi: pd.Series, edges: pd.DataFrame, decimals: int | None = 2) -> pd.Series:
-    """True where [lo, hi] spans more than one band: "kategori belum pasti"."""
-    lowers = edges["lower"].to_numpy()
-    return pd.Series(
-        band_position(lo.to_numpy(), lowers, decimals) != band_position(hi.to_numpy(), lowers, decimals),
-        index=lo.index,
-    )
+def summarise(
+    replicates: pd.DataFrame, nominal: pd.Series, edges: pd.DataFrame, lowers: np.ndarray, decimals: int | None
+) -> pd.DataFrame:
+    """Nominal value, intervals, standard error, band probabilities and ``uncertain``, one row per
+    column of ``replicates``.
 
-
-def summarise(replicates: pd.DataFrame, nominal: pd.Series, edges: pd.DataFrame, decimals: int | None) -> pd.DataFrame:
-    """Nominal value, intervals, band probabilities and the uncertain flag, one row per column."""
+    ``edges``: the nominal band table (label, lower); ``lowers``: the edges of each replicate.
+    ``uncertain`` ("kategori belum pasti"): the nominal band holds less than :data:`REPORTED` of
+    the replicates.
+    """
     out = percentile_intervals(replicates)
     out.insert(0, "value_100", nominal.reindex(out.index))
     out["se"] = replicates.std(axis=0, ddof=1)
-    out = out.join(band_probabilities(replicates, edges, decimals))
-    lo, hi = bounds()
-    out["uncertain"] = crosses_edge(out[lo], out[hi], edges, decimals)
+    labels = list(edges["label"])
+    out = out.join(band_probabilities(replicates, labels, lowers, decimals))
+    band = band_position(out["value_100"].to_numpy(), edges["lower"].to_numpy(), decimals)
+    in_band = out[[f"p_{label}" for label in labels]].to_numpy()[np.arange(len(out)), band]
+    out["p_band"] = np.where(out["value_100"].isna(), np.nan, in_band)
+    out["uncertain"] = out["p_band"] < REPORTED
     return out
+
+
+def success_counts(
+    replicates: pd.DataFrame, labels: list[str], success_from: str, lowers: np.ndarray, decimals: int | None
+) -> pd.DataFrame:
+    """In each replicate, how many kab/kota of each province and of the nation ("00") reach the
+    band ``success_from`` or above (the KPI), under that replicate's ``lowers``: replicates ×
+    regions."""
+    position = band_position(replicates.to_numpy(), lowers, decimals)
+    reached = pd.DataFrame(
+        (position >= labels.index(success_from)) & ~np.isnan(replicates.to_numpy()),
+        columns=replicates.columns,
+        dtype=float,
+    )
+    keys = region_keys(replicates.columns.to_series())
+    return pd.concat([reached.T.groupby(key.to_numpy()).sum().T for key in keys.values()], axis=1)
+
+
+def against_national(replicates: pd.DataFrame, nominal: pd.Series) -> pd.DataFrame:
+    """One component of the index (a variable, a respondent group's own index), per kab/kota
+    (columns of ``replicates``): the nominal ``score_100``, its intervals, the national mean of the
+    component (``national_100``: over the kab/kota that have it) and the kab/kota's difference
+    from it (``diff``) with its intervals (``diff_lo95`` …), from the same replicates."""
+    national = region_replicates(replicates)[NATIONAL]
+    out = percentile_intervals(replicates)
+    out.insert(0, "score_100", nominal.reindex(out.index))
+    out["national_100"] = float(region_means(nominal.to_frame("v"))["v"].get(NATIONAL, np.nan))
+    out["diff"] = out["score_100"] - out["national_100"]
+    return out.join(percentile_intervals(replicates.sub(national, axis=0)).add_prefix("diff_"))
 
 
 def region_replicates(replicates: pd.DataFrame) -> pd.DataFrame:
@@ -178,15 +247,15 @@ def region_replicates(replicates: pd.DataFrame) -> pd.DataFrame:
     return region_means(replicates.T).T
 
 
-def change(now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
+def change(now: pd.DataFrame, before: pd.DataFrame, whole: bool = False) -> pd.DataFrame:
     """Change between two years from independent replicates of both (columns in common):
     the nominal difference of replicate means is not used; the interval is that of the
-    replicate differences, and ``distinguishable`` says whether its :data:`REPORTED` interval
-    excludes 0."""
+    replicate differences (``whole``: of counts), and ``distinguishable`` says whether its
+    :data:`REPORTED` interval excludes 0."""
     common = now.columns.intersection(before.columns)
     n = min(len(now), len(before))
     diff = now[common].iloc[:n].to_numpy() - before[common].iloc[:n].to_numpy()
-    out = percentile_intervals(pd.DataFrame(diff, columns=common))
+    out = percentile_intervals(pd.DataFrame(diff, columns=common), whole=whole)
     lo, hi = bounds()
     out["distinguishable"] = (out[lo] > 0) | (out[hi] < 0)
     return out

@@ -22,9 +22,27 @@ def test_shipped_specs_load_and_mark_provenance():
     for name in list_specs():
         spec = load_spec(name)
         for path, element in spec.elements():
-            assert element.provenance in ("documented", "assumed"), path
+            assert element.provenance in ("documented", "inferred", "assumed"), path
             if element.provenance == "documented":
                 assert element.source, path
+
+
+def test_provenance_agrees_with_the_methodology():
+    # docs/methodology.md labels an element by the weakest of what it states: an element whose
+    # note says part of it is inferred ("disimpulkan") or assumed ("diasumsikan") is not
+    # documented, and an inferred one gives its argument.
+    for name in list_specs():
+        for path, element in load_spec(name).elements():
+            words = (element.note or "").lower()
+            if element.provenance == "documented":
+                assert "disimpulkan" not in words and "diasumsikan" not in words, (name, path)
+            if element.provenance == "inferred":
+                assert "disimpulkan" in words, (name, path)
+    # The two rules the methodology calls inferred (§2.2 item 3, §4.2 item 2), and the status
+    # rule whose waspada and siaga thresholds are assumed (§7.2).
+    assert load_spec("ikotan-dayamas-2022").bands.provenance == "inferred"
+    assert load_spec("ikkrn-dayatif-2024").recovery.provenance == "inferred"
+    assert load_spec("ikkrn-dayatif-2024").status_rule.provenance == "assumed"
 
 
 def test_ikotan_structure_matches_the_documentation():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from bnn_lib.sensitivity import ranks
+from bnn_lib.ranking import ranks
 
 
 def compare_rankings(base: pd.DataFrame, variant: pd.DataFrame, names: tuple[str, str] = ("a", "b")) -> pd.DataFrame:

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from bnn_lib.ranking import ranks
 from bnn_lib.regions import regions
 from bnn_lib.reporting import charts, report_file
 from bnn_lib.reporting.data import ReportData
@@ -27,7 +28,6 @@ from bnn_lib.reporting.sections.components import (
     short_name,
     value_of,
 )
-from bnn_lib.sensitivity import ranks
 from bnn_lib.uncertainty import bounds
 
 

@@ -1,7 +1,7 @@
 """The report of one kab/kota, for the head of its BNNK: its indices with band, interval and
 rank, its variables and respondent groups, its kawasan, its outputs, its series and what is
 uncertain. Every value is read from the saved results; ranks follow the suite's one ranking
-rule (:func:`bnn_lib.sensitivity.ranks`)."""
+rule (:func:`bnn_lib.ranking.ranks`)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pandas as pd
 
 from bnn_lib.intake.tables import SURVEY_INDICES
 from bnn_lib.kawasan import STATUSES
+from bnn_lib.ranking import ranks
 from bnn_lib.regions import regions
 from bnn_lib.reporting import charts
 from bnn_lib.reporting.data import ReportData, suppress_small
@@ -30,7 +31,7 @@ from bnn_lib.reporting.sections.components import (
     short_name,
     value_of,
 )
-from bnn_lib.sensitivity import rank_columns, ranks
+from bnn_lib.sensitivity import rank_columns
 from bnn_lib.uncertainty import bounds
 
 
