@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-$(SAMPLE): $(STAMP) bnn_lib/sample.py
+$(SAMPLE): $(STAMP) $(wildcard bnn_lib/sample/*.py)
 	$(BIN)/bnn sample --out data/sample
 
 sample: $(SAMPLE)

@@ -25,7 +25,7 @@ import pandas as pd
 from bnn_lib.aggregate import index_tables, rescale, top_level
 from bnn_lib.bands import round_half_up
 from bnn_lib.rollup import NATIONAL, with_province
-from bnn_lib.spec import IndexSpec, StatusRule
+from bnn_lib.spec import MIN_KAWASAN, IndexSpec, StatusRule
 from bnn_lib.uncertainty import bounds, wilson
 
 STATUSES = ["aman", "siaga", "waspada", "bahaya"]
@@ -121,15 +121,24 @@ def recovery(assessments: pd.DataFrame, spec: IndexSpec, previous: pd.DataFrame 
     out["pulih"] = is_recovered((low_b, high_b), (low_a, high_a), spec)
     source = frame[frame["phase"] == "before"].set_index(keys)["before_from"]
     out.insert(0, "before_from", source[~source.index.duplicated(keep="last")].reindex(out.index))
-    dims = [v.id for v in spec.variables]
-    score_columns = [f"score_{d}" for d in dims]
-    if set(score_columns) <= set(frame.columns) and frame[score_columns].notna().any().any():
-        scores = frame.set_index([*keys, "phase"])[score_columns].set_axis(dims, axis=1)
-        value = rescale(top_level(spec, scores), spec.rescale).unstack("phase")
+    value = kawasan_score(frame.set_index([*keys, "phase"]), spec)
+    if value is not None:
+        value = value.unstack("phase")
         out["ikkrn_before"] = value.get("before")
         out["ikkrn_after"] = value.get("after")
         out["delta"] = out["ikkrn_after"] - out["ikkrn_before"]
     return out.reset_index()
+
+
+def kawasan_score(rows: pd.DataFrame, spec: IndexSpec) -> pd.Series | None:
+    """The score-based IKKRN (0–100) of each assessment row from its dimension scores
+    ``score_<variable>`` (docs/methodology.md §4.3), indexed as ``rows``; None where the rows
+    carry no scores."""
+    dims = [v.id for v in spec.variables]
+    columns = [f"score_{d}" for d in dims]
+    if not set(columns) <= set(rows.columns) or not rows[columns].notna().any().any():
+        return None
+    return rescale(top_level(spec, rows[columns].set_axis(dims, axis=1)), spec.rescale)
 
 
 def before_from_mapping(frame: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
@@ -196,6 +205,8 @@ def area_scores(areas: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:
     V_v = weighted mean of x' over v's indicators; I = weighted mean of V_v; I100 = 100 · I.
     A blank indicator is left out of ``value_100`` (weights renormalised); ``value_100_low`` and
     ``value_100_high`` are the index with every blank at its worst (x' = 0) and its best (x' = 1).
+    ``intervened``: whether the kawasan is in the programme (a comparison kawasan is not; blank
+    or no column: in the programme).
     """
     keys = ["kawasan_id", "kabkota_code", "year", "phase"]
     frame = areas.set_index(keys)
@@ -213,16 +224,18 @@ def area_scores(areas: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:
     if spec.recovery and spec.recovery.no_active_indicator:
         active = frame[spec.recovery.no_active_indicator].astype(float)
         out["active_cultivation"] = pd.array(np.where(active.isna(), None, active > 0), dtype="boolean")
+    out["intervened"] = frame["intervened"].ne("tidak").to_numpy() if "intervened" in frame else True
     return out.reset_index()
 
 
 def area_recovery(scores: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:
-    """One row per kawasan measured before and after: values, delta and pulih.
+    """One row per kawasan measured before and after: values, delta, ``already`` and pulih.
 
-    pulih ⇔ I100_after ≥ min_score (after rounding to the band decimals) and no active
-    cultivation after. Blanks leave it open (NA) unless the answer is the same for every value
-    they could take: the score at its worst already passes, or at its best still fails, or
-    cultivation is known to be active.
+    A kawasan recovers when it did not meet the recovery rule before the intervention and meets
+    it after (:func:`meets_recovery`); one that met it before already is counted apart
+    (``already``, pulih blank), so that the rate counts only kawasan that had something to
+    recover from. Blanks leave ``already`` or pulih open (NA) unless every value they could take
+    gives the same answer. ``intervened`` is carried from the assessments.
     """
     keys = ["kawasan_id", "kabkota_code", "year"]
     # Measured before and after: value_100_low is never blank for a row that exists.
@@ -230,26 +243,50 @@ def area_recovery(scores: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:
     measured = both.reindex(columns=["before", "after"]).dropna().index
     wide = scores.pivot_table(index=keys, columns="phase", values="value_100", aggfunc="last", dropna=False)
     wide = wide.reindex(index=measured, columns=["before", "after"])
-    after = scores[scores["phase"] == "after"].set_index(keys).reindex(measured)
+    before, after = (scores[scores["phase"] == p].set_index(keys).reindex(measured) for p in ("before", "after"))
     out = pd.DataFrame({"value_before": wide["before"], "value_after": wide["after"]})
     out["delta"] = out["value_after"] - out["value_before"]
-    decimals = spec.bands.decimals if spec.bands else 2
-    surely = round_half_up(after["value_100_low"], decimals) >= spec.recovery.min_score
-    possibly = round_half_up(after["value_100_high"], decimals) >= spec.recovery.min_score
-    if "active_cultivation" in after:
-        active = after["active_cultivation"].astype("boolean")
-        surely &= active.eq(False).fillna(False).astype(bool)
-        possibly &= ~active.eq(True).fillna(False).astype(bool)
-    out["pulih"] = pd.array(np.where(surely, True, np.where(possibly, None, False)), dtype="boolean")
+    already, reached = meets_recovery(before, spec), meets_recovery(after, spec)
+    surely = {name: flags.eq(value).fillna(False).to_numpy(bool) for name, flags, value in
+              (("was", already, True), ("was_not", already, False), ("fails", reached, False),
+               ("meets", reached, True))}  # fmt: skip
+    pulih = np.where(
+        surely["was"], None, np.where(surely["fails"], False, np.where(surely["was_not"] & surely["meets"], True, None))
+    )
+    out["already"] = already.to_numpy()
+    out["pulih"] = pd.array(pulih, dtype="boolean")
+    out["intervened"] = before["intervened"].astype(bool).to_numpy() if "intervened" in before else True
     return out.reset_index()
 
 
-def recovery_rates(per_kawasan: pd.DataFrame, counts: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Recovery per kab/kota, province and nation: n_intervened, n_pulih, n_unknown (blanks
-    leave pulih open), n_decided = n_intervened − n_unknown, recovery_rate (%) = 100 · n_pulih /
-    n_decided with its Wilson interval, mean delta where scores exist, and the mapping counts
-    (n_kawasan, n_rawan, statuses) where given."""
+def meets_recovery(rows: pd.DataFrame, spec: IndexSpec) -> pd.Series:
+    """Whether each assessment row meets the recovery rule of an area index: I100 ≥ min_score
+    (rounded to the band decimals) and no active cultivation. True only if the score at its
+    worst (every blank at its worst) passes and cultivation is known to be absent; False if the
+    score at its best still fails or cultivation is known to be active; NA otherwise."""
+    decimals = spec.bands.decimals if spec.bands else 2
+    surely = round_half_up(rows["value_100_low"], decimals) >= spec.recovery.min_score
+    possibly = round_half_up(rows["value_100_high"], decimals) >= spec.recovery.min_score
+    if "active_cultivation" in rows:
+        active = rows["active_cultivation"].astype("boolean")
+        surely &= active.eq(False).fillna(False).astype(bool)
+        possibly &= ~active.eq(True).fillna(False).astype(bool)
+    return pd.Series(
+        pd.array(np.where(surely, True, np.where(possibly, None, False)), dtype="boolean"), index=rows.index
+    )
+
+
+def recovery_rates(
+    per_kawasan: pd.DataFrame, counts: pd.DataFrame | None = None, min_kawasan: int = MIN_KAWASAN
+) -> pd.DataFrame:
+    """Recovery per kab/kota, province and nation: n_intervened, n_pulih, n_already (had met the
+    rule before: counted apart), n_unknown (blanks leave pulih open), n_decided = n_intervened −
+    n_already − n_unknown, recovery_rate (%) = 100 · n_pulih / n_decided with its Wilson
+    interval, ``few`` (fewer than ``min_kawasan`` decided: shown as counts, not as a percent),
+    mean delta where scores exist, and the mapping counts (n_kawasan, n_rawan, statuses) where
+    given."""
     table = with_province(per_kawasan)
+    already = table["already"].eq(True).astype(bool) if "already" in table else pd.Series(False, index=table.index)
     frames = []
     for level, key in (("kabkota", "kabkota_code"), ("provinsi", "province_code"), ("nasional", None)):
         by = table[key] if key else pd.Series(NATIONAL, index=table.index)
@@ -257,7 +294,8 @@ def recovery_rates(per_kawasan: pd.DataFrame, counts: pd.DataFrame | None = None
             {
                 "n_intervened": table.groupby(by).size(),
                 "n_pulih": table["pulih"].fillna(False).astype(bool).groupby(by).sum(),
-                "n_unknown": table["pulih"].isna().astype(bool).groupby(by).sum(),
+                "n_already": already.groupby(by).sum(),
+                "n_unknown": (table["pulih"].isna() & ~already).astype(bool).groupby(by).sum(),
             }
         )
         if "delta" in table:
@@ -271,7 +309,8 @@ def recovery_rates(per_kawasan: pd.DataFrame, counts: pd.DataFrame | None = None
             out = out.join(
                 mapped.groupby(mby)[["n_kawasan", "n_rawan", "bahaya", "waspada", UNKNOWN]].sum(), how="outer"
             )
-        out["n_decided"] = out["n_intervened"] - out["n_unknown"]
+        out["n_decided"] = out["n_intervened"] - out["n_already"] - out["n_unknown"]
+        out["few"] = out["n_decided"].fillna(0) < min_kawasan
         out["recovery_rate"] = 100.0 * out["n_pulih"] / out["n_decided"].where(out["n_decided"] > 0)
         lo, hi = bounds()
         out[lo], out[hi] = wilson(out["n_pulih"], out["n_decided"])

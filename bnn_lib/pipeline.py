@@ -23,6 +23,7 @@ import pandas as pd
 from bnn_lib.aggregate import index_tables, kabkota_mean, rescale
 from bnn_lib.analyses import Analyses, change_tables, survey_tables
 from bnn_lib.bands import band_edges, classify, edges_table
+from bnn_lib.effect import effect_table, mapping_units, phase_units
 from bnn_lib.intake import OUTPUT_MEASURES, DataError, Problem, check_year, load_inputs
 from bnn_lib.intake.tables import SURVEY_INDICES
 from bnn_lib.kawasan import area_recovery, area_scores, recovery, recovery_rates, status_counts
@@ -140,31 +141,48 @@ def _with_region_names(frame: pd.DataFrame) -> pd.DataFrame:
 # -- kawasan indices (IKKRN, IKKTT) -------------------------------------------------------------
 
 
-def compute_ikkrn(
-    assessments: pd.DataFrame, spec: IndexSpec, year: int, previous: pd.DataFrame | None = None
-) -> dict[str, pd.DataFrame]:
-    """Status counts from the mapping, recovery of intervened kawasan and recovery rates;
-    ``previous`` (last year's assessments) gives a kawasan without a before row its status."""
+def compute_ikkrn(history: dict[int, pd.DataFrame], spec: IndexSpec, year: int) -> dict[str, pd.DataFrame]:
+    """Status counts from the mapping, recovery of intervened kawasan and recovery rates, and the
+    effect of the intervention beside them (:mod:`bnn_lib.effect`). ``history``: the kawasan
+    assessments of ``year`` and of the years before it that could be read; last year's gives a
+    kawasan without a before row its status, where the spec says so."""
+    assessments = history[year]
     counts = status_counts(assessments[assessments["year"] == year], spec.status_rule)
+    previous = history.get(year - 1) if spec.recovery.missing_before == "previous_mapping" else None
     per_kawasan = recovery(assessments[assessments["year"] == year], spec, previous)
     tables = {
         "ikkrn_status": _tidy(counts, spec),
         "ikkrn_recovery": _tidy(per_kawasan, spec),
-        "ikkrn_regions": _tidy(recovery_rates(per_kawasan, counts), spec),
+        "ikkrn_regions": _tidy(recovery_rates(per_kawasan, counts, spec.min_kawasan), spec),
     }
+    if spec.effect is not None:
+        units, window = mapping_units(history, spec, year)
+        table = effect_table(units, spec.effect.strata, spec.min_kawasan).assign(
+            cohort=window.cohort,
+            start_year=window.start,
+            end_year=window.end,
+            missing=", ".join(map(str, window.missing)),
+        )
+        tables["ikkrn_effect"] = _tidy(table, spec)
     return tables
 
 
 def compute_ikktt(areas: pd.DataFrame, spec: IndexSpec, year: int) -> dict[str, pd.DataFrame]:
-    """IKKTT scores per kawasan and phase, recovery per kawasan and its roll-up."""
+    """IKKTT scores per kawasan and phase, recovery per kawasan, its roll-up over the kawasan in
+    the programme, and, where comparison kawasan were measured, the effect beside it."""
     scores = area_scores(areas[areas["year"] == year], spec)
     scores["band"] = classify(scores["value_100"], spec.bands)
     per_kawasan = area_recovery(scores, spec)
-    return {
+    intervened = per_kawasan[per_kawasan["intervened"]]
+    tables = {
         "ikktt_scores": _tidy(scores, spec),
         "ikktt_recovery": _tidy(per_kawasan, spec),
-        "ikktt_regions": _tidy(recovery_rates(per_kawasan), spec),
+        "ikktt_regions": _tidy(recovery_rates(intervened, min_kawasan=spec.min_kawasan), spec),
     }
+    if spec.effect is not None and (~per_kawasan["intervened"]).any():
+        table = effect_table(phase_units(per_kawasan), spec.effect.strata, spec.min_kawasan)
+        tables["ikktt_effect"] = _tidy(table.assign(cohort=year, start_year=year, end_year=year, missing=""), spec)
+    return tables
 
 
 # -- a whole year ------------------------------------------------------------------------------
@@ -199,8 +217,10 @@ def compute_year(
                 analyses,
             )
     if "kawasan_assessments" in inputs:
-        previous = previous_mapping(Path(data) if data else SAMPLE_DIR, year, loaded, read.warnings)
-        tables |= compute_ikkrn(inputs["kawasan_assessments"], loaded["ikkrn"], year, previous)
+        history = kawasan_history(Path(data) if data else SAMPLE_DIR, year, loaded, read.warnings)
+        history[year] = inputs["kawasan_assessments"]
+        tables |= compute_ikkrn(history, loaded["ikkrn"], year)
+        previous = history.get(year - 1) if loaded["ikkrn"].recovery.missing_before == "previous_mapping" else None
         read.warnings += _without_before(inputs["kawasan_assessments"], tables["ikkrn_recovery"], year, previous)
     if "ikktt_areas" in inputs:
         tables |= compute_ikktt(inputs["ikktt_areas"], loaded["ikktt"], year)
@@ -220,22 +240,32 @@ def compute_year(
     return Results(year, flag_small_cells(tables, min_cells), used, read.warnings, read.files, analyses=analyses)
 
 
-def previous_mapping(
+def kawasan_history(
     data: Path, year: int, specs: dict[str, IndexSpec], warnings: list[Problem]
-) -> pd.DataFrame | None:
-    """Last year's kawasan assessments, where the IKKRN spec takes a missing before status from
-    them and they can be read; a year that cannot be read adds a warning, it never blocks."""
-    if specs["ikkrn"].recovery.missing_before != "previous_mapping" or not (data / str(year - 1)).is_dir():
-        return None
-    loaded = check_year(data, year - 1, specs, tables={"kawasan_assessments"})
-    if loaded.problems:
-        message = (
-            f"pemetaan kawasan {year - 1} tidak dapat dibaca ({len(loaded.problems)} masalah, pertama: "
-            f"{loaded.problems[0]}); kawasan tanpa penilaian sebelum intervensi tidak dihitung pemulihannya"
-        )
-        warnings.append(Problem(f"{year - 1}/", None, None, None, message))
-        return None
-    return loaded.tables.get("kawasan_assessments")
+) -> dict[int, pd.DataFrame]:
+    """The kawasan assessments of the years before ``year`` that the IKKRN spec reads: last
+    year's mapping for a kawasan without a before row, and the mappings and cohorts of the
+    effect's window (:func:`bnn_lib.effect.mapping_units`). A year without a folder is left out;
+    one that cannot be read adds a warning, it never blocks."""
+    spec = specs["ikkrn"]
+    back = 1 if spec.recovery.missing_before == "previous_mapping" else 0
+    if spec.effect is not None and spec.effect.design == "mapping":
+        back = max(back, spec.effect.end_year - spec.effect.start_year, spec.effect.end_year + 1)
+    history = {}
+    for earlier in range(year - back, year):
+        if not (data / str(earlier)).is_dir():
+            continue
+        loaded = check_year(data, earlier, specs, tables={"kawasan_assessments"})
+        if loaded.problems:
+            message = (
+                f"pemetaan kawasan {earlier} tidak dapat dibaca ({len(loaded.problems)} masalah, pertama: "
+                f"{loaded.problems[0]}); status sebelum intervensi dan efek intervensi yang memerlukannya tidak "
+                "dihitung"
+            )
+            warnings.append(Problem(f"{earlier}/", None, None, None, message))
+        elif "kawasan_assessments" in loaded.tables:
+            history[earlier] = loaded.tables["kawasan_assessments"]
+    return history
 
 
 def _without_before(

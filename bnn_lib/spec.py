@@ -41,6 +41,10 @@ NonNegative = Annotated[float, Field(ge=0)]
 # set its own, ``[reporting] min_cell``). An assumption of this suite (the public methodology
 # sets no rule); statistics offices commonly suppress survey cells under 5 to 10.
 MIN_CELL = 5
+# A recovery rate, or an effect, from fewer decided kawasan than this is shown as counts, without
+# a percent or an interval (a spec may set its own, ``[reporting] min_kawasan``): one kawasan more
+# or less would move it by 20 points or more. An assumption of this suite.
+MIN_KAWASAN = 5
 # A spec is a few kilobytes of TOML (the largest shipped one is about 20 kB); a file many times
 # that is not a spec, and reading it whole would only delay the message.
 MAX_SPEC_BYTES = 1_000_000
@@ -301,11 +305,41 @@ class Recovery(Element):
     no_active_indicator: str | None = None
 
 
+class Effect(Element):
+    """How the effect of an intervention is estimated beside the recovery rate: intervened
+    kawasan against kawasan that were not intervened, measured the same way at both ends
+    (docs/methodology.md §12).
+
+    ``design``: ``mapping`` — kawasan rawan at the routine mapping of the year ``start_year``
+    from the intervention year (−1: the year before, whose mapping selected them), followed to
+    the mapping of ``end_year`` (+1: the year after); ``phases`` — the ``before`` and ``after``
+    assessments of the intervention year, taken of intervened and comparison kawasan alike (a
+    comparison kawasan is marked ``intervensi`` = no). ``strata``: what a comparison kawasan is
+    matched on: its status at the start, its province, its kab/kota; a stratum of a province or
+    kab/kota with fewer than ``[reporting] min_kawasan`` comparison kawasan joins the stratum of
+    its status across the country.
+    """
+
+    design: Literal["mapping", "phases"] = "mapping"
+    start_year: int = Field(-1, ge=-5, le=0)
+    end_year: int = Field(1, ge=0, le=5)
+    strata: list[Literal["status", "province", "kabkota"]] = ["status", "province"]
+
+    @model_validator(mode="after")
+    def _window(self) -> Self:
+        if self.design == "mapping" and self.start_year >= self.end_year:
+            raise ValueError(f"start_year ({self.start_year}) must come before end_year ({self.end_year})")
+        return self
+
+
 class Reporting(Element):
     """How the reports show the index: no value resting on fewer than ``min_cell`` respondents
-    is shown. Optional; without it the suite's :data:`MIN_CELL` applies."""
+    is shown, and a rate of fewer than ``min_kawasan`` decided kawasan is shown as counts ("2 dari
+    4"), without a percent or an interval. Optional; without it the suite's :data:`MIN_CELL`
+    and :data:`MIN_KAWASAN` apply."""
 
     min_cell: int = Field(MIN_CELL, ge=1)
+    min_kawasan: int = Field(MIN_KAWASAN, ge=1)
 
 
 class IndexSpec(BaseModel):
@@ -329,6 +363,7 @@ class IndexSpec(BaseModel):
     bands: Bands | None = None
     status_rule: StatusRule | None = None
     recovery: Recovery | None = None
+    effect: Effect | None = None
     reporting: Reporting | None = None
     # The years the spec applies to, both included; None: open on that side.
     years_from: int | None = None
@@ -351,6 +386,11 @@ class IndexSpec(BaseModel):
         return self.reporting.min_cell if self.reporting is not None else MIN_CELL
 
     @property
+    def min_kawasan(self) -> int:
+        """The fewest decided kawasan behind a rate shown as a percent (``[reporting]``)."""
+        return self.reporting.min_kawasan if self.reporting is not None else MIN_KAWASAN
+
+    @property
     def indicators(self) -> list[Indicator]:
         """All indicators, in spec order."""
         return [i for v in self.variables for i in v.indicators]
@@ -371,7 +411,17 @@ class IndexSpec(BaseModel):
 
     def elements(self) -> Iterator[tuple[str, Element]]:
         """Every element with its field path: ("variables[0].indicators[1]", Indicator)."""
-        for name in ("scale", "weighting", "aggregation", "rescale", "bands", "status_rule", "recovery", "reporting"):
+        for name in (
+            "scale",
+            "weighting",
+            "aggregation",
+            "rescale",
+            "bands",
+            "status_rule",
+            "recovery",
+            "effect",
+            "reporting",
+        ):
             element = getattr(self, name)
             if element is not None:
                 yield name, element

@@ -289,8 +289,24 @@ def _kawasan_columns(spec: IndexSpec) -> list[Column]:
     return columns
 
 
+# Whether a kawasan of the IKKTT table is in the programme or a comparison kawasan outside it.
+INTERVENED = {"ya": "ya", "yes": "ya", "program": "ya", "tidak": "tidak", "no": "tidak", "pembanding": "tidak"}
+
+
 def _area_columns(spec: IndexSpec) -> list[Column]:
     columns = _kawasan_keys(BEFORE | AFTER, "before (sebelum intervensi) atau after (sesudah intervensi).")
+    columns.append(
+        Column(
+            "intervened",
+            "choice",
+            "ya = kawasan program (diintervensi); tidak = kawasan pembanding di luar program, diukur dengan cara "
+            "yang sama. Kosong = ya.",
+            required=False,
+            blank_ok=True,
+            choices=INTERVENED,
+            aliases=("intervensi", "program", "diintervensi"),
+        )
+    )
     for ind in spec.indicators:
         columns.append(
             Column(ind.id, "number", f"{ind.name} (angka ≥ 0); kosong = tidak diketahui.", blank_ok=True, ge=0)

@@ -44,6 +44,7 @@ from bnn_lib.reporting.sections import method
 from bnn_lib.reporting.sections.breaks import BACKCAST
 from bnn_lib.reporting.sections.components import NATIONAL, SYNTHETIC, SYNTHETIC_WHY, place_name
 from bnn_lib.reporting.sections.summary import OUTCOME_ROWS, OUTPUT_ROWS
+from bnn_lib.spec import PROVENANCE_WORDS
 from bnn_lib.uncertainty import bounds
 from bnn_lib.writing import MAX_WIDTH, printable, put, save_workbook, write_rows
 
@@ -363,7 +364,7 @@ def notes(sheet: Worksheet, data: ReportData) -> None:
     ]
     row = _listed(sheet, row, "SumberData", "Sumber data (berkas masukan)", ["Tabel", "Berkas", "Lembar"], inputs)
     header = ["Indeks", "Id spesifikasi", "Status", "Unsur", "Nama", "Sumber", "Catatan"]
-    title = "Unsur spesifikasi: didokumentasikan (dengan sumber) atau diasumsikan"
+    title = "Unsur spesifikasi: terdokumentasi (dengan sumber), disimpulkan (dengan alasannya) atau diasumsikan"
     _listed(sheet, row, "UnsurSpesifikasi", title, header, _element_rows(data))
     for j, width in NOTE_WIDTHS.items():
         sheet.column_dimensions[get_column_letter(j + 1)].width = width
@@ -418,10 +419,9 @@ def _note_lines(data: ReportData) -> list[tuple[str, object, str | None]]:
 
 
 def _element_rows(data: ReportData) -> list[list[object]]:
-    """Each documented or assumed element of each spec (without the questionnaire items)."""
-    status = {"documented": "didokumentasikan", "assumed": "diasumsikan"}
+    """Each element of each spec, with what it rests on (without the questionnaire items)."""
     return [
-        [spec.index, spec.id, status[el.provenance], path, getattr(el, "name", None), el.source, el.note]
+        [spec.index, spec.id, PROVENANCE_WORDS[el.provenance], path, getattr(el, "name", None), el.source, el.note]
         for spec in data.results.specs.values()
         for path, el in spec.elements()
         if ".items[" not in path
