@@ -47,15 +47,15 @@ def survey_tables(
     people: pd.DataFrame,
     answers: pd.DataFrame,
     scores: pd.DataFrame,
-    group_stats: tuple[pd.DataFrame, pd.DataFrame],
+    group_stats: tuple[pd.DataFrame, pd.DataFrame, pd.Series],
     kabkota: pd.DataFrame,
     regions: pd.DataFrame,
     wide: tuple[pd.DataFrame, pd.DataFrame],
 ) -> dict[str, pd.DataFrame]:
     """All analysis tables of one survey index (see the module docstring).
 
-    ``people``: respondents indexed by id (rows of ``scores``); ``group_stats``: the group sums
-    and weights; ``kabkota`` and ``regions``: the nominal kab/kota and province/national tables
+    ``people``: respondents indexed by id (rows of ``scores``); ``group_stats``: the group sums,
+    weights and head counts; ``kabkota`` and ``regions``: the nominal kab/kota and province/national tables
     (value_100); ``wide``: the kab/kota × indicator and × variable tables.
     """
     tables: dict[str, pd.DataFrame] = {}
@@ -63,7 +63,7 @@ def survey_tables(
         replicates = uncertainty.bootstrap_survey(scores, people.reset_index(), spec, options.replicates, options.seed)
         tables |= interval_tables(name, spec, replicates, kabkota, regions, wide[1], group_stats)
     if options.samples:
-        model = sensitivity.Model.from_group_sums(*group_stats, spec)
+        model = sensitivity.Model.from_group_sums(*group_stats[:2], spec)
         result = sensitivity.run(model, options.samples, seed=options.seed)
         tables[f"{name}_rank_intervals"] = result.ranks
         tables[f"{name}_sobol"] = result.sobol.assign(runs=result.runs)
@@ -88,7 +88,7 @@ def interval_tables(
     kabkota: pd.DataFrame,
     regions: pd.DataFrame,
     variables: pd.DataFrame,
-    group_stats: tuple[pd.DataFrame, pd.DataFrame],
+    group_stats: tuple[pd.DataFrame, pd.DataFrame, pd.Series],
 ) -> dict[str, pd.DataFrame]:
     """The bootstrap's tables of one survey index: ``<name>_intervals`` (every kab/kota,
     province and the nation: intervals, band probabilities under the edges re-estimated in each
@@ -117,7 +117,7 @@ def interval_tables(
         region_rows,
     ]
     own = rescale(variables, spec.rescale)  # kab/kota × variable
-    sums, weights = group_stats
+    sums, weights, heads = group_stats
     groups = rescale(group_index(sums, weights, spec), spec.rescale)
     return {
         f"{name}_intervals": pd.concat(parts).rename_axis("region_code").reset_index(),
@@ -134,7 +134,9 @@ def interval_tables(
                 for g in replicates.groups.columns.unique("group")
             },
             names=["group", "kabkota_code"],
-        ).reset_index(),
+        )
+        .reset_index()
+        .merge(heads.reset_index(), on=["kabkota_code", "group"], how="left"),
     }
 
 
@@ -154,7 +156,8 @@ def change_tables(
     that a kab/kota measured in one year only does not move it: ``change`` = mean over the common
     kab/kota now − their mean before (I100), with the interval of the differences of independent
     replicates (:func:`bnn_lib.uncertainty.change`); ``change_all`` beside it is the difference of
-    the published means over every kab/kota of each year (``n_now``, ``n_before``). The KPI count
+    the published means over every kab/kota of each year (``n_now``, ``n_before``);
+    ``change_score`` and ``change_score_all`` are the same on the score scale (1–4). The KPI count
     (kab/kota at the success band or above) changes the same way: ``n_success_change`` over the
     common kab/kota, each year under its own band edges (re-estimated in each replicate), with
     its interval, and ``n_success_change_all``.
@@ -181,6 +184,14 @@ def change_tables(
         change = _regions_of(nominal_now[common]) - _regions_of(nominal_before[common])
         table.insert(0, "change", change.reindex(table.index))
         table["change_all"] = (_regions_of(nominal_now) - _regions_of(nominal_before)).reindex(table.index)
+        score_now, score_before = (
+            _nominal(now[f"{name}_kabkota"], "value"),
+            _nominal(before[f"{name}_kabkota"], "value"),
+        )
+        table["change_score"] = (_regions_of(score_now[common]) - _regions_of(score_before[common])).reindex(
+            table.index
+        )
+        table["change_score_all"] = (_regions_of(score_now) - _regions_of(score_before)).reindex(table.index)
         table["n_common"] = _counts(common).reindex(table.index)
         table["n_now"] = _counts(nominal_now.index).reindex(table.index)
         table["n_before"] = _counts(nominal_before.index).reindex(table.index)
@@ -192,9 +203,9 @@ def change_tables(
     return out
 
 
-def _nominal(kabkota: pd.DataFrame) -> pd.Series:
-    """I100 of each measured kab/kota, by code."""
-    return kabkota.set_index("kabkota_code")["value_100"].dropna()
+def _nominal(kabkota: pd.DataFrame, column: str = "value_100") -> pd.Series:
+    """I100 (or ``column``) of each measured kab/kota, by code."""
+    return kabkota.set_index("kabkota_code")[column].dropna()
 
 
 def _regions_of(values: pd.Series) -> pd.Series:

@@ -17,12 +17,15 @@ def file_hash(path: str | Path) -> str:
 
 def code_hash() -> str:
     """SHA-256 over the computing code (``bnn_lib`` without the command line and the report and
-    office packages) and the region registry: saved results computed by others are out of date."""
+    office packages), the region registry and the priority rules: saved results computed by
+    others are out of date."""
     package = ROOT / "bnn_lib"
     digest = hashlib.sha256()
     for path in sorted(package.rglob("*.py")):
         if path.relative_to(package).parts[0] not in ("reporting", "office", "cli.py"):
             digest.update(path.relative_to(package).as_posix().encode() + path.read_bytes())
     for path in sorted((DATA_DIR / "regions").glob("*.csv")):  # the registry decides codes and names
+        digest.update(path.name.encode() + path.read_bytes())
+    for path in sorted((DATA_DIR / "rules").glob("*.toml")):  # the priority rules decide ``prioritas``
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()

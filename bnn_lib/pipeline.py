@@ -22,12 +22,21 @@ import pandas as pd
 
 from bnn_lib.aggregate import index_tables, kabkota_mean, rescale
 from bnn_lib.analyses import Analyses, change_tables, survey_tables
+from bnn_lib.association import output_association
 from bnn_lib.bands import band_edges, classify, edges_table
 from bnn_lib.effect import effect_table, mapping_units, phase_units
 from bnn_lib.intake import OUTPUT_MEASURES, DataError, Problem, check_year, load_inputs
 from bnn_lib.intake.tables import SURVEY_INDICES
-from bnn_lib.kawasan import area_recovery, area_scores, recovery, recovery_rates, status_counts
+from bnn_lib.kawasan import (
+    area_recovery,
+    area_scores,
+    assessment_status,
+    recovery,
+    recovery_rates,
+    status_counts,
+)
 from bnn_lib.paths import SAMPLE_DIR
+from bnn_lib.priorities import load_rules, priority_table
 from bnn_lib.publish import flag_small_cells
 from bnn_lib.ranking import with_ranks
 from bnn_lib.regions import regions
@@ -87,7 +96,7 @@ def compute_survey(
             people,
             answers,
             scores,
-            (sums, weights),
+            (sums, weights, heads),
             kabkota,
             tables[f"{name}_regions"],
             (indicators, variables),
@@ -154,6 +163,7 @@ def compute_ikkrn(history: dict[int, pd.DataFrame], spec: IndexSpec, year: int) 
         "ikkrn_status": _tidy(counts, spec),
         "ikkrn_recovery": _tidy(per_kawasan, spec),
         "ikkrn_regions": _tidy(recovery_rates(per_kawasan, counts, spec.min_kawasan), spec),
+        "ikkrn_relapse": _tidy(relapses(history, spec, year), spec),
     }
     if spec.effect is not None:
         units, window = mapping_units(history, spec, year)
@@ -165,6 +175,28 @@ def compute_ikkrn(history: dict[int, pd.DataFrame], spec: IndexSpec, year: int) 
         )
         tables["ikkrn_effect"] = _tidy(table, spec)
     return tables
+
+
+RELAPSE_YEARS = 2  # how far back a kawasan that recovered is followed for a relapse
+
+
+def relapses(history: dict[int, pd.DataFrame], spec: IndexSpec, year: int) -> pd.DataFrame:
+    """The kawasan that recovered after an intervention in the ``RELAPSE_YEARS`` years before
+    ``year`` and that the mapping of ``year`` finds rawan again: kawasan_id, kabkota_code,
+    cohort, status (now)."""
+    mapping = history[year][(history[year]["year"] == year) & (history[year]["phase"] == "mapping")]
+    now = mapping.assign(status=assessment_status(mapping, spec.status_rule).astype(str))
+    rawan = now[now["status"].isin(spec.recovery.rawan)].drop_duplicates("kawasan_id", keep="last")
+    frames = []
+    for cohort in range(year - RELAPSE_YEARS, year):
+        if cohort not in history:
+            continue
+        rows = history[cohort][history[cohort]["year"] == cohort]
+        recovered = recovery(rows, spec, history.get(cohort - 1)).query("pulih == True")
+        again = rawan[rawan["kawasan_id"].isin(recovered["kawasan_id"])]
+        frames.append(again[["kawasan_id", "kabkota_code", "status"]].assign(cohort=cohort))
+    columns = ["kawasan_id", "kabkota_code", "cohort", "status"]
+    return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
 
 
 def compute_ikktt(areas: pd.DataFrame, spec: IndexSpec, year: int) -> dict[str, pd.DataFrame]:
@@ -236,8 +268,9 @@ def compute_year(
         ]
     )
     used = {k: s for k, s in loaded.items() if any(t.startswith(k) for t in tables)}
-    min_cells = {key: spec.min_cell for key, spec in loaded.items()}
-    return Results(year, flag_small_cells(tables, min_cells), used, read.warnings, read.files, analyses=analyses)
+    tables = flag_small_cells(tables, {key: spec.min_cell for key, spec in loaded.items()})
+    tables["prioritas"] = priority_table(tables, used, load_rules())  # without last year: compute_years adds it
+    return Results(year, tables, used, read.warnings, read.files, analyses=analyses)
 
 
 def kawasan_history(
@@ -375,8 +408,28 @@ def series_tables(now: Results, prev: Results, cast: Results | Exception | None)
     back-cast that could not be computed leaves its index without a change, and says why."""
     breaks = method_breaks(prev.specs, now.specs)
     tables = change_tables(now.tables, prev.tables, now.specs, skip=breaks)
-    if not breaks:
-        return tables
+    if breaks:
+        tables |= _across_break(now, prev, cast, breaks)
+    return tables | follow_up_tables(now.tables | tables, now.specs, prev.tables)
+
+
+def follow_up_tables(
+    tables: dict[str, pd.DataFrame], specs: dict[str, IndexSpec], previous: dict[str, pd.DataFrame]
+) -> dict[str, pd.DataFrame]:
+    """The tables of a year that read its changes: ``prioritas`` with last year's tables (a
+    decline two years running) and ``output_association`` (the programme outputs beside the
+    change of each outcome index)."""
+    out = {"prioritas": priority_table(tables, specs, load_rules(), previous)}
+    changes = {key: tables[f"{key}_change"] for key in SURVEY_INDICES if f"{key}_change" in tables}
+    if "outputs" in tables and changes:
+        out["output_association"] = output_association(tables["outputs"], changes)
+    return out
+
+
+def _across_break(now: Results, prev: Results, cast: Results | Exception | None, breaks: list[str]) -> dict:
+    """``method_breaks``, the back-cast tables and the change against the back-cast, where the
+    spec of an index changed between ``prev`` and ``now``."""
+    tables: dict[str, pd.DataFrame] = {}
     if isinstance(cast, Exception):
         compared = ", ".join(k for k in breaks if k in SURVEY_INDICES)
         message = f"proyeksi balik {prev.year} tidak dapat dihitung ({cast}); perubahan {compared} tidak dihitung"

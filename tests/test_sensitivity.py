@@ -123,3 +123,28 @@ def test_monte_carlo_nominal_values_follow_dimensions_and_indicator_count_weight
     np.testing.assert_allclose(values[0], by_hand)
     pipeline = rescale(index_tables(pd.DataFrame(scores, columns=ids), spec)[1], spec.rescale)
     np.testing.assert_allclose(values[0], pipeline.to_numpy())
+
+
+def test_the_inferred_equal_interval_rule_is_tried_against_the_juknis_bands(sample_dir):
+    """From 2022 the bands are equal-interval classes, a rule the methodology infers: the Monte
+    Carlo tries the Juknis 2021 bands the spec states beside it, so a kab/kota that those bands
+    put in another band changes band in about half of the runs, not in none."""
+    from bnn_lib.analyses import Analyses
+    from bnn_lib.bands import classify, fixed_edges
+    from bnn_lib.pipeline import compute_year
+    from bnn_lib.spec import load_spec
+
+    spec = load_spec("ikotan-dayamas-2022")
+    assert "bands" in sv.varied(spec)
+    inputs = sv.inputs_table(spec).set_index("element")
+    assert inputs.loc["bands", "provenance"] == "inferred" and inputs.loc["bands", "varied"] == "bands"
+    assert inputs.loc["rescale", "varied"] == "" and inputs.loc["rescale", "reason"]  # not varied: says why
+    analysed = compute_year(2024, sample_dir, analyses=Analyses(replicates=0, samples=200), indices=["ikotan"])
+    kabkota = analysed.table("ikotan_kabkota").set_index("kabkota_code")
+    juknis = classify(kabkota["value_100"], spec.bands, fixed_edges(spec.bands)).astype(str)
+    differ = juknis[juknis != kabkota["band"].astype(str)].index
+    assert len(differ) > 0
+    ranks = analysed.table("ikotan_rank_intervals").set_index("kabkota_code")
+    shares = ranks.loc[differ, "share_other_band"]
+    # Near a Juknis edge the other varied assumptions can bring a run back to the nominal band.
+    assert (shares > 0).all() and shares.median() > 0.4

@@ -46,3 +46,17 @@ def test_the_ikktt_recovery_threshold_rounds_half_up(after, pulih):
     scores = pd.DataFrame(rows).assign(kawasan_id="K1", kabkota_code="11.01", year=2024, active_cultivation=False)
     scores["value_100_low"] = scores["value_100_high"] = scores["value_100"]
     assert bool(area_recovery(scores, IKKTT)["pulih"].iloc[0]) is pulih
+
+
+def test_equal_values_share_a_rank_whatever_floating_point_says():
+    from bnn_lib.ranking import with_ranks
+
+    # 0.1 + 0.2 and 0.3 are the same value that floating point tells apart (…04 vs …99).
+    table = pd.DataFrame(
+        {"kabkota_code": ["11.01", "11.02", "11.03", "12.01"], "province_code": ["11", "11", "11", "12"]}
+    )
+    table["value"] = [0.1 + 0.2, 0.3, 0.25, 0.3]
+    ranked = with_ranks(table).set_index("kabkota_code")
+    assert ranked["rank_national"].tolist() == [1, 1, 4, 1]  # three at 0.3 share rank 1, the next is 4th
+    assert ranked["rank_province"].tolist() == [1, 1, 3, 1]
+    assert ranked["n_ranked_province"].tolist() == [3, 3, 3, 1]

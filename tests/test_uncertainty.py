@@ -114,3 +114,69 @@ def test_region_replicates_are_means_of_their_kabkota():
     regions_ = u.region_replicates(reps)
     assert regions_["11"].tolist() == [2.0, 4.0]
     assert regions_["00"].tolist() == pytest.approx([14 / 3, 6.0])
+
+
+def test_equal_interval_edges_are_re_estimated_in_every_replicate():
+    from bnn_lib.bands import lowers_by_row
+    from bnn_lib.spec import load_spec
+
+    bands = load_spec("ikotan-dayamas-2022").bands  # three classes over each set's own range
+    # Replicates that move every kab/kota up or down together: the edges move with them, so each
+    # kab/kota stays in its class; with the nominal edges held fixed, b (1 point above the edge
+    # at 50) would seem to leave its class half of the time.
+    shift = np.r_[np.full(50, -3.0), np.full(50, 3.0)]
+    nominal = pd.Series({"a": 40.0, "b": 51.0, "c": 70.0})  # edges 40 / 50 / 60
+    reps = pd.DataFrame({k: v + shift for k, v in nominal.items()})
+    edges = pd.DataFrame({"label": bands.labels, "lower": [40.0, 50.0, 60.0]})
+    moving = u.summarise(reps, nominal, edges, lowers_by_row(reps.to_numpy(), bands), None)
+    assert moving["p_band"].tolist() == [1.0, 1.0, 1.0] and not moving["uncertain"].any()
+    fixed = u.summarise(reps, nominal, edges, edges["lower"].to_numpy(), None)
+    assert fixed.loc["b", "p_band"] == 0.5 and fixed.loc["b", "uncertain"]
+
+
+def test_kpi_counts_per_replicate_and_region():
+    reps = pd.DataFrame({"11.01": [60.0, 40.0], "11.02": [70.0, 70.0], "12.01": [49.0, 51.0]})
+    counts = u.success_counts(reps, list(EDGES["label"]), "Tanggap", EDGES["lower"].to_numpy(), 2)
+    # replicate 0: 11.01 and 11.02 reach 50.01, 12.01 does not; replicate 1: 11.02 and 12.01
+    assert counts["11"].tolist() == [2, 1] and counts["12"].tolist() == [0, 1] and counts["00"].tolist() == [2, 2]
+
+
+def test_rao_wu_draws_give_the_unbiased_variance_of_a_stratum_mean():
+    # One kab/kota, one group of 6 respondents answering one item: the index is a linear map of
+    # the group mean, whose variance is s²/n; drawing n − 1 of n gives exactly that in expectation.
+    answers = np.array([1, 2, 2, 3, 4, 4], dtype=float)
+    spec = tiny_spec()
+    people = pd.DataFrame({"respondent_id": [f"r{j}" for j in range(6)], "kabkota_code": "11.01", "group": "b"})
+    long = pd.DataFrame({"respondent_id": np.repeat(people["respondent_id"], 3), "item_id": ["i1a", "i1b", "i2a"] * 6})
+    long["value"] = np.repeat(answers, 3)
+    long.loc[long["item_id"] == "i1b", "value"] = 5 - long.loc[long["item_id"] == "i1b", "value"]  # reversed
+    reps = replicates_of(people, long, spec, replicates=20000)
+    # I = (S_b(I1) + S_b(I2))/2 = mean answer, so I100 = (mean − 1)/3 × 100
+    expected_sd = answers.std(ddof=1) / np.sqrt(len(answers)) / 3 * 100
+    assert reps["11.01"].std() == pytest.approx(expected_sd, rel=0.03)
+
+
+def test_a_regions_change_is_over_the_kab_kota_measured_in_both_years():
+    from bnn_lib.analyses import change_tables
+
+    spec = tiny_spec()  # fixed bands, success from Tanggap (50.01)
+
+    def year(values: dict[str, float]) -> dict[str, pd.DataFrame]:
+        kabkota = pd.DataFrame({"kabkota_code": list(values), "value_100": list(values.values())})
+        kabkota["value"] = 1 + kabkota["value_100"] * 3 / 100
+        kabkota["band"] = ["Tanggap" if v > 50 else "Cukup Tanggap" for v in values.values()]
+        reached = kabkota["band"].eq("Tanggap").groupby(kabkota["kabkota_code"].str[:2]).sum()
+        regions = pd.DataFrame({"region_code": [*reached.index, "00"], "n_success": [*reached, reached.sum()]})
+        replicates = pd.DataFrame({c: [v] * 4 for c, v in values.items()}).assign(spec_id="tiny", spec_version="1")
+        return {"tiny_kabkota": kabkota, "tiny_regions": regions, "tiny_bootstrap": replicates}
+
+    now = year({"11.01": 60.0, "11.02": 70.0, "11.03": 80.0})  # 11.03 measured this year only
+    before = year({"11.01": 50.0, "11.02": 60.0})
+    change = change_tables(now, before, {"tiny": spec})["tiny_change"].set_index("region_code")
+    aceh = change.loc["11"]
+    assert aceh["change"] == 10.0  # (60 + 70)/2 − (50 + 60)/2
+    assert aceh["change_all"] == 15.0  # (60 + 70 + 80)/3 − 55: 11.03 alone adds 5 points
+    assert (aceh["n_common"], aceh["n_now"], aceh["n_before"]) == (2, 3, 2)
+    assert aceh["change_score"] == pytest.approx(0.3)  # 10 points of 0–100 are 0.3 on 1–4
+    # KPI: 11.01 crossed into Tanggap; 11.03 adds one more only to the all-units count
+    assert (aceh["n_success_change"], aceh["n_success_change_all"]) == (1, 2)

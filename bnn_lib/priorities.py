@@ -1,0 +1,289 @@
+"""Prioritas tindak lanjut: where to act next, from the results, by rules that are data.
+
+The rules live in ``data/rules/prioritas.toml`` (:class:`PriorityRules`): each names what it
+looks for, its thresholds and its provenance. :func:`priority_table` applies them to a year's
+result tables and gives the ``prioritas`` table: for the nation and for every province, the
+kab/kota most in need, each with its reasons; for every kab/kota, its own weakest points. Every
+row carries the numbers and the interval behind it (``measure``, ``value``, ``lo95``, ``hi95``,
+``reference``, ``probability``, ``count``); a rule whose data the results do not hold finds
+nothing, and nothing is listed that the numbers do not support (docs/methodology.md §13).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import Field, ValidationError
+
+from bnn_lib.aggregate import rescale
+from bnn_lib.bands import at_or_above
+from bnn_lib.paths import DATA_DIR
+from bnn_lib.rollup import NATIONAL
+from bnn_lib.spec import Element, IndexSpec, SpecError
+from bnn_lib.uncertainty import bounds
+
+RULES_FILE = DATA_DIR / "rules" / "prioritas.toml"
+RuleId = Literal[
+    "below_success",
+    "below_target",
+    "may_fall",
+    "declining",
+    "weak_variable",
+    "rawan_not_intervened",
+    "relapsed",
+    "weak_group",
+]
+# Rules that speak of a kab/kota's components: listed in its own report, summarised (the weakest
+# one) or left out (groups) in the lists of the nation and the provinces.
+OWN_ONLY = {"weak_group"}
+COLUMNS = [
+    "level",
+    "code",
+    "rank",
+    "kabkota_code",
+    "reason",
+    "index",
+    "component",
+    "measure",
+    "value",
+    "lo95",
+    "hi95",
+    "reference",
+    "probability",
+    "count",
+    "n_flagged",
+]
+
+
+class Rule(Element):
+    """One rule: what it looks for (``id``), in which index, with its threshold."""
+
+    id: RuleId
+    index: Literal["ikotan", "ikp"] | None = None
+    min_probability: float = Field(0.2, gt=0, lt=1)
+    min_rawan: int = Field(3, ge=1)
+    min_gap: float = Field(0.0, ge=0)  # points on the 0–100 scale
+
+
+class PriorityRules(Element):
+    """The rules of a priority list, in order of weight, and how long a list may be."""
+
+    id: str
+    version: str
+    title: str
+    max_items: int = Field(10, ge=1, le=100)
+    rules: list[Rule]
+
+
+def load_rules(path: str | Path = RULES_FILE) -> PriorityRules:
+    """The priority rules of ``path``; raises :class:`SpecError` naming the file and field."""
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        return PriorityRules.model_validate(raw)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise SpecError(f"{path}: cannot be read as priority rules: {exc}") from exc
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise SpecError(f"{path}: {'.'.join(map(str, first['loc']))}: {first['msg']}") from None
+
+
+def priority_table(
+    tables: dict[str, pd.DataFrame],
+    specs: dict[str, IndexSpec],
+    rules: PriorityRules,
+    previous: dict[str, pd.DataFrame] | None = None,
+) -> pd.DataFrame:
+    """The ``prioritas`` table of a year (module docstring) from its result ``tables`` and
+    ``specs``; ``previous``: last year's tables (for a decline two years running)."""
+    found = [
+        _findings(rule, tables, specs, previous or {}).assign(reason=rule.id, order=i)
+        for i, rule in enumerate(rules.rules)
+    ]
+    findings = pd.concat([f for f in found if len(f)], ignore_index=True) if any(len(f) for f in found) else None
+    if findings is None:
+        return pd.DataFrame(columns=[*COLUMNS, "rules_id", "rules_version"])
+    findings["province_code"] = findings["kabkota_code"].str.slice(0, 2)
+    lists = [_own_lists(findings)]
+    regional = _weakest_per_reason(findings[~findings["reason"].isin(OWN_ONLY)])
+    lists.append(_ranked(regional.assign(level="nasional", code=NATIONAL), rules.max_items))
+    for code, part in regional.groupby("province_code"):
+        lists.append(_ranked(part.assign(level="provinsi", code=code), rules.max_items))
+    out = pd.concat(lists, ignore_index=True)
+    return out.reindex(columns=COLUMNS).assign(rules_id=rules.id, rules_version=rules.version)
+
+
+def _own_lists(findings: pd.DataFrame) -> pd.DataFrame:
+    """Each kab/kota's own list: every finding, by rule order, the largest shortfall first."""
+    own = findings.sort_values(["kabkota_code", "order", "value"]).assign(level="kabkota")
+    own["code"] = own["kabkota_code"]
+    own["rank"] = own.groupby("code").cumcount() + 1
+    own["n_flagged"] = own.groupby("code")["rank"].transform("size")
+    return own
+
+
+def _weakest_per_reason(findings: pd.DataFrame) -> pd.DataFrame:
+    """One finding per kab/kota and reason: the largest shortfall (the weakest variable)."""
+    return findings.sort_values("value").drop_duplicates(["kabkota_code", "reason", "index"])
+
+
+def _ranked(findings: pd.DataFrame, max_items: int) -> pd.DataFrame:
+    """The kab/kota of one list ranked: most reasons first, then the weightiest rule, then the
+    lowest value; the first ``max_items`` kept, all of a kab/kota's reasons beside it."""
+    per = findings.groupby("kabkota_code").agg(n=("reason", "size"), first=("order", "min"))
+    per = per.sort_values(["n", "first"], ascending=[False, True])
+    per["rank"] = np.arange(1, len(per) + 1)
+    kept = per[per["rank"] <= max_items]
+    out = findings[findings["kabkota_code"].isin(kept.index)].merge(
+        kept[["rank"]], left_on="kabkota_code", right_index=True
+    )
+    return out.sort_values(["rank", "order"]).assign(n_flagged=len(per))
+
+
+def _findings(
+    rule: Rule, tables: dict[str, pd.DataFrame], specs: dict[str, IndexSpec], previous: dict[str, pd.DataFrame]
+) -> pd.DataFrame:
+    """The kab/kota (and components) a rule finds, with their evidence; empty where the
+    results lack what it needs."""
+    finder = {
+        "below_success": _below_success,
+        "below_target": _below_target,
+        "may_fall": _may_fall,
+        "declining": _declining,
+        "weak_variable": _weak_component,
+        "weak_group": _weak_component,
+        "rawan_not_intervened": _rawan_not_intervened,
+        "relapsed": _relapsed,
+    }[rule.id]
+    found = finder(rule, tables, specs, previous)
+    return found if found is not None else pd.DataFrame(columns=["kabkota_code"])
+
+
+LO, HI = bounds()
+
+
+def _intervals(rule: Rule, tables: dict[str, pd.DataFrame]) -> pd.DataFrame | None:
+    """The kab/kota rows of an index with their intervals and band probabilities."""
+    kabkota, intervals = tables.get(f"{rule.index}_kabkota"), tables.get(f"{rule.index}_intervals")
+    if kabkota is None or intervals is None:
+        return None
+    rows = intervals[intervals["level"] == "kabkota"].rename(columns={"region_code": "kabkota_code"})
+    return kabkota[["kabkota_code", "band"]].merge(rows.drop(columns=["spec_id", "spec_version"]), on="kabkota_code")
+
+
+def _success_edge(rule: Rule, tables: dict[str, pd.DataFrame], specs: dict[str, IndexSpec]) -> float | None:
+    """The lower edge (0–100) of the band that counts for the KPI, as it stands this year."""
+    spec = specs.get(rule.index)
+    bands = tables.get(f"{rule.index}_bands")
+    if spec is None or bands is None or not spec.bands.success_from:
+        return None
+    return float(bands.set_index("label").loc[spec.bands.success_from, "lower"])
+
+
+def _below_success(rule, tables, specs, previous) -> pd.DataFrame | None:
+    rows, edge = _intervals(rule, tables), _success_edge(rule, tables, specs)
+    if rows is None or edge is None:
+        return None
+    below = rows[rows[HI] < edge]
+    return _evidence(below, rule, "value_100", below["value_100"], below[LO], below[HI], reference=edge)
+
+
+def _below_target(rule, tables, specs, previous) -> pd.DataFrame | None:
+    rows, kpi, spec = _intervals(rule, tables), tables.get("kpi"), specs.get(rule.index)
+    if rows is None or kpi is None or spec is None:
+        return None
+    targets = kpi[(kpi["measure"] == rule.index) & kpi["region_code"].str.contains(".", regex=False)]
+    target = rescale(targets.set_index("region_code")["target"].dropna(), spec.rescale)  # on 0–100, as the interval
+    rows = rows.assign(target=rows["kabkota_code"].map(target)).dropna(subset=["target"])
+    below = rows[rows[HI] < rows["target"]]
+    return _evidence(below, rule, "value_100", below["value_100"], below[LO], below[HI], reference=below["target"])
+
+
+def _may_fall(rule, tables, specs, previous) -> pd.DataFrame | None:
+    rows, spec = _intervals(rule, tables), specs.get(rule.index)
+    if rows is None or spec is None or not spec.bands.success_from:
+        return None
+    labels = spec.bands.all_labels
+    lower = [f"p_{label}" for label in labels[: labels.index(spec.bands.success_from)]]
+    at = at_or_above(rows["band"].astype(str), spec.bands)
+    p_below = rows.reindex(columns=lower).fillna(0).sum(axis=1)
+    risky = rows[at & (p_below >= rule.min_probability)]
+    edge = _success_edge(rule, tables, specs)
+    return _evidence(
+        risky,
+        rule,
+        "value_100",
+        risky["value_100"],
+        risky[LO],
+        risky[HI],
+        reference=edge,
+        probability=p_below[risky.index],
+    )
+
+
+def _declining(rule, tables, specs, previous) -> pd.DataFrame | None:
+    now, before = tables.get(f"{rule.index}_change"), previous.get(f"{rule.index}_change")
+    if now is None or before is None:
+        return None
+    now, before = (t[t["region_code"].str.contains(".", regex=False)].set_index("region_code") for t in (now, before))
+    both = now.join(before[["change"]].rename(columns={"change": "change_before"}), how="inner")
+    fell = both[(both["change"] < 0) & (both["change_before"] < 0) & (both[HI] < 0)]
+    fell = fell.rename_axis("kabkota_code").reset_index()
+    return _evidence(fell, rule, "change", fell["change"], fell[LO], fell[HI], reference=fell["change_before"])
+
+
+def _weak_component(rule, tables, specs, previous) -> pd.DataFrame | None:
+    kind = "variable" if rule.id == "weak_variable" else "group"
+    table = tables.get(f"{rule.index}_{kind}_intervals")
+    if table is None:
+        return None
+    weak = table[(table[f"diff_{HI}"] < 0) & (table["diff"] <= -rule.min_gap)]
+    if kind == "group" and "small_cell" in weak:
+        weak = weak[~weak["small_cell"].astype(bool)]
+    return _evidence(
+        weak,
+        rule,
+        "diff_national",
+        weak["diff"],
+        weak[f"diff_{LO}"],
+        weak[f"diff_{HI}"],
+        reference=weak["national_100"],
+        component=weak[f"{kind}_id" if kind == "variable" else "group"],
+        count=weak.get("n_respondents"),
+    )
+
+
+def _rawan_not_intervened(rule, tables, specs, previous) -> pd.DataFrame | None:
+    status, recovery = tables.get("ikkrn_status"), tables.get("ikkrn_recovery")
+    if status is None:
+        return None
+    reached = set(recovery["kabkota_code"]) if recovery is not None else set()
+    left = status[(status["n_rawan"] >= rule.min_rawan) & ~status["kabkota_code"].isin(reached)]
+    return _evidence(left, rule, "count", np.nan, np.nan, np.nan, count=left["n_rawan"])
+
+
+def _relapsed(rule, tables, specs, previous) -> pd.DataFrame | None:
+    relapse = tables.get("ikkrn_relapse")
+    if relapse is None or relapse.empty:
+        return None
+    per = relapse.groupby("kabkota_code")["kawasan_id"].agg(["size", lambda ids: ", ".join(sorted(ids)[:5])])
+    per = per.set_axis(["count", "kawasan"], axis=1).reset_index()
+    return _evidence(per, rule, "count", np.nan, np.nan, np.nan, count=per["count"], component=per["kawasan"])
+
+
+def _evidence(rows: pd.DataFrame, rule: Rule, measure: str, value, lo, hi, **more) -> pd.DataFrame:
+    """The findings of ``rule``: one row per row of ``rows`` with its evidence columns."""
+    out = pd.DataFrame(
+        {"kabkota_code": rows["kabkota_code"].to_numpy(), "index": rule.index or "ikkrn", "measure": measure},
+        index=rows.index,
+    )
+    out["value"], out["lo95"], out["hi95"] = value, lo, hi
+    for name, column in more.items():
+        out[name] = column
+    if "count" in out:
+        out["count"] = pd.to_numeric(out["count"])
+    return out.reset_index(drop=True)
