@@ -70,12 +70,15 @@ class Rule(Element):
 
 
 class PriorityRules(Element):
-    """The rules of a priority list, in order of weight, and how long a list may be."""
+    """The rules of a priority list, in order of weight, and how long a list may be: at most
+    ``max_items`` kab/kota for the nation or a province, at most ``max_per_reason`` findings of
+    each rule in a kab/kota's own list."""
 
     id: str
     version: str
     title: str
     max_items: int = Field(10, ge=1, le=100)
+    max_per_reason: int = Field(3, ge=1, le=100)
     rules: list[Rule]
 
 
@@ -108,7 +111,7 @@ def priority_table(
     if findings is None:
         return pd.DataFrame(columns=[*COLUMNS, "rules_id", "rules_version"])
     findings["province_code"] = findings["kabkota_code"].str.slice(0, 2)
-    lists = [_own_lists(findings)]
+    lists = [_own_lists(findings, rules.max_per_reason)]
     regional = _weakest_per_reason(findings[~findings["reason"].isin(OWN_ONLY)])
     lists.append(_ranked(regional.assign(level="nasional", code=NATIONAL), rules.max_items))
     for code, part in regional.groupby("province_code"):
@@ -117,9 +120,11 @@ def priority_table(
     return out.reindex(columns=COLUMNS).assign(rules_id=rules.id, rules_version=rules.version)
 
 
-def _own_lists(findings: pd.DataFrame) -> pd.DataFrame:
-    """Each kab/kota's own list: every finding, by rule order, the largest shortfall first."""
+def _own_lists(findings: pd.DataFrame, per_reason: int) -> pd.DataFrame:
+    """Each kab/kota's own list: by rule order, the largest shortfall first, at most
+    ``per_reason`` findings of a rule."""
     own = findings.sort_values(["kabkota_code", "order", "value"]).assign(level="kabkota")
+    own = own[own.groupby(["kabkota_code", "reason"]).cumcount() < per_reason]
     own["code"] = own["kabkota_code"]
     own["rank"] = own.groupby("code").cumcount() + 1
     own["n_flagged"] = own.groupby("code")["rank"].transform("size")

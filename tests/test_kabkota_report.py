@@ -26,9 +26,12 @@ def visible(page: str) -> str:
 
 
 def test_ranks_by_hand():
+    from bnn_lib.ranking import with_ranks
+
     table = pd.DataFrame({"kabkota_code": ["a", "b", "c", "d", "e"], "value": [3.1, 3.5, 3.5, 2.0, np.nan]})
+    rows = with_ranks(table.assign(province_code="11")).set_index("kabkota_code")
     # Highest first; the two 3.5 share rank 1, so 3.1 is third; no value, no rank.
-    assert [kabkota.rank_in(table, c) for c in "abcde"] == [(3, 4), (1, 4), (1, 4), (4, 4), None]
+    assert [kabkota.rank_in(rows.loc[c], "national") for c in "abcde"] == [(3, 4), (1, 4), (1, 4), (4, 4), None]
 
 
 @pytest.fixture(scope="module")

@@ -42,6 +42,7 @@ INDICATORS = {
 OUTPUTS = ["penggiat_formed", "kawasan_intervened", "lifeskill_participants"]
 TEXT = {"Tingkat", "Kode", "Wilayah", "Provinsi", "Sasaran", "Indikator Kinerja", "Satuan", "Keluaran", "Kategori"}
 TEXT |= {"Kategori belum pasti", "Perubahan berbeda nyata dari nol"}
+TEXT |= {"Daftar", "Kode daftar", "Kode kab/kota", "Kab/Kota", "Alasan", "Keterangan"}  # Prioritas
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +108,7 @@ def realised(base: Path) -> dict[str, pd.Series]:
 
 def test_the_sheets_and_where_the_workbook_goes(written, book, base):
     assert written == base / str(YEAR) / f"tabel-kinerja-{YEAR}.xlsx"
-    assert book.sheetnames == ["Kinerja", "IKOTAN", "IKP", "IKKRN", "IKKTT", "Output", "Catatan"]
+    assert book.sheetnames == ["Kinerja", "IKOTAN", "IKP", "IKKRN", "IKKTT", "Output", "Prioritas", "Catatan"]
 
 
 def test_kinerja_target_realisasi_and_capaian(written, base, sample_dir):
@@ -204,7 +205,7 @@ def test_numbers_are_numbers_with_a_display_format(book):
                     continue
                 if name in TEXT or name.startswith("Sel kecil"):
                     assert cell.data_type == "s", (sheet.title, cell.coordinate)
-                    assert name == "Kode" or not re.fullmatch(r"[-+]?[\d.,]+", cell.value), cell.coordinate
+                    assert name.startswith("Kode") or not re.fullmatch(r"[-+]?[\d.,]+", cell.value), cell.coordinate
                     assert cell.value.lower() not in ("nan", "none", "–"), cell.coordinate
                 else:
                     assert cell.data_type == "n" and isinstance(cell.value, int | float), (sheet.title, name)

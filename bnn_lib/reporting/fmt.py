@@ -62,6 +62,22 @@ def rentang(lo: float, hi: float) -> str:
     return f"{ringkas(lo)}–{ringkas(hi)}"
 
 
+def bertanda(x: float | None, decimals: int = 2) -> str:
+    """A number that may be negative, with a true minus sign: −20,3; 4,1; "–" for none."""
+    if _missing(x):
+        return MISSING
+    text = angka(abs(x), decimals)
+    return f"−{text}" if x < 0 and text != angka(0.0, decimals) else text
+
+
+def selang(lo: float | None, hi: float | None, decimals: int = 1) -> str:
+    """An interval: "64,7–68,2", or "−20,3 s.d. −12,5" where a dash would read as a minus."""
+    if _missing(lo) or _missing(hi):
+        return MISSING
+    joined = " s.d. " if min(lo, hi) < 0 else "–"
+    return f"{bertanda(lo, decimals)}{joined}{bertanda(hi, decimals)}"
+
+
 def persen(x: float | None, decimals: int = 1) -> str:
     """99.477 → "99,5 %"."""
     return MISSING if _missing(x) else f"{angka(x, decimals)} %"

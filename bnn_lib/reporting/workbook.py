@@ -23,6 +23,8 @@ through a temporary file and a rename (:mod:`bnn_lib.writing`).
 
 from __future__ import annotations
 
+import html
+import re
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,8 +44,9 @@ from bnn_lib.regions import regions
 from bnn_lib.reporting.data import ReportData, load
 from bnn_lib.reporting.sections import method
 from bnn_lib.reporting.sections.breaks import BACKCAST
-from bnn_lib.reporting.sections.components import NATIONAL, SYNTHETIC, SYNTHETIC_WHY, place_name
-from bnn_lib.reporting.sections.summary import OUTCOME_ROWS, OUTPUT_ROWS
+from bnn_lib.reporting.sections.components import NATIONAL, OUTPUT_ROWS, SYNTHETIC, SYNTHETIC_WHY, place_name
+from bnn_lib.reporting.sections.priorities import REASON_NAMES, reason
+from bnn_lib.reporting.sections.summary import OUTCOME_ROWS
 from bnn_lib.spec import PROVENANCE_WORDS
 from bnn_lib.uncertainty import bounds
 from bnn_lib.writing import MAX_WIDTH, printable, put, save_workbook, write_rows
@@ -108,7 +111,8 @@ def write(year: int, base: Path | None = None, to: Path | None = None) -> Path:
 
 
 def workbook(data: ReportData) -> Workbook:
-    """The workbook of the results in ``data``: Kinerja, a sheet per index, Output, Catatan."""
+    """The workbook of the results in ``data``: Kinerja, a sheet per index, Output, Prioritas,
+    Catatan."""
     book = Workbook()
     kinerja = book.active
     kinerja.title = "Kinerja"
@@ -123,8 +127,50 @@ def workbook(data: ReportData) -> Workbook:
     if not outputs.empty:  # an office with survey data only has no outputs to show
         title = f"Keluaran program {data.year}: target, realisasi dan capaian per wilayah"
         _sheet(book.create_sheet("Output"), data, title, OUTPUT, outputs, frozen_columns=len(PLACE))
+    priorities = priority_frame(data)
+    if not priorities.empty:
+        title = (
+            f"Prioritas tindak lanjut {data.year}: nasional, per provinsi dan per kab/kota, dengan angka di baliknya"
+        )
+        _sheet(book.create_sheet("Prioritas"), data, title, PRIORITAS, priorities, frozen_columns=3)
     notes(book.create_sheet("Catatan"), data)
     return book
+
+
+# -- Prioritas -------------------------------------------------------------------------------------
+
+PRIORITAS = [
+    Col("list", "Daftar"),
+    Col("code", "Kode daftar"),
+    Col("rank", "No.", DECIMALS[0]),
+    Col("kabkota_code", "Kode kab/kota"),
+    Col("kabkota", "Kab/Kota"),
+    Col("reason_name", "Alasan"),
+    Col("sentence", "Keterangan"),
+    Col("value", "Nilai", DECIMALS[2]),
+    Col("lo95", "Selang bawah", DECIMALS[2]),
+    Col("hi95", "Selang atas", DECIMALS[2]),
+    Col("reference", "Pembanding", DECIMALS[2]),
+    Col("probability", "Peluang", DECIMALS[2]),
+    Col("count", "Jumlah", DECIMALS[0]),
+]
+
+
+def priority_frame(data: ReportData) -> pd.DataFrame:
+    """The ``prioritas`` table as the sheet shows it: each list, each finding with its sentence
+    (as the reports write it) and its numbers (empty when not computed)."""
+    table = data.table("prioritas")
+    if table is None or table.empty:
+        return pd.DataFrame()
+    labels = regions().labels
+    out = table.assign(
+        list=[place_name(None if c == NATIONAL else c) for c in table["code"]],
+        kabkota=table["kabkota_code"].map(labels),
+        reason_name=table["reason"].map(REASON_NAMES).fillna(table["reason"]),
+        sentence=[html.unescape(re.sub("<[^>]+>", "", reason(data, r))) for r in table.itertuples()],
+    )
+    order = {"nasional": 0, "provinsi": 1, "kabkota": 2}
+    return out.sort_values(["level", "code", "rank"], key=lambda c: c.map(order) if c.name == "level" else c)
 
 
 # -- Kinerja ---------------------------------------------------------------------------------------

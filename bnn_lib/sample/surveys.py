@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from bnn_lib.aggregate import index_tables
 from bnn_lib.bands import equal_interval_lowers
 from bnn_lib.pipeline import survey_stages
 from bnn_lib.regions import regions
@@ -24,6 +25,7 @@ PUBLISHED_COUNTS = (25, 160, 22)
 NOT_MEASURED = {2022: 3}  # 210 kab/kota sampled; 207 measured in 2022, as published
 TREND = 0.04  # the mean yearly rise of a kab/kota's latent level
 ANSWER_SD = 0.7  # an answer's noise around its mean, before rounding to the scale
+PERSON_SD = 0.25  # a respondent's own lean, shared by all their answers
 # The spread of an answer around its kab/kota's level (answer noise, person, group, variable and
 # indicator effects together): the calibration's first guess and step use it.
 SPREAD = 0.8
@@ -143,7 +145,9 @@ class Draws:
     its respondent, item, kab/kota (position in ``codes``), its offset from the kab/kota level
     (group, person, variable and indicator effects and answer noise), whether the item is
     reversed, and a uniform number that makes it missing. :func:`answers_at` turns levels into
-    answers, so that a level can be changed without drawing again (the calibration)."""
+    answers, so that a level can be changed without drawing again (the calibration). ``effects``:
+    the year's lasting part of the offsets (each group's, and each kab/kota's per variable and
+    indicator), from which :func:`true_index` knows the value no sample gives exactly."""
 
     codes: pd.Index
     people: pd.DataFrame
@@ -153,6 +157,7 @@ class Draws:
     offset: np.ndarray
     reverse: np.ndarray
     chance: np.ndarray
+    effects: tuple[dict[str, float], np.ndarray, np.ndarray]
 
 
 def draw_survey(
@@ -188,7 +193,7 @@ def draw_survey(
         kab_index = np.repeat(np.arange(len(codes)), n)
         heads = np.array([f"{prefix}{year}-{c}-{group}-" for c in codes])
         ids = np.strings.add(np.repeat(heads, n), np.tile([f"{j:03d}" for j in range(1, n + 1)], len(codes)))
-        person = rng.normal(0, 0.25, len(ids))
+        person = rng.normal(0, PERSON_SD, len(ids))
         item_var = [v for _, v, _ in items]
         item_ind = [i for _, _, i in items]
         offset = (
@@ -210,7 +215,38 @@ def draw_survey(
             )
         )
     columns = [np.concatenate(column) for column in zip(*parts, strict=True)]
-    return Draws(codes, pd.concat(people, ignore_index=True), *columns)
+    return Draws(codes, pd.concat(people, ignore_index=True), *columns, (group_effect, var_effect, ind_effect))
+
+
+def true_index(draws: Draws, level: pd.Series, spec: IndexSpec) -> pd.Series:
+    """The index (score scale) each kab/kota of ``draws`` would have with every possible
+    respondent: the value a sample estimates. An answer is its mean (the kab/kota ``level`` plus
+    the lasting group, variable and indicator effects) plus normal person and answer noise,
+    rounded and clipped to the scale, so its expectation is :func:`likert` of the mean with the
+    spread of that noise; blanks and "tidak tahu" fall at random, so the group mean of an
+    indicator converges to it, and the rest of the tree is means (docs/methodology.md §2.3)."""
+    group_effect, var_effect, ind_effect = draws.effects
+    spread = float(np.hypot(PERSON_SD, ANSWER_SD))
+    base = level.reindex(draws.codes).to_numpy()
+    indicator_variable = [v for v, var in enumerate(spec.variables) for _ in var.indicators]
+    scores = np.column_stack(
+        [
+            np.mean(
+                [
+                    likert(
+                        base + group_effect[g] + var_effect[:, indicator_variable[i]] + ind_effect[:, i],
+                        spec.scale.min,
+                        spec.scale.max,
+                        spread,
+                    )[0]
+                    for g in ind.groups
+                ],
+                axis=0,
+            )
+            for i, ind in enumerate(spec.indicators)
+        ]
+    )
+    return index_tables(pd.DataFrame(scores, index=draws.codes, columns=[i.id for i in spec.indicators]), spec)[1]
 
 
 def answers_at(draws: Draws, level: pd.Series, spec: IndexSpec) -> pd.DataFrame:

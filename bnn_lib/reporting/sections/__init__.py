@@ -15,6 +15,7 @@ sections also take a kab/kota code.
 
 from bnn_lib.reporting.sections import kabkota
 from bnn_lib.reporting.sections.appendix import (
+    association_appendix,
     audit_appendix,
     band_distribution,
     methodology,
@@ -25,12 +26,14 @@ from bnn_lib.reporting.sections.ikotan import ikotan, tile_map
 from bnn_lib.reporting.sections.ikp import ikp, ikp_provinces
 from bnn_lib.reporting.sections.kawasan import ikkrn, ikktt
 from bnn_lib.reporting.sections.method import intro
+from bnn_lib.reporting.sections.priorities import priorities
 from bnn_lib.reporting.sections.summary import executive_summary, header, performance, summary_sentences
 from bnn_lib.reporting.sections.trend import trend
 
 __all__ = [
     "NATIONAL",
     "Section",
+    "association_appendix",
     "audit_appendix",
     "band_distribution",
     "executive_summary",
@@ -44,6 +47,7 @@ __all__ = [
     "kabkota",
     "methodology",
     "performance",
+    "priorities",
     "summary_sentences",
     "tile_map",
     "trend",

@@ -16,14 +16,19 @@ from bnn_lib.intake.problems import place
 from bnn_lib.regions import regions
 from bnn_lib.reporting import charts, is_kabkota
 from bnn_lib.reporting.data import ReportData
-from bnn_lib.reporting.fmt import angka, bilangan, daftar, esc, persen, ringkas
+from bnn_lib.reporting.fmt import angka, bertanda, bilangan, daftar, esc, persen, ringkas, selang, selisih
 from bnn_lib.reporting.sections import method
 from bnn_lib.reporting.sections.breaks import BACKCAST, breaks
-from bnn_lib.reporting.sections.components import Section, code_of, colors_of, html_table
+from bnn_lib.reporting.sections.components import OUTPUT_ROWS, Section, code_of, colors_of, html_table
 from bnn_lib.sensitivity import DELTA, rank_columns
+from bnn_lib.spec import PROVENANCE_WORDS
 from bnn_lib.uncertainty import bounds
 
 SECTION_NAMES = {
+    "indicators": "kelompok responden per indikator",
+    "variables": "struktur variabel",
+    "groups": "kelompok responden",
+    "effect": "efek intervensi",
     "scale": "skala jawaban",
     "weighting": "pembobotan",
     "aggregation": "agregasi",
@@ -62,10 +67,11 @@ def methodology(data: ReportData, province: str | None) -> Section:
         "<h3>Spesifikasi indeks</h3>",
         html_table(
             rows,
-            [("index", "Indeks"), ("id", "Spesifikasi"), ("version", "Versi"), ("n", "Unsur diasumsikan")],
+            [("index", "Indeks"), ("id", "Spesifikasi"), ("version", "Versi"), ("n", "Unsur tidak terdokumentasi")],
         ),
-        "<h3>Asumsi yang berlaku</h3><p>Unsur berikut tidak terdokumentasi dalam sumber publik dan "
-        "ditetapkan sebagai asumsi (catatan lengkapnya ada di berkas spesifikasi):</p><ul class='assumptions'>",
+        "<h3>Asumsi yang berlaku</h3><p>Unsur berikut tidak terdokumentasi dalam sumber publik: disimpulkan dari "
+        "fakta yang terdokumentasi, atau ditetapkan sebagai asumsi (catatan lengkapnya ada di berkas "
+        "spesifikasi):</p><ul class='assumptions'>",
         *(_assumptions(s) for s in specs.values()),
         "</ul>",
         _method_breaks(data),
@@ -108,10 +114,12 @@ def _method_breaks(data: ReportData) -> str:
 
 
 def _assumptions(spec: dict) -> str:
-    """The first assumed elements of a spec (as the results record it) with their notes."""
+    """The first elements of a spec that no source states (as the results record it), each with
+    what it rests on and its note."""
     notes = [a for a in spec.get("assumptions", []) if a.get("note")]
     items = [
-        f"<li><b>{esc(spec['index'])}</b> · {esc(SECTION_NAMES.get(a['name'], a['name']))}: {esc(a['note'])}</li>"
+        f"<li><b>{esc(spec['index'])}</b> · {esc(SECTION_NAMES.get(a['name'], a['name']))} "
+        f"({esc(PROVENANCE_WORDS.get(a.get('provenance', 'assumed'), ''))}): {esc(a['note'])}</li>"
         for a in notes[:ASSUMPTIONS_SHOWN]
     ]
     if len(notes) > ASSUMPTIONS_SHOWN:
@@ -254,7 +262,7 @@ def uncertainty_summary(data: ReportData, province: str | None) -> list[str]:
         )
     elif len(kab):
         out.append(
-            f"Kategori semua kab/kota yang diukur sudah pasti: selang {method.level()} tidak melintasi batas kategori."
+            f"Kategori semua kab/kota yang diukur sudah pasti: masing-masing berpeluang sedikitnya {method.level()}."
         )
     return out
 
@@ -364,8 +372,61 @@ def _sensitivity(data: ReportData) -> Section:
         + "<p class='note'>Indeks Sobol orde pertama (S1) dan total (ST): bagian ragam keluaran yang berasal dari "
         "tiap asumsi (ST memasukkan interaksi). Dihitung dengan SALib. Median lebar selang peringkat: "
         f"{angka(moved['width'].median(), 0)} peringkat; kab/kota dengan kategori yang berubah di sebagian "
-        f"simulasi: {int((ranks['share_other_band'] > 0).sum())} dari {len(ranks)}.</p>",
+        f"simulasi: {int((ranks['share_other_band'] > 0).sum())} dari {len(ranks)}.</p>" + _not_varied(data),
     ) + _drop_one(data)
+
+
+def _not_varied(data: ReportData) -> str:
+    """The elements no source states that the Monte Carlo could not vary, and why."""
+    table = data.table("ikotan_sensitivity_inputs")
+    if table is None:
+        return ""
+    rest = table[table["varied"] == ""]
+    if rest.empty:
+        return ""
+    items = "".join(
+        f"<li>{esc(SECTION_NAMES.get(r.element, r.element))} ({esc(PROVENANCE_WORDS[r.provenance])}): "
+        f"{esc(r.reason)}</li>"
+        for r in rest.itertuples()
+    )
+    intro = "<p class='note'>Unsur yang tidak terdokumentasi tetapi tidak divariasikan:</p>"
+    return f"{intro}<ul class='assumptions'>{items}</ul>"
+
+
+def association_appendix(data: ReportData) -> Section:
+    """National report appendix: programme outputs beside the change of IKOTAN and IKP per
+    kab/kota, an association and not evidence of an effect."""
+    table = data.table("output_association")
+    if table is None or table["slope"].isna().all():
+        return Section.of(
+            "<p>Hubungan keluaran dan hasil tidak dihitung untuk tahun ini (perlu perubahan dari tahun "
+            "sebelumnya dan data keluaran per kab/kota).</p>"
+        )
+    outputs = {m: label for m, label, *_ in OUTPUT_ROWS}
+    rows = [
+        {
+            "index": esc(r.index.upper()),
+            "output": f"{esc(outputs.get(r.output, r.output))} (per {angka(r.per, 0)})",
+            "n": angka(r.n, 0),
+            "slope": "–" if pd.isna(r.slope) else f"{selisih(r.slope, 2)} ({selang(r.slope_low, r.slope_high, 2)})",
+            "r": "–" if pd.isna(r.r) else f"{bertanda(r.r, 2)} ({selang(r.r_low, r.r_high, 2)})",
+        }
+        for r in table.itertuples()
+    ]
+    columns = [
+        ("index", "Indeks"),
+        ("output", "Keluaran program"),
+        ("n", "Kab/kota"),
+        ("slope", f"Perubahan indeks, poin (selang {method.level()})"),
+        ("r", f"Korelasi r (selang {method.level()})"),
+    ]
+    return Section.of(
+        html_table(rows, columns, {"n", "slope", "r"})
+        + f"<p class='note'>Kemiringan: berapa poin (skala {method.report_scale(data, 'ikotan')}) perubahan indeks "
+        "sejak tahun lalu berbeda antara kab/kota yang keluarannya berselisih satu satuan yang disebut, atas "
+        "kab/kota yang diukur pada kedua tahun. <b>Hubungan, bukan bukti sebab-akibat</b>: keluaran diarahkan ke "
+        "tempat yang membutuhkannya, dan kab/kota berbeda dalam banyak hal yang tidak tercatat dalam data ini.</p>"
+    )
 
 
 def _drop_one(data: ReportData) -> Section:

@@ -9,17 +9,18 @@ and gives each section the one value a change is computed against (:class:`Basel
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from bnn_lib.bands import at_or_above
 from bnn_lib.reporting.data import ReportData
-from bnn_lib.reporting.fmt import angka, esc
+from bnn_lib.reporting.fmt import angka, esc, selisih
 
 # What a back-cast is called in the reports (as in the warnings of bnn compute).
 BACKCAST = "proyeksi balik"
 COLUMNS = ["value", "value_100", "band"]
+EMPTY = pd.DataFrame(columns=["change_score", "change_score_all", "n_common", "n_now", "n_before"])
 
 
 @dataclass(frozen=True)
@@ -106,12 +107,33 @@ class Baseline:
     published: pd.DataFrame
     compared: pd.DataFrame
     method_break: Break | None
+    # The engine's change table by region code (``<index>_change``): a region's change over the
+    # kab/kota measured in both years, on the score scale (empty: no such table).
+    changes: pd.DataFrame = field(default_factory=lambda: EMPTY)
 
     def change(self, code: str, value: float) -> float:
-        """``value`` of region ``code`` minus its comparison value (NaN when there is none)."""
+        """The change of region ``code`` since the comparison year on the score scale: the
+        engine's, over the kab/kota measured in both years, where it has one; else ``value``
+        minus the comparison value (NaN when there is none)."""
+        if code in self.changes.index and not pd.isna(self.changes.loc[code, "change_score"]):
+            return float(self.changes.loc[code, "change_score"])
         if code not in self.compared.index or pd.isna(self.compared.loc[code, "value"]):
             return float("nan")
         return value - float(self.compared.loc[code, "value"])
+
+    def common(self, code: str, decimals: int = 2) -> str:
+        """Where region ``code``'s kab/kota differ between the two years, how many the change
+        counts and the change over all of them: " (atas 207 kab/kota yang diukur pada kedua
+        tahun; atas semua kab/kota terukur: +0,03)"; "" where they are the same."""
+        if code not in self.changes.index:
+            return ""
+        row = self.changes.loc[code]
+        if row["n_common"] == row["n_now"] == row["n_before"]:
+            return ""
+        return (
+            f" (atas {angka(row['n_common'], 0)} kab/kota yang diukur pada kedua tahun; atas semua kab/kota "
+            f"terukur: {selisih(row['change_score_all'], decimals)})"
+        )
 
     def movement(self, code: str, value: float, decimals: int = 2) -> str:
         """The change of ``code`` as a clause: "; naik 0,12 poin dari 2023", "; tetap dari 2023",
@@ -121,8 +143,9 @@ class Baseline:
         if pd.isna(delta):
             return ""
         if not direction(delta, decimals):
-            return f"; tetap {self.since()}"
-        return f"; {'naik' if delta > 0 else 'turun'} {angka(abs(delta), decimals)} poin {self.since()}"
+            return f"; tetap {self.since()}{self.common(code, decimals)}"
+        moved = f"; {'naik' if delta > 0 else 'turun'} {angka(abs(delta), decimals)} poin {self.since()}"
+        return moved + self.common(code, decimals)
 
     def since(self) -> str:
         """ "dari 2023", or across a break "dari 2021 (proyeksi balik dengan metode X)"."""
@@ -158,13 +181,22 @@ def baseline(data: ReportData, index: str) -> Baseline:
         return Baseline(None, empty, empty, None)
     published = _published(data, index, prev)
     across = [b for b in breaks(data, index) if prev < b.year <= data.year]
+    changes = _changes(data, index, prev)
     if not across:
-        return Baseline(prev, published, published, None)
+        return Baseline(prev, published, published, None, changes)
     brk = across[-1]
     # A back-cast bridges one break between consecutive years; any other gap stays uncompared.
     usable = len(across) == 1 and (brk.year_before, brk.year) == (prev, data.year)
     compared = backcast(data, brk) if usable else pd.DataFrame(columns=COLUMNS)
-    return Baseline(prev, published, compared, brk)
+    return Baseline(prev, published, compared, brk, changes if usable else EMPTY)
+
+
+def _changes(data: ReportData, index: str, prev: int) -> pd.DataFrame:
+    """The engine's change table of ``index`` by region code, when it compares with ``prev``."""
+    table = data.table(f"{index}_change")
+    if table is None or "change_score" not in table or prev != data.year - 1:
+        return EMPTY
+    return table.drop_duplicates("region_code").set_index("region_code")
 
 
 def _published(data: ReportData, index: str, year: int) -> pd.DataFrame:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import io
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import pandas as pd
@@ -13,13 +14,19 @@ from IPython.display import HTML, display
 from matplotlib.figure import Figure
 
 from bnn_lib.regions import regions
-from bnn_lib.reporting import is_kabkota
+from bnn_lib.reporting import is_kabkota, report_file
 from bnn_lib.reporting.charts import PNG_DPI
 from bnn_lib.reporting.data import ReportData
 from bnn_lib.reporting.fmt import NO_DATA, angka, band_colors, esc, selisih
 from bnn_lib.uncertainty import bounds
 
 NATIONAL = "00"
+# The programme outputs: measure, label, unit, decimals.
+OUTPUT_ROWS = [
+    ("penggiat_formed", "Penggiat anti narkoba yang dibentuk", "orang", 0),
+    ("kawasan_intervened", "Kawasan rawan narkoba yang diintervensi", "kawasan", 0),
+    ("lifeskill_participants", "Peserta pelatihan life skill", "orang", 0),
+]
 # What every page and sheet made from the sample data says first.
 SYNTHETIC = "DATA CONTOH SINTETIS — bukan data BNN"
 SYNTHETIC_WHY = "Semua angka dibangkitkan untuk uji coba dan demonstrasi"
@@ -91,6 +98,16 @@ def place_name(code: str | None) -> str:
     if is_kabkota(code):
         return f"{regions().label(code)}, Provinsi {regions().province(code[:2]).name}"
     return f"Provinsi {regions().province(code).name}"
+
+
+def linked_name(data: ReportData, code: str, name: str, linked: Collection[str] | None) -> str:
+    """A kab/kota's name (escaped), linked to its report if ``code`` is in ``linked`` (the batch
+    says which stand) or, with ``linked`` None, if the report is in the year's folder."""
+    if linked is None:
+        there = data.folder is not None and (data.folder / report_file(code)).is_file()
+    else:
+        there = code in linked
+    return f'<a href="{report_file(code)}">{esc(name)}</a>' if there else esc(name)
 
 
 def short_name(code: str | None) -> str:

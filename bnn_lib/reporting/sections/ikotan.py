@@ -11,7 +11,7 @@ import pandas as pd
 
 from bnn_lib.ranking import ranks
 from bnn_lib.regions import regions
-from bnn_lib.reporting import charts, report_file
+from bnn_lib.reporting import charts
 from bnn_lib.reporting.data import ReportData
 from bnn_lib.reporting.fmt import NO_DATA, angka, bilangan, esc, selisih
 from bnn_lib.reporting.sections import method
@@ -24,6 +24,7 @@ from bnn_lib.reporting.sections.components import (
     colors_of,
     html_table,
     intervals,
+    linked_name,
     place_name,
     short_name,
     value_of,
@@ -88,7 +89,10 @@ def _ikotan_table(
     rows, significant = [], changes(data, "ikotan")
     lo, hi = bounds()
     table = table.sort_values("value", ascending=False)
-    positions = ranks(table["value"].to_numpy()[np.newaxis, :])[0]  # ties share a rank, as everywhere
+    if province is not None:  # the kab/kota's rank in its province, as the results give it
+        positions = table["rank_province"].to_numpy()
+    else:  # provinces: ties share a rank, as everywhere
+        positions = ranks(table["value"].to_numpy()[np.newaxis, :])[0]
     for rank, row in zip(positions, table.itertuples(), strict=True):
         count = row.n_respondents if province is not None else row.n_measured
         code = getattr(row, key)
@@ -100,7 +104,7 @@ def _ikotan_table(
         rows.append(
             {
                 "rank": angka(rank, 0),
-                "label": _linked(data, code, row.label, linked) if province is not None else esc(row.label),
+                "label": linked_name(data, code, row.label, linked) if province is not None else esc(row.label),
                 "value": angka(row.value, 3),
                 "value_100": angka(row.value_100, 2),
                 "interval": "–"
@@ -123,23 +127,16 @@ def _ikotan_table(
         ("change", f"Perubahan {base.since()}" if base.year else "Perubahan"),
         ("n", "Kab/kota terukur" if province is None else "Responden"),
     ]
+    moving = data.spec("ikotan").bands.mode == "equal_interval"
     return Section.of(
         html_table(rows, columns, {"value", "value_100", "interval", "change", "n", "published", "backcast"})
         + _break_note(base)
-        + f"<p class='note'><b>Belum pasti</b>: selang {method.level()} melintasi batas kategori, sehingga dengan "
-        f"responden lain kategorinya bisa berbeda. <b>*</b>: perubahan berbeda nyata dari nol (selang "
-        f"{method.level()} perubahan tidak memuat nol); tanpa tanda, perubahan masih dalam batas variasi sampel.</p>"
+        + f"<p class='note'><b>Belum pasti</b>: peluang kategori yang ditampilkan di bawah {method.level()}"
+        + (" (batas kategori pun dihitung ulang pada setiap replikasi)" if moving else "")
+        + ", sehingga dengan responden lain kategorinya bisa berbeda. <b>*</b>: perubahan berbeda nyata dari nol "
+        f"(selang {method.level()} perubahan tidak memuat nol); tanpa tanda, perubahan masih dalam batas variasi "
+        "sampel.</p>"
     )
-
-
-def _linked(data: ReportData, code: str, name: str, linked: Collection[str] | None) -> str:
-    """A kab/kota's name, linked to its report if ``code`` is in ``linked`` (the batch says which
-    stand) or, with ``linked`` None, if the report is in the year's folder."""
-    if linked is None:
-        there = data.folder is not None and (data.folder / report_file(code)).is_file()
-    else:
-        there = code in linked
-    return f'<a href="{report_file(code)}">{esc(name)}</a>' if there else esc(name)
 
 
 def _earlier(base: Baseline, code: str) -> dict[str, str]:

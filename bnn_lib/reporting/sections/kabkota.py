@@ -1,18 +1,15 @@
 """The report of one kab/kota, for the head of its BNNK: its indices with band, interval and
 rank, its variables and respondent groups, its kawasan, its outputs, its series and what is
-uncertain. Every value is read from the saved results; ranks follow the suite's one ranking
-rule (:func:`bnn_lib.ranking.ranks`)."""
+uncertain. Every value is read from the saved results, its ranks too (ties share a rank)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-import numpy as np
 import pandas as pd
 
 from bnn_lib.intake.tables import SURVEY_INDICES
 from bnn_lib.kawasan import STATUSES
-from bnn_lib.ranking import ranks
 from bnn_lib.regions import regions
 from bnn_lib.reporting import charts
 from bnn_lib.reporting.data import ReportData, suppress_small
@@ -31,6 +28,7 @@ from bnn_lib.reporting.sections.components import (
     short_name,
     value_of,
 )
+from bnn_lib.reporting.sections.effect import effect_sentences
 from bnn_lib.sensitivity import rank_columns
 from bnn_lib.uncertainty import bounds
 
@@ -44,14 +42,11 @@ def measured(data: ReportData) -> list[str]:
     return sorted(codes)
 
 
-def rank_in(table: pd.DataFrame, code: str) -> tuple[int, int] | None:
-    """The rank of ``code`` among the rows of a ``<index>_kabkota`` table (1 = highest) and how
-    many were ranked; None when it has no value there."""
-    table = table.dropna(subset=["value"])
-    if code not in set(table["kabkota_code"]):
-        return None
-    position = ranks(table["value"].to_numpy()[np.newaxis, :])[0]
-    return int(position[table["kabkota_code"].to_numpy() == code][0]), len(table)
+def rank_in(row: pd.Series, where: str) -> tuple[int, int] | None:
+    """The rank of a kab/kota (1 = highest) and how many were ranked, ``where`` "national" or
+    "province", as the results give it (ties share a rank); None without a value."""
+    rank = row.get(f"rank_{where}")
+    return None if rank is None or pd.isna(rank) else (int(rank), int(row[f"n_ranked_{where}"]))
 
 
 def summary(data: ReportData, code: str) -> Section:
@@ -65,9 +60,7 @@ def summary(data: ReportData, code: str) -> Section:
         row = data.index_row(index, code)
         if row is None or data.spec(index) is None:
             continue
-        table = data.table(f"{index}_kabkota")
-        in_province = rank_in(table[table["province_code"] == province], code)
-        nationally = rank_in(table, code)
+        in_province, nationally = rank_in(row, "province"), rank_in(row, "national")
         shown.append(index)
         interval = intervals(data, index)
         found = interval.loc[code] if code in interval.index else None
@@ -301,16 +294,19 @@ def kawasan(data: ReportData, code: str) -> Section:
         if len(rate):
             r = rate.iloc[0]
             lo, hi = bounds()
+            counted = f"{angka(r['n_pulih'], 0)} dari {angka(r['n_decided'], 0)} kawasan"
             summary_text = (
-                f" Tingkat keterpulihan: <b>{persen(r['recovery_rate'])}</b> ({angka(r['n_pulih'], 0)} dari "
-                f"{angka(r['n_decided'], 0)} kawasan; selang {method.level()} {angka(r[lo], 0)}–{angka(r[hi], 0)} %"
-                "). Dengan sedikit kawasan, selangnya lebar."
+                f" Pulih: <b>{counted}</b>; terlalu sedikit untuk dinyatakan sebagai persentase."
+                if r["few"]
+                else f" Tingkat keterpulihan: <b>{persen(r['recovery_rate'])}</b> ({counted}; selang {method.level()} "
+                f"{angka(r[lo], 0)}–{angka(r[hi], 0)} %). Dengan sedikit kawasan, selangnya lebar."
             )
         parts += [
             html_table(rows, columns, {"delta"}),
             f"<p class='note'>{method.recovery_rule(data, 'ikkrn')}{summary_text}</p>",
         ]
     parts.append(_ikktt(data, code))
+    parts += [f"<p>{sentence}</p>" for sentence in effect_sentences(data, code)]
     if not any(parts):
         return Section.of(f"<p>Tidak ada data kawasan rawan untuk kab/kota ini pada tahun {data.year}.</p>")
     return Section.of("".join(parts))

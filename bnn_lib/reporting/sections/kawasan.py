@@ -9,6 +9,7 @@ from bnn_lib.reporting.data import ReportData
 from bnn_lib.reporting.fmt import angka, esc, persen, selisih
 from bnn_lib.reporting.sections import method
 from bnn_lib.reporting.sections.components import Section, decided, html_table, place_name
+from bnn_lib.reporting.sections.effect import effect_table
 from bnn_lib.uncertainty import bounds
 
 
@@ -36,8 +37,8 @@ def ikkrn(data: ReportData, province: str | None) -> Section:
             "label": esc(r.region),
             "n": decided(r._asdict()),
             "pulih": angka(r.n_pulih, 0),
-            "rate": persen(r.recovery_rate),
-            "ci": f"{angka(getattr(r, lo), 0)}–{angka(getattr(r, hi), 0)} %",
+            "rate": "–" if r.few else persen(r.recovery_rate),
+            "ci": "–" if r.few else f"{angka(getattr(r, lo), 0)}–{angka(getattr(r, hi), 0)} %",
             "delta": selisih(getattr(r, "mean_delta", float("nan")), 1),
             "rawan": angka(r.n_rawan, 0),
         }
@@ -56,8 +57,10 @@ def ikkrn(data: ReportData, province: str | None) -> Section:
         chart,
         html_table(rows, columns, {"n", "pulih", "rate", "ci", "delta", "rawan"})
         + f"<p class='note'>{method.recovery_rule(data, 'ikkrn')} Kawasan rawan = {method.rawan(data)}. "
-        f"Selang {method.level()}: selang Wilson untuk proporsi; dengan sedikit kawasan selangnya lebar.</p>",
-    )
+        f"Selang {method.level()}: selang Wilson untuk proporsi. Bila kawasan yang diketahui pemulihannya lebih "
+        f"sedikit daripada {angka(data.spec('ikkrn').min_kawasan, 0)}, tingkat dan selangnya tidak ditampilkan (–): "
+        "satu kawasan lebih atau kurang menggesernya puluhan poin.</p>",
+    ) + effect_table(data, "ikkrn", province)
 
 
 def ikktt(data: ReportData, province: str | None) -> Section:
@@ -73,7 +76,7 @@ def ikktt(data: ReportData, province: str | None) -> Section:
             "label": esc(r.region),
             "n": decided(r._asdict()),
             "pulih": angka(r.n_pulih, 0),
-            "rate": persen(r.recovery_rate),
+            "rate": "–" if r.few else persen(r.recovery_rate),
             "before": angka(r.mean_before, 1),
             "after": angka(r.mean_after, 1),
         }
@@ -91,7 +94,14 @@ def ikktt(data: ReportData, province: str | None) -> Section:
     # The structure is an assumption as long as the spec documents none of its variables.
     assumed = all(v.provenance == "assumed" for v in spec.variables)
     caveat = " Struktur IKKTT masih berupa asumsi (lihat catatan metodologi)." if assumed else ""
+    already = _rows_of(data, "ikktt", province)["n_already"].sum()
+    apart = (
+        f" {angka(already, 0)} kawasan sudah memenuhi aturan pulih sebelum intervensi: dihitung terpisah, tidak "
+        "dalam tingkat keterpulihan."
+        if already
+        else ""
+    )
     return Section.of(
         html_table(rows, columns, {"n", "pulih", "rate", "before", "after"})
-        + f"<p class='note'>{method.recovery_rule(data, 'ikktt')}{caveat}</p>"
-    )
+        + f"<p class='note'>{method.recovery_rule(data, 'ikktt')}{apart}{caveat}</p>"
+    ) + effect_table(data, "ikktt", province)

@@ -9,12 +9,13 @@ import pandas as pd
 
 from bnn_lib.regions import regions
 from bnn_lib.reporting.data import ReportData
-from bnn_lib.reporting.fmt import angka, esc, persen, selisih
+from bnn_lib.reporting.fmt import angka, esc, persen, selang, selisih
 from bnn_lib.reporting.sections import method
 from bnn_lib.reporting.sections.appendix import uncertainty_summary
 from bnn_lib.reporting.sections.breaks import BACKCAST, baseline, breaks, direction
 from bnn_lib.reporting.sections.components import (
     NATIONAL,
+    OUTPUT_ROWS,
     SYNTHETIC,
     SYNTHETIC_WHY,
     Section,
@@ -28,12 +29,9 @@ from bnn_lib.reporting.sections.components import (
     points,
     value_of,
 )
+from bnn_lib.reporting.sections.effect import effect_sentences
+from bnn_lib.uncertainty import bounds
 
-OUTPUT_ROWS = [
-    ("penggiat_formed", "Penggiat anti narkoba yang dibentuk", "orang", 0),
-    ("kawasan_intervened", "Kawasan rawan narkoba yang diintervensi", "kawasan", 0),
-    ("lifeskill_participants", "Peserta pelatihan life skill", "orang", 0),
-]
 # A label that states a method fact is made from the spec in force, when its row is shown.
 OUTCOME_ROWS: list[tuple[str, str | Callable[[ReportData], str], str, int]] = [
     ("ikotan", lambda data: f"IKOTAN (skala {method.score_scale(data, 'ikotan')})", "indeks", 2),
@@ -122,19 +120,25 @@ def _kawasan_rows(data: ReportData, province: str | None) -> list[dict]:
         before = data.region_row(f"{index}_regions", code, prev) if prev else None
         national = data.region_row(f"{index}_regions", NATIONAL)
         target = kpi["target"].get(measure) if measure and "target" in kpi else None
+        few = _few(row) or _few(before)
         rows.append(
             {
                 "index": name,
-                "value": persen(row["recovery_rate"]),
+                "value": "–" if _few(row) else persen(row["recovery_rate"]),
                 "value_100": f"{angka(row['n_pulih'], 0)} dari {decided(row)} kawasan",
                 "band": "–",
-                "change": points(value_of(row, "recovery_rate") - value_of(before, "recovery_rate")),
-                "national": persen(national["recovery_rate"]) if province else "–",
+                "change": "–" if few else points(value_of(row, "recovery_rate") - value_of(before, "recovery_rate")),
+                "national": persen(national["recovery_rate"]) if province and not _few(national) else "–",
                 "target": persen(target, 0),
                 "capaian": persen(kpi["capaian_pct"].get(measure)) if measure and "capaian_pct" in kpi else "–",
             }
         )
     return rows
+
+
+def _few(row: pd.Series | None) -> bool:
+    """Whether a recovery row rests on fewer kawasan than the spec shows as a percent."""
+    return row is not None and bool(row.get("few", False))
 
 
 def summary_sentences(data: ReportData, province: str | None) -> list[str]:
@@ -149,7 +153,7 @@ def summary_sentences(data: ReportData, province: str | None) -> list[str]:
     row = data.region_row("ikkrn_regions", code)
     if row is not None and row.get("n_intervened", 0):
         out.append(_ikkrn_sentence(data, code, row))
-    return out
+    return out + effect_sentences(data, code)
 
 
 def _reported_scale(data: ReportData) -> str:
@@ -185,28 +189,78 @@ def _break_sentences(data: ReportData, code: str) -> list[str]:
 
 
 def _success_sentence(data: ReportData, code: str, row: pd.Series) -> str:
-    """How many kab/kota reach the success band of the spec, against the target."""
+    """How many kab/kota reach the success band of the spec, with its interval, against the
+    target, and how the count moved: over the kab/kota measured in both years, with its
+    interval, and whether the change lies within what sampling and the moving edges give."""
     kpi = kpi_of(data, code)
     target = kpi["target"].get("ikotan_n_tanggap") if "target" in kpi else None
     n, measured = int(row["n_success"]), int(row["n_measured"])
+    interval = _kpi_interval(data, code)
     clause = (
         f" (target {angka(target, 0)}; capaian {persen(kpi['capaian_pct'].get('ikotan_n_tanggap'))})"
         if target and not pd.isna(target)
         else ""
     )
-    return (
+    text = (
         f"<b>{n}</b> dari {measured} kab/kota yang diukur berada pada kategori "
-        f"{esc(method.success_band(data))} atau lebih tinggi{clause}."
+        f"{esc(method.success_band(data))} atau lebih tinggi{interval}{clause}."
+    )
+    return text + _kpi_change(data, code) + _edges_moved(data)
+
+
+def _kpi_interval(data: ReportData, code: str) -> str:
+    """ " (selang 95 %: 166–182)" from the region's KPI interval, "" without one."""
+    intervals = data.table("ikotan_intervals")
+    lo, hi = (f"n_success_{c}" for c in bounds())
+    rows = intervals[intervals["region_code"] == code] if intervals is not None and lo in intervals else ()
+    if not len(rows) or pd.isna(rows.iloc[0][lo]):
+        return ""
+    return f" (selang {method.level()}: {selang(rows.iloc[0][lo], rows.iloc[0][hi], 0)})"
+
+
+def _kpi_change(data: ReportData, code: str) -> str:
+    """The change of the KPI count since last year, as the change table gives it."""
+    table = data.table("ikotan_change")
+    rows = table[table["region_code"] == code] if table is not None and "n_success_change" in table else ()
+    if not len(rows):
+        return ""
+    row, (lo, hi) = rows.iloc[0], (f"n_success_{c}" for c in bounds())
+    base = baseline(data, "ikotan")
+    text = f" Dibanding {base.since().removeprefix('dari ')}: {selisih(row['n_success_change'], 0)} kab/kota"
+    if row["n_common"] != row["n_now"] or row["n_common"] != row["n_before"]:
+        text += (
+            f" di antara {angka(row['n_common'], 0)} kab/kota yang diukur pada kedua tahun (atas semua kab/kota "
+            f"terukur: {selisih(row['n_success_change_all'], 0)})"
+        )
+    verdict = (
+        "berbeda nyata dari nol"
+        if row["n_success_distinguishable"]
+        else "masih dalam rentang yang dapat ditimbulkan oleh sampel responden dan pergeseran batas kategori"
+    )
+    return text + f" (selang {method.level()}: {selang(row[lo], row[hi], 0)}; {verdict})."
+
+
+def _edges_moved(data: ReportData) -> str:
+    """Under equal-interval bands of one spec in both years, how far the success edge moved."""
+    spec, prev = data.spec("ikotan"), data.previous
+    now, before = data.table("ikotan_bands"), data.table("ikotan_bands", prev) if prev else None
+    if spec.bands.mode != "equal_interval" or before is None or baseline(data, "ikotan").method_break:
+        return ""
+    edge = [t.set_index("label").loc[spec.bands.success_from, "lower_scale"] for t in (now, before)]
+    if round(edge[0], 2) == round(edge[1], 2):
+        return ""
+    return (
+        f" Batas kategori {esc(spec.bands.success_from)} bergeser dari {angka(edge[1], 2)} ({prev}) ke "
+        f"{angka(edge[0], 2)}: batas dihitung dari kab/kota terendah dan tertinggi tahun itu, sehingga jumlah ini "
+        "ikut berubah bila kedua kab/kota itu berubah."
     )
 
 
 def _ikkrn_sentence(data: ReportData, code: str, row: pd.Series) -> str:
     """Recovered kawasan, and the rawan count of the mapping against last year."""
     prev = data.previous
-    text = (
-        f"{angka(row['n_pulih'], 0)} dari {decided(row)} kawasan rawan yang diintervensi "
-        f"pulih ({persen(row['recovery_rate'])})"
-    )
+    text = f"{angka(row['n_pulih'], 0)} dari {decided(row)} kawasan rawan yang diintervensi pulih"
+    text += "" if _few(row) else f" ({persen(row['recovery_rate'])})"
     if not pd.isna(row.get("n_rawan")):
         text += f"; hasil pemetaan mencatat {angka(row['n_rawan'], 0)} kawasan rawan ({method.rawan(data)})"
         before = data.region_row("ikkrn_regions", code, prev) if prev else None
