@@ -5,7 +5,9 @@
 # make bench   — print load/compute timings (sample and ten times larger), every report of a year
 #                beside the naive loop with peak memory, the PDFs of a year (all levels, then the 39
 #                regional reports against their HTML batch), and the local batch beside a Dask
-#                cluster with peak memory over 500 reports
+#                cluster with peak memory over 500 reports, and two simulation studies with a known
+#                truth: the coverage of the programme-effect interval and the calibration of band
+#                probabilities
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -48,6 +50,7 @@ bench: $(STAMP) $(SAMPLE)
 	$(BIN)/python benchmarks/bench_pdf.py --no-render --levels nasional provinsi kabkota
 	$(BIN)/python benchmarks/bench_pdf.py
 	$(BIN)/python benchmarks/bench_cluster.py
+	$(BIN)/python benchmarks/bench_statistics.py
 
 clean:
 	rm -rf $(VENV) data/sample reports/*/

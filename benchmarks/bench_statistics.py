@@ -41,8 +41,8 @@ from bnn_lib.sample.surveys import (
 )
 from bnn_lib.spec import choose_specs
 
-EFFECT_SERIES = 5
-CALIBRATION_YEARS = 3  # simulated years per band rule
+EFFECT_SERIES = 200
+CALIBRATION_YEARS = 16  # simulated years per band rule
 REPLICATES = 500
 BINS = [(0.5, 0.7), (0.7, 0.9), (0.9, 1.0001)]
 
