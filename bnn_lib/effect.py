@@ -85,7 +85,9 @@ def mean_difference(strata: pd.DataFrame) -> pd.DataFrame:
     (``q1``), and the same of the comparison kawasan (``m0``, ``s0``, ``q0``). The comparison
     mean is standardised to the intervened kawasan's strata; its variance is pooled within
     strata. Returns, by region, ``change_intervened``, ``change_comparison``, ``did``,
-    ``did_ci_low``, ``did_ci_high``; NaN where either side has fewer than two kawasan."""
+    ``did_ci_low``, ``did_ci_high`` (NaN where a variance cannot be estimated: fewer than two
+    intervened kawasan, or no stratum with two comparison kawasan), and the kawasan counted
+    (``n_scored_intervened``, ``n_scored_comparison``)."""
     used = strata[(strata["m1"] > 0) & (strata["m0"] > 0)]
     by = used.index.get_level_values(0)
     m1, s1, q1 = (used[c].groupby(by).sum() for c in ("m1", "s1", "q1"))
@@ -101,7 +103,8 @@ def mean_difference(strata: pd.DataFrame) -> pd.DataFrame:
     # Welch–Satterthwaite degrees of freedom of the two parts.
     dof = (v1 + v0) ** 2 / (v1**2 / (m1 - 1) + v0**2 / dof0)
     half = pd.Series(stats.t.ppf(1 - (1 - REPORTED) / 2, dof), index=did.index) * np.sqrt(v1 + v0)
-    enough = (m1 >= 2) & (used["m0"].groupby(by).sum() >= 2)
+    m0 = used["m0"].groupby(by).sum()
+    enough = (m1 >= 2) & (dof0 > 0)  # both variances estimable
     out = pd.DataFrame(
         {
             "change_intervened": mean1,
@@ -110,8 +113,8 @@ def mean_difference(strata: pd.DataFrame) -> pd.DataFrame:
             "did_ci_low": did - half,
             "did_ci_high": did + half,
         }
-    )
-    return out.where(enough)
+    ).where(enough)
+    return out.assign(n_scored_intervened=m1, n_scored_comparison=m0)
 
 
 LEVELS = ("nasional", "provinsi", "kabkota")
@@ -131,6 +134,8 @@ EFFECT_COLUMNS = [
     "did",
     "did_ci_low",
     "did_ci_high",
+    "n_scored_intervened",
+    "n_scored_comparison",
 ]
 
 
@@ -148,11 +153,14 @@ def effect_table(
     status. ``few``: fewer than ``min_kawasan`` intervened or comparison kawasan decided; the
     effect and its interval are then blank (the counts remain). The nation always has a row;
     a province or kab/kota only where a kawasan was intervened (of the ``levels`` asked for).
-    Columns: level, region_code, :data:`EFFECT_COLUMNS`, few, strata.
+    ``n_excluded``: intervened kawasan not compared (``compared`` False: not rawan or not known
+    at the start, or not mapped at the end). Columns: level, code (the region), :data:`EFFECT_COLUMNS`,
+    n_excluded, few, strata, method.
     """
-    blank = {**dict.fromkeys(EFFECT_COLUMNS, np.nan), "n_intervened": 0, "n_comparison": 0, "few": True}
+    columns = ["level", "code", *EFFECT_COLUMNS, "n_excluded", "few", "strata", "method"]
     if units.empty:
-        return pd.DataFrame([{"level": "nasional", "region_code": NATIONAL, **blank, "strata": "+".join(strata)}])
+        row = {"level": "nasional", "code": NATIONAL, "n_intervened": 0, "n_comparison": 0, "n_excluded": 0}
+        return pd.DataFrame([row | {"few": True, "strata": "+".join(strata), "method": METHOD}], columns=columns)
     units = units.assign(province_code=units["kabkota_code"].str.slice(0, 2), national=NATIONAL)
     frames = []
     for level, key, within in (
@@ -164,15 +172,25 @@ def effect_table(
             continue
         reached = units.groupby(key)["intervened"].transform("any")
         part = units[reached | (units[key] == NATIONAL)]
-        cells = _cells(part.assign(region=part[key], stratum=_strata(part, within, min_kawasan)))
-        table = share_difference(cells).join(mean_difference(cells))
-        frames.append(table.reindex(columns=EFFECT_COLUMNS).assign(level=level, strata="+".join(within)))
-    out = pd.concat(frames).rename_axis("region_code").reset_index()
-    out["few"] = out[["n_intervened", "n_comparison"]].fillna(0).min(axis=1) < min_kawasan
-    out.loc[out["few"], ["effect", "ci_low", "ci_high", "did", "did_ci_low", "did_ci_high"]] = np.nan
-    counts = [c for c in EFFECT_COLUMNS if c.startswith("n_")]
-    out[counts] = out[counts].round().astype("Int64")
-    return out[["level", "region_code", *EFFECT_COLUMNS, "few", "strata"]]
+        compared = part[part["compared"]]
+        cells = _cells(compared.assign(region=compared[key], stratum=_strata(compared, within, min_kawasan)))
+        table = share_difference(cells).join(mean_difference(cells)).reindex(part[key].unique())
+        table["n_excluded"] = (part["intervened"] & ~part["compared"]).groupby(part[key]).sum()
+        frames.append(
+            table.reindex(columns=[*EFFECT_COLUMNS, "n_excluded"]).assign(level=level, strata="+".join(within))
+        )
+    out = pd.concat(frames).rename_axis("code").reset_index()
+    counts = [c for c in [*EFFECT_COLUMNS, "n_excluded"] if c.startswith("n_")]
+    out[counts] = out[counts].fillna(0).round().astype(int)
+    out["few"] = out[["n_intervened", "n_comparison"]].min(axis=1) < min_kawasan
+    out.loc[out["few"], ["effect", "ci_low", "ci_high"]] = np.nan
+    scored_few = out[["n_scored_intervened", "n_scored_comparison"]].min(axis=1) < min_kawasan
+    out.loc[scored_few, ["did", "did_ci_low", "did_ci_high"]] = np.nan
+    return out.assign(method=METHOD)[columns]
+
+
+# How the effect was estimated, as the results record it (docs/methodology.md §12.3).
+METHOD = "standardised difference of shares, MOVER-Wilson 95 %; difference in differences, Welch t 95 %"
 
 
 def _cells(units: pd.DataFrame) -> pd.DataFrame:
@@ -195,17 +213,16 @@ def _cells(units: pd.DataFrame) -> pd.DataFrame:
 
 
 def _strata(units: pd.DataFrame, within: list[str], min_kawasan: int) -> pd.Series:
-    """Each unit's stratum: its status at the start (where asked) and its province or kab/kota
-    where that place has at least ``min_kawasan`` comparison kawasan of the status, else "*"."""
+    """Each unit's stratum: its status at the start (where asked) and its place (its kab/kota
+    where asked, else its province where asked) where that place has at least ``min_kawasan``
+    decided comparison kawasan of the status; the kawasan of thinner places pool by status ("*")."""
     status = units["status"].astype(str) if "status" in within else pd.Series("", index=units.index)
-    stratum = status
-    for place, column in (("province", "province_code"), ("kabkota", "kabkota_code")):
-        if place not in within:
-            continue
-        cell = status + "|" + units[column]
-        comparisons = cell[~units["intervened"]].value_counts()
-        stratum = cell.where(cell.map(comparisons).fillna(0) >= min_kawasan, status + "|*")
-    return stratum
+    place = next((c for s, c in (("kabkota", "kabkota_code"), ("province", "province_code")) if s in within), None)
+    if place is None:
+        return status
+    cell = status + "|" + units[place]
+    comparisons = cell[~units["intervened"].astype(bool) & units["success"].notna()].value_counts()
+    return cell.where(cell.map(comparisons).fillna(0) >= min_kawasan, status + "|*")
 
 
 class Window(NamedTuple):
@@ -218,7 +235,7 @@ class Window(NamedTuple):
     missing: tuple[int, ...] = ()
 
 
-UNIT_COLUMNS = ["kawasan_id", "kabkota_code", "intervened", "status", "success", "change"]
+UNIT_COLUMNS = ["kawasan_id", "kabkota_code", "intervened", "compared", "status", "success", "change"]
 
 
 def mapping_units(history: dict[int, pd.DataFrame], spec: IndexSpec, year: int) -> tuple[pd.DataFrame, Window]:
@@ -227,12 +244,13 @@ def mapping_units(history: dict[int, pd.DataFrame], spec: IndexSpec, year: int) 
     The cohort is the kawasan intervened in ``year − end_year`` (those with ``before`` or
     ``after`` assessments that year). Every kawasan that the routine mapping of the start year
     (``cohort + start_year``) found rawan, with its status known there and a mapping row in the
-    end year (``year``), is a unit: intervened if in the cohort, else a comparison kawasan,
-    unless the programme reached it the year before the cohort. ``status``: at the start;
-    ``success``: recovered from the start to the end mapping by the spec's rule
-    (:func:`bnn_lib.kawasan.is_recovered`, NA where blanks leave it open); ``change``: the
-    score-based IKKRN (0–100) at the end minus at the start, where both mappings carry scores.
-    ``history``: the assessments of each year.
+    end year (``year``), is compared: intervened if in the cohort, else a comparison kawasan,
+    unless the programme reached it the year before the cohort. An intervened kawasan that is
+    not (not rawan or not known at the start, not mapped at the end) is a unit with ``compared``
+    False, so that it is counted. ``status``: at the start; ``success``: recovered from the
+    start to the end mapping by the spec's rule (:func:`bnn_lib.kawasan.is_recovered`, NA where
+    blanks leave it open); ``change``: the score-based IKKRN (0–100) at the end minus at the
+    start, where both mappings carry scores. ``history``: the assessments of each year.
     """
     design, rule = spec.effect, spec.status_rule
     cohort = year - design.end_year
@@ -240,40 +258,45 @@ def mapping_units(history: dict[int, pd.DataFrame], spec: IndexSpec, year: int) 
     missing = tuple(y for y in sorted({cohort, window.start, window.end}) if y not in history)
     if missing:
         return pd.DataFrame(columns=UNIT_COLUMNS), window._replace(missing=missing)
-    start = _mapping(history[window.start])
+    start = _mapping(history[window.start], window.start)
     low, high = status_bounds(start, rule)
     rawan = low.eq(high) & low.isin(spec.recovery.rawan)
     start = start[rawan.to_numpy()].reset_index(drop=True)
-    end = _mapping(history[window.end]).set_index("kawasan_id").reindex(start["kawasan_id"])
+    end = _mapping(history[window.end], window.end).set_index("kawasan_id").reindex(start["kawasan_id"])
     mapped = end["phase"].notna().to_numpy()
     start, end = start[mapped].reset_index(drop=True), end[mapped].reset_index()
     (low_s, high_s), (low_e, high_e) = (status_bounds(frame, rule) for frame in (start, end))
     success = is_recovered((low_s.cat.codes, high_s.cat.codes), (low_e.cat.codes, high_e.cat.codes), spec)
     intervened = _intervened(history[cohort], cohort)
-    earlier = _intervened(history[cohort - 1], cohort - 1) if cohort - 1 in history else set()
+    earlier = _intervened(history[cohort - 1], cohort - 1) if cohort - 1 in history else pd.Series(dtype=str)
     units = pd.DataFrame(
         {
             "kawasan_id": start["kawasan_id"],
             "kabkota_code": start["kabkota_code"],
-            "intervened": start["kawasan_id"].isin(intervened),
+            "intervened": start["kawasan_id"].isin(intervened.index),
+            "compared": True,
             "status": low_s.astype(str).to_numpy(),
             "success": success.to_numpy(),
             "change": _change(start, end, spec),
         }
     )
-    return units[units["intervened"] | ~units["kawasan_id"].isin(earlier)].reset_index(drop=True), window
+    units = units[units["intervened"] | ~units["kawasan_id"].isin(earlier.index)]
+    left_out = intervened[~intervened.index.isin(units["kawasan_id"])]
+    apart = pd.DataFrame({"kawasan_id": left_out.index, "kabkota_code": left_out.to_numpy()})
+    apart = apart.assign(intervened=True, compared=False, status=None, success=pd.NA, change=np.nan)
+    return pd.concat([units, apart], ignore_index=True)[UNIT_COLUMNS], window
 
 
-def _mapping(assessments: pd.DataFrame) -> pd.DataFrame:
-    """The routine mapping rows of a year's assessments, one per kawasan (the last)."""
-    rows = assessments[assessments["phase"] == "mapping"]
+def _mapping(assessments: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The routine mapping rows of ``year``, one per kawasan (the last)."""
+    rows = assessments[(assessments["year"] == year) & (assessments["phase"] == "mapping")]
     return rows.drop_duplicates("kawasan_id", keep="last").reset_index(drop=True)
 
 
-def _intervened(assessments: pd.DataFrame, year: int) -> set[str]:
-    """The kawasan assessed before or after an intervention in ``year``."""
+def _intervened(assessments: pd.DataFrame, year: int) -> pd.Series:
+    """The kawasan assessed before or after an intervention in ``year``: their kab/kota by id."""
     rows = assessments[(assessments["year"] == year) & assessments["phase"].isin(["before", "after"])]
-    return set(rows["kawasan_id"])
+    return rows.drop_duplicates("kawasan_id").set_index("kawasan_id")["kabkota_code"]
 
 
 def _change(start: pd.DataFrame, end: pd.DataFrame, spec: IndexSpec) -> np.ndarray:
@@ -294,6 +317,7 @@ def phase_units(per_kawasan: pd.DataFrame) -> pd.DataFrame:
             "kawasan_id": units["kawasan_id"],
             "kabkota_code": units["kabkota_code"],
             "intervened": units["intervened"].astype(bool),
+            "compared": True,
             "status": "",
             "success": units["pulih"],
             "change": units["delta"],

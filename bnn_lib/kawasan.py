@@ -247,12 +247,11 @@ def area_recovery(scores: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:
     out = pd.DataFrame({"value_before": wide["before"], "value_after": wide["after"]})
     out["delta"] = out["value_after"] - out["value_before"]
     already, reached = meets_recovery(before, spec), meets_recovery(after, spec)
-    surely = {name: flags.eq(value).fillna(False).to_numpy(bool) for name, flags, value in
-              (("was", already, True), ("was_not", already, False), ("fails", reached, False),
-               ("meets", reached, True))}  # fmt: skip
-    pulih = np.where(
-        surely["was"], None, np.where(surely["fails"], False, np.where(surely["was_not"] & surely["meets"], True, None))
-    )
+    # Decided only for a kawasan that surely had not met the rule before: one whose start is open
+    # could have been one to count apart.
+    was_not = already.eq(False).fillna(False).to_numpy(bool)
+    meets, fails = (reached.eq(value).fillna(False).to_numpy(bool) for value in (True, False))
+    pulih = np.where(was_not & fails, False, np.where(was_not & meets, True, None))
     out["already"] = already.to_numpy()
     out["pulih"] = pd.array(pulih, dtype="boolean")
     out["intervened"] = before["intervened"].astype(bool).to_numpy() if "intervened" in before else True

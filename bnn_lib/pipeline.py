@@ -24,27 +24,19 @@ from bnn_lib.aggregate import index_tables, kabkota_mean, rescale
 from bnn_lib.analyses import Analyses, change_tables, survey_tables
 from bnn_lib.association import output_association
 from bnn_lib.bands import band_edges, classify, edges_table
-from bnn_lib.effect import effect_table, mapping_units, phase_units
-from bnn_lib.intake import OUTPUT_MEASURES, DataError, Problem, check_year, load_inputs
+from bnn_lib.intake import OUTPUT_MEASURES, DataError, Problem, load_inputs
 from bnn_lib.intake.tables import SURVEY_INDICES
-from bnn_lib.kawasan import (
-    area_recovery,
-    area_scores,
-    assessment_status,
-    recovery,
-    recovery_rates,
-    status_counts,
-)
+from bnn_lib.kawasan_year import compute_ikkrn, compute_ikktt, kawasan_history, without_before
 from bnn_lib.paths import SAMPLE_DIR
 from bnn_lib.priorities import load_rules, priority_table
 from bnn_lib.publish import flag_small_cells
 from bnn_lib.ranking import with_ranks
-from bnn_lib.regions import regions
 from bnn_lib.results import Results
-from bnn_lib.rollup import NATIONAL, RESULT_MEASURES, kpi_table, rollup, with_province
+from bnn_lib.rollup import NATIONAL, RESULT_MEASURES, kpi_table, rollup
 from bnn_lib.scoring import entity_indicators, group_means, group_sums, respondent_scores
 from bnn_lib.series import backcast_tables, breaks_table, method_breaks
 from bnn_lib.spec import IndexSpec, choose_specs
+from bnn_lib.tidy import tidy, with_region_names
 
 # -- survey indices (IKOTAN, IKP) -------------------------------------------------------------
 
@@ -70,9 +62,9 @@ def compute_survey(
     tables = {f"{name}_groups": group_means(sums, weights, heads)}
     if spec.aggregation.by_group:
         entity["n_respondents"] = heads.reindex(entity.index)
-        tables[f"{name}_environments"] = _tidy(entity.reset_index(), spec)
+        tables[f"{name}_environments"] = tidy(entity.reset_index(), spec)
         environments = entity.reset_index().rename(columns={"value": "score", "value_100": "score_100"})
-        tables[f"{name}_environment_regions"] = _tidy(_component_rollup(environments, "group"), spec)
+        tables[f"{name}_environment_regions"] = tidy(_component_rollup(environments, "group"), spec)
         # A kab/kota value is the mean of its environments (docs/methodology.md §3.3).
         kabkota = kabkota_mean(entity[["value", "value_100", "coverage"]])
         kabkota["n_respondents"] = entity["n_respondents"].groupby(level="kabkota_code").sum()
@@ -82,12 +74,12 @@ def compute_survey(
         kabkota = entity
     edges = band_edges(spec.bands, kabkota["value_100"])
     kabkota = kabkota.assign(band=classify(kabkota["value_100"], spec.bands, edges)).reset_index()
-    tables[f"{name}_kabkota"] = with_ranks(_tidy(kabkota, spec))
-    tables[f"{name}_variables"] = _tidy(_long(variables, "variable_id", spec), spec)
-    tables[f"{name}_indicators"] = _tidy(_long(indicators, "indicator_id", spec), spec)
-    tables[f"{name}_regions"] = _tidy(rollup(kabkota, spec.bands, edges), spec)
-    tables[f"{name}_variable_regions"] = _tidy(_component_rollup(tables[f"{name}_variables"], "variable_id"), spec)
-    tables[f"{name}_bands"] = _tidy(edges_table(edges, spec), spec)
+    tables[f"{name}_kabkota"] = with_ranks(tidy(kabkota, spec))
+    tables[f"{name}_variables"] = tidy(_long(variables, "variable_id", spec), spec)
+    tables[f"{name}_indicators"] = tidy(_long(indicators, "indicator_id", spec), spec)
+    tables[f"{name}_regions"] = tidy(rollup(kabkota, spec.bands, edges), spec)
+    tables[f"{name}_variable_regions"] = tidy(_component_rollup(tables[f"{name}_variables"], "variable_id"), spec)
+    tables[f"{name}_bands"] = tidy(edges_table(edges, spec), spec)
     if analyses is not None:
         extra = survey_tables(
             name,
@@ -129,94 +121,6 @@ def _long(wide: pd.DataFrame, column: str, spec: IndexSpec) -> pd.DataFrame:
     return long.assign(score_100=rescale(long["score"], spec.rescale))
 
 
-def _tidy(frame: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:
-    """Add region names and the spec id and version to a result table."""
-    return _with_region_names(frame).assign(spec_id=spec.id, spec_version=spec.version)
-
-
-def _with_region_names(frame: pd.DataFrame) -> pd.DataFrame:
-    """Add ``province_code`` and ``kabkota`` beside a kab/kota code, or ``region`` beside a region code."""
-    labels = regions().labels
-    out = frame.copy()
-    if "kabkota_code" in out:
-        out = with_province(out)
-        out.insert(out.columns.get_loc("kabkota_code") + 1, "kabkota", out["kabkota_code"].map(labels))
-    elif "region_code" in out:
-        names = out["region_code"].map(labels).where(out["region_code"] != NATIONAL, "Nasional")
-        out.insert(out.columns.get_loc("region_code") + 1, "region", names)
-    return out
-
-
-# -- kawasan indices (IKKRN, IKKTT) -------------------------------------------------------------
-
-
-def compute_ikkrn(history: dict[int, pd.DataFrame], spec: IndexSpec, year: int) -> dict[str, pd.DataFrame]:
-    """Status counts from the mapping, recovery of intervened kawasan and recovery rates, and the
-    effect of the intervention beside them (:mod:`bnn_lib.effect`). ``history``: the kawasan
-    assessments of ``year`` and of the years before it that could be read; last year's gives a
-    kawasan without a before row its status, where the spec says so."""
-    assessments = history[year]
-    counts = status_counts(assessments[assessments["year"] == year], spec.status_rule)
-    previous = history.get(year - 1) if spec.recovery.missing_before == "previous_mapping" else None
-    per_kawasan = recovery(assessments[assessments["year"] == year], spec, previous)
-    tables = {
-        "ikkrn_status": _tidy(counts, spec),
-        "ikkrn_recovery": _tidy(per_kawasan, spec),
-        "ikkrn_regions": _tidy(recovery_rates(per_kawasan, counts, spec.min_kawasan), spec),
-        "ikkrn_relapse": _tidy(relapses(history, spec, year), spec),
-    }
-    if spec.effect is not None:
-        units, window = mapping_units(history, spec, year)
-        table = effect_table(units, spec.effect.strata, spec.min_kawasan).assign(
-            cohort=window.cohort,
-            start_year=window.start,
-            end_year=window.end,
-            missing=", ".join(map(str, window.missing)),
-        )
-        tables["ikkrn_effect"] = _tidy(table, spec)
-    return tables
-
-
-RELAPSE_YEARS = 2  # how far back a kawasan that recovered is followed for a relapse
-
-
-def relapses(history: dict[int, pd.DataFrame], spec: IndexSpec, year: int) -> pd.DataFrame:
-    """The kawasan that recovered after an intervention in the ``RELAPSE_YEARS`` years before
-    ``year`` and that the mapping of ``year`` finds rawan again: kawasan_id, kabkota_code,
-    cohort, status (now)."""
-    mapping = history[year][(history[year]["year"] == year) & (history[year]["phase"] == "mapping")]
-    now = mapping.assign(status=assessment_status(mapping, spec.status_rule).astype(str))
-    rawan = now[now["status"].isin(spec.recovery.rawan)].drop_duplicates("kawasan_id", keep="last")
-    frames = []
-    for cohort in range(year - RELAPSE_YEARS, year):
-        if cohort not in history:
-            continue
-        rows = history[cohort][history[cohort]["year"] == cohort]
-        recovered = recovery(rows, spec, history.get(cohort - 1)).query("pulih == True")
-        again = rawan[rawan["kawasan_id"].isin(recovered["kawasan_id"])]
-        frames.append(again[["kawasan_id", "kabkota_code", "status"]].assign(cohort=cohort))
-    columns = ["kawasan_id", "kabkota_code", "cohort", "status"]
-    return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
-
-
-def compute_ikktt(areas: pd.DataFrame, spec: IndexSpec, year: int) -> dict[str, pd.DataFrame]:
-    """IKKTT scores per kawasan and phase, recovery per kawasan, its roll-up over the kawasan in
-    the programme, and, where comparison kawasan were measured, the effect beside it."""
-    scores = area_scores(areas[areas["year"] == year], spec)
-    scores["band"] = classify(scores["value_100"], spec.bands)
-    per_kawasan = area_recovery(scores, spec)
-    intervened = per_kawasan[per_kawasan["intervened"]]
-    tables = {
-        "ikktt_scores": _tidy(scores, spec),
-        "ikktt_recovery": _tidy(per_kawasan, spec),
-        "ikktt_regions": _tidy(recovery_rates(intervened, min_kawasan=spec.min_kawasan), spec),
-    }
-    if spec.effect is not None and (~per_kawasan["intervened"]).any():
-        table = effect_table(phase_units(per_kawasan), spec.effect.strata, spec.min_kawasan)
-        tables["ikktt_effect"] = _tidy(table.assign(cohort=year, start_year=year, end_year=year, missing=""), spec)
-    return tables
-
-
 # -- a whole year ------------------------------------------------------------------------------
 
 
@@ -253,12 +157,12 @@ def compute_year(
         history[year] = inputs["kawasan_assessments"]
         tables |= compute_ikkrn(history, loaded["ikkrn"], year)
         previous = history.get(year - 1) if loaded["ikkrn"].recovery.missing_before == "previous_mapping" else None
-        read.warnings += _without_before(inputs["kawasan_assessments"], tables["ikkrn_recovery"], year, previous)
+        read.warnings += without_before(inputs["kawasan_assessments"], tables["ikkrn_recovery"], year, previous)
     if "ikktt_areas" in inputs:
         tables |= compute_ikktt(inputs["ikktt_areas"], loaded["ikktt"], year)
     outputs = inputs.get("program_outputs")
     if outputs is not None:
-        tables["outputs"] = _with_region_names(outputs[outputs["year"] == year].reset_index(drop=True))
+        tables["outputs"] = with_region_names(outputs[outputs["year"] == year].reset_index(drop=True))
     tables["kpi"] = kpi_table(realised_measures(tables), inputs.get("targets", _no_targets()), year)
     tables["assumptions"] = pd.DataFrame(
         [
@@ -271,49 +175,6 @@ def compute_year(
     tables = flag_small_cells(tables, {key: spec.min_cell for key, spec in loaded.items()})
     tables["prioritas"] = priority_table(tables, used, load_rules())  # without last year: compute_years adds it
     return Results(year, tables, used, read.warnings, read.files, analyses=analyses)
-
-
-def kawasan_history(
-    data: Path, year: int, specs: dict[str, IndexSpec], warnings: list[Problem]
-) -> dict[int, pd.DataFrame]:
-    """The kawasan assessments of the years before ``year`` that the IKKRN spec reads: last
-    year's mapping for a kawasan without a before row, and the mappings and cohorts of the
-    effect's window (:func:`bnn_lib.effect.mapping_units`). A year without a folder is left out;
-    one that cannot be read adds a warning, it never blocks."""
-    spec = specs["ikkrn"]
-    back = 1 if spec.recovery.missing_before == "previous_mapping" else 0
-    if spec.effect is not None and spec.effect.design == "mapping":
-        back = max(back, spec.effect.end_year - spec.effect.start_year, spec.effect.end_year + 1)
-    history = {}
-    for earlier in range(year - back, year):
-        if not (data / str(earlier)).is_dir():
-            continue
-        loaded = check_year(data, earlier, specs, tables={"kawasan_assessments"})
-        if loaded.problems:
-            message = (
-                f"pemetaan kawasan {earlier} tidak dapat dibaca ({len(loaded.problems)} masalah, pertama: "
-                f"{loaded.problems[0]}); status sebelum intervensi dan efek intervensi yang memerlukannya tidak "
-                "dihitung"
-            )
-            warnings.append(Problem(f"{earlier}/", None, None, None, message))
-        elif "kawasan_assessments" in loaded.tables:
-            history[earlier] = loaded.tables["kawasan_assessments"]
-    return history
-
-
-def _without_before(
-    assessments: pd.DataFrame, per_kawasan: pd.DataFrame, year: int, previous: pd.DataFrame | None
-) -> list[Problem]:
-    """A warning naming the kawasan assessed after their intervention whose before status was
-    found nowhere (neither a before row nor, where used, last year's mapping)."""
-    after = assessments[(assessments["year"] == year) & (assessments["phase"] == "after")]
-    missing = sorted(set(after["kawasan_id"]) - set(per_kawasan["kawasan_id"]))
-    if not missing:
-        return []
-    where = "penilaian sebelum intervensi" + ("" if previous is None else f" maupun pemetaan {year - 1}")
-    shown = ", ".join(missing[:10]) + (f" dan {len(missing) - 10} lainnya" if len(missing) > 10 else "")
-    message = f"{len(missing)} kawasan dinilai sesudah intervensi tanpa {where}: {shown}; pemulihannya tidak dihitung"
-    return [Problem("kawasan_assessments", None, "phase", None, message)]
 
 
 def compute_years(

@@ -24,7 +24,7 @@ from bnn_lib.bands import at_or_above
 from bnn_lib.paths import DATA_DIR
 from bnn_lib.rollup import NATIONAL
 from bnn_lib.spec import Element, IndexSpec, SpecError
-from bnn_lib.uncertainty import bounds
+from bnn_lib.uncertainty import REPORTED, bounds
 
 RULES_FILE = DATA_DIR / "rules" / "prioritas.toml"
 RuleId = Literal[
@@ -55,6 +55,7 @@ COLUMNS = [
     "reference",
     "probability",
     "count",
+    "score",
     "n_flagged",
 ]
 
@@ -123,7 +124,9 @@ def priority_table(
 def _own_lists(findings: pd.DataFrame, per_reason: int) -> pd.DataFrame:
     """Each kab/kota's own list: by rule order, the largest shortfall first, at most
     ``per_reason`` findings of a rule."""
-    own = findings.sort_values(["kabkota_code", "order", "value"]).assign(level="kabkota")
+    # The largest shortfall first: the most negative value, or for a count the largest count.
+    weight = findings["value"].fillna(-findings["count"].astype(float))
+    own = findings.assign(weight=weight).sort_values(["kabkota_code", "order", "weight"]).assign(level="kabkota")
     own = own[own.groupby(["kabkota_code", "reason"]).cumcount() < per_reason]
     own["code"] = own["kabkota_code"]
     own["rank"] = own.groupby("code").cumcount() + 1
@@ -173,11 +176,20 @@ LO, HI = bounds()
 
 def _intervals(rule: Rule, tables: dict[str, pd.DataFrame]) -> pd.DataFrame | None:
     """The kab/kota rows of an index with their intervals and band probabilities."""
-    kabkota, intervals = tables.get(f"{rule.index}_kabkota"), tables.get(f"{rule.index}_intervals")
+    kabkota, intervals = _reliable(rule, tables), tables.get(f"{rule.index}_intervals")
     if kabkota is None or intervals is None:
         return None
     rows = intervals[intervals["level"] == "kabkota"].rename(columns={"region_code": "kabkota_code"})
     return kabkota[["kabkota_code", "band"]].merge(rows.drop(columns=["spec_id", "spec_version"]), on="kabkota_code")
+
+
+def _reliable(rule: Rule, tables: dict[str, pd.DataFrame]) -> pd.DataFrame | None:
+    """The kab/kota rows of an index whose value rests on enough respondents to be shown (not a
+    small cell): a list must not publish what the public copy blanks."""
+    kabkota = tables.get(f"{rule.index}_kabkota")
+    if kabkota is None or "small_cell" not in kabkota:
+        return kabkota
+    return kabkota[~kabkota["small_cell"].astype(bool)]
 
 
 def _success_edge(rule: Rule, tables: dict[str, pd.DataFrame], specs: dict[str, IndexSpec]) -> float | None:
@@ -190,11 +202,35 @@ def _success_edge(rule: Rule, tables: dict[str, pd.DataFrame], specs: dict[str, 
 
 
 def _below_success(rule, tables, specs, previous) -> pd.DataFrame | None:
-    rows, edge = _intervals(rule, tables), _success_edge(rule, tables, specs)
+    rows, edge, reach = _intervals(rule, tables), _success_edge(rule, tables, specs), _p_success(rule, tables, specs)
     if rows is None or edge is None:
         return None
-    below = rows[rows[HI] < edge]
-    return _evidence(below, rule, "value_100", below["value_100"], below[LO], below[HI], reference=edge)
+    # Below beyond its interval: the success band (its edges re-estimated in each replicate under
+    # equal intervals) holds no more replicates than one tail of the reported interval.
+    below = rows[(rows["value_100"] < edge) & (reach <= (1 - REPORTED) / 2)]
+    return _evidence(
+        below,
+        rule,
+        "value_100",
+        below["value_100"],
+        below[LO],
+        below[HI],
+        reference=edge,
+        probability=reach[below.index],
+    )
+
+
+def _p_success(rule: Rule, tables: dict[str, pd.DataFrame], specs: dict[str, IndexSpec]) -> pd.Series | None:
+    """For each kab/kota row of :func:`_intervals`, the share of replicates at the success band or above."""
+    rows, spec = _intervals(rule, tables), specs.get(rule.index)
+    if rows is None or spec is None or not spec.bands.success_from:
+        return None
+    labels = spec.bands.all_labels
+    return (
+        rows.reindex(columns=[f"p_{label}" for label in labels[labels.index(spec.bands.success_from) :]])
+        .fillna(0)
+        .sum(axis=1)
+    )
 
 
 def _below_target(rule, tables, specs, previous) -> pd.DataFrame | None:
@@ -212,10 +248,8 @@ def _may_fall(rule, tables, specs, previous) -> pd.DataFrame | None:
     rows, spec = _intervals(rule, tables), specs.get(rule.index)
     if rows is None or spec is None or not spec.bands.success_from:
         return None
-    labels = spec.bands.all_labels
-    lower = [f"p_{label}" for label in labels[: labels.index(spec.bands.success_from)]]
     at = at_or_above(rows["band"].astype(str), spec.bands)
-    p_below = rows.reindex(columns=lower).fillna(0).sum(axis=1)
+    p_below = 1 - _p_success(rule, tables, specs)
     risky = rows[at & (p_below >= rule.min_probability)]
     edge = _success_edge(rule, tables, specs)
     return _evidence(
@@ -249,6 +283,9 @@ def _weak_component(rule, tables, specs, previous) -> pd.DataFrame | None:
     weak = table[(table[f"diff_{HI}"] < 0) & (table["diff"] <= -rule.min_gap)]
     if kind == "group" and "small_cell" in weak:
         weak = weak[~weak["small_cell"].astype(bool)]
+    reliable = _reliable(rule, tables)
+    if reliable is not None:
+        weak = weak[weak["kabkota_code"].isin(reliable["kabkota_code"])]
     return _evidence(
         weak,
         rule,
@@ -257,17 +294,17 @@ def _weak_component(rule, tables, specs, previous) -> pd.DataFrame | None:
         weak[f"diff_{LO}"],
         weak[f"diff_{HI}"],
         reference=weak["national_100"],
+        score=weak["score_100"],
         component=weak[f"{kind}_id" if kind == "variable" else "group"],
         count=weak.get("n_respondents"),
     )
 
 
 def _rawan_not_intervened(rule, tables, specs, previous) -> pd.DataFrame | None:
-    status, recovery = tables.get("ikkrn_status"), tables.get("ikkrn_recovery")
-    if status is None:
+    status = tables.get("ikkrn_status")
+    if status is None or "n_intervened" not in status:
         return None
-    reached = set(recovery["kabkota_code"]) if recovery is not None else set()
-    left = status[(status["n_rawan"] >= rule.min_rawan) & ~status["kabkota_code"].isin(reached)]
+    left = status[(status["n_rawan"] >= rule.min_rawan) & (status["n_intervened"] == 0)]
     return _evidence(left, rule, "count", np.nan, np.nan, np.nan, count=left["n_rawan"])
 
 

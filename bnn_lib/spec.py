@@ -315,9 +315,9 @@ class Effect(Element):
     the mapping of ``end_year`` (+1: the year after); ``phases`` — the ``before`` and ``after``
     assessments of the intervention year, taken of intervened and comparison kawasan alike (a
     comparison kawasan is marked ``intervensi`` = no). ``strata``: what a comparison kawasan is
-    matched on: its status at the start, its province, its kab/kota; a stratum of a province or
-    kab/kota with fewer than ``[reporting] min_kawasan`` comparison kawasan joins the stratum of
-    its status across the country.
+    matched on: its status at the start, its province, its kab/kota; the kawasan of a province or
+    kab/kota with fewer than ``[reporting] min_kawasan`` decided comparison kawasan of a status
+    pool with those of the other thin places of that status.
     """
 
     design: Literal["mapping", "phases"] = "mapping"

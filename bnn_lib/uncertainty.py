@@ -11,11 +11,13 @@ then S^b_{k,i}, V^b, I^b, I100^b exactly as the nominal pipeline (the same funct
 replicates come from one sparse product per chunk of replicates, so there is no Python loop
 over replicates, respondents or kab/kota.
 
-From the replicates: 90 % and 95 % percentile intervals, the probability of each band (share of
-replicates in it, against the nominal band edges), and ``uncertain`` ("kategori belum pasti")
-where the 95 % interval crosses a band edge. Province and national values are means of the
-kab/kota replicates (kab/kota are resampled independently). A change between two years is the
-difference of independent replicates.
+Each replicate draws n_h − 1 of the n_h respondents of a stratum (Rao–Wu), and re-estimates
+equal-interval band edges from its own lowest and highest kab/kota. From the replicates: 90 %
+and 95 % percentile intervals, the probability of each band (share of replicates in it, under
+each replicate's edges), ``uncertain`` ("kategori belum pasti") where the reported band holds
+less than 95 % of them, and the KPI count of every region. Province and national values are
+means of the kab/kota replicates (kab/kota are resampled independently). A change between two
+years is the difference of independent replicates.
 
 Recovery rates (IKKRN, IKKTT) get Wilson score intervals for a binomial proportion.
 """

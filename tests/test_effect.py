@@ -24,7 +24,7 @@ def units(*strata: tuple[str, int, int, int, int], change: list[float] | None = 
     rows = []
     for status, k1, n1, k0, n0 in strata:
         rows += [(True, status, j < k1) for j in range(n1)] + [(False, status, j < k0) for j in range(n0)]
-    frame = pd.DataFrame(rows, columns=["intervened", "status", "success"]).assign(kabkota_code="11.01")
+    frame = pd.DataFrame(rows, columns=["intervened", "status", "success"]).assign(kabkota_code="11.01", compared=True)
     return frame.assign(kawasan_id=[f"K{j}" for j in range(len(frame))], change=change or np.nan)
 
 
@@ -115,3 +115,52 @@ def test_ikktt_counts_apart_a_kawasan_already_recovered_before():
     rate = recovery_rates(per_kawasan.reset_index(), min_kawasan=5).iloc[0]
     assert (rate["n_already"], rate["n_decided"], rate["recovery_rate"]) == (1, 2, 50.0)  # 1 of 2, not 2 of 3
     assert rate["few"]  # 2 decided kawasan: shown as counts
+
+
+def assessments(rows: list[tuple[str, int, str, str]]) -> pd.DataFrame:
+    """Kawasan rows of kab/kota 11.01 (id, year, phase, recorded status; no indicator columns)."""
+    frame = pd.DataFrame(rows, columns=["kawasan_id", "year", "phase", "status"]).assign(kabkota_code="11.01")
+    return frame.astype({"status": "str"})
+
+
+def test_the_kawasan_an_ikkrn_effect_compares():
+    # Worked by hand for the results of 2024: cohort 2023, start at the 2022 mapping, end at 2024's.
+    history = {
+        2022: assessments(
+            [(k, 2022, "mapping", s) for k, s in
+             [("K1", "waspada"), ("K2", "bahaya"), ("K3", "waspada"), ("K4", "waspada"), ("K5", "aman"),
+              ("K6", "waspada"), ("K7", "waspada")]]
+            + [("K6", 2022, "before", "bahaya"), ("K6", 2022, "after", "siaga")]  # reached the year before
+        ),
+        2023: assessments(
+            [(k, 2023, phase, s) for k in ("K1", "K2", "K5") for phase, s in (("before", "bahaya"), ("after", "aman"))]
+        ),
+        2024: assessments(
+            [(k, 2024, "mapping", s) for k, s in
+             [("K1", "aman"), ("K2", "waspada"), ("K3", "siaga"), ("K4", "waspada"), ("K5", "aman"), ("K6", "aman")]]
+        ),  # K7 is not mapped in 2024
+    }  # fmt: skip
+    units, window = mapping_units(history, IKKRN, 2024)
+    units = units.set_index("kawasan_id")
+    assert (window.cohort, window.start, window.end, window.missing) == (2023, 2022, 2024, ())
+    compared = units[units["compared"]]
+    assert set(compared.index) == {"K1", "K2", "K3", "K4"}  # K6: intervened in 2022; K7: no end mapping
+    assert compared["intervened"].to_dict() == {"K1": True, "K2": True, "K3": False, "K4": False}
+    assert compared["success"].to_dict() == {"K1": True, "K2": False, "K3": True, "K4": False}
+    assert compared.loc["K2", "status"] == "bahaya"  # the status at the start: a stratum
+    assert not units.loc["K5", "compared"] and units.loc["K5", "intervened"]  # aman at the start
+    row = effect_table(units.reset_index(), [], 1).iloc[0]
+    assert (row["n_intervened"], row["n_comparison"], row["n_excluded"]) == (2, 2, 1)
+    assert (row["rate_intervened"], row["rate_comparison"], row["effect"]) == (50.0, 50.0, 0.0)
+
+
+def test_a_kawasan_that_recovered_and_is_rawan_again():
+    from bnn_lib.kawasan_year import relapses
+
+    history = {
+        2022: assessments([("K1", 2022, "before", "bahaya"), ("K1", 2022, "after", "aman")]),  # recovered
+        2023: assessments([("K2", 2023, "before", "waspada"), ("K2", 2023, "after", "waspada")]),  # did not
+        2024: assessments([("K1", 2024, "mapping", "waspada"), ("K2", 2024, "mapping", "bahaya")]),
+    }
+    table = relapses(history, IKKRN, 2024)
+    assert table[["kawasan_id", "cohort", "status"]].values.tolist() == [["K1", 2022, "waspada"]]

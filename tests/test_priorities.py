@@ -41,6 +41,7 @@ def year() -> dict[str, pd.DataFrame]:
         {
             "variable_id": ["hukum", "hukum", "kewilayahan"],
             "kabkota_code": ["11.01", "11.02", "11.03"],
+            "score_100": [62.0, 67.0, 68.0],
             "diff": [-8.0, -3.0, 2.0],  # B is below too, but by less than the rules' 5 points
             "diff_lo95": [-13.0, -6.0, -1.0],
             "diff_hi95": [-3.0, -0.5, 5.0],
@@ -49,8 +50,7 @@ def year() -> dict[str, pd.DataFrame]:
     )
     change = pd.DataFrame({"region_code": codes, "change": [-2.0, 1.0, 0.5], "lo95": [-3.5, -0.5, -1.0]})
     change["hi95"] = [-0.5, 2.5, 2.0]
-    status = pd.DataFrame({"kabkota_code": codes, "n_rawan": [12, 12, 2]})
-    recovery = pd.DataFrame({"kawasan_id": ["K9"], "kabkota_code": ["11.02"]})
+    status = pd.DataFrame({"kabkota_code": codes, "n_rawan": [12, 12, 2], "n_intervened": [0, 1, 0]})
     return {
         "ikotan_kabkota": kabkota,
         "ikotan_intervals": intervals,
@@ -58,7 +58,6 @@ def year() -> dict[str, pd.DataFrame]:
         "ikotan_variable_intervals": variables,
         "ikotan_change": change,
         "ikkrn_status": status,
-        "ikkrn_recovery": recovery,
     }
 
 
@@ -75,15 +74,26 @@ def test_each_rule_finds_what_the_numbers_support():
     assert (national["n_flagged"] == 2).all()
     below = national[national["reason"] == "below_success"].iloc[0]
     assert (below["value"], below["hi95"], below["reference"]) == (45.0, 48.0, 50.01)  # the edge it is below
+    assert below["probability"] == 0.0  # no replicate reaches Tanggap
     fall = national[national["reason"] == "may_fall"].iloc[0]
     assert fall["probability"] == pytest.approx(0.3)
     weak = national[national["reason"] == "weak_variable"].iloc[0]
-    assert (weak["component"], weak["value"], weak["reference"]) == ("hukum", -8.0, 70.0)
+    assert (weak["component"], weak["value"], weak["reference"], weak["score"]) == ("hukum", -8.0, 70.0, 62.0)
+    decline = national[national["reason"] == "declining"].iloc[0]
+    assert (decline["value"], decline["hi95"], decline["reference"]) == (-2.0, -0.5, -1.0)
     assert national[national["reason"] == "rawan_not_intervened"]["count"].tolist() == [12]
     # The province's list is the same here; each kab/kota has its own list.
     assert set(table[table["level"] == "provinsi"]["code"]) == {"11"}
     own = table[(table["level"] == "kabkota") & (table["code"] == "11.01")]
     assert own["rank"].tolist() == [1, 2, 3, 4] and set(own["reason"]) == found["11.01"]
+
+
+def test_a_small_cell_is_listed_nowhere():
+    # What the public copy blanks (an index resting on too few respondents) must not reappear in a list.
+    tables = year()
+    tables["ikotan_kabkota"] = tables["ikotan_kabkota"].assign(small_cell=[True, False, False])
+    table = priority_table(tables, {"ikotan": SPEC}, load_rules())
+    assert set(table.loc[table["index"] == "ikotan", "kabkota_code"]) == {"11.02"}
 
 
 def test_without_last_years_changes_nothing_is_called_a_decline():

@@ -444,7 +444,7 @@ def _note_lines(data: ReportData) -> list[tuple[str, object, str | None]]:
         (
             "Selang",
             f"Selang kepercayaan {level}: selang bootstrap nilai indeks survei (skala {scales}) atau selang Wilson "
-            "tingkat keterpulihan (%). Kategori belum pasti: selang melintasi batas kategori.",
+            "tingkat keterpulihan (%). Kategori belum pasti: peluang kategori yang tercantum di bawah 95 %.",
             None,
         ),
         (

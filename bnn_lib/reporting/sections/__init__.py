@@ -6,22 +6,24 @@ functions read saved results (:mod:`bnn_lib.reporting.data`) and draw; they comp
 What they say about the method comes from the specs the results were computed with
 (:mod:`.method`). Text that comes from data or a spec is escaped.
 
-By subject: :mod:`.summary` (header, executive summary, performance), :mod:`.ikotan`,
-:mod:`.ikp`, :mod:`.kawasan` (IKKRN, IKKTT), :mod:`.trend`, :mod:`.appendix` (methodology,
-band distribution, uncertainty, audit), :mod:`.kabkota` (the sections only a kab/kota report
-has); :mod:`.components` holds what they share. The header, performance, trend and methodology
+By subject: :mod:`.summary` (header, executive summary, performance), :mod:`.priorities`
+(where to act next), :mod:`.ikotan`, :mod:`.ikp`, :mod:`.kawasan` (IKKRN, IKKTT),
+:mod:`.effect` (the programme effect; outputs beside outcomes), :mod:`.trend`,
+:mod:`.appendix` (methodology, band distribution, uncertainty), :mod:`.audit` (the audit and
+the sensitivity to the assumptions), :mod:`.kabkota` (the sections only a kab/kota report has);
+:mod:`.components` holds what they share. The header, performance, trend and methodology
 sections also take a kab/kota code.
 """
 
 from bnn_lib.reporting.sections import kabkota
 from bnn_lib.reporting.sections.appendix import (
-    association_appendix,
-    audit_appendix,
     band_distribution,
     methodology,
     uncertainty_summary,
 )
+from bnn_lib.reporting.sections.audit import audit_appendix
 from bnn_lib.reporting.sections.components import NATIONAL, Section
+from bnn_lib.reporting.sections.effect import association_appendix
 from bnn_lib.reporting.sections.ikotan import ikotan, tile_map
 from bnn_lib.reporting.sections.ikp import ikp, ikp_provinces
 from bnn_lib.reporting.sections.kawasan import ikkrn, ikktt

@@ -11,16 +11,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from bnn_lib.audit import COLLINEAR, MIN_ALPHA, MIN_COVERAGE, NEGATIVE
 from bnn_lib.intake.problems import place
 from bnn_lib.regions import regions
-from bnn_lib.reporting import charts, is_kabkota
+from bnn_lib.reporting import is_kabkota
 from bnn_lib.reporting.data import ReportData
-from bnn_lib.reporting.fmt import angka, bertanda, bilangan, daftar, esc, persen, ringkas, selang, selisih
+from bnn_lib.reporting.fmt import angka, esc, persen
 from bnn_lib.reporting.sections import method
 from bnn_lib.reporting.sections.breaks import BACKCAST, breaks
-from bnn_lib.reporting.sections.components import OUTPUT_ROWS, Section, code_of, colors_of, html_table
-from bnn_lib.sensitivity import DELTA, rank_columns
+from bnn_lib.reporting.sections.components import Section, code_of, colors_of, html_table
 from bnn_lib.spec import PROVENANCE_WORDS
 from bnn_lib.uncertainty import bounds
 
@@ -38,16 +36,7 @@ SECTION_NAMES = {
     "recovery": "aturan pulih",
     "reporting": "pelaporan",
 }
-# The assumptions a sensitivity run can vary (:mod:`bnn_lib.sensitivity`), in prose.
-INPUT_WORDS = {
-    "variable_weights": "bobot variabel",
-    "indicator_weights": "bobot indikator",
-    "aggregation": "cara agregasi",
-    "unit_weighting": "bobot unit observasi",
-    "bands": "skema kategori",
-}
 ASSUMPTIONS_SHOWN = 6  # per index; the spec file has the rest
-DROP_SHOWN = 5  # the indicators whose removal moves the ranking most
 
 
 def methodology(data: ReportData, province: str | None) -> Section:
@@ -265,192 +254,3 @@ def uncertainty_summary(data: ReportData, province: str | None) -> list[str]:
             f"Kategori semua kab/kota yang diukur sudah pasti: masing-masing berpeluang sedikitnya {method.level()}."
         )
     return out
-
-
-def audit_appendix(data: ReportData) -> Section:
-    """National report appendix: the statistical audit and the sensitivity to the assumptions."""
-    if data.table("ikotan_audit_variables") is None:
-        return Section.of("<p>Audit statistik tidak dihitung untuk tahun ini.</p>")
-    return _audit_intro(data) + _consistency(data) + _sensitivity(data)
-
-
-def _audit_intro(data: ReportData) -> Section:
-    """What the appendix shows; the assumptions it names are those the sensitivity run varied."""
-    text = "Seberapa konsisten butir dan indikator IKOTAN"
-    sobol = data.table("ikotan_sobol")
-    if sobol is not None:
-        varied = daftar([INPUT_WORDS.get(i, i) for i in sobol["input"].unique()])
-        text += (
-            f", dan seberapa jauh peringkat kab/kota bergeser bila asumsi yang tidak terdokumentasi ({esc(varied)}) "
-            "diubah"
-        )
-    return Section.of(f"<p>{text}.</p>")
-
-
-def _consistency(data: ReportData) -> Section:
-    """Cronbach's α, first principal component, coverage and flagged correlations per variable,
-    with the audit's thresholds."""
-    variables = data.table("ikotan_audit_variables")
-    correlations = data.table("ikotan_audit_correlations")
-    rows = []
-    for r in variables.itertuples():
-        related = correlations[(correlations["b"] == r.variable_id) | (correlations["a"] == r.variable_id)]
-        rows.append(
-            {
-                "variable": esc(r.variable),
-                "items": str(r.n_items),
-                "alpha_items": angka(r.alpha_items, 2),
-                "alpha_ind": angka(r.alpha_indicators, 2),
-                "pca": persen(100 * r.pca_first_share),
-                "coverage": persen(100 * r.coverage) + (" ⚠" if r.low_coverage else ""),
-                "flags": str(int(related["collinear"].sum() + related["negative"].sum())),
-            }
-        )
-    columns = [
-        ("variable", "Variabel"),
-        ("items", "Butir"),
-        ("alpha_items", "α butir"),
-        ("alpha_ind", "α indikator"),
-        ("pca", "Komponen utama pertama"),
-        ("coverage", "Kelengkapan"),
-        ("flags", "Korelasi ditandai"),
-    ]
-    pairs = correlations[correlations["kind"] == "indicator-indicator"]
-    return Section.of(
-        "<h3>Konsistensi dan struktur</h3>"
-        + html_table(rows, columns, {"items", "alpha_items", "alpha_ind", "pca", "coverage", "flags"})
-        + f"<p class='note'>α Cronbach ≥ {ringkas(MIN_ALPHA)} menandakan butir/indikator suatu variabel konsisten. "
-        f"Korelasi ditandai: r &gt; {ringkas(COLLINEAR)} (kolinear) atau r &lt; {ringkas(NEGATIVE)} (berlawanan "
-        f"arah). Dari {len(pairs)} pasangan indikator dalam variabel yang sama, {int(pairs['collinear'].sum())} "
-        f"kolinear dan {int(pairs['negative'].sum())} berlawanan arah. Kelengkapan di bawah "
-        f"{ringkas(100 * MIN_COVERAGE)} % ditandai ⚠.</p>"
-    )
-
-
-def _sensitivity(data: ReportData) -> Section:
-    """The rank intervals under the assumptions, the Sobol indices of each assumption and the
-    effect of dropping one indicator (nothing when the Monte Carlo run was not made)."""
-    ranks = data.table("ikotan_rank_intervals")
-    sobol = data.table("ikotan_sobol")
-    if ranks is None or sobol is None:
-        return Section()
-    chart = charts.rank_intervals(
-        ranks,
-        f"Peringkat kab/kota: nominal dan selang {method.rank_interval()} ({int(sobol['runs'].iloc[0])} simulasi)",
-    )
-    names = {
-        "variable_weights": f"Bobot variabel (±{ringkas(100 * DELTA)} %)",
-        "indicator_weights": f"Bobot indikator (±{ringkas(100 * DELTA)} %)",
-        "aggregation": "Agregasi aritmetik/geometrik",
-        "unit_weighting": "Bobot unit observasi (setara/gabung)",
-        "bands": "Skema kategori (tetap/interval sama)",
-    }
-    wide = sobol.pivot_table(index="input", columns="output", values=["S1", "ST"])
-    rows = [
-        {
-            "input": esc(names.get(i, i)),
-            "s1_rank": angka(wide.loc[i, ("S1", "mean_abs_rank_shift")], 2),
-            "st_rank": angka(wide.loc[i, ("ST", "mean_abs_rank_shift")], 2),
-            "s1_band": angka(wide.loc[i, ("S1", "share_band_changed")], 2),
-            "st_band": angka(wide.loc[i, ("ST", "share_band_changed")], 2),
-        }
-        for i in wide.index
-    ]
-    columns = [
-        ("input", "Asumsi"),
-        ("s1_rank", "S1 pergeseran peringkat"),
-        ("st_rank", "ST pergeseran peringkat"),
-        ("s1_band", "S1 perubahan kategori"),
-        ("st_band", "ST perubahan kategori"),
-    ]
-    low, high = rank_columns()
-    moved = ranks.assign(width=ranks[high] - ranks[low])
-    return Section.of(
-        "<h3>Kepekaan peringkat terhadap asumsi</h3>",
-        chart,
-        html_table(rows, columns, {"s1_rank", "st_rank", "s1_band", "st_band"})
-        + "<p class='note'>Indeks Sobol orde pertama (S1) dan total (ST): bagian ragam keluaran yang berasal dari "
-        "tiap asumsi (ST memasukkan interaksi). Dihitung dengan SALib. Median lebar selang peringkat: "
-        f"{angka(moved['width'].median(), 0)} peringkat; kab/kota dengan kategori yang berubah di sebagian "
-        f"simulasi: {int((ranks['share_other_band'] > 0).sum())} dari {len(ranks)}.</p>" + _not_varied(data),
-    ) + _drop_one(data)
-
-
-def _not_varied(data: ReportData) -> str:
-    """The elements no source states that the Monte Carlo could not vary, and why."""
-    table = data.table("ikotan_sensitivity_inputs")
-    if table is None:
-        return ""
-    rest = table[table["varied"] == ""]
-    if rest.empty:
-        return ""
-    items = "".join(
-        f"<li>{esc(SECTION_NAMES.get(r.element, r.element))} ({esc(PROVENANCE_WORDS[r.provenance])}): "
-        f"{esc(r.reason)}</li>"
-        for r in rest.itertuples()
-    )
-    intro = "<p class='note'>Unsur yang tidak terdokumentasi tetapi tidak divariasikan:</p>"
-    return f"{intro}<ul class='assumptions'>{items}</ul>"
-
-
-def association_appendix(data: ReportData) -> Section:
-    """National report appendix: programme outputs beside the change of IKOTAN and IKP per
-    kab/kota, an association and not evidence of an effect."""
-    table = data.table("output_association")
-    if table is None or table["slope"].isna().all():
-        return Section.of(
-            "<p>Hubungan keluaran dan hasil tidak dihitung untuk tahun ini (perlu perubahan dari tahun "
-            "sebelumnya dan data keluaran per kab/kota).</p>"
-        )
-    outputs = {m: label for m, label, *_ in OUTPUT_ROWS}
-    rows = [
-        {
-            "index": esc(r.index.upper()),
-            "output": f"{esc(outputs.get(r.output, r.output))} (per {angka(r.per, 0)})",
-            "n": angka(r.n, 0),
-            "slope": "–" if pd.isna(r.slope) else f"{selisih(r.slope, 2)} ({selang(r.slope_low, r.slope_high, 2)})",
-            "r": "–" if pd.isna(r.r) else f"{bertanda(r.r, 2)} ({selang(r.r_low, r.r_high, 2)})",
-        }
-        for r in table.itertuples()
-    ]
-    columns = [
-        ("index", "Indeks"),
-        ("output", "Keluaran program"),
-        ("n", "Kab/kota"),
-        ("slope", f"Perubahan indeks, poin (selang {method.level()})"),
-        ("r", f"Korelasi r (selang {method.level()})"),
-    ]
-    return Section.of(
-        html_table(rows, columns, {"n", "slope", "r"})
-        + f"<p class='note'>Kemiringan: berapa poin (skala {method.report_scale(data, 'ikotan')}) perubahan indeks "
-        "sejak tahun lalu berbeda antara kab/kota yang keluarannya berselisih satu satuan yang disebut, atas "
-        "kab/kota yang diukur pada kedua tahun. <b>Hubungan, bukan bukti sebab-akibat</b>: keluaran diarahkan ke "
-        "tempat yang membutuhkannya, dan kab/kota berbeda dalam banyak hal yang tidak tercatat dalam data ini.</p>"
-    )
-
-
-def _drop_one(data: ReportData) -> Section:
-    """The indicators whose removal moves the kab/kota ranking most."""
-    drop = data.table("ikotan_drop_one")
-    if drop is None:
-        return Section()
-    drop = drop.sort_values("mean_abs_rank_shift", ascending=False).head(DROP_SHOWN)
-    rows = [
-        {
-            "ind": esc(r.indicator_id.replace("_", " ")),
-            "mean": angka(r.mean_abs_rank_shift, 1),
-            "max": angka(r.max_abs_rank_shift, 0),
-            "bands": str(r.n_band_changed),
-        }
-        for r in drop.itertuples()
-    ]
-    columns = [
-        ("ind", "Indikator"),
-        ("mean", "Rata-rata pergeseran peringkat"),
-        ("max", "Pergeseran terbesar"),
-        ("bands", "Kab/kota berubah kategori"),
-    ]
-    return Section.of(
-        f"<h4>Jika satu indikator dihilangkan ({bilangan(DROP_SHOWN)} terbesar pengaruhnya)</h4>"
-        + html_table(rows, columns, {"mean", "max", "bands"})
-    )

@@ -142,8 +142,8 @@ def _sentence(
     text += base.movement(code, row["value"]) + "."
     if interval is not None and bool(interval["uncertain"]):
         text += (
-            f" Kategorinya <b>belum pasti</b>: selang {method.level()} nilainya melintasi batas kategori, sehingga "
-            "dengan responden lain kategorinya bisa berbeda."
+            f" Kategorinya <b>belum pasti</b>: nilainya dekat batas kategori, sehingga dengan responden lain "
+            f"kategorinya bisa berbeda (peluangnya di bawah {method.level()})."
         )
     if bool(row.get("small_cell", False)):
         text += (

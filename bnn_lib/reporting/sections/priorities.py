@@ -89,7 +89,8 @@ def reason(data: ReportData, row) -> str:
     if row.reason == "below_success":
         return (
             f"{index} {angka(row.value, 1)} ({scale}; {interval}) di bawah batas kategori "
-            f"{esc(method.success_band(data, row.index))} ({angka(row.reference, 1)})"
+            f"{esc(method.success_band(data, row.index))} ({angka(row.reference, 1)}); hanya "
+            f"{persen(100 * row.probability, 0)} replikasi bootstrap mencapainya"
         )
     if row.reason == "below_target":
         return f"{index} {angka(row.value, 1)} ({scale}; {interval}) di bawah targetnya ({angka(row.reference, 1)})"
@@ -112,7 +113,11 @@ def reason(data: ReportData, row) -> str:
             "diintervensi tahun ini"
         )
     if row.reason == "relapsed":
-        return f"{angka(row.count, 0)} kawasan yang pulih setelah intervensi kembali rawan: {esc(row.component)}"
+        among = "antara lain " if row.count > len(str(row.component).split(", ")) else ""
+        return (
+            f"{angka(row.count, 0)} kawasan yang pulih setelah intervensi kembali rawan dalam pemetaan {data.year}: "
+            f"{among}{esc(row.component)}"
+        )
     return esc(row.reason)
 
 
@@ -127,7 +132,7 @@ def _weak(data: ReportData, row, scale: str, interval: str) -> str:
         group = spec.groups.get(row.component) if spec is not None else None
         what = f"kelompok {esc(group.name if group else row.component)}"
         national = "kelompok yang sama secara nasional"
-    told = f"{what} {angka(row.reference + row.value, 1)}, yaitu {angka(-row.value, 1)} poin di bawah {national} "
+    told = f"{what} {angka(row.score, 1)}, yaitu {angka(-row.value, 1)} poin di bawah {national} "
     told += f"{angka(row.reference, 1)} ({scale}; {interval} untuk selisihnya)"
     if not pd.isna(row.count):
         told += f"; {angka(row.count, 0)} responden"

@@ -232,10 +232,11 @@ def _kpi_change(data: ReportData, code: str) -> str:
             f" di antara {angka(row['n_common'], 0)} kab/kota yang diukur pada kedua tahun (atas semua kab/kota "
             f"terukur: {selisih(row['n_success_change_all'], 0)})"
         )
+    moving = " dan pergeseran batas kategori" if data.spec("ikotan").bands.mode == "equal_interval" else ""
     verdict = (
         "berbeda nyata dari nol"
         if row["n_success_distinguishable"]
-        else "masih dalam rentang yang dapat ditimbulkan oleh sampel responden dan pergeseran batas kategori"
+        else f"masih dalam rentang yang dapat ditimbulkan oleh sampel responden{moving}"
     )
     return text + f" (selang {method.level()}: {selang(row[lo], row[hi], 0)}; {verdict})."
 
