@@ -132,7 +132,9 @@ def workbook(data: ReportData) -> Workbook:
         title = (
             f"Prioritas tindak lanjut {data.year}: nasional, per provinsi dan per kab/kota, dengan angka di baliknya"
         )
-        _sheet(book.create_sheet("Prioritas"), data, title, PRIORITAS, priorities, frozen_columns=3)
+        sheet = book.create_sheet("Prioritas")
+        _sheet(sheet, data, title, PRIORITAS, priorities, frozen_columns=3)
+        _wrap(sheet, PRIORITAS, PRIORITAS_WIDTHS)
     notes(book.create_sheet("Catatan"), data)
     return book
 
@@ -154,6 +156,26 @@ PRIORITAS = [
     Col("probability", "Peluang", DECIMALS[2]),
     Col("count", "Jumlah", DECIMALS[0]),
 ]
+
+
+# The text columns of the Prioritas sheet wrap at these widths, so that it prints legibly.
+PRIORITAS_WIDTHS = {"list": 20, "kabkota": 20, "reason_name": 18, "sentence": 55}
+
+
+def _wrap(sheet: Worksheet, columns: list[Col], widths: dict[str, float]) -> None:
+    """Narrow the text columns named in ``widths``, wrap their cells, and make each row as tall as
+    its longest wrapped cell (spreadsheet programs do not all size rows themselves)."""
+    lines: dict[int, int] = {}
+    for j, column in enumerate(columns, start=1):
+        if column.key not in widths:
+            continue
+        sheet.column_dimensions[get_column_letter(j)].width = widths[column.key]
+        for (cell,) in sheet.iter_rows(min_row=3, min_col=j, max_col=j):
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            wrapped = len(textwrap.wrap(str(cell.value or ""), int(widths[column.key]) - 2)) or 1
+            lines[cell.row] = max(lines.get(cell.row, 1), wrapped)
+    for row, count in lines.items():
+        sheet.row_dimensions[row].height = 15 * count
 
 
 def priority_frame(data: ReportData) -> pd.DataFrame:

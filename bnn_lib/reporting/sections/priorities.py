@@ -38,7 +38,7 @@ def priorities(data: ReportData, code: str | None, linked: Collection[str] | Non
         return Section.of("<p>Daftar prioritas tidak dihitung untuk tahun ini.</p>")
     own = code or NATIONAL
     rows = table[table["code"] == own]
-    rules = _rules_note(table)
+    rules = _rules_note(data, table)
     if rows.empty:
         return Section.of(
             f"<p>Tidak ada temuan yang memenuhi aturan prioritas untuk {esc(place_name(code))} tahun {data.year}: "
@@ -71,11 +71,12 @@ def priorities(data: ReportData, code: str | None, linked: Collection[str] | Non
     return Section.of(intro + html_table(entries, columns, {"rank"}) + rules)
 
 
-def _rules_note(table: pd.DataFrame) -> str:
-    """Which rules made the list, and that their thresholds are the suite's."""
+def _rules_note(data: ReportData, table: pd.DataFrame) -> str:
+    """The scale of the numbers, which rules made the list, and that their thresholds are the suite's."""
     rules = f"{esc(table['rules_id'].iloc[0])} versi {esc(table['rules_version'].iloc[0])}"
+    scales = " / ".join(dict.fromkeys(method.report_scale(data, i) for i in ("ikotan", "ikp") if data.spec(i)))
     return (
-        f"<p class='note'>Aturan prioritas {rules}: "
+        f"<p class='note'>Nilai indeks, selisih dan perubahan pada skala {scales}. Aturan prioritas {rules}: "
         "ambang aturannya ditetapkan oleh perangkat ini, bukan oleh BNN (lihat catatan metodologi). Setiap alasan "
         f"menyebut angka dan selang {method.level()} di baliknya; yang tidak didukung data tidak dicantumkan.</p>"
     )
@@ -85,15 +86,14 @@ def reason(data: ReportData, row) -> str:
     """One finding of the ``prioritas`` table as a sentence with its evidence (escaped)."""
     index = str(row.index).upper()
     interval = f"selang {method.level()}: {selang(row.lo95, row.hi95)}"
-    scale = f"skala {method.report_scale(data, row.index)}" if row.index in ("ikotan", "ikp") else ""
     if row.reason == "below_success":
         return (
-            f"{index} {angka(row.value, 1)} ({scale}; {interval}) di bawah batas kategori "
+            f"{index} {angka(row.value, 1)} ({interval}) di bawah batas kategori "
             f"{esc(method.success_band(data, row.index))} ({angka(row.reference, 1)}); hanya "
             f"{persen(100 * row.probability, 0)} replikasi bootstrap mencapainya"
         )
     if row.reason == "below_target":
-        return f"{index} {angka(row.value, 1)} ({scale}; {interval}) di bawah targetnya ({angka(row.reference, 1)})"
+        return f"{index} {angka(row.value, 1)} ({interval}) di bawah targetnya ({angka(row.reference, 1)})"
     if row.reason == "may_fall":
         return (
             f"{index} {angka(row.value, 1)} dekat batas kategori {esc(method.success_band(data, row.index))} "
@@ -103,10 +103,10 @@ def reason(data: ReportData, row) -> str:
     if row.reason == "declining":
         return (
             f"{index} turun dua tahun berturut-turut: {selisih(row.reference, 1)} poin tahun lalu dan "
-            f"{selisih(row.value, 1)} poin tahun ini ({scale}; {interval})"
+            f"{selisih(row.value, 1)} poin tahun ini ({interval})"
         )
     if row.reason in ("weak_variable", "weak_group"):
-        return _weak(data, row, scale, interval)
+        return _weak(data, row, interval)
     if row.reason == "rawan_not_intervened":
         return (
             f"{angka(row.count, 0)} kawasan rawan ({method.rawan(data)}) dalam pemetaan {data.year}, tidak satu pun "
@@ -121,7 +121,7 @@ def reason(data: ReportData, row) -> str:
     return esc(row.reason)
 
 
-def _weak(data: ReportData, row, scale: str, interval: str) -> str:
+def _weak(data: ReportData, row, interval: str) -> str:
     """A variable or respondent group below the same nationally."""
     spec = data.spec(row.index)
     if row.reason == "weak_variable":
@@ -133,7 +133,7 @@ def _weak(data: ReportData, row, scale: str, interval: str) -> str:
         what = f"kelompok {esc(group.name if group else row.component)}"
         national = "kelompok yang sama secara nasional"
     told = f"{what} {angka(row.score, 1)}, yaitu {angka(-row.value, 1)} poin di bawah {national} "
-    told += f"{angka(row.reference, 1)} ({scale}; {interval} untuk selisihnya)"
+    told += f"{angka(row.reference, 1)} ({interval} untuk selisihnya)"
     if not pd.isna(row.count):
         told += f"; {angka(row.count, 0)} responden"
     return told
