@@ -42,7 +42,8 @@ from bnn_lib.sample.surveys import (
 from bnn_lib.spec import choose_specs
 
 EFFECT_SERIES = 200
-CALIBRATION_YEARS = 16  # simulated years per band rule
+# Simulated years per band rule: a bin of about 500 kab/kota reads its hit rate to about 2 points.
+CALIBRATION_YEARS = 48
 REPLICATES = 500
 BINS = [(0.5, 0.7), (0.7, 0.9), (0.9, 1.0001)]
 
