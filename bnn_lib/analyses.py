@@ -26,7 +26,7 @@ import pandas as pd
 from bnn_lib import audit, sensitivity, uncertainty
 from bnn_lib.aggregate import rescale
 from bnn_lib.bands import at_or_above, band_decimals, band_edges, lowers_by_row
-from bnn_lib.rollup import NATIONAL, region_keys, region_means
+from bnn_lib.rollup import NATIONAL, region_means, region_sums
 from bnn_lib.scoring import group_index
 from bnn_lib.spec import Bands, IndexSpec
 
@@ -221,7 +221,7 @@ def _with_regions(replicates: pd.DataFrame) -> pd.DataFrame:
 def _counts(codes: pd.Index) -> pd.Series:
     """How many of the kab/kota ``codes`` each kab/kota (1), province and the nation has."""
     ones = pd.Series(1, index=codes)
-    return pd.concat([ones, *(ones.groupby(key.to_numpy()).sum() for key in region_keys(codes.to_series()).values())])
+    return pd.concat([ones, region_sums(ones.to_frame("n"))["n"]])
 
 
 def _kpi_change(
@@ -247,15 +247,11 @@ def _kpi_change(
 
     (now, before), (tables_now, tables_before) = replicates, tables
     table = uncertainty.change(counts(now), counts(before), whole=True).add_prefix("n_success_")
-    nominal = _counts_of(reached(tables_now[f"{name}_kabkota"])[common]) - _counts_of(
-        reached(tables_before[f"{name}_kabkota"])[common]
+    flags = pd.DataFrame(
+        {"now": reached(tables_now[f"{name}_kabkota"]), "before": reached(tables_before[f"{name}_kabkota"])}
     )
-    table.insert(0, "n_success_change", nominal.reindex(table.index))
+    reaching = region_sums(flags.loc[common])
+    table.insert(0, "n_success_change", (reaching["now"] - reaching["before"]).reindex(table.index))
     total = [t[f"{name}_regions"].set_index("region_code")["n_success"] for t in (tables_now, tables_before)]
     table["n_success_change_all"] = (total[0] - total[1]).reindex(table.index)
     return table
-
-
-def _counts_of(flags: pd.Series) -> pd.Series:
-    """The sum of 0/1 ``flags`` (by kab/kota code) over each province and the nation."""
-    return pd.concat([flags.groupby(key.to_numpy()).sum() for key in region_keys(flags.index.to_series()).values()])

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from bnn_lib.kawasan import is_recovered, kawasan_score, status_bounds
+from bnn_lib.kawasan import intervened_kawasan, is_recovered, kawasan_score, mapping_rows, status_bounds
 from bnn_lib.rollup import NATIONAL
 from bnn_lib.spec import IndexSpec
 from bnn_lib.uncertainty import REPORTED, wilson
@@ -258,17 +258,17 @@ def mapping_units(history: dict[int, pd.DataFrame], spec: IndexSpec, year: int) 
     missing = tuple(y for y in sorted({cohort, window.start, window.end}) if y not in history)
     if missing:
         return pd.DataFrame(columns=UNIT_COLUMNS), window._replace(missing=missing)
-    start = _mapping(history[window.start], window.start)
+    start = mapping_rows(history[window.start], window.start)
     low, high = status_bounds(start, rule)
     rawan = low.eq(high) & low.isin(spec.recovery.rawan)
     start = start[rawan.to_numpy()].reset_index(drop=True)
-    end = _mapping(history[window.end], window.end).set_index("kawasan_id").reindex(start["kawasan_id"])
+    end = mapping_rows(history[window.end], window.end).set_index("kawasan_id").reindex(start["kawasan_id"])
     mapped = end["phase"].notna().to_numpy()
     start, end = start[mapped].reset_index(drop=True), end[mapped].reset_index()
     (low_s, high_s), (low_e, high_e) = (status_bounds(frame, rule) for frame in (start, end))
     success = is_recovered((low_s.cat.codes, high_s.cat.codes), (low_e.cat.codes, high_e.cat.codes), spec)
-    intervened = _intervened(history[cohort], cohort)
-    earlier = _intervened(history[cohort - 1], cohort - 1) if cohort - 1 in history else pd.Series(dtype=str)
+    intervened = intervened_kawasan(history[cohort], cohort)
+    earlier = intervened_kawasan(history[cohort - 1], cohort - 1) if cohort - 1 in history else pd.Series(dtype=str)
     units = pd.DataFrame(
         {
             "kawasan_id": start["kawasan_id"],
@@ -285,18 +285,6 @@ def mapping_units(history: dict[int, pd.DataFrame], spec: IndexSpec, year: int) 
     apart = pd.DataFrame({"kawasan_id": left_out.index, "kabkota_code": left_out.to_numpy()})
     apart = apart.assign(intervened=True, compared=False, status=None, success=pd.NA, change=np.nan)
     return pd.concat([units, apart], ignore_index=True)[UNIT_COLUMNS], window
-
-
-def _mapping(assessments: pd.DataFrame, year: int) -> pd.DataFrame:
-    """The routine mapping rows of ``year``, one per kawasan (the last)."""
-    rows = assessments[(assessments["year"] == year) & (assessments["phase"] == "mapping")]
-    return rows.drop_duplicates("kawasan_id", keep="last").reset_index(drop=True)
-
-
-def _intervened(assessments: pd.DataFrame, year: int) -> pd.Series:
-    """The kawasan assessed before or after an intervention in ``year``: their kab/kota by id."""
-    rows = assessments[(assessments["year"] == year) & assessments["phase"].isin(["before", "after"])]
-    return rows.drop_duplicates("kawasan_id").set_index("kawasan_id")["kabkota_code"]
 
 
 def _change(start: pd.DataFrame, end: pd.DataFrame, spec: IndexSpec) -> np.ndarray:

@@ -93,6 +93,19 @@ def assessment_status(assessments: pd.DataFrame, rule: StatusRule) -> pd.Series:
     return lowest.where(lowest == highest)
 
 
+def mapping_rows(assessments: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The routine mapping rows of ``year``, one per kawasan (the last)."""
+    rows = assessments[(assessments["year"] == year) & (assessments["phase"] == "mapping")]
+    return rows.drop_duplicates("kawasan_id", keep="last").reset_index(drop=True)
+
+
+def intervened_kawasan(assessments: pd.DataFrame, year: int) -> pd.Series:
+    """The kawasan intervened in ``year`` (a before or an after assessment, measured at both
+    ends or not): their kab/kota, by kawasan id."""
+    rows = assessments[(assessments["year"] == year) & assessments["phase"].isin(["before", "after"])]
+    return rows.drop_duplicates("kawasan_id").set_index("kawasan_id")["kabkota_code"]
+
+
 def recovery(assessments: pd.DataFrame, spec: IndexSpec, previous: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per intervened kawasan with both a ``before`` and an ``after`` assessment.
 

@@ -20,6 +20,8 @@ from bnn_lib.kawasan import (
     area_recovery,
     area_scores,
     assessment_status,
+    intervened_kawasan,
+    mapping_rows,
     recovery,
     recovery_rates,
     status_counts,
@@ -35,12 +37,9 @@ def compute_ikkrn(history: dict[int, pd.DataFrame], spec: IndexSpec, year: int) 
     kawasan without a before row its status, where the spec says so."""
     assessments = history[year]
     counts = status_counts(assessments[assessments["year"] == year], spec.status_rule)
-    # Kawasan intervened this year (a before or an after row), measured both ends or not.
-    phases = assessments[(assessments["year"] == year) & assessments["phase"].isin(["before", "after"])]
-    reached = phases.drop_duplicates("kawasan_id").groupby("kabkota_code").size()
+    reached = intervened_kawasan(assessments, year).value_counts()
     counts["n_intervened"] = counts["kabkota_code"].map(reached).fillna(0).astype(int)
-    previous = history.get(year - 1) if spec.recovery.missing_before == "previous_mapping" else None
-    per_kawasan = recovery(assessments[assessments["year"] == year], spec, previous)
+    per_kawasan = recovery(assessments[assessments["year"] == year], spec, history.get(year - 1))
     tables = {
         "ikkrn_status": tidy(counts, spec),
         "ikkrn_recovery": tidy(per_kawasan, spec),
@@ -66,9 +65,9 @@ def relapses(history: dict[int, pd.DataFrame], spec: IndexSpec, year: int) -> pd
     """The kawasan that recovered after an intervention in the ``RELAPSE_YEARS`` years before
     ``year`` and that the mapping of ``year`` finds rawan again: kawasan_id, kabkota_code,
     cohort, status (now)."""
-    mapping = history[year][(history[year]["year"] == year) & (history[year]["phase"] == "mapping")]
+    mapping = mapping_rows(history[year], year)
     now = mapping.assign(status=assessment_status(mapping, spec.status_rule).astype(str))
-    rawan = now[now["status"].isin(spec.recovery.rawan)].drop_duplicates("kawasan_id", keep="last")
+    rawan = now[now["status"].isin(spec.recovery.rawan)]
     frames = []
     for cohort in range(year - RELAPSE_YEARS, year):
         if cohort not in history:

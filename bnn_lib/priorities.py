@@ -105,12 +105,13 @@ def priority_table(
     """The ``prioritas`` table of a year (module docstring) from its result ``tables`` and
     ``specs``; ``previous``: last year's tables (for a decline two years running)."""
     found = [
-        _findings(rule, tables, specs, previous or {}).assign(reason=rule.id, order=i)
+        hits.assign(reason=rule.id, order=i)
         for i, rule in enumerate(rules.rules)
+        if len(hits := _findings(rule, tables, specs, previous or {}))
     ]
-    findings = pd.concat([f for f in found if len(f)], ignore_index=True) if any(len(f) for f in found) else None
-    if findings is None:
+    if not found:
         return pd.DataFrame(columns=[*COLUMNS, "rules_id", "rules_version"])
+    findings = pd.concat(found, ignore_index=True)
     findings["province_code"] = findings["kabkota_code"].str.slice(0, 2)
     lists = [_own_lists(findings, rules.max_per_reason)]
     regional = _weakest_per_reason(findings[~findings["reason"].isin(OWN_ONLY)])
@@ -201,36 +202,30 @@ def _success_edge(rule: Rule, tables: dict[str, pd.DataFrame], specs: dict[str, 
     return float(bands.set_index("label").loc[spec.bands.success_from, "lower"])
 
 
-def _below_success(rule, tables, specs, previous) -> pd.DataFrame | None:
-    rows, edge, reach = _intervals(rule, tables), _success_edge(rule, tables, specs), _p_success(rule, tables, specs)
+def _against_success(
+    rule: Rule, tables: dict[str, pd.DataFrame], specs: dict[str, IndexSpec]
+) -> tuple[pd.DataFrame, float, pd.Series] | None:
+    """The kab/kota rows of :func:`_intervals`, the success band's lower edge (0–100) as it
+    stands this year, and each row's share of replicates at that band or above (its edges
+    re-estimated in each replicate under equal intervals); None without a success band."""
+    rows, edge, spec = _intervals(rule, tables), _success_edge(rule, tables, specs), specs.get(rule.index)
     if rows is None or edge is None:
         return None
-    # Below beyond its interval: the success band (its edges re-estimated in each replicate under
-    # equal intervals) holds no more replicates than one tail of the reported interval.
-    below = rows[(rows["value_100"] < edge) & (reach <= (1 - REPORTED) / 2)]
-    return _evidence(
-        below,
-        rule,
-        "value_100",
-        below["value_100"],
-        below[LO],
-        below[HI],
-        reference=edge,
-        probability=reach[below.index],
-    )
-
-
-def _p_success(rule: Rule, tables: dict[str, pd.DataFrame], specs: dict[str, IndexSpec]) -> pd.Series | None:
-    """For each kab/kota row of :func:`_intervals`, the share of replicates at the success band or above."""
-    rows, spec = _intervals(rule, tables), specs.get(rule.index)
-    if rows is None or spec is None or not spec.bands.success_from:
-        return None
     labels = spec.bands.all_labels
-    return (
-        rows.reindex(columns=[f"p_{label}" for label in labels[labels.index(spec.bands.success_from) :]])
-        .fillna(0)
-        .sum(axis=1)
-    )
+    reached = [f"p_{label}" for label in labels[labels.index(spec.bands.success_from) :]]
+    return rows, edge, rows.reindex(columns=reached).fillna(0).sum(axis=1)
+
+
+def _below_success(rule, tables, specs, previous) -> pd.DataFrame | None:
+    found = _against_success(rule, tables, specs)
+    if found is None:
+        return None
+    rows, edge, reach = found
+    # Below beyond its interval: the success band holds no more replicates than one tail of the
+    # reported interval.
+    below = rows[(rows["value_100"] < edge) & (reach <= (1 - REPORTED) / 2)]
+    return _evidence(below, rule, "value_100", below["value_100"], below[LO], below[HI], reference=edge,
+                     probability=reach[below.index])  # fmt: skip
 
 
 def _below_target(rule, tables, specs, previous) -> pd.DataFrame | None:
@@ -245,23 +240,13 @@ def _below_target(rule, tables, specs, previous) -> pd.DataFrame | None:
 
 
 def _may_fall(rule, tables, specs, previous) -> pd.DataFrame | None:
-    rows, spec = _intervals(rule, tables), specs.get(rule.index)
-    if rows is None or spec is None or not spec.bands.success_from:
+    found = _against_success(rule, tables, specs)
+    if found is None:
         return None
-    at = at_or_above(rows["band"].astype(str), spec.bands)
-    p_below = 1 - _p_success(rule, tables, specs)
-    risky = rows[at & (p_below >= rule.min_probability)]
-    edge = _success_edge(rule, tables, specs)
-    return _evidence(
-        risky,
-        rule,
-        "value_100",
-        risky["value_100"],
-        risky[LO],
-        risky[HI],
-        reference=edge,
-        probability=p_below[risky.index],
-    )
+    rows, edge, reach = found
+    risky = rows[at_or_above(rows["band"].astype(str), specs[rule.index].bands) & (1 - reach >= rule.min_probability)]
+    return _evidence(risky, rule, "value_100", risky["value_100"], risky[LO], risky[HI], reference=edge,
+                     probability=1 - reach[risky.index])  # fmt: skip
 
 
 def _declining(rule, tables, specs, previous) -> pd.DataFrame | None:

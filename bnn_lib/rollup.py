@@ -117,6 +117,14 @@ def region_means(values: pd.DataFrame, a: pd.Series | None = None) -> pd.DataFra
     return pd.concat([region_mean(values, key, a) for key in region_keys(codes).values()])
 
 
+def region_sums(values: pd.DataFrame) -> pd.DataFrame:
+    """Province and national sums of kab/kota values (one row per kab/kota, indexed by its code,
+    any number of columns): one row per province, then the national row "00". The KPI counts
+    of the bootstrap and of the change tables add up here."""
+    keys = region_keys(values.index.to_series())
+    return pd.concat([values.groupby(key.to_numpy()).sum() for key in keys.values()])
+
+
 def capaian(realisasi, target):
     """Achievement against target in percent: 100 × realisasi / target (101 / 60 → 168.33).
 

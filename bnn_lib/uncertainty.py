@@ -32,7 +32,7 @@ from scipy import sparse, stats
 
 from bnn_lib.aggregate import index_tables, kabkota_mean, rescale
 from bnn_lib.bands import band_position
-from bnn_lib.rollup import NATIONAL, region_keys, region_means
+from bnn_lib.rollup import NATIONAL, region_means, region_sums
 from bnn_lib.scoring import entity_indicators, group_index, group_mask
 from bnn_lib.spec import IndexSpec
 
@@ -227,8 +227,7 @@ def success_counts(
         columns=replicates.columns,
         dtype=float,
     )
-    keys = region_keys(replicates.columns.to_series())
-    return pd.concat([reached.T.groupby(key.to_numpy()).sum().T for key in keys.values()], axis=1)
+    return region_sums(reached.T).T
 
 
 def against_national(replicates: pd.DataFrame, nominal: pd.Series) -> pd.DataFrame:
