@@ -19,6 +19,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from bnn_lib.intake.cells import MARKED
+
 MAX_LISTED = 50  # problems printed by DataError
 MAX_PER_CHECK = 20  # rows listed per column and check; the rest are counted in one more problem
 # Hidden columns of a table being checked: where each row came from, and the item column of an
@@ -140,6 +142,8 @@ def plain(cell: object) -> object:
         return tuple(plain(c) for c in cell)
     if cell is None or (isinstance(cell, float) and np.isnan(cell)) or cell is pd.NA:
         return None
+    if isinstance(cell, MARKED):
+        return str(cell)  # as the spreadsheet shows it: #REF!, =A1*2, 35%
     return cell.item() if isinstance(cell, np.generic) else cell
 
 

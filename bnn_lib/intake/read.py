@@ -20,61 +20,24 @@ import csv
 import io
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from bnn_lib.intake.values import is_blank
+from bnn_lib.intake.grid import HEADER_SEARCH, Raw, UnreadableError, from_grid, header_text, reason
+from bnn_lib.intake.sheets import SPREADSHEETS, sheet_names, spreadsheet
+
+__all__ = ["READABLE", "SPREADSHEETS", "Raw", "UnreadableError", "read", "sheet_names", "unreadable_format"]
 
 TEXT = {".csv", ".txt", ".tsv"}
-SPREADSHEETS = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 FRAMED = {".parquet", ".sav"}
 READABLE = TEXT | SPREADSHEETS | FRAMED
 FORMATS = ", ".join([*sorted(TEXT), *sorted(SPREADSHEETS), *sorted(FRAMED)])  # as messages list them
 SEPARATORS = {",": "koma (,)", ";": "titik koma (;)", "\t": "tab", "|": "garis tegak (|)"}
-HEADER_SEARCH = 30  # rows searched for the header, below any title rows
 SNIFF_CHARS = 200_000  # characters looked at to tell the encoding and whether a file is text
 SEPARATOR_CHARS = 32_000  # characters parsed with each candidate separator
 CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-class UnreadableError(Exception):
-    """A file that cannot be read at all; the message says why and what to do."""
-
-
-@dataclass
-class Raw:
-    """A table as written: headers, cells (columns 0..k−1), row numbers and letters."""
-
-    headers: list[str]
-    body: pd.DataFrame
-    rows: np.ndarray
-    letters: list[str | None]
-    how: list[str] = field(default_factory=list)
-    # How numbers written as text are read when the file shows no convention of its own: a
-    # ';'-separated file or a spreadsheet may come from Indonesian-locale Excel (3,5 and 1.234),
-    # so there 1.234 is refused rather than guessed (see values.convention).
-    numbers: str | None = "dot"
-    labels: dict[str, dict] = field(default_factory=dict)  # SPSS value labels by header
-
-
-def letter(position: int) -> str:
-    """The spreadsheet letter of a 0-based column position: 0 → A, 26 → AA."""
-    out = ""
-    position += 1
-    while position:
-        position, rest = divmod(position - 1, 26)
-        out = chr(65 + rest) + out
-    return out
-
-
-def sheet_names(path: Path) -> list[str]:
-    """The sheet names of a workbook (empty for other files); raises :class:`UnreadableError`."""
-    if path.suffix.lower() not in SPREADSHEETS:
-        return []
-    return list(_workbook(path).sheet_names)
 
 
 def read(path: Path, recognise: Callable[[str], bool], sheet: str | None = None, skip: tuple[str, ...] = ()) -> Raw:
@@ -89,7 +52,7 @@ def read(path: Path, recognise: Callable[[str], bool], sheet: str | None = None,
     if suffix in TEXT:
         return _text(path, recognise)
     if suffix in SPREADSHEETS:
-        return _spreadsheet(path, recognise, sheet, skip)
+        return spreadsheet(path, recognise, sheet, skip)
     if suffix == ".parquet":
         return _parquet(path)
     if suffix == ".sav":
@@ -143,7 +106,7 @@ def _text(path: Path, recognise: Callable[[str], bool]) -> Raw:
     )
     cells = _split(text, separator)
     how.insert(1, f"pemisah {SEPARATORS[separator]}")
-    raw = _from_grid(cells, np.arange(1, len(cells) + 1), 0, recognise, how)
+    raw = from_grid(cells, np.arange(1, len(cells) + 1), 0, recognise, how)
     raw.numbers = None if separator == ";" else "dot"
     return raw
 
@@ -195,115 +158,6 @@ def _split(text: str, separator: str) -> pd.DataFrame:
         return pd.DataFrame([r + [""] * (width - len(r)) for r in records], dtype=object)
 
 
-# -- spreadsheets ------------------------------------------------------------------------------
-
-
-def _workbook(path: Path):
-    from python_calamine import CalamineWorkbook
-
-    try:
-        return CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own types for each kind of damage
-        kind = "Excel" if path.suffix.lower() != ".ods" else "spreadsheet"
-        raise UnreadableError(f"bukan berkas {kind} yang utuh (rusak atau terpotong?): {_reason(exc)}") from None
-
-
-def _reason(exc: Exception) -> str:
-    return str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
-
-
-def _spreadsheet(path: Path, recognise: Callable[[str], bool], sheet: str | None, skip: tuple[str, ...]) -> Raw:
-    """The sheet asked for; else, of the visible sheets, the one whose header names the most known
-    columns (a tie is refused: which one holds the data is not safe to guess)."""
-    from python_calamine import SheetVisibleEnum
-
-    book = _workbook(path)
-    visible = [m.name for m in book.sheets_metadata if m.visible == SheetVisibleEnum.Visible and m.name not in skip]
-    names = [sheet] if sheet else visible
-    found: dict[str, tuple[int, Raw]] = {}
-    for name in names:
-        try:
-            data = book.get_sheet_by_name(name)
-            cells = data.to_python()
-        except Exception as exc:  # calamine raises its own types for each kind of damage
-            raise UnreadableError(f"lembar {name!r} tidak dapat dibaca: {_reason(exc)}") from None
-        if not cells:
-            if sheet:
-                return Raw([], pd.DataFrame(), np.array([], dtype=int), [], [f"lembar {name!r}"], None)
-            continue
-        top, left = data.start or (0, 0)
-        grid = pd.DataFrame(cells, dtype=object)
-        raw = _from_grid(grid, np.arange(top + 1, top + 1 + len(grid)), left, recognise, [f"lembar {name!r}"])
-        raw.how.insert(0, path.suffix.lower().lstrip(".") + " (calamine)")
-        raw.numbers = None
-        found[name] = (sum(map(recognise, raw.headers)), raw)
-    if sheet:
-        return found[sheet][1]
-    best = max((hits for hits, _ in found.values()), default=0)
-    if not best:
-        listed = ", ".join(repr(n) for n in book.sheet_names)
-        raise UnreadableError(f"tidak ada lembar berisi judul kolom yang dikenal (lembar: {listed})")
-    chosen = [name for name, (hits, _) in found.items() if hits == best]
-    if len(chosen) > 1:
-        listed = ", ".join(repr(n) for n in chosen)
-        raise UnreadableError(f"beberapa lembar tampak berisi tabel ini ({listed}); sisakan satu atau beri nama lembar")
-    return found[chosen[0]][1]
-
-
-# -- grids: header below title rows --------------------------------------------------------------
-
-
-def _from_grid(
-    grid: pd.DataFrame, rows: np.ndarray, left: int, recognise: Callable[[str], bool], how: list[str]
-) -> Raw:
-    """Split a headerless grid into header and body: the header is the first row (of the first
-    HEADER_SEARCH non-blank rows) with the most known cells; blank rows and unnamed blank
-    columns are dropped, row numbers kept."""
-    filled = _filled(grid)
-    nonblank = np.flatnonzero(filled.any(axis=1))
-    if not len(nonblank):
-        return Raw([], pd.DataFrame(), np.array([], dtype=int), [], how)
-    candidates = nonblank[:HEADER_SEARCH]
-    hits = [sum(recognise(str(c)) for c in grid.iloc[i] if _is_text(c)) for i in candidates]
-    at = candidates[int(np.argmax(hits))] if max(hits) else nonblank[0]
-    if at != nonblank[0]:
-        how.append(f"{int(rows[at] - rows[nonblank[0]])} baris judul di atas tabel dilewati")
-    headers = [_header(c) for c in grid.iloc[at]]
-    body, body_rows, body_filled = grid.iloc[at + 1 :], rows[at + 1 :], filled[at + 1 :]
-    keep_rows = body_filled.any(axis=1)
-    keep_cols = [j for j, h in enumerate(headers) if h or body_filled[:, j].any()]
-    body = body.iloc[keep_rows, keep_cols].reset_index(drop=True)
-    body.columns = range(len(keep_cols))
-    return Raw(
-        headers=[headers[j] for j in keep_cols],
-        body=body,
-        rows=body_rows[keep_rows],
-        letters=[letter(left + j) for j in keep_cols],
-        how=how,
-    )
-
-
-def _filled(grid: pd.DataFrame) -> np.ndarray:
-    """True where a cell holds something: not empty text, not missing. A cell of spaces passes
-    here (testing every cell for it would double the time to read a large sheet); a row left
-    with nothing once its cells are read is dropped then (see load._parse)."""
-    values = grid.to_numpy(dtype=object)
-    return ~((values == "") | pd.isna(values))
-
-
-def _is_text(cell: object) -> bool:
-    return isinstance(cell, str) and bool(cell.strip())
-
-
-def _header(cell: object) -> str:
-    """A header cell as text: numbers typed in a header row lose a trailing '.0'."""
-    if is_blank(cell):
-        return ""
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    return re.sub(r"\s+", " ", str(cell)).strip()
-
-
 # -- framed files ------------------------------------------------------------------------------
 
 
@@ -311,7 +165,7 @@ def _parquet(path: Path) -> Raw:
     try:
         frame = pd.read_parquet(path)
     except Exception as exc:  # pyarrow raises ArrowInvalid, OSError, … for damaged files
-        raise UnreadableError(f"bukan berkas Parquet yang utuh: {_reason(exc)}") from None
+        raise UnreadableError(f"bukan berkas Parquet yang utuh: {reason(exc)}") from None
     return _framed(frame, ["Parquet"])
 
 
@@ -321,13 +175,13 @@ def _sav(path: Path) -> Raw:
     try:
         frame, meta = pyreadstat.read_sav(str(path), apply_value_formats=False)
     except Exception as exc:  # pyreadstat raises ReadstatError and others
-        raise UnreadableError(f"bukan berkas SPSS .sav yang utuh: {_reason(exc)}") from None
+        raise UnreadableError(f"bukan berkas SPSS .sav yang utuh: {reason(exc)}") from None
     raw = _framed(frame, ["SPSS .sav"])
     raw.labels = {str(k): v for k, v in meta.variable_value_labels.items()}
     return raw
 
 
 def _framed(frame: pd.DataFrame, how: list[str]) -> Raw:
-    headers = [_header(c) for c in frame.columns]
+    headers = [header_text(c) for c in frame.columns]
     body = frame.set_axis(range(frame.shape[1]), axis=1).reset_index(drop=True)
     return Raw(headers, body, np.arange(1, len(frame) + 1), [None] * len(headers), how)

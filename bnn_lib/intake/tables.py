@@ -78,6 +78,9 @@ class Column:
     le: float | None = None
     choices: Mapping[str, str] = field(default_factory=dict)  # word as written → canonical word
     aliases: tuple[str, ...] = ()  # other headers that mean this column
+    # Numbers: the column may hold percentages, so a cell shown as 35 % is read as 35 (elsewhere
+    # a percentage is refused: 0.35 and 35 would both be guesses).
+    percent: bool = False
 
 
 @dataclass(frozen=True)
@@ -243,7 +246,7 @@ def table_columns(table: str, spec: IndexSpec | None = None) -> list[Column]:
                 aliases=("kode_wilayah", "wilayah"),
             ),
             YEAR,
-            Column("target", "number", "Target (angka > 0).", gt=0),
+            Column("target", "number", "Target (angka > 0; persentase ditulis 35 atau 35%).", gt=0, percent=True),
         ]
     raise KeyError(f"no input table {table!r}; the tables are {sorted(TABLES)}")
 

@@ -22,6 +22,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from bnn_lib.intake.cells import special
 from bnn_lib.intake.tables import Column
 from bnn_lib.regions import RegionType, UnknownRegionError, names_match, regions
 from bnn_lib.spec import IndexSpec
@@ -161,11 +162,8 @@ def parse(cells: pd.Series, column: Column, context: Context) -> tuple[pd.Series
         cells = cells.map(lambda c: context.labels.get(c, c))
     codes, uniques = pd.factorize(cells, use_na_sentinel=True)
     uniques = np.asarray(uniques, dtype=object)  # plain objects: iterating an Arrow array is slow
-    if column.kind in ("id", "text"):
-        read = [(_words(u), None) for u in uniques]  # the common case, kept fast: ids by the thousand
-    else:
-        reader = _reader(column, context)
-        read = [reader(u) for u in uniques]
+    reader = (lambda u: (_words(u), None)) if column.kind in ("id", "text") else _reader(column, context)
+    read = [special(u, numeric, column.percent) or reader(u) for u in uniques]
     # Index −1 (a blank cell) takes the appended last element: NaN, or no error.
     messages = [e for _, e in read]
     errors = None

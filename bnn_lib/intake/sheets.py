@@ -1,0 +1,189 @@
+"""Spreadsheets (``.xlsx``, ``.xlsm``, ``.xls``, ``.xlsb``, ``.ods``) read through python-calamine,
+a Rust reader several times faster than openpyxl on large sheets.
+
+Only visible sheets are data: a hidden sheet (lookup lists, an old copy) is never read. What
+calamine does not tell is read beside it (:mod:`bnn_lib.intake.xlsx`): error values and
+uncalculated formulas, which it gives as empty cells, are marked as such, and so are percentages,
+which it gives as fractions. A sheet whose cells reach so far that calamine would need gigabytes
+to hold it is refused before it is loaded; a workbook in a format that cannot be scanned first is
+measured in a separate process, so that such a sheet can never abort this one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from bnn_lib.intake import xlsx
+from bnn_lib.intake.cells import ErrorValue, Percent, Unevaluated
+from bnn_lib.intake.grid import Raw, UnreadableError, from_grid, letter, reason
+
+SPREADSHEETS = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+# Cells a sheet may span from A1 to its last value: a national wide survey (90,000 respondents ×
+# 300 items) is 27 million; beyond this a stray cell stretches the block, and holding it would
+# take gigabytes.
+MAX_CELLS = 60_000_000
+
+
+def sheet_names(path: Path) -> list[str]:
+    """The visible sheets of a workbook (empty for other files); raises :class:`UnreadableError`."""
+    if path.suffix.lower() not in SPREADSHEETS:
+        return []
+    return visible_sheets(path)
+
+
+def _workbook(path: Path):
+    from python_calamine import CalamineWorkbook
+
+    try:
+        return CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own types for each kind of damage
+        kind = "Excel" if path.suffix.lower() != ".ods" else "spreadsheet"
+        raise UnreadableError(f"bukan berkas {kind} yang utuh (rusak atau terpotong?): {reason(exc)}") from None
+
+
+def spreadsheet(path: Path, recognise: Callable[[str], bool], sheet: str | None, skip: tuple[str, ...]) -> Raw:
+    """The sheet asked for; else, of the visible sheets, the one whose header names the most known
+    columns (a tie is refused: which one holds the data is not safe to guess)."""
+    book = _workbook(path)
+    names = [sheet] if sheet else [n for n in visible_sheets(path, book) if n not in skip]
+    found: dict[str, tuple[int, Raw]] = {}
+    for name in names:
+        raw = _sheet(path, book, name, recognise)
+        if raw is None:
+            if sheet:
+                return Raw([], pd.DataFrame(), np.array([], dtype=int), [], [f"lembar {name!r}"], None)
+            continue
+        found[name] = (sum(map(recognise, raw.headers)), raw)
+    if sheet:
+        return found[sheet][1]
+    best = max((hits for hits, _ in found.values()), default=0)
+    if not best:
+        listed = ", ".join(repr(n) for n in book.sheet_names)
+        raise UnreadableError(f"tidak ada lembar berisi judul kolom yang dikenal (lembar: {listed})")
+    chosen = [name for name, (hits, _) in found.items() if hits == best]
+    if len(chosen) > 1:
+        listed = ", ".join(repr(n) for n in chosen)
+        raise UnreadableError(f"beberapa lembar tampak berisi tabel ini ({listed}); sisakan satu atau beri nama lembar")
+    return found[chosen[0]][1]
+
+
+def visible_sheets(path: Path, book=None) -> list[str]:
+    """The sheets of a workbook that a person sees: hidden and very hidden sheets are not data."""
+    from python_calamine import SheetVisibleEnum
+
+    book = book or _workbook(path)
+    return [m.name for m in book.sheets_metadata if m.visible == SheetVisibleEnum.Visible]
+
+
+def _sheet(path: Path, book, name: str, recognise: Callable[[str], bool]) -> Raw | None:
+    """One sheet as a :class:`Raw` (None when it holds nothing), its marked cells in place."""
+    marks = _marks(path, name)
+    try:
+        data = book.get_sheet_by_name(name)
+        cells = data.to_python()
+    except Exception as exc:  # calamine raises its own types for each kind of damage
+        raise UnreadableError(f"lembar {name!r} tidak dapat dibaca: {reason(exc)}") from None
+    if not cells:
+        return None
+    top, left = data.start or (0, 0)
+    grid = pd.DataFrame(cells, dtype=object)
+    if marks is not None:
+        _mark(grid, marks, top, left)
+    raw = from_grid(grid, np.arange(top + 1, top + 1 + len(grid)), left, recognise, [f"lembar {name!r}"])
+    raw.how.insert(0, path.suffix.lower().lstrip(".") + " (calamine)")
+    raw.numbers = None
+    return raw
+
+
+def _marks(path: Path, name: str) -> xlsx.SheetCells | None:
+    """What calamine does not tell about the sheet (``.xlsx``, ``.xlsm``), after making sure it
+    can be held: a sheet reaching too far is refused naming its farthest cell. Other workbook
+    formats are measured in a separate process, which alone fails if the sheet cannot be held."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        _measure_apart(path, name)
+        return None
+    try:
+        marks = xlsx.scan(path, name)
+    except xlsx.ScanError:
+        return None  # calamine reads it or says what is wrong
+    if marks.size > MAX_CELLS:
+        raise UnreadableError(_too_far(name, marks.last_row, marks.last_column))
+    return marks
+
+
+def _too_far(name: str, rows: int, columns: int) -> str:
+    """Why a sheet reaching to row ``rows`` and column ``columns`` is not read, and what to do."""
+    return (
+        f"lembar {name!r} berisi sel terisi sampai baris {_dotted(rows)} dan kolom {letter(columns - 1)} "
+        f"({_dotted(rows * columns)} sel; batas {_dotted(MAX_CELLS)}), jauh melebihi tabel mana pun: hapus isi "
+        "sel yang tersasar (Ctrl+End di Excel menuju sel terakhir) lalu simpan ulang"
+    )
+
+
+def _dotted(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
+
+
+def _mark(grid: pd.DataFrame, marks: xlsx.SheetCells, top: int, left: int) -> None:
+    """Put the marked cells in the grid: error values and uncalculated formulas (calamine gives
+    an empty cell) and percentages (calamine gives the fraction)."""
+    height, width = grid.shape
+    placed = [
+        *((cell, ErrorValue(text)) for cell, text in marks.errors.items()),
+        *((cell, Unevaluated(formula)) for cell, formula in marks.unevaluated.items()),
+    ]
+    for (row, column), value in placed:
+        i, j = row - 1 - top, column - 1 - left
+        if 0 <= i < height and 0 <= j < width:
+            grid.iat[i, j] = value
+    for row, column in marks.percent:
+        i, j = row - 1 - top, column - 1 - left
+        if 0 <= i < height and 0 <= j < width and isinstance(grid.iat[i, j], float | int):
+            grid.iat[i, j] = Percent(float(grid.iat[i, j]))
+
+
+_MEASURE = """
+import sys
+from python_calamine import CalamineWorkbook
+sheet = CalamineWorkbook.from_path(sys.argv[1]).get_sheet_by_name(sys.argv[2])
+print(sheet.height, sheet.width)
+"""
+
+
+def _measure_apart(path: Path, name: str) -> None:
+    """Load the sheet in a child process with bounded memory: a sheet whose cells reach too far
+    makes calamine abort the process that loads it, and that must not be this one."""
+    import subprocess
+    import sys
+
+    limit = None
+    if sys.platform != "win32":
+        import resource
+
+        def limit() -> None:
+            cap = MAX_CELLS * 64  # calamine's cell plus slack, in bytes of address space
+            resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", _MEASURE, str(path), name],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            preexec_fn=limit,
+        )
+    except subprocess.TimeoutExpired:
+        raise UnreadableError(f"lembar {name!r} tidak selesai dibaca dalam 5 menit") from None
+    if done.returncode == 0:
+        rows, columns = (int(v) for v in done.stdout.split())
+        if rows * columns > MAX_CELLS:
+            raise UnreadableError(_too_far(name, rows, columns))
+    elif done.returncode < 0 or "memory" in done.stderr.lower() or "alloc" in done.stderr.lower():
+        raise UnreadableError(
+            f"lembar {name!r} terlalu besar untuk dibaca (sel terisi yang tersasar jauh di kanan atau bawah "
+            "tabel?): hapus isi sel yang tersasar (Ctrl+End di Excel menuju sel terakhir) lalu simpan ulang"
+        )
