@@ -5,8 +5,9 @@ KoboToolbox and ODK Central, Indonesian-locale spreadsheets, one file per office
     loaded = check_year(Path("data"), 2024, specs)   # every problem, nothing raised
 """
 
-from bnn_lib.intake.load import Loaded, check_year, load_inputs, read_table, unfold
+from bnn_lib.intake.load import Loaded, check_year, load_inputs, read_table
 from bnn_lib.intake.problems import DataError, Problem
+from bnn_lib.intake.survey import unfold
 from bnn_lib.intake.tables import OUTPUT_MEASURES, TABLES, table_columns
 
 __all__ = [

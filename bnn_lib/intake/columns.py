@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from bnn_lib.intake.tables import Column
 from bnn_lib.intake.values import key
+from bnn_lib.office.xlsform import question_labels
 from bnn_lib.spec import IndexSpec
 
 META = "(metadata)"
@@ -70,10 +71,10 @@ class Resolver:
             for alias in column.aliases:
                 names.setdefault(key(alias), column.name)
         if spec is not None and self.survey:
-            for ind in spec.indicators:
-                for item in ind.items:
-                    if item.text:
-                        names.setdefault(key(item.text), item.id)
+            # The form's labels (an item's question text among them): a survey tool may export
+            # labels instead of names as headers.
+            for label, name in question_labels(spec).items():
+                names.setdefault(key(label), name)
         names |= {key(c.name): c.name for c in columns}
         self.mapping = {key(h): target for h, target in (mapping or {}).items()}
         self.names = names

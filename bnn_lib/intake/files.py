@@ -6,7 +6,13 @@ A table's rows may come from several files, read together:
   any separator before the label: ``ikotan_survey (1).xlsx``, the copy a browser saves, is a
   table's file too);
 - every file in a folder named after the table, ``<year>/<table>/`` (one file per BNNP or BNNK);
-- every sheet named after a table in any workbook (a filled input template: one sheet per table).
+- every sheet named after a table in any workbook (a filled input template: one sheet per table);
+- every other visible sheet of a workbook named after a table (one sheet per kab/kota or office):
+  read when its header names the table's columns, else noted as not read. Hidden sheets are
+  never read.
+
+A link (symbolic link, Windows junction) is followed only where it points inside the data
+folder; one that points outside it is refused without being read.
 
 ``<table>_mapping.csv`` (or ``.xlsx``) beside them maps headers to columns for that table. Names
 are compared without regard to case. A file where a table is expected (named after it, or in
@@ -17,14 +23,18 @@ missing without a word; any other file that fits no table is listed as not used.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from bnn_lib.intake.problems import Problem
 from bnn_lib.intake.read import READABLE, SPREADSHEETS, UnreadableError, sheet_names, unreadable_format
 from bnn_lib.intake.tables import TABLES
 from bnn_lib.intake.values import key
 
+LINK_OUTSIDE = "tautan (shortcut/symlink) ke luar folder data; tidak dibaca: salin berkas atau foldernya ke folder data"
+LINK_BROKEN = "tautan (shortcut/symlink) yang tujuannya tidak ada; tidak dibaca"
+NO_TABLE = "nama berkas (dan nama lembarnya) tidak cocok dengan tabel mana pun"
 IGNORED = {"thumbs.db", "desktop.ini", ".ds_store"}
 LOCK = "~$"  # Excel's lock file of an open workbook: "~$<name>.xlsx"
 MAPPING = "mapping"
@@ -38,12 +48,14 @@ class Part:
     path: Path
     file: str  # path relative to the data folder, with '/'
     sheet: str | None = None
-    in_workbook: bool = False  # a sheet of a workbook of several tables (a template)
-    skip: tuple[str, ...] = ()  # sheets that hold other tables: the best of the rest, if any, is this one
+    in_workbook: bool = False  # one sheet of a workbook of several sheets
+    # A sheet that may hold the table or something else (instructions, a summary): read when its
+    # header names the table's columns, else noted and passed over.
+    optional: bool = False
 
     @property
     def key(self) -> str:
-        """The part's identity in problems: the file, and the sheet of a multi-table workbook."""
+        """The part's identity in problems: the file, and the sheet of a multi-sheet workbook."""
         return f"{self.file}!{self.sheet}" if self.in_workbook else self.file
 
 
@@ -80,9 +92,8 @@ def is_system(name: str) -> bool:
 def discover(base: Path, root: Path) -> Found:
     """Every input file under the year folder ``base``; names are given relative to ``root``."""
     found = Found()
-    for path in sorted(p for p in base.rglob("*") if p.is_file()):
+    for path, label in _files(base, root, found):
         name = path.name
-        label = path.relative_to(root).as_posix()
         if is_system(name):
             continue
         if name.startswith(LOCK):
@@ -90,41 +101,91 @@ def discover(base: Path, root: Path) -> Found:
             found.warnings.append(Problem(label, None, None, None, message))
             continue
         table, mapping = table_of_name(path.stem)
-        folders = [table_of_name(p)[0] for p in path.relative_to(base).parts[:-1]]
+        folders = [table_of_name(p)[0] for p in PurePosixPath(label).parts[len(base.relative_to(root).parts) : -1]]
         folder_table = next((t for t in reversed(folders) if t), None)
         if table is None or (folder_table and not mapping):
             table = folder_table
-        sheets, unreadable = _table_sheets(path)
-        if not mapping and sheets and (table is None or set(sheets.values()) != {table} or len(sheets) > 1):
-            # A workbook of several tables (a filled template), or of several sheets of one, whatever
-            # its name: sheet by sheet, and the table its name gives from its best sheet (one
-            # renamed "Data", say).
-            for sheet, sheet_table in sheets.items():
-                found.parts.setdefault(sheet_table, []).append(Part(sheet_table, path, label, sheet, True))
-            if table is not None and table not in sheets.values():
-                found.parts.setdefault(table, []).append(Part(table, path, label, skip=tuple(sheets)))
-        elif table is not None and path.suffix.lower() not in READABLE:
+        if table is not None and path.suffix.lower() not in READABLE:
             what = f"berkas {'pemetaan ' if mapping else ''}tabel {table}"
             found.problems.append(Problem(label, None, None, None, f"{what}: {unreadable_format(path)}"))
-        elif table is not None:
-            sheet = next(iter(sheets), None)
-            target = found.mappings if mapping else found.parts
-            target.setdefault(table, []).append(Part(table, path, label, sheet))
-        else:
-            reason = unreadable or "nama berkas (dan nama lembarnya) tidak cocok dengan tabel mana pun"
-            message = f"berkas tidak dipakai: {reason} (nama tabel: {', '.join(TABLES)})"
+            continue
+        try:
+            sheets = _visible(path, label, found)
+        except UnreadableError as exc:
+            if table is None:
+                found.warnings.append(Problem(label, None, None, None, f"berkas tidak dipakai: {exc}"))
+            else:  # the reader names the damage of a file that holds a table
+                (found.mappings if mapping else found.parts).setdefault(table, []).append(Part(table, path, label))
+            continue
+        parts = file_parts(path, label, table, mapping, sheets)
+        if not parts:
+            message = f"berkas tidak dipakai: {NO_TABLE} (nama tabel: {', '.join(TABLES)})"
             found.warnings.append(Problem(label, None, None, None, message))
+        for part in parts:
+            (found.mappings if mapping else found.parts).setdefault(part.table, []).append(part)
     return found
 
 
-def _table_sheets(path: Path) -> tuple[dict[str, str], str | None]:
-    """The sheets of a workbook named after a table ({sheet: table}), and why it could not be
-    opened if it could not (the reader reports the damage of a file it is asked to read)."""
+def file_parts(path: Path, label: str, table: str | None, mapping: bool, sheets: list[str]) -> list[Part]:
+    """The parts a file holds: the file itself; or, for a workbook of several visible sheets,
+    each sheet named after a table as that table and every other sheet as a possible part of the
+    table the file is named after (one sheet per kab/kota or per office, read whole)."""
+    if mapping or len(sheets) <= 1:
+        return [Part(table, path, label, sheets[0] if sheets else None)] if table else []
+    named = {s: table_of_name(s) for s in sheets}
+    parts = [Part(t, path, label, s, True) for s, (t, m) in named.items() if t and not m]
+    if table is not None:
+        rest = [s for s, (t, m) in named.items() if not t or m]
+        parts += [Part(table, path, label, s, True, optional=True) for s in rest]
+    return parts
+
+
+def _visible(path: Path, label: str, found: Found) -> list[str]:
+    """The visible sheets of a workbook (none for other files); a hidden sheet is noted as not
+    read, since a person looking at the workbook does not see what it holds."""
     if path.suffix.lower() not in SPREADSHEETS:
-        return {}, None
-    try:
-        names = sheet_names(path)
-    except UnreadableError as exc:
-        return {}, str(exc)
-    sheets = {s: table_of_name(s) for s in names}
-    return {s: table for s, (table, mapping) in sheets.items() if table and not mapping}, None
+        return []
+    every, visible = sheet_names(path, hidden=True), sheet_names(path)
+    hidden = [s for s in every if s not in visible]
+    if hidden:
+        listed = ", ".join(repr(s) for s in hidden)
+        found.warnings.append(Problem(label, None, None, None, f"lembar tersembunyi tidak dibaca: {listed}"))
+    return visible
+
+
+def _files(base: Path, root: Path, found: Found) -> Iterator[tuple[Path, str]]:
+    """Every file under ``base`` with its name relative to ``root``, in order. A link (symbolic
+    link or Windows junction) is followed only where it points inside the data folder ``root``;
+    one pointing outside it, or nowhere, is refused unread, so that nothing outside the folder an
+    office hands in is ever read or copied into a report."""
+    top = root.resolve()
+
+    def walk(folder: Path, shown: PurePosixPath, above: frozenset[Path]) -> Iterator[tuple[Path, str]]:
+        real = folder.resolve()
+        if real in above:  # a link back to a folder this one is inside of: a loop
+            return
+        try:
+            entries = sorted(folder.iterdir(), key=lambda p: p.name)
+        except OSError as exc:
+            found.problems.append(Problem(str(shown), None, None, None, f"folder tidak dapat dibuka: {exc.strerror}"))
+            return
+        for entry in entries:
+            label = shown / entry.name
+            if _is_link(entry):
+                target = entry.resolve()
+                if not target.exists():
+                    found.problems.append(Problem(str(label), None, None, None, LINK_BROKEN))
+                    continue
+                if not target.is_relative_to(top):
+                    found.problems.append(Problem(str(label), None, None, None, LINK_OUTSIDE))
+                    continue
+            if entry.is_dir():
+                yield from walk(entry, label, above | {real})
+            elif entry.is_file():
+                yield entry, str(label)
+
+    yield from walk(base, PurePosixPath(base.relative_to(root).as_posix()), frozenset())
+
+
+def _is_link(path: Path) -> bool:
+    return path.is_symlink() or (hasattr(path, "is_junction") and path.is_junction())

@@ -23,9 +23,10 @@ import pandas as pd
 
 from bnn_lib.intake import checks, plausible
 from bnn_lib.intake.columns import Resolver
-from bnn_lib.intake.files import Part, discover, table_of_name
+from bnn_lib.intake.files import Part, discover, file_parts, table_of_name
 from bnn_lib.intake.problems import LOCATION, DataError, Problem, Source, at_rows, describe
-from bnn_lib.intake.read import Raw, UnreadableError, read
+from bnn_lib.intake.read import Raw, UnreadableError, read, sheet_names
+from bnn_lib.intake.survey import survey_tables
 from bnn_lib.intake.tables import SURVEY_INDICES, TABLES, Column, table_columns
 from bnn_lib.intake.values import NUMERIC_KINDS, Context, convention, parse
 from bnn_lib.paths import file_hash
@@ -92,6 +93,7 @@ def check_year(folder: Path, year: int, specs: dict[str, IndexSpec], tables: Col
         columns = table_columns(name, spec)
         mapping = _mappings(found.mappings.get(name, []), columns, loaded)
         pieces = [read_part(part, columns, spec, mapping) for part in parts]
+        loaded.problems += _nothing_read(parts, pieces, name)
         frames = []
         for piece in pieces:
             loaded.sources[piece.source.key] = piece.source
@@ -108,7 +110,11 @@ def check_year(folder: Path, year: int, specs: dict[str, IndexSpec], tables: Col
             raw_tables[name] = frame
     for key in SURVEY_INDICES:
         if key in specs:
-            raw_tables |= _survey(key, specs[key], raw_tables, loaded)
+            blocked = {p.file for p in loaded.problems}
+            tables, problems, warnings = survey_tables(key, specs[key], raw_tables, blocked)
+            raw_tables |= tables
+            loaded.problems += problems
+            loaded.warnings += warnings
     if "kawasan_assessments" in raw_tables:
         problems, warnings = checks.kawasan(raw_tables["kawasan_assessments"], specs["ikkrn"])
         loaded.problems += problems
@@ -138,18 +144,21 @@ def read_part(
     resolver = Resolver(columns, spec, mapping)
     try:
         source = Source(part.key, part.file, part.sheet, table=part.table, sha256=file_hash(part.path))
-        raw = read(part.path, resolver.recognise, part.sheet, part.skip)
+        raw = read(part.path, resolver.recognise, part.sheet)
     except UnreadableError as exc:
-        if part.skip:  # no sheet besides the other tables' holds this one: nothing was read for it
-            return Piece(None, replace(source, table=None))
         return Piece(None, source, [Problem(part.key, None, None, None, str(exc))])
     except OSError as exc:
         source = Source(part.key, part.file, part.sheet, table=part.table)
         return Piece(None, source, [Problem(part.key, None, None, None, f"berkas tidak dapat dibuka: {exc.strerror}")])
     no_rows = Problem(part.key, None, None, None, "tanpa baris data; dilewati")
     if not raw.headers:
-        return Piece(None, source, [], [] if part.in_workbook else [no_rows])
+        return Piece(
+            None, replace(source, table=None) if part.optional else source, [], [] if part.in_workbook else [no_rows]
+        )
     resolved = resolver.resolve(raw.headers)
+    if part.optional and not any(resolver.recognise(h) for h in raw.headers):
+        message = f"lembar tidak dibaca: judul kolomnya tidak dikenal sebagai tabel {part.table}"
+        return Piece(None, replace(source, table=None), [], [Problem(part.key, None, None, None, message)])
     names = dict(resolved.names)
     if "kabkota_code" not in names.values() and "kabkota_name" in names.values():
         # Only names given: the names identify the kab/kota.
@@ -165,6 +174,25 @@ def read_part(
             piece.frame = None
             piece.warnings += [] if part.in_workbook else [no_rows]
     return piece
+
+
+def _nothing_read(parts: list[Part], pieces: list[Piece], table: str) -> list[Problem]:
+    """A workbook named after ``table`` none of whose sheets holds it: refused naming its sheets
+    (each sheet alone was only noted, as a workbook may carry instructions beside its data)."""
+    tried: dict[str, list[str]] = {}
+    for part, piece in zip(parts, pieces, strict=True):
+        if part.optional:
+            tried.setdefault(part.file, [])
+            if piece.source.table is None:
+                tried[part.file].append(part.sheet)
+    problems = []
+    for file, passed in tried.items():
+        sheets = [p.sheet for p in parts if p.file == file and p.optional]
+        if passed == sheets:
+            listed = ", ".join(repr(s) for s in sheets)
+            message = f"tidak ada lembar berisi judul kolom tabel {table} (lembar: {listed})"
+            problems.append(Problem(file, None, None, None, message))
+    return problems
 
 
 def _header_problems(
@@ -272,67 +300,6 @@ def _mappings(parts: list[Part], columns: list[Column], loaded: Loaded) -> dict[
     return {h: t for h, t in mapping.items() if t}
 
 
-# -- survey tables ---------------------------------------------------------------------------------
-
-
-def _survey(key: str, spec: IndexSpec, raw_tables: dict[str, pd.DataFrame], loaded: Loaded) -> dict[str, pd.DataFrame]:
-    """Respondents and answers of a survey index from its long tables and its wide table, checked."""
-    people = [raw_tables[t] for t in (f"{key}_respondents",) if t in raw_tables]
-    answers = [raw_tables[t] for t in (f"{key}_answers",) if t in raw_tables]
-    if f"{key}_survey" in raw_tables:
-        wide_people, wide_answers = unfold(raw_tables[f"{key}_survey"], spec)
-        people.append(wide_people)
-        answers.append(wide_answers)
-    if not people and not answers:
-        return {}
-    if not people or not answers:
-        what, missing = ("jawaban", "tabel responden") if answers else ("responden", "jawaban")
-        tables = f"{key}_respondents" if answers else f"{key}_answers"
-        message = f"ada {what} {key.upper()} tetapi tidak ada {missing} ({tables} atau {key}_survey)"
-        source = checks.source_of((people or answers)[0], f"{what} {spec.index}")
-        loaded.problems.append(Problem(source, None, None, None, message))
-        return {}
-    people_frame = pd.concat(people, ignore_index=True) if len(people) > 1 else people[0]
-    answer_frame = pd.concat(answers, ignore_index=True) if len(answers) > 1 else answers[0]
-    before = len(loaded.problems)
-    for found in (
-        checks.respondents(people_frame, spec),
-        # A repeated respondent is reported there; its first row stands for it in the answer checks.
-        checks.answers(answer_frame, spec, people_frame.drop_duplicates("respondent_id")),
-    ):
-        loaded.problems += found[0]
-        loaded.warnings += found[1]
-    files = set(people_frame["_source"]) | set(answer_frame["_source"])
-    if len(loaded.problems) == before and not any(p.file in files for p in loaded.problems):
-        # Scores mean something only for tables that pass every check.
-        problems, warnings = plausible.survey_scores(people_frame, answer_frame, spec)
-        loaded.problems += problems
-        loaded.warnings += warnings
-    return {f"{key}_respondents": people_frame, f"{key}_answers": answer_frame}
-
-
-def unfold(wide: pd.DataFrame, spec: IndexSpec) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """A wide survey table (one row per respondent, one column per item) as respondents and
-    long answers; a blank cell is not an answer. Each answer keeps its row and item column."""
-    item_ids = [i for i in spec.item_ids if i in wide]
-    people = wide.drop(columns=item_ids)
-    values = wide[item_ids].to_numpy(dtype=float)
-    r, c = np.nonzero(~np.isnan(values))
-    ids, uniques = pd.factorize(wide["respondent_id"])
-    item = pd.Categorical.from_codes(c, item_ids)
-    answers = pd.DataFrame(
-        {
-            "respondent_id": pd.Categorical.from_codes(ids[r], pd.Index(uniques.astype(str), dtype=object)),
-            "item_id": item,
-            "value": values[r, c],
-            "_source": wide["_source"].to_numpy()[r],
-            "_row": wide["_row"].to_numpy()[r],
-            "_column": item,
-        }
-    )
-    return people, answers
-
-
 def _clean(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     """A checked table as the engine takes it: its own columns only, typed."""
     keep = [c for c in frame.columns if c not in LOCATION and c not in ("kabkota_name", "province_code", "survey_year")]
@@ -360,10 +327,17 @@ def read_table(path: str | Path, table: str | None = None, spec: IndexSpec | Non
         raise DataError([Problem(path.name, None, None, None, "nama berkas tidak cocok dengan tabel mana pun")])
     if spec is None and TABLES[table].index:
         spec = load_spec(DEFAULT_SPECS[TABLES[table].index])
-    piece = read_part(Part(table, path, path.name), table_columns(table, spec), spec)
-    problems = describe(piece.problems, {piece.source.key: piece.source})
+    try:
+        parts = [p for p in file_parts(path, path.name, table, False, sheet_names(path)) if p.table == table]
+    except UnreadableError as exc:
+        raise DataError([Problem(path.name, None, None, None, str(exc))]) from None
+    pieces = [read_part(part, table_columns(table, spec), spec) for part in parts]
+    problems = [p for piece in pieces for p in piece.problems] + _nothing_read(parts, pieces, table)
+    problems = describe(problems, {piece.source.key: piece.source for piece in pieces})
     if problems:
         raise DataError(problems)
-    if piece.frame is None:
+    frames = [piece.frame for piece in pieces if piece.frame is not None]
+    if not frames:
         return pd.DataFrame()
-    return piece.frame.drop(columns=[c for c in LOCATION if c in piece.frame])
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    return frame.drop(columns=[c for c in LOCATION if c in frame])

@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from bnn_lib.intake import sniff
 from bnn_lib.intake.grid import HEADER_SEARCH, Raw, UnreadableError, from_grid, header_text, reason
 from bnn_lib.intake.sheets import SPREADSHEETS, sheet_names, spreadsheet
 
@@ -40,19 +41,31 @@ SEPARATOR_CHARS = 32_000  # characters parsed with each candidate separator
 CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def read(path: Path, recognise: Callable[[str], bool], sheet: str | None = None, skip: tuple[str, ...] = ()) -> Raw:
-    """Read ``path`` (``sheet`` of a workbook, or the one, not in ``skip``, that holds a known header).
+def read(path: Path, recognise: Callable[[str], bool], sheet: str | None = None) -> Raw:
+    """Read ``path`` (``sheet`` of a workbook, else its one visible sheet).
 
     ``recognise`` tells whether a header cell names a known column; it locates the header row
     below title rows and chooses the separator of a text file.
     """
-    suffix = path.suffix.lower()
     if path.stat().st_size == 0:
         raise UnreadableError("berkas kosong (0 byte)")
+    try:
+        return _read(path, recognise, sheet)
+    except UnreadableError:
+        # A file that is not what its name says fails in its reader with a word about damage:
+        # name what it is instead.
+        cause = sniff.mismatch(path)
+        if cause is None:
+            raise
+        raise UnreadableError(cause) from None
+
+
+def _read(path: Path, recognise: Callable[[str], bool], sheet: str | None) -> Raw:
+    suffix = path.suffix.lower()
     if suffix in TEXT:
         return _text(path, recognise)
     if suffix in SPREADSHEETS:
-        return spreadsheet(path, recognise, sheet, skip)
+        return spreadsheet(path, recognise, sheet)
     if suffix == ".parquet":
         return _parquet(path)
     if suffix == ".sav":
@@ -75,6 +88,11 @@ def decode(data: bytes) -> tuple[str, str]:
         return data[3:].decode("utf-8", errors="strict"), "UTF-8 dengan BOM"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16"), "UTF-16"
+    if (order := _utf16_order(data[:SNIFF_CHARS])) is not None:
+        try:
+            return data.decode(order), "UTF-16 tanpa BOM"
+        except UnicodeDecodeError:
+            pass  # not UTF-16 after all: refused as binary below
     if b"\x00" in data[:SNIFF_CHARS]:
         raise UnreadableError("bukan berkas teks (berisi byte biner); simpan sebagai CSV atau .xlsx")
     try:
@@ -91,6 +109,20 @@ def decode(data: bytes) -> tuple[str, str]:
     if len(CONTROLS.findall(sample)) > 0.01 * max(len(sample), 1):
         raise UnreadableError("bukan berkas teks (berisi karakter kendali); simpan sebagai CSV atau .xlsx")
     return text, name
+
+
+def _utf16_order(sample: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' for UTF-16 text without a byte-order mark (Windows tools save
+    it so): text in Latin letters has a zero byte in every other place, on one side only."""
+    if len(sample) < 4 or b"\x00" not in sample:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    zeros_even, zeros_odd = even.count(0) / len(even), odd.count(0) / len(odd)
+    if zeros_odd > 0.9 and zeros_even < 0.1:
+        return "utf-16-le"
+    if zeros_even > 0.9 and zeros_odd < 0.1:
+        return "utf-16-be"
+    return None
 
 
 def _text(path: Path, recognise: Callable[[str], bool]) -> Raw:
@@ -162,6 +194,19 @@ def _split(text: str, separator: str) -> pd.DataFrame:
 
 
 def _parquet(path: Path) -> Raw:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        schema = pq.read_schema(path)
+    except Exception as exc:  # pyarrow raises ArrowInvalid, OSError, … for damaged files
+        raise UnreadableError(f"bukan berkas Parquet yang utuh: {reason(exc)}") from None
+    for column in schema:
+        if pa.types.is_nested(column.type):
+            raise UnreadableError(
+                f"kolom {column.name!r} berisi nilai bertingkat ({column.type}), bukan satu nilai per sel; "
+                "ratakan kolom ini (satu kolom per isi) lalu simpan ulang"
+            )
     try:
         frame = pd.read_parquet(path)
     except Exception as exc:  # pyarrow raises ArrowInvalid, OSError, … for damaged files

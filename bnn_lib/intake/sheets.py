@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from bnn_lib.intake import xlsx
+from bnn_lib.intake import sniff, xlsx
 from bnn_lib.intake.cells import ErrorValue, Percent, Unevaluated
 from bnn_lib.intake.grid import Raw, UnreadableError, from_grid, letter, reason
 
@@ -28,11 +28,12 @@ SPREADSHEETS = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 MAX_CELLS = 60_000_000
 
 
-def sheet_names(path: Path) -> list[str]:
-    """The visible sheets of a workbook (empty for other files); raises :class:`UnreadableError`."""
+def sheet_names(path: Path, hidden: bool = False) -> list[str]:
+    """The visible sheets of a workbook (every sheet with ``hidden``; none for other files);
+    raises :class:`UnreadableError`."""
     if path.suffix.lower() not in SPREADSHEETS:
         return []
-    return visible_sheets(path)
+    return list(_workbook(path).sheet_names) if hidden else visible_sheets(path)
 
 
 def _workbook(path: Path):
@@ -41,34 +42,25 @@ def _workbook(path: Path):
     try:
         return CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own types for each kind of damage
+        cause = sniff.mismatch(path)  # a CSV or a web page saved under a workbook's name, say
+        if cause is not None:
+            raise UnreadableError(cause) from None
         kind = "Excel" if path.suffix.lower() != ".ods" else "spreadsheet"
         raise UnreadableError(f"bukan berkas {kind} yang utuh (rusak atau terpotong?): {reason(exc)}") from None
 
 
-def spreadsheet(path: Path, recognise: Callable[[str], bool], sheet: str | None, skip: tuple[str, ...]) -> Raw:
-    """The sheet asked for; else, of the visible sheets, the one whose header names the most known
-    columns (a tie is refused: which one holds the data is not safe to guess)."""
+def spreadsheet(path: Path, recognise: Callable[[str], bool], sheet: str | None) -> Raw:
+    """The sheet asked for, else the workbook's one visible sheet (a workbook of several sheets is
+    read sheet by sheet: see :mod:`bnn_lib.intake.files`)."""
     book = _workbook(path)
-    names = [sheet] if sheet else [n for n in visible_sheets(path, book) if n not in skip]
-    found: dict[str, tuple[int, Raw]] = {}
-    for name in names:
-        raw = _sheet(path, book, name, recognise)
-        if raw is None:
-            if sheet:
-                return Raw([], pd.DataFrame(), np.array([], dtype=int), [], [f"lembar {name!r}"], None)
-            continue
-        found[name] = (sum(map(recognise, raw.headers)), raw)
-    if sheet:
-        return found[sheet][1]
-    best = max((hits for hits, _ in found.values()), default=0)
-    if not best:
-        listed = ", ".join(repr(n) for n in book.sheet_names)
-        raise UnreadableError(f"tidak ada lembar berisi judul kolom yang dikenal (lembar: {listed})")
-    chosen = [name for name, (hits, _) in found.items() if hits == best]
-    if len(chosen) > 1:
-        listed = ", ".join(repr(n) for n in chosen)
-        raise UnreadableError(f"beberapa lembar tampak berisi tabel ini ({listed}); sisakan satu atau beri nama lembar")
-    return found[chosen[0]][1]
+    if sheet is None:
+        visible = visible_sheets(path, book)
+        if len(visible) != 1:
+            listed = ", ".join(repr(n) for n in visible) or "tidak ada yang tampak"
+            raise UnreadableError(f"buku kerja dengan lebih dari satu lembar; sebutkan lembarnya (lembar: {listed})")
+        sheet = visible[0]
+    raw = _sheet(path, book, sheet, recognise)
+    return raw or Raw([], pd.DataFrame(), np.array([], dtype=int), [], [f"lembar {sheet!r}"], None)
 
 
 def visible_sheets(path: Path, book=None) -> list[str]:

@@ -16,11 +16,29 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from bnn_lib.regions import regions
-from bnn_lib.spec import IndexSpec, SpecError
+from bnn_lib.spec import IndexSpec, Indicator, Item, SpecError
 from bnn_lib.writing import save_workbook, write_rows
 
 SURVEY = ["type", "name", "label", "hint", "required", "relevant", "choice_filter"]
 CHOICES = ["list_name", "name", "label", "provinsi"]
+
+
+# The labels of the form's own questions: a survey tool exporting "labels" writes them as headers.
+LABELS = {"province_code": "Provinsi", "kabkota_code": "Kabupaten/Kota", "group": "Kelompok responden"}
+
+
+def item_label(indicator: Indicator, item: Item) -> str:
+    """The label of an item's question in the form: its text, else its indicator and id."""
+    return item.text or f"{indicator.name} ({item.id})"
+
+
+def question_labels(spec: IndexSpec) -> dict[str, str]:
+    """Every question's label in the form of ``spec`` → its name (the column or item id):
+    an export with labels as headers is read back through it."""
+    labels = {label: name for name, label in LABELS.items()}
+    for indicator in spec.indicators:
+        labels |= {item_label(indicator, item): item.id for item in indicator.items}
+    return labels
 
 
 def form_rows(spec: IndexSpec, province: str | None = None) -> tuple[list[list], list[list]]:
@@ -35,16 +53,16 @@ def form_rows(spec: IndexSpec, province: str | None = None) -> tuple[list[list],
         provinces = provinces[provinces["code"] == code]
         kabkota = kabkota[kabkota["province_code"] == code]
     survey = [
-        ["select_one provinsi", "province_code", "Provinsi", "", "yes", "", ""],
-        ["select_one kabkota", "kabkota_code", "Kabupaten/Kota", "", "yes", "", "provinsi=${province_code}"],
-        ["select_one kelompok", "group", "Kelompok responden", "", "yes", "", ""],
+        ["select_one provinsi", "province_code", LABELS["province_code"], "", "yes", "", ""],
+        ["select_one kabkota", "kabkota_code", LABELS["kabkota_code"], "", "yes", "", "provinsi=${province_code}"],
+        ["select_one kelompok", "group", LABELS["group"], "", "yes", "", ""],
     ]
     for variable in spec.variables:
         asked = sorted({g for ind in variable.indicators for g in ind.groups}, key=list(spec.groups).index)
         survey.append(["begin_group", variable.id, variable.name, "", "", _shown_to(asked), ""])
         for indicator in variable.indicators:
             for item in indicator.items:
-                label = item.text or f"{indicator.name} ({item.id})"
+                label = item_label(indicator, item)
                 survey.append(["select_one skala", item.id, label, indicator.name, "", _shown_to(indicator.groups), ""])
         survey.append(["end_group", "", "", "", "", "", ""])
     choices = [["provinsi", r.code, r.name, ""] for r in provinces.itertuples()]
