@@ -156,7 +156,8 @@ def read_part(
             None, replace(source, table=None) if part.optional else source, [], [] if part.in_workbook else [no_rows]
         )
     resolved = resolver.resolve(raw.headers)
-    if part.optional and not any(resolver.recognise(h) for h in raw.headers):
+    if part.optional and sum(map(resolver.recognise, raw.headers)) < min(2, len(columns)):
+        # One known word in a row (a guide sheet listing the columns, one per row) is no header.
         message = f"lembar tidak dibaca: judul kolomnya tidak dikenal sebagai tabel {part.table}"
         return Piece(None, replace(source, table=None), [], [Problem(part.key, None, None, None, message)])
     names = dict(resolved.names)

@@ -76,7 +76,7 @@ def mismatch(path: Path) -> str | None:
     return f"isi berkas ini {name}, bukan seperti yang dikatakan namanya ({suffix or 'tanpa ekstensi'}): {fix}"
 
 
-def _zip_kind(path: Path) -> str:
+def _zip_kind(path: Path) -> str | None:
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
@@ -87,7 +87,7 @@ def _zip_kind(path: Path) -> str:
             if "word/document.xml" in names:
                 return "docx"
     except (zipfile.BadZipFile, OSError, KeyError):
-        return "zip"
+        return None  # a damaged package: its reader says so
     return "zip"
 
 
