@@ -413,3 +413,85 @@ def test_answers_alike_by_chance_are_not_warned(tmp_path):
     }
     loaded = check_year(year_folder(tmp_path, files), 2024, COPY_SPECS)
     assert not [w for w in loaded.warnings if "disalin" in str(w)]
+
+
+# -- OpenDocument spreadsheets (LibreOffice) ----------------------------------------------------------
+
+
+def ods_cell(value) -> str:
+    """One cell as LibreOffice writes it: text, a number, ('%', 0.35), ('error', '#N/A'),
+    ('formula', '=A1') without a value, ('skip', n) for n empty cells."""
+    if value is None:
+        return "<table:table-cell/>"
+    if isinstance(value, tuple):
+        kind, x = value
+        if kind == "%":
+            return (
+                f'<table:table-cell office:value-type="percentage" office:value="{x}" '
+                f'calcext:value-type="percentage"><text:p>{x * 100:g}%</text:p></table:table-cell>'
+            )
+        if kind == "error":
+            return (
+                f'<table:table-cell table:formula="of:=1/0" office:value-type="string" office:string-value="" '
+                f'calcext:value-type="error"><text:p>{x}</text:p></table:table-cell>'
+            )
+        if kind == "formula":
+            return f'<table:table-cell table:formula="of:{x}"/>'
+        return f'<table:table-cell table:number-columns-repeated="{x}"/>'
+    if isinstance(value, str):
+        return f'<table:table-cell office:value-type="string"><text:p>{value}</text:p></table:table-cell>'
+    return f'<table:table-cell office:value-type="float" office:value="{value}"><text:p>{value}</text:p></table:table-cell>'  # fmt: skip
+
+
+def ods_book(path: Path, rows: list, gap: int = 0, far: list | None = None) -> Path:
+    """A minimal .ods with one sheet "Data": ``rows``, then ``gap`` empty rows written as one
+    repeated row, then the row ``far``."""
+    body = "".join(f"<table:table-row>{''.join(map(ods_cell, row))}</table:table-row>" for row in rows)
+    if gap:
+        body += f'<table:table-row table:number-rows-repeated="{gap}"><table:table-cell/></table:table-row>'
+    if far:
+        body += f"<table:table-row>{''.join(map(ods_cell, far))}</table:table-row>"
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+        'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0" office:version="1.3">'
+        f'<office:body><office:spreadsheet><table:table table:name="Data">{body}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">'
+        '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w") as book:
+        book.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED)
+        book.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
+        book.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+    return path
+
+
+def test_an_ods_sheet_is_read_with_its_errors_formulas_and_percentages(tmp_path):
+    rows = [HEADER, *ROWS]
+    good = ods_book(year_folder(tmp_path / "good", {}) / "2024" / "ikotan_survey.ods", rows)
+    loaded = check_year(good.parents[1], 2024, SPECS)
+    assert loaded.problems == []
+    pd.testing.assert_frame_equal(loaded.tables["ikotan_answers"].astype(str), long_reference(tmp_path))
+    bad = [HEADER, ["r1", "11.01", "a", ("error", "#DIV/0!"), 2, None], ["r2", "11.01", "a", ("%", 0.25), None, None],
+           ["r3", "11.01", "b", None, None, ("formula", "=[.D2]*2")], ROWS[3]]  # fmt: skip
+    ods_book(year_folder(tmp_path / "bad", {}) / "2024" / "ikotan_survey.ods", bad)
+    found = problems(tmp_path / "bad", {})
+    assert len(found) == 3, found
+    assert "baris 2, kolom D 'i1a': nilai galat #DIV/0!" in found[0]
+    assert "baris 3, kolom D 'i1a': persentase (25%)" in found[1]
+    assert "baris 4, kolom F 'i2a': rumus tanpa nilai tersimpan" in found[2]
+
+
+def test_a_stray_value_far_down_an_ods_sheet_is_refused(tmp_path):
+    far = [("skip", 16000), "x"]  # column 16001, after a million empty rows
+    ods_book(year_folder(tmp_path, {}) / "2024" / "ikotan_survey.ods", [HEADER, *ROWS], gap=1_000_000, far=far)
+    found = problems(tmp_path, {})
+    assert len(found) == 1 and "jauh melebihi tabel mana pun" in found[0] and "Ctrl+End" in found[0], found

@@ -2,7 +2,7 @@
 a Rust reader several times faster than openpyxl on large sheets.
 
 Only visible sheets are data: a hidden sheet (lookup lists, an old copy) is never read. What
-calamine does not tell is read beside it (:mod:`bnn_lib.intake.xlsx`): error values and
+calamine does not tell is read beside it (:mod:`bnn_lib.intake.xlsx`, :mod:`bnn_lib.intake.ods`): error values and
 uncalculated formulas, which it gives as empty cells, are marked as such, and so are percentages,
 which it gives as fractions. A sheet whose cells reach so far that calamine would need gigabytes
 to hold it is refused before it is loaded; a workbook in a format that cannot be scanned first is
@@ -11,21 +11,24 @@ measured in a separate process, so that such a sheet can never abort this one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from bnn_lib.intake import sniff, xlsx
+from bnn_lib.intake import ods, sniff, xlsx
 from bnn_lib.intake.cells import ErrorValue, Percent, Unevaluated
 from bnn_lib.intake.grid import Raw, UnreadableError, from_grid, letter, reason
 
 SPREADSHEETS = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+SCANNERS = {".xlsx": xlsx.scan, ".xlsm": xlsx.scan, ".ods": ods.scan}  # workbooks whose XML is read
 # Cells a sheet may span from A1 to its last value: a national wide survey (90,000 respondents ×
 # 300 items) is 27 million; beyond this a stray cell stretches the block, and holding it would
 # take gigabytes.
 MAX_CELLS = 60_000_000
+STRAY = "hapus isi sel yang tersasar (Ctrl+End di Excel menuju sel terakhir) lalu simpan ulang"
 
 
 def sheet_names(path: Path, hidden: bool = False) -> list[str]:
@@ -45,6 +48,12 @@ def _workbook(path: Path):
         cause = sniff.mismatch(path)  # a CSV or a web page saved under a workbook's name, say
         if cause is not None:
             raise UnreadableError(cause) from None
+        if (limit := re.search(r"Cell limit exceeded \((\d+) cells", str(exc))) is not None:
+            # calamine loads an .ods whole on opening, and refuses beyond its own cell limit.
+            raise UnreadableError(
+                f"sebuah lembar berisi sel terisi sampai {_dotted(int(limit[1]))} sel, jauh melebihi tabel mana pun: "
+                f"{STRAY}"
+            ) from None
         kind = "Excel" if path.suffix.lower() != ".ods" else "spreadsheet"
         raise UnreadableError(f"bukan berkas {kind} yang utuh (rusak atau terpotong?): {reason(exc)}") from None
 
@@ -92,14 +101,16 @@ def _sheet(path: Path, book, name: str, recognise: Callable[[str], bool]) -> Raw
 
 
 def _marks(path: Path, name: str) -> xlsx.SheetCells | None:
-    """What calamine does not tell about the sheet (``.xlsx``, ``.xlsm``), after making sure it
-    can be held: a sheet reaching too far is refused naming its farthest cell. Other workbook
-    formats are measured in a separate process, which alone fails if the sheet cannot be held."""
-    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+    """What calamine does not tell about the sheet (``.xlsx``, ``.xlsm``, ``.ods``), after making
+    sure it can be held: a sheet reaching too far is refused naming how far it reaches. Binary
+    workbooks (``.xls``, ``.xlsb``) are measured in a separate process, which alone fails if the
+    sheet cannot be held."""
+    scanner = SCANNERS.get(path.suffix.lower())
+    if scanner is None:
         _measure_apart(path, name)
         return None
     try:
-        marks = xlsx.scan(path, name)
+        marks = scanner(path, name)
     except xlsx.ScanError:
         return None  # calamine reads it or says what is wrong
     if marks.size > MAX_CELLS:
@@ -111,8 +122,7 @@ def _too_far(name: str, rows: int, columns: int) -> str:
     """Why a sheet reaching to row ``rows`` and column ``columns`` is not read, and what to do."""
     return (
         f"lembar {name!r} berisi sel terisi sampai baris {_dotted(rows)} dan kolom {letter(columns - 1)} "
-        f"({_dotted(rows * columns)} sel; batas {_dotted(MAX_CELLS)}), jauh melebihi tabel mana pun: hapus isi "
-        "sel yang tersasar (Ctrl+End di Excel menuju sel terakhir) lalu simpan ulang"
+        f"({_dotted(rows * columns)} sel; batas {_dotted(MAX_CELLS)}), jauh melebihi tabel mana pun: {STRAY}"
     )
 
 
@@ -176,6 +186,6 @@ def _measure_apart(path: Path, name: str) -> None:
             raise UnreadableError(_too_far(name, rows, columns))
     elif done.returncode < 0 or "memory" in done.stderr.lower() or "alloc" in done.stderr.lower():
         raise UnreadableError(
-            f"lembar {name!r} terlalu besar untuk dibaca (sel terisi yang tersasar jauh di kanan atau bawah "
-            "tabel?): hapus isi sel yang tersasar (Ctrl+End di Excel menuju sel terakhir) lalu simpan ulang"
+            f"lembar {name!r} terlalu besar untuk dibaca (sel terisi yang tersasar jauh di kanan atau bawah tabel?): "
+            f"{STRAY}"
         )
