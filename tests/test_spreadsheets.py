@@ -92,8 +92,8 @@ def test_a_formula_without_a_saved_value_is_refused_naming_the_formula(tmp_path)
 def test_error_values_saved_in_a_csv_are_told_from_empty_cells(tmp_path):
     text = WIDE.replace("r1,11.01,a,4,2,", "r1,11.01,a,#DIV/0!,2,").replace("r2,11.01,a,1,,", "r2,#N/A,a,1,,")
     found = problems(tmp_path, {"ikotan_survey.csv": text})
-    assert any("baris 2, kolom D 'i1a': nilai galat #DIV/0!" in p for p in found), found
-    assert any("baris 3, kolom B 'kabkota_code': nilai galat #N/A" in p for p in found), found
+    assert any("baris 2, kolom D 'i1a': nilai galat" in p and "(nilai '#DIV/0!')" in p for p in found), found
+    assert any("baris 3, kolom B 'kabkota_code': nilai galat" in p and "(nilai '#N/A')" in p for p in found), found
     assert len(found) == 2
 
 
@@ -149,10 +149,10 @@ def test_a_percentage_in_a_column_not_measured_in_percent_is_refused(tmp_path):
 
     survey_book(tmp_path, put)
     found = problems(tmp_path, {})
-    assert len(found) == 1 and "baris 2, kolom D 'i1a': persentase" in found[0] and "'400%'" in found[0], found
+    assert len(found) == 1 and "baris 2, kolom D 'i1a': persentase" in found[0] and "(nilai '400%')" in found[0], found
     text = WIDE.replace("r1,11.01,a,4,2,", "r1,11.01,a,40%,2,")
     found = problems(tmp_path / "csv", {"ikotan_survey.csv": text})
-    assert len(found) == 1 and "persentase (40%)" in found[0], found
+    assert len(found) == 1 and "persentase di kolom" in found[0] and "(nilai '40%')" in found[0], found
 
 
 # -- hidden sheets and one sheet per office ---------------------------------------------------------
@@ -485,8 +485,8 @@ def test_an_ods_sheet_is_read_with_its_errors_formulas_and_percentages(tmp_path)
     ods_book(year_folder(tmp_path / "bad", {}) / "2024" / "ikotan_survey.ods", bad)
     found = problems(tmp_path / "bad", {})
     assert len(found) == 3, found
-    assert "baris 2, kolom D 'i1a': nilai galat #DIV/0!" in found[0]
-    assert "baris 3, kolom D 'i1a': persentase (25%)" in found[1]
+    assert "baris 2, kolom D 'i1a': nilai galat" in found[0] and "'#DIV/0!'" in found[0]
+    assert "baris 3, kolom D 'i1a': persentase" in found[1] and "'25%'" in found[1]
     assert "baris 4, kolom F 'i2a': rumus tanpa nilai tersimpan" in found[2]
 
 

@@ -62,13 +62,13 @@ def error_message(cell: object) -> str | None:
     """Why a cell holding an error value or an uncalculated formula cannot be read, else None."""
     if isinstance(cell, Unevaluated):
         return (
-            f"rumus tanpa nilai tersimpan ({cell.formula}); buka berkas di Excel, biarkan rumus dihitung, "
+            "rumus tanpa nilai tersimpan; buka berkas di Excel, biarkan rumus dihitung, "
             "lalu simpan ulang, atau ganti rumus dengan nilainya"
         )
     text = cell.text if isinstance(cell, ErrorValue) else cell if isinstance(cell, str) else None
     if text is not None and text.strip().upper() in ERRORS:
         return (
-            f"nilai galat {text.strip()} (rumus gagal dihitung, bukan sel kosong); perbaiki rumusnya atau "
+            "nilai galat Excel (rumus gagal dihitung, bukan sel kosong); perbaiki rumusnya atau "
             "isi nilainya, atau kosongkan sel bila nilainya tidak diketahui"
         )
     return None
@@ -91,7 +91,7 @@ def percent_value(cell: object, measured_in_percent: bool) -> tuple[float, str |
     if measured_in_percent:
         return seen, None
     return math.nan, (
-        f"persentase ({cell}) di kolom yang tidak diukur dalam persen: tidak jelas apakah maksudnya "
+        "persentase di kolom yang tidak diukur dalam persen: tidak jelas apakah maksudnya "
         f"{seen / 100:g} atau {seen:g}; hapus format persen dan tulis angkanya"
     )
 
