@@ -47,6 +47,9 @@ class _Patterns:
     literal ('<c'), which the engine finds fast (an optional prefix makes the scan 3x slower)."""
 
     value_column: re.Pattern  # a cell that holds something: not self-closing, not closed at once
+    value_column_r_first: re.Pattern  # the same where 'r' is the first attribute (twice as fast)
+    c_any: bytes
+    c_r_first: bytes
     row: re.Pattern
     empty_row: re.Pattern  # a row of empty cells only
     cell: re.Pattern
@@ -61,6 +64,9 @@ class _Patterns:
         empty_cell = c + rb"\b[^>]*(?:/>|>" + end_c + b")"
         return cls(
             re.compile(c + rb'\b[^>]*?\br="([A-Z]{1,3})\d+"[^>]*(?<!/)>(?!' + end_c + b")"),
+            re.compile(c + rb' r="([A-Z]{1,3})\d+"[^>/]*>(?!' + end_c + b")"),
+            c + b" ",
+            c + b' r="',
             re.compile(row + rb'\b[^>]*?\br="(\d+)"'),
             re.compile(row + rb'\b[^>]*?\br="(\d+)"[^>]*(?:/>|>(?:\s|' + empty_cell + b")*</" + prefix + b"row>)"),
             re.compile(c + rb"\b([^>]*?)(?:/>|>(.*?)" + end_c + b")", re.S),
@@ -141,7 +147,9 @@ def _blocks(stream) -> Iterator[bytes]:
 
 
 def _scan_block(block: bytes, patterns: _Patterns, percent_styles: set[bytes], found: SheetCells) -> None:
-    columns = set(patterns.value_column.findall(block))
+    # Writers put 'r' first (Excel, openpyxl, LibreOffice): then the faster expression serves.
+    r_first = block.count(patterns.c_any) == block.count(patterns.c_r_first)
+    columns = set((patterns.value_column_r_first if r_first else patterns.value_column).findall(block))
     if columns:
         found.last_column = max(found.last_column, *(column_number(c) for c in columns))
     rows = {int(r) for r in patterns.row.findall(block)} - {int(r) for r in patterns.empty_row.findall(block)}
