@@ -11,6 +11,7 @@ import tomli_w
 from pydantic import ValidationError
 
 from bnn_lib.paths import SPECS_DIR
+from bnn_lib.spec import numbers
 from bnn_lib.spec.schema import IndexSpec, SpecError
 
 # The shipped specs of each index, oldest first. Each spec says the years it applies to
@@ -30,6 +31,18 @@ DEFAULT_SPECS = {key: ids[-1] for key, ids in SPEC_SERIES.items()}
 MAX_SPEC_BYTES = 1_000_000
 # An invalid spec lists its first problems only: a generated or pasted file can have thousands.
 MAX_LISTED = 10
+# Pydantic's errors of a number, worded as the range checks of :mod:`.numbers` word theirs.
+NUMBER_WORDS = {
+    "greater_than_equal": "harus ≥ {ge}",
+    "greater_than": "harus > {gt}",
+    "less_than_equal": "harus ≤ {le}",
+    "less_than": "harus < {lt}",
+    "int_parsing": "harus bilangan bulat",
+    "int_from_float": "harus bilangan bulat",
+    "int_type": "harus bilangan bulat",
+    "float_parsing": "harus angka",
+    "float_type": "harus angka",
+}
 
 
 def spec_path(name: str | Path) -> Path:
@@ -84,19 +97,51 @@ def _read_spec(path: Path) -> IndexSpec:
 
 
 def parse_spec(raw: dict, source: str = "<dict>") -> IndexSpec:
-    """Validate a spec given as a dict (as read from TOML); ``source`` names it in errors."""
+    """Validate a spec given as a dict (as read from TOML); ``source`` names it in errors. Its
+    numbers are checked before and after the schema (:mod:`.numbers`)."""
     try:
-        return IndexSpec.model_validate({**raw, "path": source})
+        _refuse(source, numbers.non_finite(raw))
+        spec = IndexSpec.model_validate({**raw, "path": source})
     except ValidationError as exc:
         errors = exc.errors()
-        problems = [
-            f"  {_field(err['loc'])}: {err['msg'].removeprefix('Value error, ')}" for err in errors[:MAX_LISTED]
-        ]
+        problems = [f"  {_located(err)}: {_message(err)}" for err in errors[:MAX_LISTED]]
         if len(errors) > MAX_LISTED:
             problems.append(f"  … and {len(errors) - MAX_LISTED} more")
         raise SpecError(f"{source}: invalid spec\n" + "\n".join(problems)) from None
     except RecursionError:  # a nesting deeper than the validator's recursion limit
         raise SpecError(f"{source}: nested too deeply to be a spec") from None
+    _refuse(source, numbers.out_of_range(spec))
+    return spec
+
+
+def _refuse(source: str, problems: list[numbers.Problem]) -> None:
+    """Raise :class:`SpecError` listing the first ``problems`` (key = value: why), if any."""
+    if not problems:
+        return
+    lines = [f"  {key} = {_shown(value)}: {why}" for key, value, why in problems[:MAX_LISTED]]
+    if len(problems) > MAX_LISTED:
+        lines.append(f"  … dan {len(problems) - MAX_LISTED} lainnya")
+    raise SpecError(f"{source}: spesifikasi tidak sah\n" + "\n".join(lines))
+
+
+def _shown(value: object) -> str:
+    """A value as the spec file writes it: text quoted, no value as "(kosong)"."""
+    if value is None:
+        return "(kosong)"
+    return repr(value) if isinstance(value, str) else f"{value}"
+
+
+def _message(error: dict) -> str:
+    """What is wrong, in the words of the other spec messages where a number is out of range."""
+    words = NUMBER_WORDS.get(error["type"])
+    return words.format(**error.get("ctx", {})) if words else error["msg"].removeprefix("Value error, ")
+
+
+def _located(error: dict) -> str:
+    """Where a pydantic error is, with the value found there when it is a single value."""
+    where, value = _field(error["loc"]), error.get("input")
+    single = isinstance(value, int | float | str) and where != "(whole spec)"
+    return f"{where} = {_shown(value)}" if single else where
 
 
 def _field(loc: tuple) -> str:
