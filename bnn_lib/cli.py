@@ -8,22 +8,20 @@ import errno
 import sys
 import time
 import traceback
-from pathlib import Path
 
+from bnn_lib import arguments
 from bnn_lib.analyses import Analyses
 from bnn_lib.build import YearOutcome, YearPlan, build, check_writable, plan_years, saved_meta
 from bnn_lib.intake import DataError, check_year
-from bnn_lib.intake.tables import SURVEY_INDICES
 from bnn_lib.office.template import write_template
 from bnn_lib.office.validation import write_report
 from bnn_lib.office.xlsform import write_form
-from bnn_lib.paths import REPORTS_DIR, SAMPLE_DIR
-from bnn_lib.pipeline import START_METHODS, start_method_for
+from bnn_lib.paths import REPORTS_DIR
+from bnn_lib.pipeline import start_method_for
 from bnn_lib.publish import export, target_problem
 from bnn_lib.regions import UnknownRegionError, regions
-from bnn_lib.reporting import LEVELS
 from bnn_lib.sample import write_sample
-from bnn_lib.spec import MIN_CELL, SpecError, choose_specs, list_specs, load_spec, parse_overrides
+from bnn_lib.spec import SpecError, choose_specs, list_specs, load_spec, parse_overrides
 
 SHOWN = 5  # problems and warnings printed per year; the rest are in the saved files
 
@@ -36,7 +34,10 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code: 0 done, 1 refused or failed (one message says why),
     2 a malformed command line, 3 a fault of the suite itself (``--debug`` shows where)."""
     _safe_console()
-    args = _parser().parse_args(argv)
+    try:
+        args = arguments.parser(__doc__).parse_args(argv)
+    except SystemExit as exc:  # --help (0), or a malformed command line, said by argparse (2)
+        return exc.code if isinstance(exc.code, int) else 2
     try:
         return _run(args)
     except (DataError, SpecError, OSError, UnknownRegionError, UsageError) as exc:
@@ -54,118 +55,6 @@ def main(argv: list[str] | None = None) -> int:
             print(f"internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
             print("run the same command with `bnn --debug ...` and send us what it prints", file=sys.stderr)
         return 3
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="bnn", description=__doc__)
-    parser.add_argument("--debug", action="store_true", help="show the Python traceback of an error")
-    sub = parser.add_subparsers(dest="command", required=True)
-
-    p = sub.add_parser("sample", help="write the synthetic sample data")
-    p.add_argument("--out", type=Path, default=SAMPLE_DIR)
-
-    p = sub.add_parser("compute", help="compute every index for one or more years and save the tables")
-    _year_data_out(p, "results go to OUT/<year>/results")
-    _spec_option(p, "use another spec for every year computed, e.g. ikotan=my-copy.toml (repeatable)")
-    _analysis_options(p, default_replicates=1000, default_samples=2000)
-    _start_method(p)
-
-    p = sub.add_parser(
-        "reports",
-        help="render every report of a year as HTML, computing first only the results that are missing or out of date",
-    )
-    _year_data_out(p, "reports go to OUT/<year>/")
-    p.add_argument(
-        "--province",
-        nargs="+",
-        help="province codes or names: their reports and their kab/kota's (default: all 38 and the national report)",
-    )
-    p.add_argument(
-        "--level",
-        nargs="+",
-        choices=LEVELS,
-        default=list(LEVELS),
-        help="which reports: the nation, each province, each measured kab/kota (default: all three)",
-    )
-    p.add_argument("--jobs", type=int, default=None, help="reports rendered at once (default: the number of cores)")
-    p.add_argument(
-        "--pdf",
-        action="store_true",
-        help="also print each report to a PDF beside it (needs Chromium; without it, says so and writes the HTML)",
-    )
-    p.add_argument("--force", action="store_true", help="render even the reports that are up to date")
-    p.add_argument("--timeout", type=float, default=300.0, help="seconds allowed per report")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
-    p.add_argument("--province-notebook", type=Path, help="render provinces with another notebook")
-    _spec_option(p, "compute missing results with another spec; refused if saved results used a different one")
-    _analysis_options(p, default_replicates=None, default_samples=None)
-    _start_method(p)
-    p.add_argument(
-        "--dask-scheduler",
-        metavar="ADDRESS",
-        help="render on the workers of a Dask cluster, e.g. tcp://host:8786 (pip install '.[cluster]')",
-    )
-
-    p = sub.add_parser("export", help="copy a year's results folder, e.g. a public copy fit for publication")
-    p.add_argument("--year", type=int, nargs="+", required=True)
-    p.add_argument("--out", type=Path, default=REPORTS_DIR, help="the results are in OUT/<year>/results")
-    p.add_argument("--to", type=Path, help="where the copy goes (default: OUT/<year>/results-publik or -salinan)")
-    p.add_argument(
-        "--public", action="store_true", help="aggregates only, cells of fewer than --min-cell respondents blanked"
-    )
-    p.add_argument(
-        "--min-cell",
-        type=int,
-        help=f"publish no cell of fewer respondents (default: each spec's own, else {MIN_CELL}; never below it)",
-    )
-
-    p = sub.add_parser("specs", help="list the shipped specs, or validate spec files")
-    p.add_argument("files", nargs="*")
-
-    p = sub.add_parser("validate", help="check a year's input data and write a validation report; compute nothing")
-    _year_data_out(p, "report folder (default: reports/<year>/validasi)", default_out=None)
-    _spec_option(p, "check against another spec")
-
-    p = sub.add_parser("template", help="write the input workbook an office fills in")
-    p.add_argument("--year", type=int, required=True)
-    p.add_argument("--province", help="limit the kab/kota lists to one province (code or name)")
-    p.add_argument("--out", type=Path, default=Path(), help="folder to write the workbook to")
-    _spec_option(p, "use another spec")
-
-    p = sub.add_parser("form", help="write the XLSForm (KoboToolbox, ODK) of a survey index")
-    p.add_argument("--index", required=True, choices=list(SURVEY_INDICES))
-    p.add_argument("--out", type=Path, required=True, help="the .xlsx file to write")
-    p.add_argument("--province", help="offer the kab/kota of one province only (code or name)")
-    p.add_argument("--year", type=int, help="build it from the spec in force that year (default: the latest)")
-    p.add_argument("--spec", help="the spec to build it from (default: the spec in force, see --year)")
-    return parser
-
-
-def _year_data_out(p: argparse.ArgumentParser, out_help: str, default_out: Path | None = REPORTS_DIR) -> None:
-    p.add_argument("--year", type=int, nargs="+", required=True)
-    p.add_argument("--data", type=Path, default=SAMPLE_DIR, help="folder holding <year>/ input tables")
-    p.add_argument("--out", type=Path, default=default_out, help=out_help)
-
-
-def _spec_option(p: argparse.ArgumentParser, text: str) -> None:
-    note = "; without it each year uses the shipped spec in force that year"
-    p.add_argument("--spec", action="append", default=[], metavar="INDEX=SPEC", help=text + note)
-
-
-def _analysis_options(p: argparse.ArgumentParser, default_replicates: int | None, default_samples: int | None) -> None:
-    kept = " (default: as the saved results, else 1000)" if default_replicates is None else ""
-    p.add_argument("--replicates", type=int, default=default_replicates, help=f"bootstrap replicates (0: none){kept}")
-    kept = " (default: as the saved results, else 2000)" if default_samples is None else ""
-    p.add_argument("--samples", type=int, default=default_samples, help=f"sensitivity Monte Carlo runs (0: none){kept}")
-
-
-def _start_method(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--start-method",
-        choices=START_METHODS,
-        default="auto",
-        help="how worker processes start (auto: fork on Linux, spawn on Windows and macOS)",
-    )
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -209,9 +98,6 @@ def _reports(args: argparse.Namespace) -> int:
     provinces = _provinces(args.province)
     _check_folders(args, require_data=False)
     _check_start_method(args.start_method)
-    for name, value, low in (("--jobs", args.jobs, 1), ("--timeout", args.timeout, 0.001)):
-        if value is not None and value < low:
-            raise UsageError(f"{name} {value}: must be at least {low:g}")
     if args.province_notebook and not args.province_notebook.is_file():
         raise UsageError(f"--province-notebook {args.province_notebook}: no such notebook")
     if args.dask_scheduler:  # reached before anything is computed, not after
@@ -293,8 +179,6 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> None:
     """Copy each year's results (after checking every year has some and ``--to`` fits)."""
-    if args.min_cell is not None and args.min_cell < 1:
-        raise UsageError(f"--min-cell {args.min_cell}: must be at least 1")
     missing = [y for y in args.year if not saved_meta(args.out, y)]
     if missing:
         raise UsageError(f"no results for {', '.join(map(str, missing))} in {args.out}; run `bnn compute` first")
@@ -372,9 +256,6 @@ def _analyses(args: argparse.Namespace) -> Analyses | None:
     if args.replicates is None and args.samples is None:
         return None
     default = Analyses()
-    for name in ("replicates", "samples"):
-        if (getattr(args, name) or 0) < 0:
-            raise UsageError(f"--{name} {getattr(args, name)}: must be 0 or more")
     return Analyses(
         replicates=default.replicates if args.replicates is None else args.replicates,
         samples=default.samples if args.samples is None else args.samples,
