@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import math
 from pathlib import Path
+from typing import NoReturn
 
 from bnn_lib.intake.tables import SURVEY_INDICES
 from bnn_lib.limits import FIRST_YEAR, LAST_YEAR, MAX_MIN_CELL
@@ -20,6 +21,7 @@ from bnn_lib.pipeline import START_METHODS
 from bnn_lib.reporting import LEVELS
 from bnn_lib.sensitivity import MIN_SAMPLES
 from bnn_lib.spec import MIN_CELL
+from bnn_lib.terminal import safe
 from bnn_lib.uncertainty import MIN_REPLICATES
 
 SHOWN_CHARACTERS = 40  # of a refused value, in the message
@@ -75,9 +77,17 @@ SAMPLES = Bounded(int, MIN_SAMPLES, MAX_SAMPLES, zero=True)
 MIN_CELL_OPTION = Bounded(int, 1, MAX_MIN_CELL)
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse's parser, whose one-line errors quote what was typed :func:`~bnn_lib.terminal.safe`
+    (an unrecognised argument is quoted as typed, control characters and all)."""
+
+    def error(self, message: str) -> NoReturn:
+        super().error(safe(message))
+
+
 def parser(description: str | None) -> argparse.ArgumentParser:
-    """The parser of ``bnn`` and its subcommands."""
-    parser = argparse.ArgumentParser(prog="bnn", description=description)
+    """The parser of ``bnn`` and its subcommands (each a :class:`Parser` too)."""
+    parser = Parser(prog="bnn", description=description)
     parser.add_argument("--debug", action="store_true", help="show the Python traceback of an error")
     sub = parser.add_subparsers(dest="command", required=True)
 

@@ -22,6 +22,7 @@ from bnn_lib.publish import export, target_problem
 from bnn_lib.regions import UnknownRegionError, regions
 from bnn_lib.sample import write_sample
 from bnn_lib.spec import SpecError, choose_specs, list_specs, load_spec, parse_overrides
+from bnn_lib.terminal import say
 
 SHOWN = 5  # problems and warnings printed per year; the rest are in the saved files
 
@@ -42,24 +43,24 @@ def main(argv: list[str] | None = None) -> int:
         return _run(args)
     except (DataError, SpecError, OSError, UnknownRegionError, UsageError) as exc:
         if args.debug:
-            traceback.print_exc()
-        print(f"error: {_os_message(exc) if isinstance(exc, OSError) else exc}", file=sys.stderr)
+            say(traceback.format_exc().rstrip(), file=sys.stderr)
+        say(f"error: {_os_message(exc) if isinstance(exc, OSError) else exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("stopped; files already written are complete, nothing is half-written", file=sys.stderr)
+        say("stopped; files already written are complete, nothing is half-written", file=sys.stderr)
         return 130
     except Exception as exc:  # a fault of ours: one line for users, the traceback for developers
         if args.debug:
-            traceback.print_exc()
+            say(traceback.format_exc().rstrip(), file=sys.stderr)
         else:
-            print(f"internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
-            print("run the same command with `bnn --debug ...` and send us what it prints", file=sys.stderr)
+            say(f"internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+            say("run the same command with `bnn --debug ...` and send us what it prints", file=sys.stderr)
         return 3
 
 
 def _run(args: argparse.Namespace) -> int:
     if args.command == "sample":
-        print(f"sample data written to {write_sample(args.out)}")
+        say(f"sample data written to {write_sample(args.out)}")
     elif args.command == "compute":
         return _compute(args)
     elif args.command == "reports":
@@ -70,15 +71,15 @@ def _run(args: argparse.Namespace) -> int:
         _export(args)
     elif args.command == "template":
         specs = choose_specs(parse_overrides(args.spec), args.year)
-        print(f"template written to {write_template(args.year, args.out, args.province, specs)}")
+        say(f"template written to {write_template(args.year, args.out, args.province, specs)}")
     elif args.command == "form":
         spec = load_spec(args.spec) if args.spec else choose_specs(None, args.year)[args.index]
-        print(f"form written to {write_form(spec, args.out, args.province)}")
+        say(f"form written to {write_form(spec, args.out, args.province)}")
     else:
         for name in args.files or list_specs():
             spec = load_spec(name)
             assumed = len(spec.assumptions())
-            print(f"{spec.id} {spec.version} ({spec.index}, {spec.kind}): {assumed} assumed elements")
+            say(f"{spec.id} {spec.version} ({spec.index}, {spec.kind}): {assumed} assumed elements")
     return 0
 
 
@@ -113,7 +114,7 @@ def _reports(args: argparse.Namespace) -> int:
     failed = bool(refused)
     for year in args.year:
         if year in refused:
-            print(f"{year}: reports not rendered: its results could not be brought up to date (see above)")
+            say(f"{year}: reports not rendered: its results could not be brought up to date (see above)")
             continue
         settings = batch.Batch(
             year=year,
@@ -137,13 +138,13 @@ def _reports(args: argparse.Namespace) -> int:
         except cluster.ClusterError as exc:  # the cluster went away between two years
             raise UsageError(f"--dask-scheduler: {exc}") from None
         except batch.NotWrittenError as exc:  # the index or the workbook (open in Excel, say)
-            print(f"{year}: error: {_os_message(exc.error)}", file=sys.stderr)
+            say(f"{year}: error: {_os_message(exc.error)}", file=sys.stderr)
             outcomes, failed = exc.outcomes, True
         except OSError as exc:  # before any report was rendered: the other years go on
-            print(f"{year}: error: {_os_message(exc)}", file=sys.stderr)
+            say(f"{year}: error: {_os_message(exc)}", file=sys.stderr)
             failed = True
             continue
-        print(
+        say(
             f"{year}: {batch.summary(outcomes)} in {time.perf_counter() - start:.1f} s; "
             f"index: {args.out / str(year) / 'index.html'}"
         )
@@ -168,11 +169,11 @@ def _validate(args: argparse.Namespace) -> int:
         out = args.out or REPORTS_DIR / str(year) / "validasi"
         written = write_report(loaded, year, out, str(args.data))
         verdict = "dapat dihitung" if not loaded.problems else f"{len(loaded.problems)} masalah harus diperbaiki"
-        print(f"{year}: {verdict}; {len(loaded.warnings)} peringatan; laporan: {written[1]}")
+        say(f"{year}: {verdict}; {len(loaded.warnings)} peringatan; laporan: {written[1]}")
         for problem in loaded.problems[:SHOWN]:
-            print(f"  - {problem}")
+            say(f"  - {problem}")
         if len(loaded.problems) > SHOWN:
-            print(f"  … dan {len(loaded.problems) - SHOWN} lainnya di {written[0]}")
+            say(f"  … dan {len(loaded.problems) - SHOWN} lainnya di {written[0]}")
         blocked |= bool(loaded.problems)
     return 1 if blocked else 0
 
@@ -192,31 +193,29 @@ def _export(args: argparse.Namespace) -> None:
             raise UsageError(f"--to: {problem}")
         folder, blanked = export(results, to, public=args.public, min_cell=args.min_cell)
         rule = f"; {blanked} rows from too few respondents blanked" if args.public else ""
-        print(f"{year}: copied to {folder}{rule}")
+        say(f"{year}: copied to {folder}{rule}")
 
 
 def _build(plans: list[YearPlan], args: argparse.Namespace) -> list[YearOutcome]:
     """Compute what the plans say and print, year by year, what happened to its results."""
     for plan in plans:
         if plan.compute and plan.reason != "asked":
-            print(f"{plan.year}: computing ({plan.reason})")
+            say(f"{plan.year}: computing ({plan.reason})")
     start = time.perf_counter()
     outcomes = build(plans, args.data, args.out, args.start_method)
     computed = [o for o in outcomes if o.status != "kept"]
     for outcome in outcomes:
         stream = sys.stderr if outcome.status == "refused" else sys.stdout
-        print(f"{outcome.year}: {outcome.status}: {outcome.message}", file=stream)
+        say(f"{outcome.year}: {outcome.status}: {outcome.message}", file=stream)
         if outcome.status == "refused":
-            print(
-                f"  (bnn validate --year {outcome.year} --data {args.data} lists every problem per file)", file=stream
-            )
+            say(f"  (bnn validate --year {outcome.year} --data {args.data} lists every problem per file)", file=stream)
         for warning in outcome.warnings[:SHOWN]:
-            print(f"  warning: {warning}")
+            say(f"  warning: {warning}")
         if len(outcome.warnings) > SHOWN:
-            print(f"  … {len(outcome.warnings) - SHOWN} more warnings in specs.json")
+            say(f"  … {len(outcome.warnings) - SHOWN} more warnings in specs.json")
     if computed:
         updated = sum(o.status == "updated" for o in computed)
-        print(
+        say(
             f"computed {len(computed)} year(s) in {time.perf_counter() - start:.1f} s: {updated} updated, "
             f"{len(computed) - updated} refused (their previous results, if any, are unchanged)"
         )

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -127,6 +128,10 @@ def put(sheet: Worksheet, row: int, column: int, value: object, number_format: s
         return sheet.cell(row, column)
     if hasattr(value, "item"):  # numpy scalars
         value = value.item()
+    if isinstance(value, str):
+        # A control character (from a file name or a cell) cannot be stored in a worksheet; it is
+        # written as its escape, as the terminal shows it.
+        value = ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
     cell = sheet.cell(row, column, value)
     if isinstance(value, str):
         cell.data_type = "s"  # openpyxl would store "=…" as a formula
