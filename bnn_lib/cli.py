@@ -8,6 +8,7 @@ import errno
 import sys
 import time
 import traceback
+from pathlib import Path
 
 from bnn_lib import arguments
 from bnn_lib.analyses import Analyses
@@ -22,6 +23,7 @@ from bnn_lib.publish import export, target_problem
 from bnn_lib.regions import UnknownRegionError, regions
 from bnn_lib.sample import write_sample
 from bnn_lib.spec import SpecError, choose_specs, list_specs, load_spec, parse_overrides
+from bnn_lib.staging import sweep
 from bnn_lib.terminal import say
 
 SHOWN = 5  # problems and warnings printed per year; the rest are in the saved files
@@ -87,6 +89,7 @@ def _compute(args: argparse.Namespace) -> int:
     """Compute and save each year asked, with the specs asked (the defaults otherwise)."""
     _check_folders(args, require_data=True)
     _check_start_method(args.start_method)
+    _clear_leftovers(args.out, args.year)
     plans = plan_years(args.year, args.data, args.out, parse_overrides(args.spec), _analyses(args), reuse=False)
     return 1 if any(o.status == "refused" for o in _build(plans, args)) else 0
 
@@ -108,6 +111,7 @@ def _reports(args: argparse.Namespace) -> int:
             raise UsageError(f"--dask-scheduler: {exc}") from None
     with_data = [int(p.name) for p in args.data.glob("*") if p.name.isdigit() and p.is_dir()]
     years = sorted({y for y in with_data if y <= max(args.year)} | set(args.year))
+    _clear_leftovers(args.out, years)
     plans = plan_years(years, args.data, args.out, parse_overrides(args.spec), _analyses(args))
     outcomes = _build(plans, args)
     refused = {o.year for o in outcomes if o.status == "refused"}
@@ -167,6 +171,7 @@ def _validate(args: argparse.Namespace) -> int:
     for year in args.year:
         loaded = check_year(args.data, year, choose_specs(overrides, year))
         out = args.out or REPORTS_DIR / str(year) / "validasi"
+        _clear_leftovers(out, [])
         written = write_report(loaded, year, out, str(args.data))
         verdict = "dapat dihitung" if not loaded.problems else f"{len(loaded.problems)} masalah harus diperbaiki"
         say(f"{year}: {verdict}; {len(loaded.warnings)} peringatan; laporan: {written[1]}")
@@ -225,9 +230,12 @@ def _build(plans: list[YearPlan], args: argparse.Namespace) -> list[YearOutcome]
 def _check_folders(args: argparse.Namespace, require_data: bool) -> None:
     """Refuse, before anything is written, an output folder that cannot be written and a year
     with nothing to work from (no input folder; for reports, no saved results either)."""
-    problem = check_writable(args.out)
-    if problem:
-        raise UsageError(f"--out: {problem}")
+    # The year folders too (and, for compute, their results): a locked one is named here, not
+    # by a hidden name half-way through the run.
+    years = [args.out / str(y) for y in args.year]
+    for folder in [args.out, *years, *([y / "results" for y in years] if require_data else [])]:
+        if problem := check_writable(folder):
+            raise UsageError(f"--out: {problem}")
     if not args.data.is_dir() and (require_data or not all(saved_meta(args.out, y) for y in args.year)):
         raise UsageError(f"--data {args.data}: no such folder")
     missing = [
@@ -240,6 +248,15 @@ def _check_folders(args: argparse.Namespace, require_data: bool) -> None:
             + (" and no saved results" if not require_data else "")
             + f"; years with input: {', '.join(have) or 'none'}"
         )
+
+
+def _clear_leftovers(out: Path, years: list[int]) -> None:
+    """Remove what runs that died left in ``out``'s year folders (or ``out`` itself): staging
+    folders, temporary files, notebooks half run (:func:`bnn_lib.staging.sweep`)."""
+    folders = [out / str(year) for year in years] or [out]
+    cleared = [path for folder in folders for path in sweep(folder, depth=2 if years else 0)]
+    if cleared:
+        say(f"cleared {len(cleared)} leftover(s) of an interrupted run: {', '.join(p.name for p in cleared[:3])}")
 
 
 def _check_start_method(asked: str) -> None:

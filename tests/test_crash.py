@@ -1,4 +1,5 @@
-"""A run killed outright: its workers die with it."""
+"""A run killed outright: its workers die with it, and the next run removes what it left; a
+folder that cannot be written is named as the user knows it."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
@@ -16,6 +18,8 @@ import pytest
 from bnn_lib import cli
 from bnn_lib.paths import ROOT
 from bnn_lib.reporting import pdf
+from bnn_lib.staging import HOST
+from bnn_lib.writing import atomic_folder, write_atomic
 
 psutil = pytest.importorskip("psutil")
 FAST = ["--replicates", "0", "--samples", "0"]
@@ -108,6 +112,103 @@ def test_the_pdf_browser_dies_with_a_killed_run():
     assert any("chrom" in p.name() for p in browser)
     kill(run)
     assert survivors(browser) == []
+
+
+def dead_pid() -> int:
+    """The pid of a process that has ended."""
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    return int(ended.stdout)
+
+
+def test_the_next_run_removes_what_a_killed_run_left(year_2024, capsys):
+    data, out = year_2024
+    year = out / "2024"
+    before = sorted(p.name for p in (year / "results").iterdir())
+    # A run killed while it filled the results' staging folder and wrote index.html.
+    code = (
+        "import sys, time\nfrom pathlib import Path\nfrom bnn_lib.writing import atomic_folder, atomic_path\n"
+        "year = Path(sys.argv[1])\n"
+        "with atomic_folder(year / 'results') as staging, atomic_path(year / 'index.html') as tmp:\n"
+        "    (staging / 'ikotan_kabkota.parquet').write_bytes(b'PAR1 half')\n"
+        "    tmp.write_text('<p>setengah')\n"
+        "    print('ready', flush=True); time.sleep(120)\n"
+    )
+    run = start("-c", code, str(year))
+    assert run.stdout.readline().strip() == "ready"
+    kill(run)
+    left = sorted(p.name for p in year.iterdir() if p.name.startswith("."))
+    assert [name.split("-")[0] for name in left] == [".index.html.tmp", ".results.staging"]
+    # Work of a run still going (this process), and of another machine sharing the folder, stays.
+    mine, theirs = f".results.staging-{HOST}-{os.getpid()}-0a1b2c3d", f".results.staging-ffffff-{dead_pid()}-0a1b2c3d"
+    (year / mine).mkdir()
+    (year / theirs).mkdir()
+    capsys.readouterr()
+    assert cli.main(["compute", "--year", "2024", "--data", str(data), "--out", str(out), *FAST]) == 0
+    assert "cleared 2 leftover(s) of an interrupted run" in capsys.readouterr().out
+    assert sorted(p.name for p in year.iterdir() if p.name.startswith(".")) == sorted([mine, theirs])
+    assert sorted(p.name for p in (year / "results").iterdir()) == before
+    assert not (year / "index.html").exists()
+
+
+def test_a_folder_left_aside_by_a_killed_run_is_put_back(tmp_path):
+    """Killed between moving the old results aside and moving the new ones in: the old return."""
+    folder = tmp_path / "results"
+    folder.mkdir()
+    (folder / "t.csv").write_text("lama")
+    folder.replace(tmp_path / f".results.old-{HOST}-{dead_pid()}-0a1b2c3d")
+    with atomic_folder(folder) as staging:
+        assert (folder / "t.csv").read_text() == "lama"
+        (staging / "t.csv").write_text("baru")
+    assert [p.name for p in tmp_path.iterdir()] == ["results"]
+
+
+@contextmanager
+def unwritable(folder: Path):
+    """``folder`` made unwritable for this process: read-only, or, for root (whom permissions do
+    not stop), immutable. Skips the test where neither can be done."""
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        undo = ["chmod", "755", str(folder)]
+    elif shutil.which("chattr") and subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode == 0:
+        undo = ["chattr", "-i", str(folder)]
+    else:
+        pytest.skip("running as root without chattr: no folder can be made unwritable")
+    try:
+        yield folder
+    finally:
+        subprocess.run(undo, check=True)
+
+
+HIDDEN = (".staging-", ".tmp-", ".old-", "-new-", "-old-")
+
+
+def test_an_unwritable_folder_is_named_as_the_user_knows_it(year_2024, capsys):
+    data, out = year_2024
+    year = out / "2024"
+    with unwritable(year):
+        capsys.readouterr()
+        assert cli.main(["compute", "--year", "2024", "--data", str(data), "--out", str(out), *FAST]) == 1
+        err = capsys.readouterr().err
+        assert f"--out: cannot write to {year}: {year} is not writable" in err
+        # Met half-way (a lock that takes hold after the checks): the same names, never a hidden one.
+        with pytest.raises(OSError) as wrote:
+            write_atomic(year / "index.html", "<p>laporan</p>")
+        assert wrote.value.filename == str(year / "index.html") and wrote.value.filename2 is None
+        with pytest.raises(OSError) as swapped, atomic_folder(year / "results") as staging:
+            (staging / "t.csv").write_text("x")
+        assert {swapped.value.filename, swapped.value.filename2} <= {str(year / "results"), None}
+        assert not any(mark in str(swapped.value) + str(wrote.value) for mark in HIDDEN)
+    assert sorted(p.name for p in year.iterdir()) == ["results"]
+
+
+def test_a_year_folder_that_is_a_file_is_named(sample_dir, tmp_path, capsys):
+    out = tmp_path / "reports"
+    out.mkdir()
+    (out / "2024").write_text("bukan folder")
+    for command in ("compute", "reports"):
+        assert cli.main([command, "--year", "2024", "--data", sample_dir, "--out", str(out), *FAST]) == 1
+        assert f"--out: {out / '2024'} is a file, not a folder" in capsys.readouterr().err
+    assert (out / "2024").read_text() == "bukan folder"
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="the worker is forked")

@@ -21,6 +21,7 @@ from bnn_lib import cli
 from bnn_lib.build import plan_years
 from bnn_lib.results import Results
 from bnn_lib.spec import load_spec
+from bnn_lib.staging import HOST
 from bnn_lib.writing import write_atomic
 
 FAST = ["--replicates", "0", "--samples", "0"]
@@ -368,7 +369,7 @@ def test_a_folder_swap_that_fails_halfway_puts_the_old_results_back(tmp_path, mo
     original = Path.replace
 
     def refuse_new(self, target):
-        if Path(self).name.startswith(".results-new-"):
+        if Path(self).name.startswith(".results.staging-"):
             raise PermissionError(13, "file in use", str(target))
         return original(self, target)
 
@@ -378,7 +379,8 @@ def test_a_folder_swap_that_fails_halfway_puts_the_old_results_back(tmp_path, mo
     monkeypatch.undo()
     assert (folder / "t.csv").read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["results"]
     # A run that died between the two renames left the old folder aside and none in place:
-    folder.replace(tmp_path / ".results-old-dead")
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    folder.replace(tmp_path / f".results.old-{HOST}-{int(dead.stdout)}-0123abcd")
     with atomic_folder(folder) as staging:
         assert (folder / "t.csv").read_text() == "old"  # put back before anything else
         (staging / "t.csv").write_text("new")

@@ -57,6 +57,7 @@ from bnn_lib.regions import regions
 from bnn_lib.reporting import LEVELS, engine, html, index_page, is_kabkota, pdf, report_file, workbook
 from bnn_lib.reporting import data as report_data
 from bnn_lib.reporting.sections.kabkota import measured as kabkota_codes
+from bnn_lib.staging import work_path
 from bnn_lib.writing import write_atomic
 
 NOTEBOOKS = ROOT / "notebooks"
@@ -224,7 +225,8 @@ def render(job: Job) -> None:
     """
     engine.register()  # a spawned child has not run warm_up()
     Path(job.executed).parent.mkdir(parents=True, exist_ok=True)
-    executed = Path(job.executed).with_suffix(".running.ipynb")
+    # Hidden and named after this process: a run killed meanwhile leaves it to the next run's sweep.
+    executed = work_path(Path(job.executed), "running")
     try:
         nb = papermill.execute_notebook(
             job.notebook,
