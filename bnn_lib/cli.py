@@ -89,8 +89,8 @@ def _compute(args: argparse.Namespace) -> int:
     """Compute and save each year asked, with the specs asked (the defaults otherwise)."""
     _check_folders(args, require_data=True)
     _check_start_method(args.start_method)
-    _clear_leftovers(args.out, args.year)
     plans = plan_years(args.year, args.data, args.out, parse_overrides(args.spec), _analyses(args), reuse=False)
+    _clear_leftovers(args.out, args.year)  # once nothing is refused: a refused command changes nothing
     return 1 if any(o.status == "refused" for o in _build(plans, args)) else 0
 
 
@@ -111,8 +111,8 @@ def _reports(args: argparse.Namespace) -> int:
             raise UsageError(f"--dask-scheduler: {exc}") from None
     with_data = [int(p.name) for p in args.data.glob("*") if p.name.isdigit() and p.is_dir()]
     years = sorted({y for y in with_data if y <= max(args.year)} | set(args.year))
-    _clear_leftovers(args.out, years)
     plans = plan_years(years, args.data, args.out, parse_overrides(args.spec), _analyses(args))
+    _clear_leftovers(args.out, years)
     outcomes = _build(plans, args)
     refused = {o.year for o in outcomes if o.status == "refused"}
     failed = bool(refused)

@@ -142,10 +142,13 @@ def test_the_next_run_removes_what_a_killed_run_left(year_2024, capsys):
     mine, theirs = f".results.staging-{HOST}-{os.getpid()}-0a1b2c3d", f".results.staging-ffffff-{dead_pid()}-0a1b2c3d"
     (year / mine).mkdir()
     (year / theirs).mkdir()
+    (year / ".catatan.txt.tmp").write_text("milik pengguna")  # hidden, but no work of a run
     capsys.readouterr()
     assert cli.main(["compute", "--year", "2024", "--data", str(data), "--out", str(out), *FAST]) == 0
     assert "cleared 2 leftover(s) of an interrupted run" in capsys.readouterr().out
-    assert sorted(p.name for p in year.iterdir() if p.name.startswith(".")) == sorted([mine, theirs])
+    assert sorted(p.name for p in year.iterdir() if p.name.startswith(".")) == sorted(
+        [mine, theirs, ".catatan.txt.tmp"]
+    )
     assert sorted(p.name for p in (year / "results").iterdir()) == before
     assert not (year / "index.html").exists()
 
