@@ -15,14 +15,18 @@ def file_hash(path: str | Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+# What code_hash leaves out: the command line and what it alone uses, the reports, the offices' files.
+COMMAND_LINE = ("reporting", "office", "cli.py", "arguments.py", "terminal.py")
+
+
 def code_hash() -> str:
-    """SHA-256 over the computing code (``bnn_lib`` without the command line and the report and
-    office packages), the region registry and the priority rules: saved results computed by
-    others are out of date."""
+    """SHA-256 over the computing code (``bnn_lib`` without the command line, its arguments and
+    terminal output, and the report and office packages), the region registry and the priority
+    rules: saved results computed by others are out of date."""
     package = ROOT / "bnn_lib"
     digest = hashlib.sha256()
     for path in sorted(package.rglob("*.py")):
-        if path.relative_to(package).parts[0] not in ("reporting", "office", "cli.py"):
+        if path.relative_to(package).parts[0] not in COMMAND_LINE:
             digest.update(path.relative_to(package).as_posix().encode() + path.read_bytes())
     for path in sorted((DATA_DIR / "regions").glob("*.csv")):  # the registry decides codes and names
         digest.update(path.name.encode() + path.read_bytes())

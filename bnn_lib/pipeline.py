@@ -29,6 +29,7 @@ from bnn_lib.intake.tables import SURVEY_INDICES
 from bnn_lib.kawasan_year import compute_ikkrn, compute_ikktt, kawasan_history, without_before
 from bnn_lib.paths import SAMPLE_DIR
 from bnn_lib.priorities import load_rules, priority_table
+from bnn_lib.processes import die_with_parent
 from bnn_lib.publish import flag_small_cells
 from bnn_lib.ranking import with_ranks
 from bnn_lib.results import Results
@@ -248,7 +249,9 @@ def run_tasks(
     if workers == 1:
         return {key: _attempt(task, data) for key, task in tasks.items()}
     context = mp.get_context(start_method_for(start_method))
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    # The workers die with this process: killed outright, it leaves none waiting for work.
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),))
+    with pool:
         futures = {key: pool.submit(_attempt, task, data) for key, task in tasks.items()}
     return {key: f.result() for key, f in futures.items()}
 

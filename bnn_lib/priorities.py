@@ -126,7 +126,9 @@ def _own_lists(findings: pd.DataFrame, per_reason: int) -> pd.DataFrame:
     """Each kab/kota's own list: by rule order, the largest shortfall first, at most
     ``per_reason`` findings of a rule."""
     # The largest shortfall first: the most negative value, or for a count the largest count.
-    weight = findings["value"].fillna(-findings["count"].astype(float))
+    # No rule that counts may have found anything: then there is no count column.
+    counts = findings["count"] if "count" in findings else pd.Series(np.nan, index=findings.index)
+    weight = findings["value"].fillna(-counts.astype(float))
     own = findings.assign(weight=weight).sort_values(["kabkota_code", "order", "weight"]).assign(level="kabkota")
     own = own[own.groupby(["kabkota_code", "reason"]).cumcount() < per_reason]
     own["code"] = own["kabkota_code"]
@@ -234,7 +236,8 @@ def _below_target(rule, tables, specs, previous) -> pd.DataFrame | None:
         return None
     targets = kpi[(kpi["measure"] == rule.index) & kpi["region_code"].str.contains(".", regex=False)]
     target = rescale(targets.set_index("region_code")["target"].dropna(), spec.rescale)  # on 0–100, as the interval
-    rows = rows.assign(target=rows["kabkota_code"].map(target)).dropna(subset=["target"])
+    # As numbers even when no row is left (an empty map would be text, and compare with nothing).
+    rows = rows.assign(target=rows["kabkota_code"].map(target).astype(float)).dropna(subset=["target"])
     below = rows[rows[HI] < rows["target"]]
     return _evidence(below, rule, "value_100", below["value_100"], below[LO], below[HI], reference=below["target"])
 

@@ -260,11 +260,18 @@ class Sensitivity:
     runs: int
 
 
+# The Saltelli design's base N (a power of two, two at least: the Sobol estimators compare pairs
+# of rows); the design has N·(G + 2) runs for G input groups, so with every group varied (VARIES)
+# the smallest design is MIN_SAMPLES runs: fewer asked would still run that many.
+MIN_BASE = 2
+MIN_SAMPLES = MIN_BASE * (len(VARIES) + 2)
+
+
 def run(model: Model, samples: int = 2000, seed: int = 1) -> Sensitivity:
     """The Monte Carlo of the module docstring with about ``samples`` runs (Saltelli design)."""
     salib_problem = problem(model)
     n_inputs = len(model.inputs())
-    base = 2 ** max(1, int(np.round(np.log2(samples / (n_inputs + 2)))))
+    base = 2 ** max(int(np.log2(MIN_BASE)), int(np.round(np.log2(samples / (n_inputs + 2)))))
     nominal_values, nominal_modes = model.evaluate(np.zeros((1, salib_problem["num_vars"])))
     nominal_rank = ranks(nominal_values)[0]
     nominal_band = model.bands(nominal_values, nominal_modes)[0]

@@ -39,6 +39,9 @@ from bnn_lib.spec import IndexSpec
 # The interval the reports show, the "kategori belum pasti" flag and a "distinguishable" change use.
 REPORTED = 0.95
 CONFIDENCE_LEVELS = (0.90, REPORTED)  # the intervals computed
+# The fewest replicates that put one beyond each end of the widest interval (2.5 % either side of
+# the 95 % one: 40); with fewer, an end is only the most extreme replicate or drawn between two.
+MIN_REPLICATES = round(2 / (1 - max(CONFIDENCE_LEVELS)))
 
 
 def bounds(level: float = REPORTED) -> tuple[str, str]:

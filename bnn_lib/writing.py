@@ -13,15 +13,17 @@ from __future__ import annotations
 import math
 import os
 import shutil
-import tempfile
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pandas as pd
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+
+from bnn_lib.staging import as_known, settle, work_path
 
 # The process's umask, read once: temporary files are created owner-only, and the files that
 # replace the user's are given the permissions a plain open() would have given them.
@@ -36,17 +38,20 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 @contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
-    """A temporary path beside ``path`` to write to; it replaces ``path`` only on success."""
+    """A temporary path beside ``path`` to write to; it replaces ``path`` only on success. An
+    error names ``path``, never the temporary name (:func:`bnn_lib.staging.as_known`)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
+    tmp = work_path(path, "tmp")
     try:
-        yield Path(tmp)
-        Path(tmp).chmod(0o666 & ~UMASK)
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        yield tmp
+        tmp.chmod(0o666 & ~UMASK)
+        tmp.replace(path)
+    except OSError as exc:
+        raise as_known(exc, tmp, path) from None
+    finally:
+        with suppress(OSError):
+            tmp.unlink(missing_ok=True)
 
 
 @contextmanager
@@ -57,39 +62,41 @@ def atomic_folder(folder: Path) -> Iterator[Path]:
     The swap is two renames (a folder cannot replace a non-empty one in one step): the old
     folder is moved aside under a unique name, the staging folder takes its place, and only
     then is the old one deleted. If the second rename fails (a file held open on Windows, say),
-    the old folder is moved back; a folder left aside by a run that died between the two
-    renames is moved back at the start of the next one.
+    the old folder is moved back. What a run that died left beside ``folder`` (its staging
+    folder, or the old folder moved aside, which goes back if ``folder`` is missing) is cleared
+    first (:func:`bnn_lib.staging.settle`). An error names ``folder`` (or a file in it), never
+    the staging name.
     """
     folder.parent.mkdir(parents=True, exist_ok=True)
-    _restore_aside(folder)
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-new-", dir=folder.parent))
+    settle(folder)
+    staging = work_path(folder, "staging")
     try:
+        staging.mkdir(mode=0o700)
         yield staging
-        staging.chmod(0o777 & ~UMASK)  # mkdtemp makes it owner-only
-        if not folder.exists():
-            staging.replace(folder)
-            return
-        aside = Path(tempfile.mkdtemp(prefix=f".{folder.name}-old-", dir=folder.parent))
-        aside.rmdir()  # a unique free name for the old folder (two runs never share one)
-        folder.replace(aside)
-        try:
-            staging.replace(folder)
-        except BaseException:
-            aside.replace(folder)
-            raise
-        shutil.rmtree(aside, ignore_errors=True)
+        staging.chmod(0o777 & ~UMASK)
+        _swap(staging, folder)
+    except OSError as exc:
+        raise as_known(exc, staging, folder) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _restore_aside(folder: Path) -> None:
-    """Move back the folder a dead run left aside (``.<name>-old-…``) if ``folder`` is missing;
-    delete stale ones otherwise (``folder`` is then the newer, complete one)."""
-    for aside in sorted(folder.parent.glob(f".{folder.name}-old-*")):
-        if not folder.exists():
-            aside.replace(folder)
-        else:
-            shutil.rmtree(aside, ignore_errors=True)
+def _swap(staging: Path, folder: Path) -> None:
+    """Put ``staging`` in the place of ``folder`` (see :func:`atomic_folder`)."""
+    if not folder.exists():
+        staging.replace(folder)
+        return
+    aside = work_path(folder, "old")
+    try:
+        folder.replace(aside)
+    except OSError as exc:
+        raise as_known(exc, aside, folder) from None
+    try:
+        staging.replace(folder)
+    except BaseException:
+        aside.replace(folder)
+        raise
+    shutil.rmtree(aside, ignore_errors=True)
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -127,6 +134,10 @@ def put(sheet: Worksheet, row: int, column: int, value: object, number_format: s
         return sheet.cell(row, column)
     if hasattr(value, "item"):  # numpy scalars
         value = value.item()
+    if isinstance(value, str):
+        # A control character (from a file name or a cell) cannot be stored in a worksheet; it is
+        # written as its escape, as the terminal shows it.
+        value = ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
     cell = sheet.cell(row, column, value)
     if isinstance(value, str):
         cell.data_type = "s"  # openpyxl would store "=…" as a formula

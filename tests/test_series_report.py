@@ -29,10 +29,11 @@ BANDS = ("Tidak Tanggap", "Cukup Tanggap", "Tanggap", "Sangat Tanggap")
 
 @pytest.fixture(scope="module")
 def series_dir(sample_dir, tmp_path_factory):
-    """Results of 2020–2024 (bootstrap of 20 replicates, no sensitivity run)."""
+    """Results of 2020–2024 (bootstrap of 40 replicates, the fewest the command takes; no
+    sensitivity run)."""
     out = tmp_path_factory.mktemp("series")
     years = ["2020", "2021", "2022", "2023", "2024"]
-    args = ["compute", "--year", *years, "--data", sample_dir, "--out", str(out), "--replicates", "20"]
+    args = ["compute", "--year", *years, "--data", sample_dir, "--out", str(out), "--replicates", "40"]
     assert cli.main([*args, "--samples", "0"]) == 0
     return out
 

@@ -98,7 +98,7 @@ def test_unknown_respondent_group_is_refused():
 
 def test_negative_weight_is_refused():
     message = bad(variables__0__weight=-1.0)
-    assert "variables[0].weight" in message and "greater than or equal to 0" in message
+    assert "variables[0].weight = -1.0: harus ≥ 0" in message
 
 
 def test_documented_without_source_is_refused():

@@ -20,6 +20,7 @@ import pandas as pd
 from bnn_lib.intake.problems import MAX_PER_CHECK, Problem, at_rows, plain
 from bnn_lib.intake.tables import Column
 from bnn_lib.kawasan import recorded_status
+from bnn_lib.limits import FIRST_YEAR, LAST_YEAR, year_range
 from bnn_lib.regions import names_match, regions
 from bnn_lib.scoring import positions
 from bnn_lib.spec import IndexSpec
@@ -49,7 +50,7 @@ def _out_of_range(x: np.ndarray, column: Column, spec: IndexSpec | None) -> tupl
             )
             return ~np.isnan(x) & ~allowed, message
         if column.kind == "year":
-            return ~np.isnan(x) & ((x < 2000) | (x > 2100)), "tahun di luar 2000–2100"
+            return ~np.isnan(x) & ((x < FIRST_YEAR) | (x > LAST_YEAR)), f"tahun di luar {year_range()}"
         bad = np.zeros(len(x), dtype=bool)
         parts = []
         if column.gt is not None:

@@ -6,7 +6,8 @@
   was read, how many problems) and a ``Masalah`` sheet (one row per problem: file, sheet, row as
   Excel shows it, column, value, what is wrong, in Bahasa Indonesia), filtered and frozen;
 - ``validasi-<year>.html``: the same as one page, a section per file;
-- ``per-berkas-<year>/<file>.xlsx``: each file's own list, to send back to the office that sent it.
+- ``per-berkas-<year>/<file>.xlsx``: each file's own list, to send back to the office that sent it
+  (a name past the platform's 255 bytes keeps its start and gets a hash of the whole).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from openpyxl import Workbook
 
 from bnn_lib.intake import Loaded, Problem
 from bnn_lib.intake.problems import shown
+from bnn_lib.staging import fit_name
 from bnn_lib.writing import atomic_folder, printable, save_workbook, write_atomic, write_rows
 
 BLOCKING = "Harus diperbaiki"
@@ -103,7 +105,8 @@ def write_report(loaded: Loaded, year: int, out: Path, data: str) -> list[Path]:
             if own:
                 within_year = summary.file.split("/", 1)[-1]
                 name = re.sub(r"[^\w.-]", "_", within_year + (f"_{summary.sheet}" if summary.sheet else ""))
-                written.append(folder / _workbook(own, [summary], staging / f"{name}.xlsx").name)
+                # A file name of 255 bytes is allowed; its list's name, 5 longer, is shortened.
+                written.append(folder / _workbook(own, [summary], staging / fit_name(f"{name}.xlsx")).name)
     return written
 
 

@@ -52,10 +52,12 @@ from tqdm import tqdm
 
 from bnn_lib.paths import REPORTS_DIR, ROOT
 from bnn_lib.pipeline import start_method_for
+from bnn_lib.processes import die_with_parent
 from bnn_lib.regions import regions
 from bnn_lib.reporting import LEVELS, engine, html, index_page, is_kabkota, pdf, report_file, workbook
 from bnn_lib.reporting import data as report_data
 from bnn_lib.reporting.sections.kabkota import measured as kabkota_codes
+from bnn_lib.staging import work_path
 from bnn_lib.writing import write_atomic
 
 NOTEBOOKS = ROOT / "notebooks"
@@ -223,7 +225,8 @@ def render(job: Job) -> None:
     """
     engine.register()  # a spawned child has not run warm_up()
     Path(job.executed).parent.mkdir(parents=True, exist_ok=True)
-    executed = Path(job.executed).with_suffix(".running.ipynb")
+    # Hidden and named after this process: a run killed meanwhile leaves it to the next run's sweep.
+    executed = work_path(Path(job.executed), "running")
     try:
         nb = papermill.execute_notebook(
             job.notebook,
@@ -241,13 +244,16 @@ def render(job: Job) -> None:
     write_atomic(Path(job.html), html.notebook_to_html(nb, job.title, footer, toc=job.toc))
 
 
-def _child(job: Job, conn: Connection) -> None:
+def _child(job: Job, conn: Connection, parent: int | None = None) -> None:
     """Entry point of a child (forked or spawned): render, send (ok, error text), leave at once.
+    It dies with ``parent`` (the process that started it): a run killed outright leaves no
+    report still rendering into its folder.
 
     It is a module-level function so that ``spawn`` can pickle it by name. ``os._exit`` skips
     the interpreter's teardown, which in a forked child would walk (and copy) every object
     inherited from the parent only to free it.
     """
+    die_with_parent(parent)
     try:
         render(job)
         conn.send((True, ""))
@@ -456,7 +462,7 @@ def _run_jobs(todo: list[Job], batch: Batch, hashes: dict[str, str], bar: tqdm, 
         while queue and len(running) < max(1, batch.jobs):
             job, attempt = queue.pop(0)
             parent_end, child_end = ctx.Pipe(duplex=False)
-            process = ctx.Process(target=_child, args=(job, child_end), daemon=True)
+            process = ctx.Process(target=_child, args=(job, child_end, os.getpid()), daemon=True)
             process.start()
             child_end.close()
             running[process.pid] = (process, parent_end, job, attempt, time.perf_counter())

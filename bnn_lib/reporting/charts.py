@@ -26,6 +26,7 @@ from matplotlib.patches import Polygon, Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from bnn_lib.reporting.fmt import NATIONAL, NO_DATA, PROVINCE, STATUS_COLORS, angka, band_colors, rentang
+from bnn_lib.reporting.literal import LiteralFigure
 from bnn_lib.sensitivity import RANK_PERCENTILES, rank_columns
 from bnn_lib.uncertainty import bounds
 
@@ -44,6 +45,7 @@ STYLE = {
     "figure.dpi": 100,
     "savefig.dpi": 100,
     "figure.autolayout": False,
+    "text.parse_math": False,  # text drawn as written (:mod:`.literal`)
 }
 P = ParamSpec("P")
 
@@ -67,7 +69,7 @@ def _styled(draw: Callable[P, Figure]) -> Callable[P, Figure]:
 def _figure(height: float) -> tuple[Figure, Axes]:
     """A report-wide figure of ``height`` inches with one axes. Made without pyplot, so that no
     figure stays registered (and shown again) once the report has displayed it."""
-    fig = Figure(figsize=(WIDTH, height))
+    fig = LiteralFigure(figsize=(WIDTH, height))
     return fig, fig.subplots()
 
 

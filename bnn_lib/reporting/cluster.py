@@ -348,10 +348,11 @@ def _fork(job: Job) -> tuple[int, Connection]:
     if not hasattr(os, "fork"):
         raise OSError(f"a worker on {sys.platform} cannot fork: run the cluster's workers on Linux")
     receiver, sender = mp.Pipe(duplex=False)
+    worker = os.getpid()
     pid = os.fork()
     if pid == 0:
         receiver.close()
-        _child(job, sender)  # never returns
+        _child(job, sender, worker)  # never returns; dies with the worker
     sender.close()
     return pid, receiver
 
