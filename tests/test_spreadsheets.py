@@ -495,3 +495,33 @@ def test_a_stray_value_far_down_an_ods_sheet_is_refused(tmp_path):
     ods_book(year_folder(tmp_path, {}) / "2024" / "ikotan_survey.ods", [HEADER, *ROWS], gap=1_000_000, far=far)
     found = problems(tmp_path, {})
     assert len(found) == 1 and "jauh melebihi tabel mana pun" in found[0] and "Ctrl+End" in found[0], found
+
+
+def test_an_ikktt_indicator_measured_in_percent_reads_a_percentage_as_shown(tmp_path):
+    from bnn_lib.spec import DEFAULT_SPECS, load_spec
+
+    spec = load_spec(DEFAULT_SPECS["ikktt"])
+    ids = [ind.id for ind in spec.indicators]
+    assert {i.id for i in spec.indicators if i.unit == "persen"} == {"eks_petani_ganja_pct", "partisipasi_kelompok_pct"}
+    path = year_folder(tmp_path, {}) / "2024" / "ikktt_areas.xlsx"
+    rows = [["kawasan_id", "kabkota_code", "year", "phase", *ids],
+            ["A1", "11.01", 2024, "before", *[1] * len(ids)], ["A1", "11.01", 2024, "after", *[1] * len(ids)]]  # fmt: skip
+    workbook(path, {"Data": rows})
+    book = openpyxl.load_workbook(path)
+    sheet = book["Data"]
+    pct = 5 + ids.index("eks_petani_ganja_pct")
+    sheet.cell(2, pct).value, sheet.cell(2, pct).number_format = 0.35, "0%"
+    book.save(path)
+    loaded = check_year(path.parents[1], 2024, {"ikktt": spec})
+    assert loaded.problems == []
+    assert loaded.tables["ikktt_areas"]["eks_petani_ganja_pct"].tolist() == [35.0, 1.0]
+    hectares = 5 + ids.index("ladang_ganja_ha")
+    sheet.cell(3, hectares).value, sheet.cell(3, hectares).number_format = 0.5, "0%"
+    book.save(path)
+    found = [str(p) for p in check_year(path.parents[1], 2024, {"ikktt": spec}).problems]
+    assert (
+        len(found) == 1
+        and "kolom E 'ladang_ganja_ha'" in found[0]
+        and "0,5 atau 50" in found[0]
+        and "persentase di kolom" in found[0]
+    ), found

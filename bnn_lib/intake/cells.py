@@ -92,7 +92,7 @@ def percent_value(cell: object, measured_in_percent: bool) -> tuple[float, str |
         return seen, None
     return math.nan, (
         "persentase di kolom yang tidak diukur dalam persen: tidak jelas apakah maksudnya "
-        f"{seen / 100:g} atau {seen:g}; hapus format persen dan tulis angkanya"
+        f"{seen / 100:g} atau {seen:g}; hapus format persen dan tulis angkanya".replace(".", ",")
     )
 
 

@@ -312,6 +312,13 @@ def _area_columns(spec: IndexSpec) -> list[Column]:
     )
     for ind in spec.indicators:
         columns.append(
-            Column(ind.id, "number", f"{ind.name} (angka ≥ 0); kosong = tidak diketahui.", blank_ok=True, ge=0)
+            Column(
+                ind.id,
+                "number",
+                f"{ind.name} (angka ≥ 0); kosong = tidak diketahui.",
+                blank_ok=True,
+                ge=0,
+                percent=ind.unit == "persen",
+            )
         )
     return columns

@@ -112,6 +112,9 @@ class Indicator(Element):
     items: list[Item] = []
     direction: Literal[1, -1] = 1
     goalposts: tuple[float, float] | None = None
+    # A measured quantity in percent (0–100): a spreadsheet cell formatted as a percentage is
+    # read as the number it shows (35 % as 35), which is refused for other quantities.
+    unit: Literal["persen"] | None = None
 
 
 class Variable(Element):
