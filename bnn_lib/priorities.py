@@ -67,7 +67,7 @@ class Rule(Element):
     index: Literal["ikotan", "ikp"] | None = None
     min_probability: float = Field(0.2, gt=0, lt=1)
     min_rawan: int = Field(3, ge=1)
-    min_gap: float = Field(0.0, ge=0)  # points on the 0–100 scale
+    min_gap: float = Field(0.0, ge=0, le=100, allow_inf_nan=False)  # points on the 0–100 scale
 
 
 class PriorityRules(Element):

@@ -10,7 +10,7 @@ from scipy import stats
 
 from bnn_lib.association import output_association
 from bnn_lib.priorities import RULES_FILE, load_rules, priority_table
-from bnn_lib.spec import load_spec
+from bnn_lib.spec import SpecError, load_spec
 
 SPEC = load_spec("ikotan-juknis-2021")  # fixed bands: Tanggap from 50.01, the success band
 
@@ -125,3 +125,17 @@ def test_outputs_beside_the_change_match_a_least_squares_fit_by_hand():
     assert row["slope_high"] - row["slope"] == pytest.approx(stats.t.ppf(0.975, n - 2) * se)
     assert row["r"] == pytest.approx(np.corrcoef(penggiat, change)[0, 1])
     assert np.isnan(table.set_index("output").loc["kawasan_intervened", "slope"])  # no variation: no slope
+
+
+@pytest.mark.parametrize(("field", "value"), [("min_gap", "inf"), ("min_gap", "nan"), ("min_gap", "150.0"),
+                                              ("min_probability", "1.0"), ("max_items", "0")])  # fmt: skip
+def test_a_rules_file_with_a_number_out_of_range_is_refused_naming_it(tmp_path, field, value):
+    text = RULES_FILE.read_text(encoding="utf-8")
+    if field.startswith("max_"):
+        text = text.replace(f"{field} = 10", f"{field} = {value}", 1)
+    else:
+        text = text.replace('id = "declining"\n', f'id = "declining"\n{field} = {value}\n', 1)
+    path = tmp_path / "prioritas.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SpecError, match=field):
+        load_rules(path)
