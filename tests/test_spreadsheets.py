@@ -525,3 +525,19 @@ def test_an_ikktt_indicator_measured_in_percent_reads_a_percentage_as_shown(tmp_
         and "0,5 atau 50" in found[0]
         and "persentase di kolom" in found[0]
     ), found
+
+
+def test_a_workbook_whose_every_sheet_is_hidden_is_refused_saying_so(tmp_path):
+    path = year_folder(tmp_path, {}) / "2024" / "ikotan_survey.xlsx"
+    workbook(tmp_path / "visible.xlsx", {"Data": [HEADER, *ROWS], "Lama": [HEADER]}, {"Lama": "veryHidden"})
+    path.parent.mkdir(parents=True)
+    with zipfile.ZipFile(tmp_path / "visible.xlsx") as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():  # Excel lets every sheet be hidden by a macro; openpyxl does not
+            data = source.read(item)
+            if item.filename == "xl/workbook.xml":
+                data = data.replace(b'state="visible"', b'state="hidden"')
+            target.writestr(item, data)
+    found = problems(tmp_path, {})
+    assert found == [
+        "2024/ikotan_survey.xlsx: semua lembar buku kerja ini tersembunyi; lembar tersembunyi tidak dibaca"
+    ]

@@ -2,9 +2,9 @@
 a Rust reader several times faster than openpyxl on large sheets.
 
 Only visible sheets are data: a hidden sheet (lookup lists, an old copy) is never read. What
-calamine does not tell is read beside it (:mod:`bnn_lib.intake.xlsx`, :mod:`bnn_lib.intake.ods`): error values and
-uncalculated formulas, which it gives as empty cells, are marked as such, and so are percentages,
-which it gives as fractions. A sheet whose cells reach so far that calamine would need gigabytes
+calamine does not tell is read beside it (:mod:`bnn_lib.intake.xlsx`, :mod:`bnn_lib.intake.ods`):
+error values and uncalculated formulas, which it gives as empty cells, are marked as such, and
+so are percentages, which it gives as fractions. A sheet whose cells reach so far that calamine would need gigabytes
 to hold it is refused before it is loaded; a workbook in a format that cannot be scanned first is
 measured in a separate process, so that such a sheet can never abort this one.
 """
@@ -64,8 +64,10 @@ def spreadsheet(path: Path, recognise: Callable[[str], bool], sheet: str | None)
     book = _workbook(path)
     if sheet is None:
         visible = visible_sheets(path, book)
-        if len(visible) != 1:
-            listed = ", ".join(repr(n) for n in visible) or "tidak ada yang tampak"
+        if not visible:
+            raise UnreadableError("semua lembar buku kerja ini tersembunyi; lembar tersembunyi tidak dibaca")
+        if len(visible) > 1:
+            listed = ", ".join(repr(n) for n in visible)
             raise UnreadableError(f"buku kerja dengan lebih dari satu lembar; sebutkan lembarnya (lembar: {listed})")
         sheet = visible[0]
     raw = _sheet(path, book, sheet, recognise)
