@@ -32,6 +32,11 @@ agreeing with everything published, gives it another value; each rule below keep
   exchanging the values of two of them leaves every band count as published, so the counts do
   not tell a blanked band. Where all candidates share the band, the counts of the province (and,
   where they would tell it, of the nation) are blanked.
+- **Changes.** A kab/kota's change is this year's value less the year before's: where the copy of
+  the year compared with (the year before, or its back-cast) blanked the kab/kota or region, its
+  change goes too. A region's change is a mean over the kab/kota measured in both years; where
+  that set holds some but not all of the kab/kota blanked the year before, it could single one
+  out, and the region's changes over it go (and the nation's, which would give them back).
 - **What places a blanked kab/kota among the others** is blanked once one is blanked: the ranks
   (national, and provincial in its province), the sensitivity tables (rank intervals, Sobol
   indices, drop-one), the audit computed over kab/kota, the association of outputs with the
@@ -68,6 +73,8 @@ class Plan:
     group_totals: set[tuple[str, str]] = field(default_factory=set)  # (region, group): its mean over kab/kota
     variable_totals: set[tuple[str, str]] = field(default_factory=set)  # (region, variable): the same
     edges: bool = False  # the band edges
+    earlier: set[str] = field(default_factory=set)  # kab/kota and regions blanked in the year compared with
+    changes: set[str] = field(default_factory=set)  # regions whose changes over the common kab/kota go
 
     @property
     def provinces(self) -> set[str]:
@@ -75,10 +82,13 @@ class Plan:
         return {code[:2] for code in self.kabkota}
 
 
-def plans(tables: dict[str, pd.DataFrame], pooled: Collection[str] = ()) -> dict[str, Plan]:
+def plans(
+    tables: dict[str, pd.DataFrame], pooled: Collection[str] = (), earlier: dict[str, Plan] | None = None
+) -> dict[str, Plan]:
     """The plan of every survey index of ``tables`` (flagged with ``small_cell``) by its key, and
     of each back-cast by ``<key>_backcast``. ``pooled``: the keys whose spec pools respondents
-    across groups (``unit_weighting = "pooled"``, not computed per group)."""
+    across groups (``unit_weighting = "pooled"``, not computed per group); ``earlier``: the
+    plans of the year before (what its public copy blanks), for the changes since."""
     out = {}
     for name in tables:
         key = name.removesuffix("_kabkota")
@@ -86,7 +96,25 @@ def plans(tables: dict[str, pd.DataFrame], pooled: Collection[str] = ()) -> dict
             out[key] = survey_plan(tables, key, key in pooled)
         if name.endswith("_backcast") and "level" in tables[name]:
             out[name] = backcast_plan(tables, name)
+    for key in [k for k in out if f"{k}_change" in tables]:
+        change = tables[f"{key}_change"]
+        against = out.get(f"{key}_backcast") if (change["basis"] == "backcast").any() else (earlier or {}).get(key)
+        if against is not None:
+            since(out[key], against, set(change["region_code"]))
     return out
+
+
+def since(plan: Plan, before: Plan, common: set[str]) -> None:
+    """Fill ``plan.earlier`` and ``plan.changes`` from ``before``, the plan of the year the
+    changes are computed against; ``common``: the kab/kota measured in both years."""
+    plan.earlier = before.kabkota | before.regions
+    regions = {code[:2] for code in before.kabkota}
+    for region in [*sorted(regions), NATIONAL]:
+        blanked = {k for k in before.kabkota if region == NATIONAL or k[:2] == region}
+        if blanked & common and not blanked <= common:
+            plan.changes.add(region)
+    if plan.changes:  # the nation's change and the others' would give back a province's
+        plan.changes.add(NATIONAL)
 
 
 def survey_plan(tables: dict[str, pd.DataFrame], key: str, pooled: bool = False) -> Plan:

@@ -60,16 +60,21 @@ def flag_small_cells(
 
 
 def suppress(
-    tables: dict[str, pd.DataFrame], min_cell: int | Mapping[str, int] = MIN_CELL, pooled: Collection[str] = ()
+    tables: dict[str, pd.DataFrame],
+    min_cell: int | Mapping[str, int] = MIN_CELL,
+    pooled: Collection[str] = (),
+    earlier: dict[str, pd.DataFrame] | None = None,
 ) -> tuple[dict[str, pd.DataFrame], int]:
     """The public tables and the number of rows with a value blanked (or, in ``prioritas``, left
     out).
 
     Blanked: the small cells, and every figure from which one could be worked out
     (:mod:`bnn_lib.disclosure` decides which; :func:`blanks` finds them in each table).
-    ``pooled``: the index keys whose spec pools respondents across groups."""
+    ``pooled``: the index keys whose spec pools respondents across groups; ``earlier``: the
+    tables of the year before, whose public copy's blanks this year's changes must not undo."""
+    before = disclosure.plans(flag_small_cells(earlier, min_cell), pooled) if earlier else None
     flagged = flag_small_cells(tables, min_cell)
-    plans = disclosure.plans(flagged, pooled)
+    plans = disclosure.plans(flagged, pooled, before)
     public, blanked = {}, 0
     for name, frame in flagged.items():
         if "respondent_id" in frame or name.endswith(NOT_PUBLIC):
@@ -93,9 +98,11 @@ def blanks(name: str, frame: pd.DataFrame, plans: dict[str, Plan]) -> pd.DataFra
     if name == "kpi":
         rows |= _kpi_rows(frame, plans)
     elif name == "output_association":  # a regression over every kab/kota: solvable for one
-        rows |= frame["index"].map(lambda i: i in plans and bool(plans[i].kabkota)).to_numpy(dtype=bool)
+        rows |= frame["index"].map(lambda i: i in plans and bool(plans[i].kabkota | plans[i].earlier)).to_numpy(bool)
     elif plan is not None:
         rows |= _rows(frame, plan)
+        if name.endswith("_change"):
+            rows |= frame["region_code"].isin(plan.earlier).to_numpy()
         if plan.kabkota and name.endswith(disclosure.WHOLE_SET):
             rows[:] = True
         for column, cells in _columns(name, frame, plan).items():
@@ -140,6 +147,9 @@ def _columns(name: str, frame: pd.DataFrame, plan: Plan) -> dict[str, pd.Series]
         if national and column in frame:
             gone = frame[column].map(lambda c, t=totals: NATIONAL in plan.regions or (NATIONAL, c) in t)
             out |= {c: gone for c in national}
+    if name.endswith("_change") and plan.changes:  # over the kab/kota of both years
+        over_common = [c for c in frame.columns if not c.endswith("_all") and c not in NOT_COUNTS]
+        out |= {c: frame["region_code"].isin(plan.changes) for c in over_common}
     if plan.edges and name.endswith("_bands"):
         out |= {c: every for c in ("lower", "upper", "lower_scale", "upper_scale") if c in frame}
     return {c: cells.astype(bool) for c, cells in out.items() if c in frame}
@@ -190,6 +200,7 @@ def _stating_blanked(frame: pd.DataFrame, plan: Plan) -> pd.Series:
     variable_mean = component.map(lambda v: nation or (NATIONAL, v) in plan.variable_totals)
     return (
         frame["kabkota_code"].isin(plan.kabkota)
+        | ((frame["measure"] == "change") & frame["kabkota_code"].isin(plan.earlier))
         | ((frame["reason"] == "weak_group") & (own_group | group_mean))
         | ((frame["reason"] == "weak_variable") & variable_mean)
         | (frame["level"].ne("kabkota") & frame["code"].isin(plan.regions))
@@ -205,7 +216,8 @@ def export(results: Path, to: Path, *, public: bool, min_cell: int | None = None
     blanked = 0
     if public:
         smallest = {key: max(min_cell or 1, spec_min_cell(s)) for key, s in meta.get("specs", {}).items()}
-        tables, blanked = suppress(tables, smallest, [k for k, s in meta.get("specs", {}).items() if pools(s)])
+        pooled = [k for k, s in meta.get("specs", {}).items() if pools(s)]
+        tables, blanked = suppress(tables, smallest, pooled, year_before(results, meta))
         meta = {k: v for k, v in meta.items() if k not in ("inputs", "warnings", "fingerprint")}
         # A spec file's folder names the machine and its user; its name is what a reader needs.
         meta["specs"] = {k: {**s, "path": Path(s["path"]).name} for k, s in meta.get("specs", {}).items()}
@@ -217,6 +229,15 @@ def export(results: Path, to: Path, *, public: bool, min_cell: int | None = None
             write_csv(frame, staging / f"{name}.csv")
         (staging / "specs.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
     return to, blanked
+
+
+def year_before(results: Path, meta: dict) -> dict[str, pd.DataFrame] | None:
+    """The result tables of the year before ``results`` (a year's folder sits in
+    ``<out>/<year>/results``; the replicates are not needed), or None where there are none."""
+    folder = results.parent.parent / str(meta.get("year", 0) - 1) / results.name
+    if not (folder / "specs.json").is_file():
+        return None
+    return {p.stem: pd.read_parquet(p) for p in sorted(folder.glob("*.parquet")) if not p.stem.endswith(NOT_PUBLIC)}
 
 
 def pools(record: dict) -> bool:

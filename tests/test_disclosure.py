@@ -32,7 +32,7 @@ import pytest
 from scipy.linalg import null_space
 
 from bnn_lib.analyses import Analyses
-from bnn_lib.pipeline import compute_year
+from bnn_lib.pipeline import compute_year, compute_years
 from bnn_lib.publish import export
 from bnn_lib.spec import IndexSpec
 
@@ -45,9 +45,9 @@ CASES = {
 NATIONAL = "00"
 
 
-def keep_few(data: Path, index: str, code: str, group: str | None, keep: int) -> None:
+def keep_few(data: Path, index: str, code: str, group: str | None, keep: int, year: int = 2024) -> None:
     """Drop all but ``keep`` respondents of ``group`` (or of the whole kab/kota) of ``code``."""
-    folder = data / "2024"
+    folder = data / str(year)
     people = pd.read_parquet(folder / f"{index}_respondents_synthetic.parquet")
     answers = pd.read_parquet(folder / f"{index}_answers_synthetic.parquet")
     chosen = people[(people["kabkota_code"] == code) & ((people["group"] == group) if group else True)]
@@ -435,3 +435,67 @@ def test_a_small_group_is_blanked_on_a_rectangle_or_with_its_kabkota(pooled):
     else:  # b with a of 11.01, and the same two of 11.02 (fewer respondents than 11.03's)
         assert blanked(shown, "kabkota_code", "value") == []
         assert groups["score"].isna().tolist() == [True, True, True, True, False, False]
+
+
+# -- across years: the change since a year whose copy blanked a kab/kota ---------------------------
+
+
+@pytest.fixture(scope="module")
+def two_years(sample_dir, tmp_path_factory):
+    """2023 and 2024 computed and exported, 14.01 small (4 respondents) in 2023 only: the true
+    and the public kab/kota, region and change tables of each year."""
+    root = tmp_path_factory.mktemp("two_years")
+    shutil.copytree(sample_dir, root / "data")
+    keep_few(root / "data", "ikotan", "14.01", None, 4, year=2023)
+    results, errors = compute_years([2023, 2024], root / "data", analyses=Analyses(replicates=20, samples=0), jobs=1)
+    assert not errors
+    out = {}
+    for year, result in results.items():
+        result.save(root / "out" / str(year) / "results")
+    for year, result in results.items():
+        export(root / "out" / str(year) / "results", root / f"publik-{year}", public=True)
+        public = {p.stem: pd.read_parquet(p) for p in (root / f"publik-{year}").glob("ikotan_*.parquet")}
+        out[year] = (result.tables, public)
+    return out
+
+
+def test_the_change_gives_back_no_value_the_year_before_blanked(two_years):
+    """Unknowns: the kab/kota values of both years (0–100) that either copy blanks, and what the
+    copies blank of the region means and changes; equations: the region means of each year, and
+    this year's changes (of a kab/kota: its value less last year's; of a region: the mean over
+    its kab/kota measured in both years, now less then)."""
+    values, facts = {}, []  # (key, true, published) and (total, {part: weight})
+    for year, (truth, public) in two_years.items():
+        for name, code in (("ikotan_kabkota", "kabkota_code"), ("ikotan_regions", "region_code")):
+            true, shown = (t[name].set_index(code)["value_100"] for t in (truth, public))
+            values |= {(year, c): (true[c], shown[c]) for c in true.index if not np.isnan(true[c])}
+    kabkota = {year: [c for (y, c) in values if y == year and "." in c] for year in two_years}
+    for year, codes in kabkota.items():
+        for region in {c[:2] for c in codes} | {NATIONAL}:
+            members = [c for c in codes if region in (NATIONAL, c[:2])]
+            facts.append(((year, region), {(year, c): 1 / len(members) for c in members}))
+    truth, public = two_years[2024]
+    change = truth["ikotan_change"].set_index("region_code")["change"]
+    shown = public["ikotan_change"].set_index("region_code")["change"]
+    common = [c for c in change.index if "." in c]
+    values |= {("change", c): (change[c], shown[c]) for c in change.index}
+    for region in change.index:
+        members = [c for c in common if region in (c, c[:2], NATIONAL)]
+        parts = {(2024, c): 1 / len(members) for c in members} | {(2023, c): -1 / len(members) for c in members}
+        facts.append((("change", region), parts))
+    blanked = sorted((k for k, (_, shown) in values.items() if np.isnan(shown)), key=str)
+    column = {k: j for j, k in enumerate(blanked)}
+    rows = []
+    for total, parts in facts:
+        row, constant = np.zeros(len(blanked)), 0.0
+        for key, weight in [(total, -1.0), *parts.items()]:
+            if key in column:
+                row[column[key]] += weight
+            else:
+                constant += weight * values[key][1]
+        assert row @ np.array([values[k][0] for k in blanked]) + constant == pytest.approx(0, abs=1e-6), total
+        rows.append(row)
+    free = null_space(np.array(rows))
+    assert (2023, "14.01") in column  # blanked in 2023's copy
+    determined = [k for k, j in column.items() if "." in k[1] and np.abs(free[j]).max(initial=0) < 1e-9]
+    assert not determined
