@@ -300,7 +300,7 @@ def test_public_export_blanks_small_cells_and_leaves_out_row_level_tables(data, 
     assert meta["specs"]["ikotan"]["path"] == "ikotan-dayamas-2022.toml"  # no folder of this machine
 
 
-def test_data_warnings_reach_the_reports_methodology_note():
+def test_data_warnings_reach_the_reports_methodology_note_as_counts():
     from bnn_lib.reporting.data import ReportData
     from bnn_lib.reporting.sections.appendix import _data_warnings
 
@@ -311,9 +311,13 @@ def test_data_warnings_reach_the_reports_methodology_note():
     ]
     data = ReportData(2024, None, {}, {"warnings": warnings})
     aceh = _data_warnings(data, "11")
-    assert "Simeulue" in aceh and "Jakarta" not in aceh and "1 hal perlu diperiksa" in aceh
+    assert "1 hal perlu diperiksa" in aceh and "Simeulue (1)" in aceh and "Jakarta" not in aceh
     national = _data_warnings(data, None)
-    assert all(w.split(":")[0] in national for w in warnings) and "3 hal" in national
+    assert "3 hal perlu diperiksa" in national and "Simeulue (1)" in national and "Jakarta Pusat (1)" in national
+    assert "1 hal tidak menyangkut kab/kota tertentu" in national
+    # The report is shared: no input file is named, no input row quoted.
+    for text in (aceh, national):
+        assert "ikotan_answers.csv" not in text and "catatan.docx" not in text and "tidak tahu" not in text
     assert _data_warnings(data, "12") == ""  # Sumatera Utara: nothing of its own to say
 
 
