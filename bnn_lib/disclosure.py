@@ -36,7 +36,9 @@ agreeing with everything published, gives it another value; each rule below keep
   the year compared with (the year before, or its back-cast) blanked the kab/kota or region, its
   change goes too. A region's change is a mean over the kab/kota measured in both years; where
   that set holds some but not all of the kab/kota blanked the year before, it could single one
-  out, and the region's changes over it go (and the nation's, which would give them back).
+  out, and the region's changes over it go (and the nation's, which would give them back). A
+  back-cast (last year recomputed under this year's spec, from the same answers) blanks at least
+  what last year's copy blanked.
 - **What places a blanked kab/kota among the others** is blanked once one is blanked: the ranks
   (national, and provincial in its province), the sensitivity tables (rank intervals, Sobol
   indices, drop-one), the audit computed over kab/kota, the association of outputs with the
@@ -95,10 +97,11 @@ def plans(
         if name.endswith("_kabkota") and "small_cell" in tables[name]:
             out[key] = survey_plan(tables, key, key in pooled)
         if name.endswith("_backcast") and "level" in tables[name]:
-            out[name] = backcast_plan(tables, name)
+            out[name] = backcast_plan(tables, name, (earlier or {}).get(name.removesuffix("_backcast")))
     for key in [k for k in out if f"{k}_change" in tables]:
         change = tables[f"{key}_change"]
-        against = out.get(f"{key}_backcast") if (change["basis"] == "backcast").any() else (earlier or {}).get(key)
+        backcast = "basis" in change and (change["basis"] == "backcast").any()
+        against = out.get(f"{key}_backcast") if backcast else (earlier or {}).get(key)
         if against is not None:
             since(out[key], against, set(change["region_code"]))
     return out
@@ -139,12 +142,17 @@ def survey_plan(tables: dict[str, pd.DataFrame], key: str, pooled: bool = False)
     return plan
 
 
-def backcast_plan(tables: dict[str, pd.DataFrame], name: str) -> Plan:
+def backcast_plan(tables: dict[str, pd.DataFrame], name: str, before: Plan | None = None) -> Plan:
     """What to blank of a back-cast (last year under this year's spec: kab/kota and regions in
-    one table)."""
+    one table). It starts from what last year's own copy blanks (``before``, where known): the
+    back-cast rests on the same answers, and a kab/kota it published that last year's copy
+    blanked would give back last year's figures (the same where only the bands changed)."""
     cast = tables[name]
     rows = cast[cast["level"] == "kabkota"].rename(columns={"region_code": "code"})
     plan = Plan(kabkota=set(rows.loc[rows["small_cell"].astype(bool), "code"]))
+    if before is not None:
+        plan.kabkota |= before.kabkota & set(rows["code"])
+        plan.regions |= before.regions
     units = kabkota_units(rows, set(), None)
     pair(units, plan, counted=False)
     plan.edges = from_extremes(units, plan, tables.get(f"{name}_bands"))

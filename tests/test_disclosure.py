@@ -499,3 +499,27 @@ def test_the_change_gives_back_no_value_the_year_before_blanked(two_years):
     assert (2023, "14.01") in column  # blanked in 2023's copy
     determined = [k for k, j in column.items() if "." in k[1] and np.abs(free[j]).max(initial=0) < 1e-9]
     assert not determined
+
+
+def test_a_backcast_blanks_what_last_years_copy_blanked():
+    from bnn_lib.publish import suppress
+
+    # Last year: 11.01 small; its copy blanked 11.03 beside it (another band than 11.01's).
+    last_year = survey(
+        [("11.01", 3, 40.0, "Cukup Tanggap"), ("11.02", 50, 60.0, "Cukup Tanggap"), ("11.03", 60, 70.0, "Tanggap")]
+    )
+    # Its back-cast under this year's bands (the values the same): 11.02 would be the partner of
+    # another band now, but publishing 11.03 would give back last year's 11.01 beside Aceh's mean.
+    cast = pd.DataFrame(
+        {
+            "region_code": ["11.01", "11.02", "11.03", "11", NATIONAL],
+            "level": ["kabkota"] * 3 + ["provinsi", "nasional"],
+            "value_100": [40.0, 60.0, 70.0, 56.7, 56.7],
+            "band": ["Cukup Tanggap", "Tanggap", "Tanggap", "Tanggap", "Tanggap"],
+            "n_respondents": [3, 50, 60, None, None],
+        }
+    )
+    public, _ = suppress({"ikotan_backcast": cast}, 5, earlier=last_year)
+    assert blanked(public["ikotan_backcast"], "region_code", "value_100") == ["11.01", "11.03"]
+    alone, _ = suppress({"ikotan_backcast": cast}, 5)  # without last year's copy known
+    assert blanked(alone["ikotan_backcast"], "region_code", "value_100") == ["11.01", "11.02"]
