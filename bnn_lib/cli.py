@@ -197,7 +197,7 @@ def _export(args: argparse.Namespace) -> None:
         if problem := check_writable(to) or target_problem(results, to):
             raise UsageError(f"--to: {problem}")
         folder, blanked = export(results, to, public=args.public, min_cell=args.min_cell)
-        rule = f"; {blanked} rows from too few respondents blanked" if args.public else ""
+        rule = f"; {blanked} rows blanked (too few respondents, or would give such a cell away)" if args.public else ""
         say(f"{year}: copied to {folder}{rule}")
 
 

@@ -4,26 +4,40 @@ A value computed from very few respondents is both imprecise and close to tellin
 respondents answered. Every result row that carries ``n_respondents`` gets ``small_cell``
 (fewer than :data:`MIN_CELL`). :func:`export` copies a year's results folder; with
 ``public=True`` the copy holds aggregates only (no table with a respondent id, no bootstrap
-replicates), with the values of small cells, and of every row of a kab/kota whose index rests
-on a small cell, blanked; ``specs.json`` keeps the specs and drops the input file list and the
-warnings, which quote input rows, and gives spec files by name only.
+replicates), with the values of small cells blanked, and with them every figure from which a
+blanked one could be worked out: the partners and totals that :mod:`bnn_lib.disclosure`
+chooses (why that is enough is said there), found in each table by :func:`blanks`.
+``specs.json`` keeps the specs and drops the input file list and the warnings, which quote
+input rows, and gives spec files by name only.
+
+Blanking keeps a row in place and the columns that say which row it is (:data:`KEEP`), so that
+a reader sees what was suppressed; only a priority item on a blanked figure is left out of its
+list (its reason alone would tell something of the figure).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from bnn_lib import disclosure
+from bnn_lib.disclosure import Plan
+from bnn_lib.rollup import NATIONAL, RESULT_MEASURES
 from bnn_lib.spec import MIN_CELL
 from bnn_lib.writing import atomic_folder, write_csv
 
 # Columns that say which row it is or how the cell was made, and stay in a suppressed row.
 KEEP = {"kabkota_code", "kabkota", "province_code", "region_code", "region", "level", "group", "indicator_id"}
 KEEP |= {"variable_id", "spec_id", "spec_version", "year", "small_cell"}
+# … and in the KPI, band, sensitivity and audit tables, what a row is about.
+KEEP |= {"measure", "label", "index", "input", "output", "kind", "a", "b", "variable", "basis"}
+# Columns named n_… that count kab/kota or respondents, not kab/kota by band.
+NOT_COUNTS = {"n_measured", "n_kabkota", "n_common", "n_now", "n_before", "n_respondents"}
+NOT_COUNTS |= {"n_ranked_national", "n_ranked_province", "n_intervened", "n_comparison"}
 NOT_PUBLIC = ("_bootstrap",)  # replicate-level tables: working data, not published figures
 EXPORTED = "exported"  # marks the specs.json of a copy: only such a folder is replaced by a new one
 
@@ -46,36 +60,151 @@ def flag_small_cells(
 
 
 def suppress(
-    tables: dict[str, pd.DataFrame], min_cell: int | Mapping[str, int] = MIN_CELL
+    tables: dict[str, pd.DataFrame],
+    min_cell: int | Mapping[str, int] = MIN_CELL,
+    pooled: Collection[str] = (),
+    earlier: dict[str, pd.DataFrame] | None = None,
 ) -> tuple[dict[str, pd.DataFrame], int]:
-    """The public tables and the number of rows whose values were blanked.
+    """The public tables and the number of rows with a value blanked (or, in ``prioritas``, left
+    out).
 
-    A row is blanked when it is a small cell itself, or when it belongs to a kab/kota whose
-    index (``<index>_kabkota``) is a small cell: every figure of that kab/kota and index derives
-    from the same few respondents."""
+    Blanked: the small cells, and every figure from which one could be worked out
+    (:mod:`bnn_lib.disclosure` decides which; :func:`blanks` finds them in each table).
+    ``pooled``: the index keys whose spec pools respondents across groups; ``earlier``: the
+    tables of the year before, whose public copy's blanks this year's changes must not undo."""
+    before = disclosure.plans(flag_small_cells(earlier, min_cell), pooled) if earlier else None
     flagged = flag_small_cells(tables, min_cell)
-    small_kabkota = {
-        name.removesuffix("_kabkota"): set(frame.loc[frame["small_cell"], "kabkota_code"])
-        for name, frame in flagged.items()
-        if name.endswith("_kabkota") and "small_cell" in frame
-    }
+    plans = disclosure.plans(flagged, pooled, before)
     public, blanked = {}, 0
     for name, frame in flagged.items():
         if "respondent_id" in frame or name.endswith(NOT_PUBLIC):
             continue
-        hide = (
-            frame["small_cell"].to_numpy(dtype=bool, copy=True) if "small_cell" in frame else np.zeros(len(frame), bool)
-        )
-        index = name.split("_", 1)[0]
-        for column in ("kabkota_code", "region_code"):
-            if column in frame and small_kabkota.get(index):
-                hide |= frame[column].isin(small_kabkota[index]).to_numpy()
-        if {"measure", "region_code"} <= set(frame.columns):  # the KPI table: a kab/kota's realisasi
-            for measure, codes in small_kabkota.items():
-                hide |= ((frame["measure"] == measure) & frame["region_code"].isin(codes)).to_numpy()
-        public[name] = frame.assign(**{c: frame[c].mask(hide) for c in frame.columns if c not in KEEP})
-        blanked += int(hide.sum())
+        if name == "prioritas":
+            public[name] = _priorities(frame, plans)
+            blanked += len(frame) - len(public[name])
+            continue
+        hide = blanks(name, frame, plans)
+        public[name] = frame.mask(hide)
+        blanked += int(hide.any(axis=1).sum())
     return public, blanked
+
+
+def blanks(name: str, frame: pd.DataFrame, plans: dict[str, Plan]) -> pd.DataFrame:
+    """The cells of table ``name`` to blank (True), never in a column that says which row it is."""
+    hide = pd.DataFrame(False, index=frame.index, columns=frame.columns)
+    rows = frame["small_cell"].to_numpy(dtype=bool, copy=True) if "small_cell" in frame else np.zeros(len(frame), bool)
+    key = name.split("_", 1)[0]
+    plan = plans.get(f"{key}_backcast" if name.startswith(f"{key}_backcast") else key)
+    if name == "kpi":
+        rows |= _kpi_rows(frame, plans)
+    elif name == "output_association":  # a regression over every kab/kota: solvable for one
+        rows |= frame["index"].map(lambda i: i in plans and bool(plans[i].kabkota | plans[i].earlier)).to_numpy(bool)
+    elif plan is not None:
+        rows |= _rows(frame, plan)
+        if name.endswith("_change"):
+            rows |= frame["region_code"].isin(plan.earlier).to_numpy()
+        if plan.kabkota and name.endswith(disclosure.WHOLE_SET):
+            rows[:] = True
+        for column, cells in _columns(name, frame, plan).items():
+            hide[column] |= cells
+    hide.loc[rows] = True
+    return hide[[c for c in frame.columns if c not in KEEP]].reindex(columns=frame.columns, fill_value=False)
+
+
+def _pairs(first: pd.Series, second: pd.Series) -> pd.Series:
+    """(first, second) of each row, as one Series of tuples."""
+    return pd.Series(list(zip(first, second, strict=True)), index=first.index, dtype=object)
+
+
+def _rows(frame: pd.DataFrame, plan: Plan) -> np.ndarray:
+    """The rows of a table of one survey index that hold a blanked figure whole: of a blanked
+    kab/kota, group, province or nation, or a blanked group's mean over a region."""
+    hide = pd.Series(False, index=frame.index)
+    if "kabkota_code" in frame:
+        hide |= frame["kabkota_code"].isin(plan.kabkota)
+        if "group" in frame:
+            hide |= _pairs(frame["kabkota_code"], frame["group"]).isin(plan.groups)
+    if "region_code" in frame:
+        hide |= frame["region_code"].isin(plan.kabkota | plan.regions)
+        if "group" in frame:
+            hide |= _pairs(frame["region_code"], frame["group"]).isin(plan.group_totals)
+        if "variable_id" in frame:
+            hide |= _pairs(frame["region_code"], frame["variable_id"]).isin(plan.variable_totals)
+    return hide.to_numpy(dtype=bool)
+
+
+def _columns(name: str, frame: pd.DataFrame, plan: Plan) -> dict[str, pd.Series]:
+    """The blanked cells of single columns: band counts, ranks, national means, band edges."""
+    out: dict[str, pd.Series] = {}
+    every = pd.Series(True, index=frame.index)
+    if "region_code" in frame and plan.counts:
+        out |= {c: frame["region_code"].isin(plan.counts) for c in frame.columns if _is_count(c)}
+    if plan.kabkota and "rank_national" in frame:
+        out["rank_national"] = every
+        out["rank_province"] = frame["province_code"].isin(plan.provinces)
+    national = [c for c in frame.columns if c == "national_100" or c.startswith("diff")]
+    for column, totals in (("group", plan.group_totals), ("variable_id", plan.variable_totals)):
+        if national and column in frame:
+            gone = frame[column].map(lambda c, t=totals: NATIONAL in plan.regions or (NATIONAL, c) in t)
+            out |= {c: gone for c in national}
+    if name.endswith("_change") and plan.changes:  # over the kab/kota of both years
+        over_common = [c for c in frame.columns if not c.endswith("_all") and c not in NOT_COUNTS]
+        out |= {c: frame["region_code"].isin(plan.changes) for c in over_common}
+    if plan.edges and name.endswith("_bands"):
+        out |= {c: every for c in ("lower", "upper", "lower_scale", "upper_scale") if c in frame}
+    return {c: cells.astype(bool) for c, cells in out.items() if c in frame}
+
+
+def _is_count(column: str) -> bool:
+    """Whether a region table's column counts kab/kota by band (``n_Tanggap``, ``n_success…``,
+    ``pct_success``), not by being measured."""
+    return column == "pct_success" or (column.startswith("n_") and column not in NOT_COUNTS)
+
+
+def _kpi_rows(frame: pd.DataFrame, plans: dict[str, Plan]) -> np.ndarray:
+    """The KPI rows that repeat a blanked figure: a survey index of a blanked kab/kota, province
+    or nation, or a blanked band count."""
+    hide = np.zeros(len(frame), bool)
+    for measure, (table, column) in RESULT_MEASURES.items():
+        plan = plans.get(table.removesuffix("_regions"))
+        if plan is not None:
+            closed = plan.kabkota | plan.regions | (plan.counts if column == "n_success" else set())
+            hide |= ((frame["measure"] == measure) & frame["region_code"].isin(closed)).to_numpy()
+    return hide
+
+
+def _priorities(frame: pd.DataFrame, plans: dict[str, Plan]) -> pd.DataFrame:
+    """The ``prioritas`` list without its items that state a blanked figure, and without the rank
+    and flag count where an item was left out (a gap would tell that a blanked kab/kota was
+    listed); the success band's edge, where the edges are blanked, goes from the rest."""
+    drop = pd.Series(False, index=frame.index)
+    edge = pd.Series(False, index=frame.index)
+    for key, plan in plans.items():
+        mine = frame["index"] == key
+        drop |= mine & _stating_blanked(frame, plan)
+        edge |= mine & plan.edges
+    kept = frame[~drop].copy()
+    kept["reference"] = kept["reference"].mask(edge[~drop])
+    lists = set(_pairs(frame.loc[drop, "level"], frame.loc[drop, "code"]))
+    kept["rank"] = kept["rank"].mask(_pairs(kept["level"], kept["code"]).isin(lists))
+    kept["n_flagged"] = kept["n_flagged"].mask(kept["kabkota_code"].isin(set(frame.loc[drop, "kabkota_code"])))
+    return kept.reset_index(drop=True)
+
+
+def _stating_blanked(frame: pd.DataFrame, plan: Plan) -> pd.Series:
+    """The priority items (of any index) on a figure ``plan`` blanks: a kab/kota, a group, a
+    region, or a national mean that a weak group or variable is measured against."""
+    nation, component = NATIONAL in plan.regions, frame["component"]
+    own_group = _pairs(frame["kabkota_code"], component).isin(plan.groups)
+    group_mean = component.map(lambda g: nation or (NATIONAL, g) in plan.group_totals)
+    variable_mean = component.map(lambda v: nation or (NATIONAL, v) in plan.variable_totals)
+    return (
+        frame["kabkota_code"].isin(plan.kabkota)
+        | ((frame["measure"] == "change") & frame["kabkota_code"].isin(plan.earlier))
+        | ((frame["reason"] == "weak_group") & (own_group | group_mean))
+        | ((frame["reason"] == "weak_variable") & variable_mean)
+        | (frame["level"].ne("kabkota") & frame["code"].isin(plan.regions))
+    ).astype(bool)
 
 
 def export(results: Path, to: Path, *, public: bool, min_cell: int | None = None) -> tuple[Path, int]:
@@ -87,7 +216,8 @@ def export(results: Path, to: Path, *, public: bool, min_cell: int | None = None
     blanked = 0
     if public:
         smallest = {key: max(min_cell or 1, spec_min_cell(s)) for key, s in meta.get("specs", {}).items()}
-        tables, blanked = suppress(tables, smallest)
+        pooled = [k for k, s in meta.get("specs", {}).items() if pools(s)]
+        tables, blanked = suppress(tables, smallest, pooled, year_before(results, meta))
         meta = {k: v for k, v in meta.items() if k not in ("inputs", "warnings", "fingerprint")}
         # A spec file's folder names the machine and its user; its name is what a reader needs.
         meta["specs"] = {k: {**s, "path": Path(s["path"]).name} for k, s in meta.get("specs", {}).items()}
@@ -99,6 +229,22 @@ def export(results: Path, to: Path, *, public: bool, min_cell: int | None = None
             write_csv(frame, staging / f"{name}.csv")
         (staging / "specs.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
     return to, blanked
+
+
+def year_before(results: Path, meta: dict) -> dict[str, pd.DataFrame] | None:
+    """The result tables of the year before ``results`` (a year's folder sits in
+    ``<out>/<year>/results``; the replicates are not needed), or None where there are none."""
+    folder = results.parent.parent / str(meta.get("year", 0) - 1) / results.name
+    if not (folder / "specs.json").is_file():
+        return None
+    return {p.stem: pd.read_parquet(p) for p in sorted(folder.glob("*.parquet")) if not p.stem.endswith(NOT_PUBLIC)}
+
+
+def pools(record: dict) -> bool:
+    """Whether the spec ``specs.json`` records pools respondents across groups into one kab/kota
+    mean (each group then weighs by its respondents)."""
+    aggregation = record.get("spec", {}).get("aggregation") or {}
+    return aggregation.get("unit_weighting") == "pooled" and not aggregation.get("by_group")
 
 
 def spec_min_cell(record: dict) -> int:

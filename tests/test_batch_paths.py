@@ -174,7 +174,7 @@ def test_cluster_reports_equal_local_ones(forked, notebooks, dask_cluster, repor
     executed = nbformat.read(out / "2024" / "notebooks" / "provinsi-11.ipynb", as_version=4)
     [parameters] = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]
     worker_folder = re.search(r'results_dir = "([^"]+)"', parameters.source).group(1)
-    assert Path(worker_folder).is_relative_to(dask_cluster.folder)  # the worker's own copy
+    assert not Path(worker_folder).is_absolute()  # the worker's copy, named without its machine's folders
     # A rerun finds every report up to date and does not even ask the cluster.
     province, national = notebooks
     rerun = settings(out, KEYS, scheduler="tcp://127.0.0.1:1", province_notebook=province, national_notebook=national)

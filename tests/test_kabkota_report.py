@@ -107,12 +107,14 @@ def test_a_province_report_links_only_the_kabkota_reports_that_exist(rendered, t
     assert links == [f"kabkota/kabkota-{one}.html"]
 
 
-def test_a_kabkota_report_lists_only_its_own_data_warnings(rendered):
+def test_a_kabkota_report_counts_only_its_own_data_warnings(rendered):
     data = rd.load(2024, str(rendered.parent))
     warnings = ["11.06: jawaban kosong 40 %", "11.09: jawaban kosong 35 %", "31.71: kode lama"]
     changed = dataclasses.replace(data, meta={**data.meta, "warnings": warnings})
     text = methodology(changed, "11.06").html
-    assert "11.06: jawaban kosong 40 %" in text and "11.09" not in text and "31.71" not in text
+    assert "1 hal perlu diperiksa" in text and "Kab. Aceh Besar (1)" in text
+    assert "jawaban kosong" not in text  # the warning quotes the input: it stays with the analyst
+    assert "11.09" not in text and "Simeulue" not in text and "31.71" not in text
     assert "Peringatan data" in kabkota.uncertain(changed, "11.06").html
     assert "Peringatan data" not in kabkota.uncertain(changed, "11.11").html
 

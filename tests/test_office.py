@@ -8,8 +8,10 @@ from the XForm pyxform produced, not from our own writer, and read straight back
 
 from __future__ import annotations
 
+import re
 import shutil
 import xml.etree.ElementTree as ET
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -242,3 +244,37 @@ def test_validate_passes_clean_data_with_warnings(sample_dir, tmp_path):
     (data / "2024" / "catatan.txt").write_text("catatan rapat")
     assert cli.main(["validate", "--year", "2024", "--data", str(data), "--out", str(tmp_path / "v")]) == 0
     assert "Data dapat dihitung" in (tmp_path / "v" / "validasi-2024.html").read_text()
+
+
+def written_text(folder: Path) -> dict[str, str]:
+    """Every file of the validation report, as text (a workbook's XML parts)."""
+    out = {}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        if path.suffix == ".xlsx":
+            with zipfile.ZipFile(path) as book:
+                out[path.name] = "\n".join(book.read(n).decode("utf-8") for n in book.namelist() if n.endswith(".xml"))
+        else:
+            out[path.name] = path.read_text(encoding="utf-8")
+    return out
+
+
+def test_a_file_that_is_not_a_table_is_named_in_the_report_never_quoted(sample_dir, tmp_path):
+    # Files an office may drop in the folder that hold no table, some named like one: a letter
+    # saved as text, a workbook of its own, a note. The report goes back to offices: it may name
+    # each file (as the data folder has it), and say nothing of what is inside.
+    data = tmp_path / "data"
+    shutil.copytree(Path(sample_dir) / "2024", data / "2024")
+    (data / "2024" / "ikotan_respondents_surat.txt").write_text("RAHASIA-SURAT Kepada Yth. Bapak\nisi surat\n")
+    pd.DataFrame({"RAHASIA-JUDUL": ["RAHASIA-SEL"]}).to_excel(
+        data / "2024" / "targets_lama.xlsx", sheet_name="RAHASIA-LEMBAR", index=False
+    )
+    (data / "2024" / "catatan rapat.csv").write_text("RAHASIA-CATATAN,isi\n1,2\n")
+    out = tmp_path / "validasi"
+    assert cli.main(["validate", "--year", "2024", "--data", str(data), "--out", str(out)]) == 1
+    texts = written_text(out)
+    assert {"validasi-2024.xlsx", "validasi-2024.html"} <= set(texts) and len(texts) >= 5
+    for name in ("2024/ikotan_respondents_surat.txt", "2024/targets_lama.xlsx", "2024/catatan rapat.csv"):
+        assert name in texts["validasi-2024.html"] and name in texts["validasi-2024.xlsx"], name
+    leaks = {name: re.findall(r"RAHASIA-\w+", text) for name, text in texts.items()}
+    assert not any(leaks.values()), leaks
+    assert str(data) not in texts["validasi-2024.html"]  # the data folder by its name: it names the machine

@@ -286,17 +286,21 @@ def test_public_export_blanks_small_cells_and_leaves_out_row_level_tables(data, 
     shown = pd.read_csv(public / "ikotan_kabkota.csv", dtype={"kabkota_code": str}).set_index("kabkota_code")
     assert pd.isna(shown.loc["11.09", "value_100"]) and pd.isna(shown.loc["11.09", "n_respondents"])
     assert shown.loc["11.09", "kabkota"] == "Kab. Simeulue"
-    assert shown.drop(index="11.09")["value_100"].notna().all()
+    # One more kab/kota of Aceh goes with it: Aceh's mean less the others would give Simeulue.
+    partner = shown.drop(index="11.09").index[shown.drop(index="11.09")["value_100"].isna()]
+    assert len(partner) == 1 and partner[0].startswith("11.")
+    regions = pd.read_csv(public / "ikotan_regions.csv", dtype={"region_code": str}).set_index("region_code")
+    assert regions.loc[["11", "00"], "value"].notna().all()
     variables = pd.read_parquet(public / "ikotan_variables.parquet")
     assert variables.loc[variables["kabkota_code"] == "11.09", "score"].isna().all()
-    assert variables.loc[variables["kabkota_code"] != "11.09", "score"].notna().any()
+    assert variables.loc[~variables["kabkota_code"].isin(["11.09", *partner]), "score"].notna().all()
     meta = json.loads((public / "specs.json").read_text())
     assert "inputs" not in meta and "warnings" not in meta and meta["public"]["min_cell"]["ikotan"] == 5
     assert pd.isna(shown.loc["11.09", "band"])  # a blanked cell does not publish its category either
     assert meta["specs"]["ikotan"]["path"] == "ikotan-dayamas-2022.toml"  # no folder of this machine
 
 
-def test_data_warnings_reach_the_reports_methodology_note():
+def test_data_warnings_reach_the_reports_methodology_note_as_counts():
     from bnn_lib.reporting.data import ReportData
     from bnn_lib.reporting.sections.appendix import _data_warnings
 
@@ -307,9 +311,13 @@ def test_data_warnings_reach_the_reports_methodology_note():
     ]
     data = ReportData(2024, None, {}, {"warnings": warnings})
     aceh = _data_warnings(data, "11")
-    assert "Simeulue" in aceh and "Jakarta" not in aceh and "1 hal perlu diperiksa" in aceh
+    assert "1 hal perlu diperiksa" in aceh and "Simeulue (1)" in aceh and "Jakarta" not in aceh
     national = _data_warnings(data, None)
-    assert all(w.split(":")[0] in national for w in warnings) and "3 hal" in national
+    assert "3 hal perlu diperiksa" in national and "Simeulue (1)" in national and "Jakarta Pusat (1)" in national
+    assert "1 hal tidak menyangkut kab/kota tertentu" in national
+    # The report is shared: no input file is named, no input row quoted.
+    for text in (aceh, national):
+        assert "ikotan_answers.csv" not in text and "catatan.docx" not in text and "tidak tahu" not in text
     assert _data_warnings(data, "12") == ""  # Sumatera Utara: nothing of its own to say
 
 
@@ -411,6 +419,7 @@ def test_public_export_blanks_a_small_kabkota_in_the_kpi_table_too():
         }
     )
     public, _ = suppress({"ikotan_kabkota": kabkota, "kpi": kpi}, 5)
-    # 11.01's IKOTAN rests on 3 respondents: hidden; its outputs and the others are not survey figures.
-    assert public["kpi"]["realisasi"].isna().tolist() == [True, False, False, False]
-    assert public["ikotan_kabkota"]["value"].isna().tolist() == [True, False]
+    # 11.01's IKOTAN rests on 3 respondents: hidden, and so is 11.02's, since Aceh's value (the
+    # mean of the two) less 11.02's would give it; its outputs and Aceh's are not small figures.
+    assert public["kpi"]["realisasi"].isna().tolist() == [True, False, True, False]
+    assert public["ikotan_kabkota"]["value"].isna().tolist() == [True, True]

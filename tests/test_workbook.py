@@ -228,7 +228,7 @@ def test_headers_are_frozen_and_filtered(book):
         assert coordinate_from_string(sheet.freeze_panes)[1] == 3, sheet.title  # title and header rows
         assert sheet.auto_filter.ref == f"A2:{get_column_letter(sheet.max_column)}{sheet.max_row}", sheet.title
     notes = book["Catatan"]
-    assert set(notes.tables) == {"Spesifikasi", "SumberData", "UnsurSpesifikasi"}
+    assert set(notes.tables) == {"Spesifikasi", "UnsurSpesifikasi"}
     for name, ref in notes.tables.items():
         first = notes[ref.split(":")[0]]
         assert first.value in ("Indeks", "Tabel"), name
@@ -239,8 +239,9 @@ def test_notes_say_the_data_are_synthetic(book):
     notes = [c.value for line in book["Catatan"].iter_rows() for c in line if isinstance(c.value, str)]
     assert any(v.startswith("DATA CONTOH SINTETIS") for v in notes)
     assert all(sheet["A1"].value.startswith("DATA CONTOH SINTETIS") for sheet in book.worksheets)
-    assert "targets_synthetic.csv" in notes  # the file's name, without its folder
-    assert not any("/" in v and v.endswith((".csv", ".parquet", ".xlsx", ".toml")) for v in notes)
+    # The workbook is shared: no input file is named; the analyst's list is in the results.
+    assert not any(v.endswith((".csv", ".parquet", ".xlsx")) for v in notes)
+    assert any("results/specs.json" in v for v in notes)
 
 
 @pytest.fixture(scope="module")
@@ -282,9 +283,10 @@ def test_formula_like_text_is_stored_as_text(hostile):
         assert ikotan[code][2].value == text and ikotan[code][2].data_type == "s"
     assert ikotan["11"][2].value == HOSTILE[2] and ikotan["11"][2].data_type == "s"
     cells = [c for sheet in book.worksheets for line in sheet.iter_rows() for c in line]
-    for text in [HOSTILE[0], HOSTILE[1], f"{HOSTILE[3]}.csv"]:
+    for text in [HOSTILE[0], HOSTILE[1]]:
         found = [c for c in cells if c.value == text]
         assert found and all(c.data_type == "s" for c in found), text
+    assert not [c for c in cells if c.value == f"{HOSTILE[3]}.csv"]  # input files are not named at all
     assert all(c.data_type != "f" for c in cells)
     with zipfile.ZipFile(path) as archive:
         assert not any(re.search(rb"<f[ >]", archive.read(n)) for n in archive.namelist() if "worksheets" in n)

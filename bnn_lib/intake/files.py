@@ -17,7 +17,8 @@ folder; one that points outside it is refused without being read.
 ``<table>_mapping.csv`` (or ``.xlsx``) beside them maps headers to columns for that table. Names
 are compared without regard to case. A file where a table is expected (named after it, or in
 its folder) in a format the suite cannot read is refused, since the table would otherwise be
-missing without a word; any other file that fits no table is listed as not used.
+missing without a word; any other file that fits no table is listed as not used, by its name
+alone (nothing of what it holds is repeated).
 """
 
 from __future__ import annotations
@@ -111,9 +112,10 @@ def discover(base: Path, root: Path) -> Found:
             continue
         try:
             sheets = _visible(path, label, found)
-        except UnreadableError as exc:
-            if table is None:
-                found.warnings.append(Problem(label, None, None, None, f"berkas tidak dipakai: {exc}"))
+        except UnreadableError:
+            if table is None:  # a file of no table is named, never described: its reader's words may quote it
+                message = "berkas tidak dipakai: tidak dapat dibuka sebagai spreadsheet"
+                found.warnings.append(Problem(label, None, None, None, message))
             else:  # the reader names the damage of a file that holds a table
                 (found.mappings if mapping else found.parts).setdefault(table, []).append(Part(table, path, label))
             continue
@@ -142,13 +144,17 @@ def file_parts(path: Path, label: str, table: str | None, mapping: bool, sheets:
 
 def _visible(path: Path, label: str, found: Found) -> list[str]:
     """The visible sheets of a workbook (none for other files); a hidden sheet is noted as not
-    read, since a person looking at the workbook does not see what it holds."""
+    read, since a person looking at the workbook does not see what it holds. The note names a
+    hidden sheet named after a table and counts the others: their names are words of something
+    that is not read as a table, and the note goes back to the offices."""
     if path.suffix.lower() not in SPREADSHEETS:
         return []
     every, visible = sheet_names(path, hidden=True), sheet_names(path)
     hidden = [s for s in every if s not in visible]
     if hidden:
-        listed = ", ".join(repr(s) for s in hidden)
+        named = [repr(s) for s in hidden if table_of_name(s)[0]]
+        others = len(hidden) - len(named)
+        listed = ", ".join(named) + (" dan " if named and others else "") + (f"{others} lembar lain" if others else "")
         found.warnings.append(Problem(label, None, None, None, f"lembar tersembunyi tidak dibaca: {listed}"))
     return visible
 

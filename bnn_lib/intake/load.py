@@ -166,6 +166,10 @@ def read_part(
         names = {p: "kabkota_code" if n == "kabkota_name" else n for p, n in names.items()}
     headers = {name: (raw.headers[p], raw.letters[p]) for p, name in names.items()}
     piece = Piece(None, replace(source, how="; ".join(raw.how), headers=headers))
+    if not names and not part.in_workbook:
+        # No known header: the file may be no table at all, and its only sheet's name is its own
+        # word; the problem names the file alone.
+        piece = Piece(None, replace(source, sheet=None))
     if not len(raw.body) and names:  # a header and nothing under it
         piece.warnings += [] if part.in_workbook else [no_rows]
         return piece
@@ -178,8 +182,10 @@ def read_part(
 
 
 def _nothing_read(parts: list[Part], pieces: list[Piece], table: str) -> list[Problem]:
-    """A workbook named after ``table`` none of whose sheets holds it: refused naming its sheets
-    (each sheet alone was only noted, as a workbook may carry instructions beside its data)."""
+    """A workbook named after ``table`` none of whose sheets holds it: refused, its sheets
+    counted, not named (each sheet alone was only noted, as a workbook may carry instructions
+    beside its data). Such a workbook holds no table: its sheet names are its own words, and the
+    notes on its sheets are taken back, so that nothing of it goes to the offices but its name."""
     tried: dict[str, list[str]] = {}
     for part, piece in zip(parts, pieces, strict=True):
         if part.optional:
@@ -190,9 +196,11 @@ def _nothing_read(parts: list[Part], pieces: list[Piece], table: str) -> list[Pr
     for file, passed in tried.items():
         sheets = [p.sheet for p in parts if p.file == file and p.optional]
         if passed == sheets:
-            listed = ", ".join(repr(s) for s in sheets)
-            message = f"tidak ada lembar berisi judul kolom tabel {table} (lembar: {listed})"
+            message = f"tidak ada lembar berisi judul kolom tabel {table} ({len(sheets)} lembar)"
             problems.append(Problem(file, None, None, None, message))
+            for part, piece in zip(parts, pieces, strict=True):
+                if part.file == file:
+                    piece.warnings = [w for w in piece.warnings if w.file != part.key]
     return problems
 
 
@@ -206,9 +214,10 @@ def _header_problems(
     """
     key = piece.source.key
     if not names:
-        seen = ", ".join(repr(h) for h in raw.headers[:6] if h) + (", …" if len(raw.headers) > 6 else "")
+        # No header is known: the file may be no table at all (a letter saved as text), and its
+        # words would travel with the report to the offices. Its name says which file it is.
         wanted = ", ".join(c.name for c in columns if c.required)
-        message = f"tidak ada judul kolom yang dikenal (terbaca: {seen}); kolom yang diperlukan: {wanted}"
+        message = f"tidak ada judul kolom yang dikenal (bukan tabel?); kolom yang diperlukan: {wanted}"
         piece.problems.append(Problem(key, None, None, None, message))
         return False
     for first, again, name in resolved.duplicates:

@@ -102,8 +102,7 @@ def decode(data: bytes) -> tuple[str, str]:
             text, name = data.decode("cp1252"), "Windows-1252"
         except UnicodeDecodeError as exc:
             raise UnreadableError(
-                f"pengodean teks tidak dikenali (byte {data[exc.start]:#04x} di posisi {exc.start}); "
-                "simpan ulang sebagai 'CSV UTF-8'"
+                f"pengodean teks tidak dikenali (di posisi {exc.start}); simpan ulang sebagai 'CSV UTF-8'"
             ) from None
     sample = text[:SNIFF_CHARS]
     if len(CONTROLS.findall(sample)) > 0.01 * max(len(sample), 1):

@@ -90,7 +90,9 @@ def summaries(loaded: Loaded) -> list[FileSummary]:
 
 def write_report(loaded: Loaded, year: int, out: Path, data: str) -> list[Path]:
     """Write the workbook, the HTML page and the per-file workbooks (``per-berkas-<year>/``, only
-    for files with something to fix or note); returns their paths."""
+    for files with something to fix or note); returns their paths. ``data``: the data folder,
+    which the page names by its name only. A file is named as the data folder has it; of a file
+    that holds no table, nothing else (the intake's messages never quote one)."""
     out.mkdir(parents=True, exist_ok=True)
     rows, files = problem_rows(loaded), summaries(loaded)
     written = [_workbook(rows, files, out / f"validasi-{year}.xlsx")]
@@ -159,7 +161,7 @@ def _page(loaded: Loaded, rows: list[list[object]], files: list[FileSummary], ye
         sections.append(f"<h2 id='f{i}'>{e(f.file)}{sheet}</h2><p class='note'>{e(f.how)}</p>{table}")
     return PAGE.format(
         year=year,
-        data=e(data),
+        data=e(Path(data).name),  # by name: the whole path names the machine and its user
         when=datetime.now().astimezone().strftime("%d-%m-%Y %H:%M"),
         verdict=verdict,
         summary=summary,

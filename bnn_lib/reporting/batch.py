@@ -512,8 +512,12 @@ def _all_outcomes(folder: Path) -> list[dict]:
 
 
 def _write_manifest(folder: Path, batch: Batch, outcomes: list[Outcome], previous: dict[str, dict], where: str) -> None:
-    """Merge this run's outcomes into the manifest (reports not in this run keep their rows)."""
-    rows = {**previous, **{o.key: asdict(o) for o in outcomes}}
+    """Merge this run's outcomes into the manifest (reports not in this run keep their rows).
+
+    The index page links the manifest, and the reports are shared: it names no folder of this
+    machine (paths relative to the year's folder) and no input file; the files the results were
+    computed from, with their hashes, are in ``results/specs.json``, for the analyst."""
+    rows = {key: _shareable(row, folder) for key, row in {**previous, **{o.key: asdict(o) for o in outcomes}}.items()}
     meta_path = folder / "results" / "specs.json"
     meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
     manifest = {
@@ -521,11 +525,8 @@ def _write_manifest(folder: Path, batch: Batch, outcomes: list[Outcome], previou
         "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "software": {name: version(name) for name in ("bnn-lib", "pandas", "matplotlib", "papermill", "nbconvert")},
         "inputs": {
-            "results": meta.get("inputs", {}),
-            "specs": {
-                k: {"id": s["id"], "version": s["version"], "sha256": s.get("sha256")}
-                for k, s in meta.get("specs", {}).items()
-            },
+            "results": "results/specs.json",
+            "specs": {k: {"id": s["id"], "version": s["version"]} for k, s in meta.get("specs", {}).items()},
             "synthetic": meta.get("synthetic", False),
         },
         "jobs": batch.jobs,
@@ -533,6 +534,24 @@ def _write_manifest(folder: Path, batch: Batch, outcomes: list[Outcome], previou
         "reports": sorted(rows.values(), key=lambda r: (r["key"] == "nasional", r["key"])),
     }
     write_atomic(folder / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
+
+
+def _shareable(row: dict, folder: Path) -> dict:
+    """A manifest row (of this run or an earlier one) with its files relative to the year's
+    ``folder`` and, in its texts, the year's folder, the reports folder and the home folder
+    written as ".", ".." and "~"."""
+    here = folder.resolve()
+    places = {str(here): ".", str(here.parent): ".."}
+    if Path.home().parent != Path.home():  # a home of "/" names no one
+        places[str(Path.home())] = "~"
+    out = dict(row)
+    for key in ("html", "executed"):
+        if out.get(key) and Path(out[key]).is_absolute():
+            out[key] = Path(os.path.relpath(Path(out[key]).resolve(), here)).as_posix()
+    for key in ("error", "pdf"):
+        for place in sorted(places, key=len, reverse=True):  # the deepest first: it holds the others
+            out[key] = (out.get(key) or "").replace(place, places[place])
+    return out
 
 
 def summary(outcomes: list[Outcome]) -> str:

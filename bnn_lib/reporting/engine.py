@@ -10,10 +10,17 @@ Papermill keeps doing what it does: parameter injection, cell timings, the outpu
 streams, display data (figures as PNG through matplotlib's inline backend), execute results and
 errors. The notebooks themselves stay ordinary notebooks: JupyterLab and the plain papermill CLI
 run them with a normal kernel.
+
+An executed notebook is kept beside the reports, which are shared: once it has run, the folders
+of this machine in it (papermill's record of the notebook and output paths, a path parameter
+such as ``results_dir``, the home folder in a traceback) are written relative or by name only
+(:func:`portable_notebook`), since they name the machine and its user.
 """
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 import nbformat
@@ -150,6 +157,7 @@ class InProcessEngine(Engine):
             cls.execute_managed_notebook(nb_man, kernel_name, **kwargs)
         finally:
             nb_man.cleanup_pbar()
+            portable_notebook(nb_man.nb, output_path)  # before the one save, when execution ends
             nb_man.notebook_complete()
         return nb_man.nb
 
@@ -169,6 +177,43 @@ class InProcessEngine(Engine):
                     break
             finally:
                 nb_man.cell_complete(cell, cell_index=index)
+
+
+def portable_notebook(nb: Any, output_path: str | None) -> None:
+    """Rewrite, in place, what an executed notebook records of this machine's folders: the input
+    and output notebook by file name; a parameter holding an absolute path relative to the output
+    notebook's folder where it is near (``results_dir``: "../.."), else by name, in papermill's
+    record and in the injected cell; the home folder anywhere else (a traceback) as "~"."""
+    record = nb.metadata.get("papermill", {})
+    for key in ("input_path", "output_path"):
+        if record.get(key):
+            record[key] = Path(record[key]).name
+    near = Path(output_path).resolve().parent if output_path else None
+    moved = {}
+    for name, value in record.get("parameters", {}).items():
+        if isinstance(value, str) and Path(value).is_absolute():
+            moved[value] = record["parameters"][name] = _portable_path(value, near)
+    home = str(Path.home()) if Path.home().parent != Path.home() else "\0"  # a home of "/" names no one
+    for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            for old, new in moved.items():
+                cell.source = cell.source.replace(old.replace("\\", "\\\\"), new).replace(old, new)
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                output["traceback"] = [line.replace(home, "~") for line in output["traceback"]]
+                output["evalue"] = output["evalue"].replace(home, "~")
+            elif output.get("output_type") == "stream":
+                output["text"] = output["text"].replace(home, "~")
+
+
+def _portable_path(path: str, near: Path | None) -> str:
+    """``path`` relative to ``near`` when it is at most two folders up from it (the reports
+    folder from ``reports/<year>/notebooks``), else its name alone."""
+    if near is not None:
+        relative = Path(os.path.relpath(Path(path).resolve(), near))
+        if relative.parts[:3] != (os.pardir,) * 3:
+            return relative.as_posix()
+    return Path(path).name
 
 
 def register() -> None:

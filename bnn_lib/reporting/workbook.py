@@ -12,8 +12,9 @@ Sheets:
   change from the previous year and the small-cell flag where the results have them;
 - ``Output``: the programme outputs of the nation and each province against their targets, and
   of each kab/kota (left out when the data have no outputs);
-- ``Catatan``: the specs and their documented and assumed elements, the input files, when the
-  results were computed and, for the sample data, that the figures are synthetic.
+- ``Catatan``: the specs and their documented and assumed elements, when the results were
+  computed and, for the sample data, that the figures are synthetic. The input files are not
+  named (the workbook is shared): their list is the analyst's, in the results' ``specs.json``.
 
 The workbook only reads the saved results (:func:`bnn_lib.reporting.data.load`): every figure is
 a value of a result table, never recomputed and never a formula. Text is stored as text (a name
@@ -408,8 +409,8 @@ def output_frame(data: ReportData) -> pd.DataFrame:
 
 
 def notes(sheet: Worksheet, data: ReportData) -> None:
-    """What the figures are and where they come from: notes, then the specs, the input files and
-    the elements of each spec, each table with its own filter."""
+    """What the figures are and where they come from: notes, then the specs and the elements of
+    each spec, each table with its own filter."""
     _title(sheet, data, f"Catatan tabel kinerja {data.year}")
     row, text_width = 2, sum(NOTE_WIDTHS.values()) - NOTE_WIDTHS[0]
     for label, value, fmt in _note_lines(data):
@@ -425,12 +426,6 @@ def notes(sheet: Worksheet, data: ReportData) -> None:
     ]
     header = ["Indeks", "Id spesifikasi", "Versi", "Judul", "Berkas spesifikasi", "Berlaku dari", "Berlaku sampai"]
     row = _listed(sheet, row + 1, "Spesifikasi", "Spesifikasi yang dipakai", header, spec_rows, {5: YEAR, 6: YEAR})
-    inputs = [
-        [table, Path(f["file"]).name, f.get("sheet")]  # the name only: a folder names the machine
-        for table, files in data.meta.get("inputs", {}).items()
-        for f in files
-    ]
-    row = _listed(sheet, row, "SumberData", "Sumber data (berkas masukan)", ["Tabel", "Berkas", "Lembar"], inputs)
     header = ["Indeks", "Id spesifikasi", "Status", "Unsur", "Nama", "Sumber", "Catatan"]
     title = "Unsur spesifikasi: terdokumentasi (dengan sumber), disimpulkan (dengan alasannya) atau diasumsikan"
     _listed(sheet, row, "UnsurSpesifikasi", title, header, _element_rows(data))
@@ -482,6 +477,7 @@ def _note_lines(data: ReportData) -> list[tuple[str, object, str | None]]:
             None,
         ),
         ("Angka", "Sel kosong: tidak ada nilai. Pemisah desimal mengikuti bahasa Excel (koma untuk Indonesia).", None),
+        ("Sumber data", "Daftar berkas masukan, dengan sidik jarinya: results/specs.json hasil perhitungan.", None),
     ]
     return lines
 

@@ -5,13 +5,12 @@ audit with the sensitivity analysis."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import UTC, datetime
 from importlib.metadata import version
-from pathlib import Path
 
 import pandas as pd
 
-from bnn_lib.intake.problems import place
 from bnn_lib.regions import regions
 from bnn_lib.reporting import is_kabkota
 from bnn_lib.reporting.data import ReportData
@@ -37,6 +36,7 @@ SECTION_NAMES = {
     "reporting": "pelaporan",
 }
 ASSUMPTIONS_SHOWN = 6  # per index; the spec file has the rest
+KABKOTA_CODE = re.compile(r"\b\d{2}\.\d{2}\b")  # "11.09", as a warning names a kab/kota
 
 
 def methodology(data: ReportData, province: str | None) -> Section:
@@ -120,52 +120,59 @@ def _assumptions(spec: dict) -> str:
 
 
 def _sources(meta: dict) -> str:
-    """Where the data came from and when and with what the numbers and the report were made."""
-    files = "; ".join(_input_files(table, read) for table, read in meta.get("inputs", {}).items())
+    """Where the data came from and when and with what the numbers and the report were made.
+    The input files are counted, not named: the report is shared, and their list (with the hash
+    of each) is the analyst's, in the results' ``specs.json``."""
+    inputs = meta.get("inputs", {})
     synthetic = (
         "<li><b>Data contoh sintetis</b> (dibangkitkan oleh <code>bnn sample</code>); bukan data BNN.</li>"
         if meta.get("synthetic")
         else ""
     )
     return (
-        f"<h3>Sumber data dan pembuatan</h3><ul>{synthetic}<li>Berkas masukan: {files}.</li>"
+        f"<h3>Sumber data dan pembuatan</h3><ul>{synthetic}<li>Berkas masukan: "
+        f"{sum(len(files) for files in inputs.values())} berkas untuk {len(inputs)} tabel; daftarnya ada pada "
+        "<code>results/specs.json</code> hasil perhitungan.</li>"
         f"<li>Indeks dihitung: {esc(meta.get('computed_at', '–'))}; laporan dibuat: "
         f"{datetime.now(UTC).isoformat(timespec='seconds')}.</li>"
         f"<li>Perangkat lunak: bnn_lib {esc(version('bnn-lib'))}, pandas {esc(pd.__version__)}.</li></ul>"
     )
 
 
+def named_kabkota(warning: str, codes: set[str]) -> set[str]:
+    """The kab/kota of ``codes`` that a warning on the input data names."""
+    return codes & set(KABKOTA_CODE.findall(warning))
+
+
 def warnings_naming(data: ReportData, codes: set[str]) -> list[str]:
     """The warnings on the input data that name one of the kab/kota ``codes``."""
-    return [w for w in data.meta.get("warnings", []) if codes & set(re.findall(r"\b\d{2}\.\d{2}\b", w))]
+    return [w for w in data.meta.get("warnings", []) if named_kabkota(w, codes)]
 
 
 def _data_warnings(data: ReportData, province: str | None, shown: int = 8) -> str:
-    """The warnings raised on the input data: those naming the kab/kota, or a kab/kota of the
-    province (all of them in the national report), a few in full and the count of the rest."""
-    warnings = data.meta.get("warnings", [])
-    if province is not None:
-        warnings = warnings_naming(
-            data, {province} if is_kabkota(province) else set(regions().kabkota_of(province)["code"])
-        )
+    """How many warnings the input data raised, and on which kab/kota: those naming the kab/kota,
+    or a kab/kota of the province (all of them in the national report). The warnings are not
+    quoted: they name input files and quote input rows, which stay with the analyst (the
+    validation report, the results' ``specs.json``)."""
+    if province is None:
+        codes, warnings = set(regions().kabkota_table["code"]), data.meta.get("warnings", [])
+    else:
+        codes = {province} if is_kabkota(province) else set(regions().kabkota_of(province)["code"])
+        warnings = warnings_naming(data, codes)
     if not warnings:
         return ""
-    items = "".join(f"<li>{esc(w)}</li>" for w in warnings[:shown])
-    if len(warnings) > shown:
-        items += f"<li>… dan {len(warnings) - shown} peringatan lain (daftar lengkap di specs.json hasil).</li>"
+    named = Counter(code for w in warnings for code in named_kabkota(w, codes))
+    places = [f"{esc(regions().label(c))} ({n})" for c, n in sorted(named.items(), key=lambda x: (-x[1], x[0]))]
+    if len(places) > shown:
+        places = [*places[:shown], f"dan {len(places) - shown} kab/kota lain"]
+    where = f" Menyangkut: {'; '.join(places)}." if places else ""
+    others = sum(not named_kabkota(w, codes) for w in warnings)
+    rest = f" {others} hal tidak menyangkut kab/kota tertentu." if others else ""
     return (
         f"<h3>Peringatan data</h3><p>Data masukan dapat dihitung, tetapi {len(warnings)} hal perlu diperiksa "
-        f"(tidak menghentikan perhitungan):</p><ul class='assumptions'>{items}</ul>"
+        f"(tidak menghentikan perhitungan).{where}{rest} Rinciannya (berkas, baris, nilai) ada pada laporan "
+        "validasi data (<code>bnn validate</code>) dan pada <code>results/specs.json</code>.</p>"
     )
-
-
-def _input_files(table: str, files: list[dict]) -> str:
-    """The files a table was read from, in a few words: names, or how many and where."""
-    names = [place(f["file"], f.get("sheet")) for f in files]
-    if len(names) > 3:
-        folders = sorted({str(Path(n).parent) for n in names})
-        return f"{esc(table)}: {len(names)} berkas di {esc(', '.join(folders))}"
-    return f"{esc(table)}: {esc(', '.join(names))}"
 
 
 def _coverage(data: ReportData, province: str | None) -> str:
