@@ -62,14 +62,13 @@ def copied_answers(people: pd.DataFrame, answers: pd.DataFrame) -> list[Problem]
 def _grid(people: pd.DataFrame, answers: pd.DataFrame) -> np.ndarray:
     """One row per respondent (in ``people``'s order): its group's code, then its answer to every
     item (a blank is a value of its own)."""
-    position = pd.Series(np.arange(len(people)), index=people["respondent_id"].astype(str).to_numpy())
-    at = position.reindex(answers["respondent_id"].astype(str).to_numpy()).to_numpy()
-    known = ~np.isnan(at)
-    items, _ = pd.factorize(answers["item_id"].astype(str).to_numpy()[known])
+    at = pd.Index(people["respondent_id"].astype(str)).get_indexer(answers["respondent_id"].astype(str))
+    known = at >= 0
+    items, _ = pd.factorize(answers["item_id"])
     grid = np.full((len(people), items.max(initial=-1) + 2), -1.0)
-    grid[at[known].astype(int), items + 1] = answers["value"].to_numpy(dtype=float)[known]
+    grid[at[known], items[known] + 1] = answers["value"].to_numpy(dtype=float)[known]
     if "group" in people:
-        grid[:, 0] = pd.factorize(people["group"].astype(str))[0]
+        grid[:, 0] = pd.factorize(people["group"])[0]
     return grid
 
 

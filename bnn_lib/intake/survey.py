@@ -43,7 +43,7 @@ def survey_tables(
     ):
         found += problems
         warned += warnings
-    files = set(people_frame["_source"]) | set(answer_frame["_source"])
+    files = set(pd.unique(people_frame["_source"])) | set(pd.unique(answer_frame["_source"]))
     if not found and not files & blocked:
         # Scores and copies mean something only for tables that pass every check.
         problems, warnings = plausible.survey_scores(people_frame, answer_frame, spec)
