@@ -11,7 +11,7 @@ rendering and writing into the folder of a run that is gone. Each worker therefo
   changes when the parent dies and the worker is handed to another process).
 
 :func:`alive` tells a leftover of a dead run (a staging folder named after its pid,
-:mod:`bnn_lib.writing`) from the work of a run still going.
+:mod:`bnn_lib.staging`) from the work of a run still going.
 """
 
 from __future__ import annotations

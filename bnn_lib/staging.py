@@ -13,9 +13,9 @@ replace. Each such name is hidden and says what it is, on which machine and for 
 A run killed outright cannot remove its own. The next run does (:func:`sweep` over the output
 folder, :func:`settle` before a folder is replaced): what a process of this machine that is no
 longer alive left is removed, and a folder left aside is put back if its place is empty. Work of
-a run still going, or of another machine sharing the folder, is left alone. The names of an
-earlier version of the suite (``.results-new-<random>``, ``.results-old-<random>``,
-``.index.html.<random>.html``) are removed too.
+a run still going, or of another machine sharing the folder, is left alone, and so is any other
+hidden file: only names this scheme writes, with a dead process in them, are ever removed (the
+random names of earlier versions are left, as they cannot be told from a user's own).
 
 A name never exceeds :data:`NAME_MAX`: a long one keeps its start and gets a hash of the whole.
 An error met on a hidden name is reported with the name the user knows (:func:`as_known`).
@@ -50,8 +50,6 @@ HOST = hashlib.sha256(socket.gethostname().encode()).hexdigest()[:6]
 WORK = re.compile(
     r"\.(?P<stem>.+)\.(?P<kind>staging|old|tmp|running)-(?P<host>[0-9a-f]{6})-(?P<pid>\d+)-[0-9a-f]+(\.[^.]*)?"
 )
-LEGACY_FOLDER = re.compile(r"\.(?P<stem>.+)-(?P<kind>new|old)-[a-z0-9_]{8}")
-LEGACY_FILE = re.compile(r"\.(?P<stem>.+)\.[a-z0-9_]{8}(?P<suffix>\.[^.]*)?")
 SWEEP_DEPTH = 3  # <out>/<year>/<folder>/: where the suite writes
 
 
@@ -165,18 +163,11 @@ def _hidden(folder: Path) -> list[Path]:
 
 
 def _stale(entry: Path) -> tuple[str, str] | None:
-    """(target name, kind) of ``entry`` if it is work a dead run of this machine left (or a
-    version without pids did); None for anything else, and for work still going."""
+    """(target name, kind) of ``entry`` if it is work a dead run of this machine left; None for
+    anything else, and for work still going."""
     work = WORK.fullmatch(entry.name)
-    if work:
-        dead = work["host"] == HOST and not alive(int(work["pid"]))
-        return (work["stem"], work["kind"]) if dead else None
-    legacy = LEGACY_FOLDER.fullmatch(entry.name)
-    if legacy and entry.is_dir():
-        return legacy["stem"], "staging" if legacy["kind"] == "new" else "old"
-    legacy = LEGACY_FILE.fullmatch(entry.name)
-    if legacy and entry.is_file() and legacy["suffix"] and Path(legacy["stem"]).suffix == legacy["suffix"]:
-        return legacy["stem"], "tmp"
+    if work and work["host"] == HOST and not alive(int(work["pid"])):
+        return work["stem"], work["kind"]
     return None
 
 

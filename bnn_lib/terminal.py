@@ -17,7 +17,9 @@ from typing import TextIO
 
 # C0 controls but the newline, DEL, C1 controls, and the format characters that reorder or hide
 # text (bidirectional marks, embeddings, overrides and isolates).
-CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Lone surrogates too: a file name whose bytes are not UTF-8 reaches Python as such, and no UTF-8
+# stream can write one.
+CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def safe(text: object) -> str:

@@ -237,3 +237,23 @@ def test_the_watch_thread_also_ends_a_worker_whose_parent_died(tmp_path):
     time.sleep(0.5)  # the worker is watching
     kill(run)
     assert survivors([worker]) == []
+
+
+def test_the_sweep_leaves_a_users_own_hidden_files_alone(tmp_path):
+    from bnn_lib import staging
+
+    mine = [
+        tmp_path / ".cache-new-20240101",
+        tmp_path / ".mydata-old-backup01",
+        tmp_path / "2024" / ".catatan-old-abcdefgh",
+    ]
+    for folder in mine:
+        folder.mkdir(parents=True)
+        (folder / "isi.txt").write_text("punya saya", encoding="utf-8")
+    notes = tmp_path / ".notes.md.20240101.md"
+    notes.write_text("catatan", encoding="utf-8")
+    dead = tmp_path / f".results.staging-{staging.HOST}-999999999-abc123"
+    dead.mkdir()
+    assert staging.sweep(tmp_path) == [dead]
+    assert all((f / "isi.txt").read_text(encoding="utf-8") == "punya saya" for f in mine)
+    assert notes.exists() and not (tmp_path / "mydata").exists() and not dead.exists()

@@ -114,8 +114,9 @@ def test_a_filled_template_validates_and_computes_with_no_edits(sample_dir, tmp_
 
 
 def test_a_template_whose_survey_sheet_was_renamed_is_still_read(sample_dir, tmp_path):
-    """An office renames the sheet to "Data" and names the file after the table: the sheet with
-    the most known columns is the one read (not the guide, not the hidden lists)."""
+    """An office renames the sheet to "Data" and names the file after the table: every visible
+    sheet is a possible part of the table, and only "Data" names its columns (the guide is
+    passed over, the hidden lists are never read)."""
     tables = sample_tables(sample_dir, "11")
     data = tmp_path / "data"
     path = write_template(2025, data / "2025", "11")

@@ -544,3 +544,119 @@ def test_a_workbook_whose_every_sheet_is_hidden_is_refused_saying_so(tmp_path):
     assert found == [
         "2024/ikotan_survey.xlsx: semua lembar buku kerja ini tersembunyi; lembar tersembunyi tidak dibaca"
     ]
+
+
+# -- found in review: templates, one-sheet workbooks, placed cells, repeats, blanks, loops -----------
+
+
+def test_a_template_named_after_its_table_keeps_its_guide_sheet_out(tmp_path):
+    path = year_folder(tmp_path, {}) / "2024" / "ikotan_survey_bnnp-aceh.xlsx"
+    guide = [["Kolom", "Isi"], ["respondent_id", "Kode responden"], ["group", "Kelompok"]]
+    workbook(path, {"Petunjuk": guide, "ikotan_survey": [HEADER, *ROWS]})
+    loaded = check_year(path.parents[1], 2024, SPECS)
+    assert loaded.problems == [] and not [w for w in loaded.warnings if "Petunjuk" in str(w)]
+    pd.testing.assert_frame_equal(loaded.tables["ikotan_answers"].astype(str), long_reference(tmp_path))
+
+
+def test_a_one_sheet_workbook_is_read_by_its_sheet_name(tmp_path):
+    path = year_folder(tmp_path, {}) / "2024" / "kiriman_bnnp_aceh.xlsx"
+    workbook(path, {"ikotan_survey": [HEADER, *ROWS]})
+    loaded = check_year(path.parents[1], 2024, SPECS)
+    assert loaded.problems == [] and loaded.warnings == []
+    pd.testing.assert_frame_equal(loaded.tables["ikotan_answers"].astype(str), long_reference(tmp_path))
+
+
+def with_sheet_xml(path: Path, xml: bytes) -> Path:
+    """``path`` with its first sheet's XML replaced (as writers other than openpyxl write it)."""
+    source = path.with_suffix(".orig.xlsx")
+    path.rename(source)
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for item in old.infolist():
+            new.writestr(item.filename, xml if item.filename == "xl/worksheets/sheet1.xml" else old.read(item))
+    source.unlink()
+    return path
+
+
+SHEET = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>%s</sheetData></worksheet>'
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="address-space limits are POSIX")
+@pytest.mark.parametrize(
+    "rows",
+    [b'<row><c r="A1" t="inlineStr"><is><t>respondent_id</t></is></c></row><row><c r="XFD1048576"><v>1</v></c></row>',
+     b"<row><c t='inlineStr'><is><t>respondent_id</t></is></c>" + b"<c/>" * 16383 + b"<c><v>1</v></c></row>"
+     + b'<row r="1048576"><c><v>1</v></c></row>'],
+)  # fmt: skip
+def test_rows_and_cells_without_their_reference_cannot_abort_the_read(tmp_path, rows):
+    path = with_sheet_xml(survey_book(tmp_path), SHEET % rows)
+    done = subprocess.run(
+        [sys.executable, "-c", FAR, str(path.parents[1])],
+        capture_output=True, text=True, timeout=300, cwd=Path(__file__).parent,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "jauh melebihi tabel mana pun" in done.stdout or "terlalu besar" in done.stdout, done.stdout
+
+
+def test_error_and_percent_cells_quoted_with_apostrophes_are_marked(tmp_path):
+    rows = b"".join(
+        b"<row r='%d'>%s</row>" % (i, b"".join(cells))
+        for i, cells in enumerate([
+            [b"<c r='%s1' t='inlineStr'><is><t>%s</t></is></c>" % (col.encode(), h.encode()) for col, h in zip("ABCDEF", HEADER, strict=True)],
+            [b"<c r='A2' t='inlineStr'><is><t>r1</t></is></c>", b"<c r='B2' t='inlineStr'><is><t>11.01</t></is></c>",
+             b"<c r='C2' t='inlineStr'><is><t>a</t></is></c>", b"<c r='D2' t='e'><v>#REF!</v></c>"],
+        ], start=1)
+    )  # fmt: skip
+    with_sheet_xml(survey_book(tmp_path), SHEET % rows)
+    found = problems(tmp_path, {})
+    assert any("baris 2, kolom D 'i1a': nilai galat" in p and "#REF!" in p for p in found), found
+
+
+def test_a_percentage_repeated_across_ods_cells_is_marked_in_every_copy(tmp_path):
+    """LibreOffice writes identical neighbouring cells once, repeated: each copy is a percentage."""
+    path = ods_book(year_folder(tmp_path, {}) / "2024" / "ikotan_survey.ods", [HEADER, *ROWS])
+    with zipfile.ZipFile(path) as book:
+        parts = {name: book.read(name) for name in book.namelist()}
+    once = ods_cell(("%", 0.5)).encode()
+    twice = once.replace(b"<table:table-cell ", b'<table:table-cell table:number-columns-repeated="2" ', 1)
+    row = b"<table:table-row>" + b"".join(ods_cell(c).encode() for c in ["r1", "11.01", "a"]) + twice
+    content = re.sub(rb"<table:table-row><table:table-cell[^>]*><text:p>r1</text:p>.*?</table:table-row>",
+                     lambda _: row + b"<table:table-cell/></table:table-row>", parts["content.xml"], count=1, flags=re.S)  # fmt: skip
+    with zipfile.ZipFile(path, "w") as book:
+        for name, data in parts.items():
+            book.writestr(name, content if name == "content.xml" else data)
+    found = problems(tmp_path, {})
+    assert len(found) == 2, found
+    assert "baris 2, kolom D 'i1a': persentase" in found[0] and "baris 2, kolom E 'i1b': persentase" in found[1]
+
+
+def test_respondents_who_answered_nothing_are_not_called_copies(tmp_path):
+    blank = [["ab"[i % 2]] + [""] * len(ITEMS) for i in range(4)]
+    one = varied(20, 1)[:8] + blank + varied(20, 1)[8:]
+    two = varied(20, 2)[:5] + blank + varied(20, 2)[5:]
+    files = {
+        "ikotan_survey/bnnk-a.csv": office_file([f"a{i}" for i in range(len(one))], one),
+        "ikotan_survey/bnnk-b.csv": office_file([f"b{i}" for i in range(len(two))], two),
+    }
+    loaded = check_year(year_folder(tmp_path, files), 2024, COPY_SPECS)
+    assert not [w for w in loaded.warnings if "disalin" in str(w)]
+
+
+def test_a_percentage_in_a_target_of_a_count_is_refused(tmp_path):
+    text = "measure,region_code,year,target\nikkrn_rate,11,2024,35%\npenggiat_formed,11,2024,35%\nikotan,11,2024,3.2\n"
+    found = problems(tmp_path, {"targets.csv": text})
+    assert len(found) == 1 and "baris 3" in found[0] and "target penggiat_formed bukan persentase" in found[0], found
+
+
+def test_a_link_to_itself_and_a_file_name_that_is_not_utf8_give_messages(tmp_path):
+    if not links_allowed(tmp_path):
+        pytest.skip("this system does not let us make links")
+    data = year_folder(tmp_path, {"ikotan_survey.csv": WIDE})
+    (data / "2024" / "loop.csv").symlink_to(data / "2024" / "loop.csv")
+    Path(os.fsdecode(os.fsencode(data / "2024") + b"/catatan_\xe9.txt")).write_bytes(b"x")
+    loaded = check_year(data, 2024, SPECS)
+    assert [str(p) for p in loaded.problems] == [
+        "2024/loop.csv: tautan (shortcut/symlink) yang tujuannya tidak ada; tidak dibaca"
+    ]
+    assert any(str(w).startswith("2024/catatan_\ufffd.txt: berkas tidak dipakai") for w in loaded.warnings)
+    str(loaded.warnings).encode("utf-8")  # every message can be written out

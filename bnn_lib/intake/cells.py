@@ -1,6 +1,7 @@
 """Cells that are not what they seem: an error value, a formula never calculated, a percentage.
 
-The reader marks such cells of a spreadsheet (see :mod:`bnn_lib.intake.xlsx`) with the classes
+The reader marks such cells of a spreadsheet (see :mod:`bnn_lib.intake.xlsx` and
+:mod:`bnn_lib.intake.ods`) with the classes
 below instead of the value the spreadsheet reader gives (an empty cell, or the fraction behind
 a percentage); a text file shows them as text (``#DIV/0!``, ``35%``). :func:`special` reads
 either form for a column: an error value or a formula is refused naming what the cell holds, a
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 # The error values of Excel and LibreOffice (as Excel saves them in a CSV too).
 ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!", "#CALC!"}
 ERRORS |= {"#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#PYTHON!", "#N/A!", "ERR:502", "ERR:504"}
+PERCENT = "_percent_"  # a hidden column beside a column measured in percent: its cells that were percentages
 _PERCENT_TEXT = re.compile(r"([-+]?[\d.,\s]*\d)\s*%")
 
 
@@ -72,6 +74,11 @@ def error_message(cell: object) -> str | None:
             "isi nilainya, atau kosongkan sel bila nilainya tidak diketahui"
         )
     return None
+
+
+def is_percentage(cell: object) -> bool:
+    """Whether a cell holds a percentage: formatted as one, or text such as ``35%``."""
+    return isinstance(cell, Percent) or (isinstance(cell, str) and _PERCENT_TEXT.fullmatch(cell.strip()) is not None)
 
 
 def percent_value(cell: object, measured_in_percent: bool) -> tuple[float, str | None] | None:

@@ -8,7 +8,7 @@ copied as a block are. :func:`copied_answers` looks for runs of two or more cons
 whose group and answers repeat consecutive rows elsewhere, in the same order, and flags a run
 when it is too unlikely to be chance.
 
-The chance that a row repeats a given row is estimated for each answer vector as the larger of
+The chance that a row repeats a given row is estimated for each answer vector as the larger of two
 figures: the share of the other respondents of the same kab/kota and group (the copy and its
 source left out) who gave it or a vector one answer away from it, in the copy's place and in the
 source's, which captures people answering alike (a kab/kota where nearly everyone answers "4"
@@ -28,6 +28,8 @@ import pandas as pd
 from bnn_lib.intake.problems import Problem
 
 CHANCE = 0.01  # expected chance runs below which a run is flagged
+BLANK = -np.inf  # an item not answered: a value of its own, off every answer scale
+MIN_ANSWERS = 2  # respondents answering fewer items say nothing about copying
 COMMON = 200  # respondents sharing one vector beyond which its pairs are not looked at
 MAX_LISTED = 20  # respondents listed; the others are counted in one more warning
 MESSAGE = (
@@ -46,7 +48,12 @@ def copied_answers(people: pd.DataFrame, answers: pd.DataFrame) -> list[Problem]
     vectors = pd.util.hash_pandas_object(pd.DataFrame(grid), index=False).to_numpy()
     places = [c for c in ("kabkota_code", "group") if c in people]
     context = people.groupby(places, sort=False, observed=True, dropna=False).ngroup().to_numpy()
-    pairs = _copied_runs(grid, vectors, _following(people), context)
+    following = _following(people)
+    # A respondent who answered (almost) nothing is in no run: blank rows are alike without copying.
+    blank = np.flatnonzero((grid[:, 1:] != BLANK).sum(axis=1) < MIN_ANSWERS)
+    following[blank] = -1
+    following[blank - 1] = -1
+    pairs = _copied_runs(grid, vectors, following, context, skip=set(blank.tolist()))
     ids, sources, rows = (people[c].to_numpy() for c in ("respondent_id", "_source", "_row"))
     problems = [
         Problem(str(sources[i]), int(rows[i]), "respondent_id", ids[i], MESSAGE.format(other=str(ids[j])),
@@ -65,7 +72,7 @@ def _grid(people: pd.DataFrame, answers: pd.DataFrame) -> np.ndarray:
     at = pd.Index(people["respondent_id"].astype(str)).get_indexer(answers["respondent_id"].astype(str))
     known = at >= 0
     items, _ = pd.factorize(answers["item_id"])
-    grid = np.full((len(people), items.max(initial=-1) + 2), -1.0)
+    grid = np.full((len(people), items.max(initial=-1) + 2), BLANK)
     grid[at[known], items[known] + 1] = answers["value"].to_numpy(dtype=float)[known]
     if "group" in people:
         grid[:, 0] = pd.factorize(people["group"])[0]
@@ -98,17 +105,18 @@ def _alike_share(grid: np.ndarray, context: np.ndarray, row: int, other: int) ->
 
 
 def _copied_runs(
-    grid: np.ndarray, vectors: np.ndarray, following: np.ndarray, context: np.ndarray
+    grid: np.ndarray, vectors: np.ndarray, following: np.ndarray, context: np.ndarray, skip: set[int]
 ) -> list[tuple[int, int]]:
     """(copy, original) positions of the rows of every run that repeats another run and is too
-    unlikely to be chance; the original is the earlier of the two places."""
+    unlikely to be chance; the original is the earlier of the two places. Rows in ``skip`` start
+    no run (``following`` already keeps them out of the middle of one)."""
     groups = pd.Series(np.arange(len(vectors))).groupby(vectors).indices
     starts = len(vectors) ** 2 / 2
     chance = _independent_chance(grid)
     alike: dict[tuple[int, int], float] = {}  # for the rows of candidate runs only
     found: dict[int, int] = {}
     for members in groups.values():
-        if len(members) > COMMON:
+        if len(members) > COMMON or members[0] in skip:
             continue  # so common a vector would need a very long run to count; its pairs cost n²
         for a_at, a in enumerate(members):
             for b in members[a_at + 1 :]:

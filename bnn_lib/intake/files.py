@@ -132,13 +132,15 @@ def file_parts(path: Path, label: str, table: str | None, mapping: bool, sheets:
     """The parts a file holds: the file itself; or, for a workbook of several visible sheets,
     each sheet named after a table as that table and every other sheet as a possible part of the
     table the file is named after (one sheet per kab/kota or per office, read whole)."""
-    if mapping or len(sheets) <= 1:
-        return [Part(table, path, label, sheets[0] if sheets else None)] if table else []
     named = {s: table_of_name(s) for s in sheets}
-    parts = [Part(t, path, label, s, True) for s, (t, m) in named.items() if t and not m]
-    if table is not None:
-        rest = [s for s, (t, m) in named.items() if not t or m]
-        parts += [Part(table, path, label, s, True, optional=True) for s in rest]
+    tables = {s: t for s, (t, m) in named.items() if t and not m}
+    if mapping or (len(sheets) <= 1 and (table or not tables)):
+        return [Part(table, path, label, sheets[0] if sheets else None)] if table else []
+    parts = [Part(t, path, label, s, True) for s, t in tables.items()]
+    if table is not None and table not in tables.values():
+        # No sheet is named after the file's table: the other sheets may hold it (a template's
+        # guide sheet beside a sheet named after the table is no part of it).
+        parts += [Part(table, path, label, s, True, optional=True) for s in sheets if s not in tables]
     return parts
 
 
@@ -176,21 +178,33 @@ def _files(base: Path, root: Path, found: Found) -> Iterator[tuple[Path, str]]:
             found.problems.append(Problem(str(shown), None, None, None, f"folder tidak dapat dibuka: {exc.strerror}"))
             return
         for entry in entries:
-            label = shown / entry.name
-            if _is_link(entry):
+            label = shown / printable_name(entry.name)
+            # Every entry is resolved, not only those seen as links: Python 3.11 cannot tell a
+            # Windows junction from a folder, and a junction out of the data folder must not be read.
+            try:
                 target = entry.resolve()
-                if not target.exists():
+            except (OSError, RuntimeError):  # a link to itself: a loop, never a file
+                target = None
+            if target is None or not target.exists():
+                if _is_link(entry) or target is None:
                     found.problems.append(Problem(str(label), None, None, None, LINK_BROKEN))
-                    continue
-                if not target.is_relative_to(top):
-                    found.problems.append(Problem(str(label), None, None, None, LINK_OUTSIDE))
-                    continue
+                continue
+            if not target.is_relative_to(top):
+                found.problems.append(Problem(str(label), None, None, None, LINK_OUTSIDE))
+                continue
             if entry.is_dir():
                 yield from walk(entry, label, above | {real})
             elif entry.is_file():
                 yield entry, str(label)
 
     yield from walk(base, PurePosixPath(base.relative_to(root).as_posix()), frozenset())
+
+
+def printable_name(name: str) -> str:
+    """A file name as messages and reports can hold it: bytes that are not UTF-8 (a name made on
+    an old Windows or a USB stick) shown as the replacement character, not carried as surrogates
+    that stop any UTF-8 writer."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _is_link(path: Path) -> bool:

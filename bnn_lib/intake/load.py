@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from bnn_lib.intake import checks, plausible
+from bnn_lib.intake.cells import PERCENT, is_percentage
 from bnn_lib.intake.columns import Resolver
 from bnn_lib.intake.files import Part, discover, file_parts, table_of_name
 from bnn_lib.intake.problems import LOCATION, DataError, Problem, Source, at_rows, describe
@@ -280,6 +281,8 @@ def _parse(
                 piece.problems += at_rows(shown, (errors == message).to_numpy(), name, message)
             unreadable |= bad
         out[name] = values.to_numpy() if by_name[name].kind in NUMERIC_KINDS else values
+        if by_name[name].percent:  # which cells were percentages: a row's unit may not allow one
+            location[PERCENT + name] = np.fromiter(map(is_percentage, cells), dtype=bool, count=len(cells))
         blanks[name] = values.isna().to_numpy() & ~bad  # a cell that could not be read is not blank
     frame = pd.DataFrame(out | location)
     # A row with nothing in any known column (spaces only, say) is no record.
@@ -312,7 +315,8 @@ def _mappings(parts: list[Part], columns: list[Column], loaded: Loaded) -> dict[
 
 def _clean(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     """A checked table as the engine takes it: its own columns only, typed."""
-    keep = [c for c in frame.columns if c not in LOCATION and c not in ("kabkota_name", "province_code", "survey_year")]
+    dropped = ("kabkota_name", "province_code", "survey_year")
+    keep = [c for c in frame.columns if c not in LOCATION and c not in dropped and not c.startswith(PERCENT)]
     if "weight" in keep and frame["weight"].isna().all():
         keep.remove("weight")  # no weights given: every respondent counts once
     ids = ("respondent_id", "item_id") if name.endswith("_answers") else ()

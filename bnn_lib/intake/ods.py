@@ -24,6 +24,9 @@ _ROWS_REPEATED = re.compile(rb'table:number-rows-repeated="(\d+)"')
 _COLUMNS_REPEATED = re.compile(rb'table:number-columns-repeated="(\d+)"')
 _TEXT = re.compile(rb"<text:p\b[^>]*>(.*?)</text:p>", re.S)
 _FORMULA = re.compile(rb'table:formula="([^"]*)"')
+# Copies of a repeated row or cell that are marked: more than a table has (a far repeat makes
+# the sheet too large to read anyway).
+MAX_REPEATS = 20_000
 
 
 def scan(path: Path, sheet: str) -> SheetCells:
@@ -50,7 +53,8 @@ def _scan_table(table: bytes) -> SheetCells:
         count = int(repeated[1]) if repeated else 1
         cells = match[2] or b""
         if b"value-type" in cells or b"table:formula" in cells:
-            _scan_row(cells, row + 1, found)  # a repeated row with values: its first copy marks it
+            for copy in range(min(count, MAX_REPEATS)):  # identical rows are written once, repeated
+                _scan_row(cells, row + 1 + copy, found)
             found.last_row = max(found.last_row, row + count if b"value-type" in cells else 0)
         row += count
     return found
@@ -62,15 +66,16 @@ def _scan_row(cells: bytes, row: int, found: SheetCells) -> None:
         attributes, inner = match[1], match[2] or b""
         repeated = _COLUMNS_REPEATED.search(attributes)
         count = int(repeated[1]) if repeated else 1
+        places = [(row, column + 1 + k) for k in range(min(count, MAX_REPEATS))]  # identical cells, repeated
         if b"value-type" in attributes:
             found.last_column = max(found.last_column, column + count)
             if b'calcext:value-type="error"' in attributes:
                 text = _TEXT.search(inner)
-                found.errors[row, column + 1] = html.unescape(text[1].decode(errors="replace")) if text else "#N/A"
+                value = html.unescape(text[1].decode(errors="replace")) if text else "#N/A"
+                found.errors |= dict.fromkeys(places, value)
             elif b'office:value-type="percentage"' in attributes:
-                found.percent.add((row, column + 1))
+                found.percent.update(places)
         elif (formula := _FORMULA.search(attributes)) is not None:
-            found.unevaluated[row, column + 1] = "=" + html.unescape(formula[1].decode(errors="replace")).removeprefix(
-                "of:="
-            )
+            value = "=" + html.unescape(formula[1].decode(errors="replace")).removeprefix("of:=")
+            found.unevaluated |= dict.fromkeys(places, value)
         column += count

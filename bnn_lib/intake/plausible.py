@@ -22,6 +22,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from bnn_lib.intake.cells import PERCENT
 from bnn_lib.intake.checks import Found, key_codes, repeats, source_of
 from bnn_lib.intake.problems import Problem, at_rows
 from bnn_lib.intake.tables import MEASURE_UNITS, OUTPUT_MEASURES
@@ -116,6 +117,11 @@ def targets(frame: pd.DataFrame, specs: Mapping[str, IndexSpec]) -> Found:
         if unit == "kab/kota":  # a count of kab/kota has no meaning for one of them
             message = f"target {measure} (jumlah kab/kota) berlaku untuk provinsi atau nasional, bukan satu kab/kota"
             problems += at_rows(frame, rows & is_kabkota, "region_code", message)
+        if unit != "persen" and PERCENT + "target" in frame:
+            message = (
+                f"target {measure} bukan persentase (satuannya {unit}); tulis angkanya tanpa tanda atau format persen"
+            )
+            problems += at_rows(frame, rows & frame[PERCENT + "target"].to_numpy(), "target", message)
         if unit in ("orang", "kawasan", "kab/kota"):
             problems += _count(frame, "target", x, unit, level, region)
         elif unit == "persen":

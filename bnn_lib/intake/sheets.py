@@ -114,8 +114,12 @@ def _marks(path: Path, name: str) -> xlsx.SheetCells | None:
     try:
         marks = scanner(path, name)
     except xlsx.ScanError:
-        return None  # calamine reads it or says what is wrong
-    if marks.size > MAX_CELLS:
+        marks = None
+    if marks is None or marks.unplaced:
+        # The XML could not be followed, or places cells by their order: its extent is measured
+        # where an abort cannot reach this process.
+        _measure_apart(path, name)
+    if marks is not None and marks.size > MAX_CELLS:
         raise UnreadableError(_too_far(name, marks.last_row, marks.last_column))
     return marks
 
@@ -170,7 +174,11 @@ def _measure_apart(path: Path, name: str) -> None:
 
         def limit() -> None:
             cap = MAX_CELLS * 64  # calamine's cell plus slack, in bytes of address space
-            resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+            soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+            for held in (soft, hard):  # a limit already set lower stays (it cannot be raised)
+                if held != resource.RLIM_INFINITY:
+                    cap = min(cap, held)
+            resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
 
     try:
         done = subprocess.run(

@@ -17,10 +17,12 @@ _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound file: .xls, .doc, or an e
 # What each kind is called in a message, and the extensions that hold it (the usual one first).
 KINDS = {
     "xlsx": ("buku kerja Excel (.xlsx)", (".xlsx", ".xlsm")),
+    "xlsb": ("buku kerja Excel biner (.xlsb)", (".xlsb",)),
     "ods": ("spreadsheet OpenDocument (.ods)", (".ods",)),
     "xls": ("buku kerja Excel lama (.xls)", (".xls",)),
     "encrypted": ("buku kerja Excel yang dilindungi kata sandi", ()),
     "docx": ("dokumen Word", ()),
+    "doc": ("dokumen Word", ()),
     "zip": ("arsip ZIP", ()),
     "parquet": ("berkas Parquet", (".parquet",)),
     "sav": ("berkas SPSS (.sav)", (".sav",)),
@@ -32,6 +34,7 @@ ADVICE = {
     "encrypted": "buka di Excel, hapus kata sandinya (File > Info > Protect Workbook), lalu simpan ulang",
     "html": "buka di Excel lalu simpan sebagai .xlsx (Save As > Excel Workbook)",
     "docx": "salin tabelnya ke Excel lalu simpan sebagai .xlsx",
+    "doc": "salin tabelnya ke Excel lalu simpan sebagai .xlsx",
     "zip": "ekstrak arsipnya dan letakkan berkas tabelnya di folder data",
     "pdf": "minta berkas aslinya dalam .xlsx atau .csv",
 }
@@ -44,7 +47,10 @@ def kind(path: Path) -> str | None:
     if head.startswith(b"PK\x03\x04"):
         return _zip_kind(path)
     if head.startswith(_OLE):
-        return "encrypted" if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00" in _ole_names(path) else "xls"
+        names = _ole_names(path)
+        if "Encrypted".encode("utf-16-le") in names:
+            return "encrypted"
+        return "doc" if "WordDocument".encode("utf-16-le") in names else "xls"
     if head.startswith(b"PAR1"):
         return "parquet"
     if head.startswith((b"$FL2", b"$FL3")):
@@ -64,7 +70,7 @@ def mismatch(path: Path) -> str | None:
     fits its extension (or is not recognised)."""
     try:
         found = kind(path)
-    except OSError:
+    except (OSError, ValueError, OverflowError, MemoryError):  # a header that lies: no kind told
         return None
     if found is None:
         return None
@@ -80,8 +86,10 @@ def _zip_kind(path: Path) -> str | None:
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
-            if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+            if "xl/workbook.xml" in names:
                 return "xlsx"
+            if "xl/workbook.bin" in names:
+                return "xlsb"
             if "mimetype" in names and b"spreadsheet" in archive.read("mimetype"):
                 return "ods"
             if "word/document.xml" in names:
@@ -96,9 +104,9 @@ def _ole_names(path: Path) -> bytes:
     encrypted workbook holds ``EncryptionInfo`` and ``EncryptedPackage``."""
     with path.open("rb") as handle:
         header = handle.read(512)
-        size = 1 << int.from_bytes(header[0x1E:0x20], "little")
+        size = 4096 if int.from_bytes(header[0x1E:0x20], "little") == 12 else 512  # the only two sizes
         first = int.from_bytes(header[0x30:0x34], "little")
-        handle.seek((first + 1) * size)
+        handle.seek(min((first + 1) * size, 1 << 40))
         return handle.read(8 * size)
 
 

@@ -246,7 +246,9 @@ def table_columns(table: str, spec: IndexSpec | None = None) -> list[Column]:
                 aliases=("kode_wilayah", "wilayah"),
             ),
             YEAR,
-            Column("target", "number", "Target (angka > 0; persentase ditulis 35 atau 35%).", gt=0, percent=True),
+            Column(
+                "target", "number", "Target (angka > 0; untuk ukuran dalam persen, 35 atau 35%).", gt=0, percent=True
+            ),
         ]
     raise KeyError(f"no input table {table!r}; the tables are {sorted(TABLES)}")
 

@@ -16,9 +16,11 @@ needed to refuse or read such cells honestly:
   has a ``%`` outside quotes).
 
 The scan uses regular expressions over the XML bytes rather than an XML parser: it looks at a
-few attributes of each cell only, and runs at the speed of the regular-expression engine (well
-under calamine's own time to read the sheet). Writers that prefix the element names
-(``<x:c>``) are read too.
+few attributes of each cell only, and on a sheet as Excel writes it takes under calamine's own
+time to read it. Every repetition is bounded and possessive, so that hostile XML cannot make it
+backtrack. Writers that prefix the element names (``<x:c>``) are read too. Rows and cells may
+omit their reference (they are then placed by their order): such a sheet is flagged
+``unplaced``, and its size is measured apart (see :mod:`bnn_lib.intake.sheets`).
 """
 
 from __future__ import annotations
@@ -36,9 +38,16 @@ Cell = tuple[int, int]  # (row, column), both 1-based as a spreadsheet shows the
 CHUNK = 8 << 20  # bytes of sheet XML looked at at a time
 MAX_XML = 4 << 30  # a sheet's XML beyond this is refused unread (a 90,000-row survey is ~0.3 GB)
 _PREFIX = re.compile(rb"<([A-Za-z_][\w.-]*:)?worksheet\b")
-_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
-_TYPE = re.compile(rb'\bt="(\w+)"')
-_STYLE = re.compile(rb'\bs="(\d+)"')
+_Q = rb"[\"']"  # XML allows either quote around an attribute's value
+_REF = re.compile(rb"\br=" + _Q + rb"([A-Z]{1,3})(\d+)" + _Q)
+_TYPE = re.compile(rb"\bt=" + _Q + rb"(\w+)" + _Q)
+_STYLE = re.compile(rb"\bs=" + _Q + rb"(\d+)" + _Q)
+# Every repetition below is bounded and possessive (or lazy within a bound), so that no input,
+# however hostile, makes an expression backtrack: a tag's attributes never run past ATTRIBUTES
+# characters, a cell's content past CONTENT.
+ATTRIBUTES = 1024
+CONTENT = 1 << 17
+MAX_CARRY = 8 * CHUNK  # XML without a row's or a cell's end this long is no sheet Excel wrote
 
 
 @dataclass(frozen=True)
@@ -50,6 +59,8 @@ class _Patterns:
     value_column_r_first: re.Pattern  # the same where 'r' is the first attribute (twice as fast)
     c_any: bytes
     c_r_first: bytes
+    cell_tag: re.Pattern  # any cell's opening tag
+    row_tag: re.Pattern  # any row's opening tag
     row: re.Pattern
     empty_row: re.Pattern  # a row of empty cells only
     cell: re.Pattern
@@ -61,17 +72,33 @@ class _Patterns:
     def of(cls, prefix: bytes) -> _Patterns:
         c, row = b"<" + prefix + b"c", b"<" + prefix + b"row"
         end_c = b"</" + prefix + b"c>"
-        empty_cell = c + rb"\b[^>]*(?:/>|>" + end_c + b")"
+        attrs = rb"[^>/]{0,%d}+" % ATTRIBUTES
+        ref = rb"r=" + _Q + rb"([A-Z]{1,3})\d+" + _Q
+        empty_cell = c + rb"\b" + attrs + rb"(?:/>|>" + end_c + b")"
         return cls(
-            re.compile(c + rb'\b[^>]*?\br="([A-Z]{1,3})\d+"[^>]*(?<!/)>(?!' + end_c + b")"),
-            re.compile(c + rb' r="([A-Z]{1,3})\d+"[^>/]*>(?!' + end_c + b")"),
+            re.compile(c + rb"\b(?=[^>]{0,%d}?\b" % ATTRIBUTES + ref + b")" + attrs + b">(?!" + end_c + b")"),
+            re.compile(c + b" " + ref + attrs + b">(?!" + end_c + b")"),
             c + b" ",
             c + b' r="',
-            re.compile(row + rb'\b[^>]*?\br="(\d+)"'),
-            re.compile(row + rb'\b[^>]*?\br="(\d+)"[^>]*(?:/>|>(?:\s|' + empty_cell + b")*</" + prefix + b"row>)"),
-            re.compile(c + rb"\b([^>]*?)(?:/>|>(.*?)" + end_c + b")", re.S),
-            re.compile(b"<" + prefix + rb"f\b[^>]*?(?:/>|>(.*?)</" + prefix + b"f>)", re.S),
-            re.compile(b"<" + prefix + rb"v>(.+?)</" + prefix + b"v>", re.S),
+            re.compile(c + rb"\b"),
+            re.compile(row + rb"\b"),
+            re.compile(row + rb"\b[^>]{0,%d}?\br=" % ATTRIBUTES + _Q + rb"(\d+)" + _Q),
+            re.compile(
+                row
+                + rb"\b[^>]{0,%d}?\br=" % ATTRIBUTES
+                + _Q
+                + rb"(\d+)"
+                + _Q
+                + attrs
+                + rb"(?:/>|>(?:\s|"
+                + empty_cell
+                + rb")*+</"
+                + prefix
+                + b"row>)"
+            ),
+            re.compile(c + rb"\b(" + attrs + rb")(?:/>|>(.{0,%d}?)" % CONTENT + end_c + b")", re.S),
+            re.compile(b"<" + prefix + rb"f\b" + attrs + rb"(?:/>|>(.{0,%d}?)</" % CONTENT + prefix + b"f>)", re.S),
+            re.compile(b"<" + prefix + rb"v>(.{1,%d}?)</" % CONTENT + prefix + b"v>", re.S),
         )
 
 
@@ -94,6 +121,9 @@ class SheetCells:
     errors: dict[Cell, str] = field(default_factory=dict)
     unevaluated: dict[Cell, str] = field(default_factory=dict)
     percent: set[Cell] = field(default_factory=set)
+    # Rows or cells written without their reference (allowed, and placed by their order): the
+    # extent above may then be short, and the cells' marks incomplete.
+    unplaced: bool = False
 
     @property
     def size(self) -> int:
@@ -126,7 +156,7 @@ def scan(path: Path, sheet: str) -> SheetCells:
                         patterns = _Patterns.of(prefix[1] or b"" if prefix else b"")
                     _scan_block(block, patterns, percent_styles, found)
             return found
-    except (zipfile.BadZipFile, KeyError, OSError, ElementTree.ParseError, EOFError) as exc:
+    except (zipfile.BadZipFile, KeyError, OSError, ElementTree.ParseError, EOFError, ValueError) as exc:
         raise ScanError(str(exc) or type(exc).__name__) from None
 
 
@@ -138,6 +168,8 @@ def _blocks(stream) -> Iterator[bytes]:
         end = data.rfind(b"row>") + 4
         end = data.rfind(b"c>") + 2 if end < 4 else end
         if end < 2:
+            if len(data) > MAX_CARRY:
+                raise ScanError("XML lembar tanpa akhir baris atau sel")
             carry = data
             continue
         yield data[:end]
@@ -149,13 +181,23 @@ def _blocks(stream) -> Iterator[bytes]:
 def _scan_block(block: bytes, patterns: _Patterns, percent_styles: set[bytes], found: SheetCells) -> None:
     # Writers put 'r' first (Excel, openpyxl, LibreOffice): then the faster expression serves.
     r_first = block.count(patterns.c_any) == block.count(patterns.c_r_first)
-    columns = set((patterns.value_column_r_first if r_first else patterns.value_column).findall(block))
+    columns = (patterns.value_column_r_first if r_first else patterns.value_column).findall(block)
     if columns:
-        found.last_column = max(found.last_column, *(column_number(c) for c in columns))
-    rows = {int(r) for r in patterns.row.findall(block)} - {int(r) for r in patterns.empty_row.findall(block)}
+        found.last_column = max(found.last_column, *(column_number(c) for c in set(columns)))
+    row_numbers = patterns.row.findall(block)
+    rows = {int(r) for r in row_numbers} - {int(r) for r in patterns.empty_row.findall(block)}
     if rows:
         found.last_row = max(found.last_row, *rows)
-    if b't="e"' in block or patterns.formula.search(block) or (percent_styles and _STYLE.search(block)):
+    if not r_first and len(patterns.cell_tag.findall(block)) > len(_REF.findall(block)):
+        found.unplaced = True
+    if len(row_numbers) < len(patterns.row_tag.findall(block)):
+        found.unplaced = True
+    if (
+        b't="e"' in block
+        or b"t='e'" in block
+        or patterns.formula.search(block)
+        or (percent_styles and _STYLE.search(block))
+    ):
         for attributes, inner in patterns.cell.findall(block):
             _note_cell(attributes, inner, patterns, percent_styles, found)
 
@@ -207,17 +249,24 @@ def _percent_styles(book: zipfile.ZipFile) -> set[bytes]:
     percent = set(PERCENT_FORMATS)
     for fmt in styles.iter(f"{_MAIN}numFmt"):
         if _shows_percent(fmt.get("formatCode", "")):
-            percent.add(int(fmt.get("numFmtId", -1)))
+            percent.add(_format_id(fmt))
     cell_formats = styles.find(f"{_MAIN}cellXfs")
     if cell_formats is None:
         return set()
-    return {
-        str(i).encode() for i, xf in enumerate(cell_formats.iter(f"{_MAIN}xf")) if int(xf.get("numFmtId", 0)) in percent
-    }
+    return {str(i).encode() for i, xf in enumerate(cell_formats.iter(f"{_MAIN}xf")) if _format_id(xf) in percent}
+
+
+def _format_id(xf: ElementTree.Element) -> int | None:
+    """A cell format's number format id (None where it is not a whole number)."""
+    try:
+        return int(float(xf.get("numFmtId", 0)))
+    except ValueError:
+        return None
 
 
 def _shows_percent(code: str) -> bool:
     """Whether a number format code multiplies by 100 and shows '%': a '%' outside quoted text
-    and not escaped (``0.0%`` does; ``0.0"%"`` and ``0.0\\%`` print a literal sign)."""
-    code = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", code)
+    and not escaped (``0.0%`` does; ``0.0"%"`` and ``0.0\\%`` print a literal sign, ``0.0_%``
+    leaves the width of one and ``0.0*%`` fills with it)."""
+    code = re.sub(r'"[^"]*"|[\\_*].|\[[^\]]*\]', "", code)
     return "%" in code
