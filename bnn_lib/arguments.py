@@ -14,13 +14,12 @@ import math
 from pathlib import Path
 from typing import NoReturn
 
-from bnn_lib.intake.tables import SURVEY_INDICES
 from bnn_lib.limits import FIRST_YEAR, LAST_YEAR, MAX_MIN_CELL
 from bnn_lib.paths import REPORTS_DIR, SAMPLE_DIR
 from bnn_lib.pipeline import START_METHODS
 from bnn_lib.reporting import LEVELS
 from bnn_lib.sensitivity import MIN_SAMPLES
-from bnn_lib.spec import MIN_CELL
+from bnn_lib.spec import MIN_CELL, SURVEY_INDICES
 from bnn_lib.terminal import safe
 from bnn_lib.uncertainty import MIN_REPLICATES
 

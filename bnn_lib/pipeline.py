@@ -25,7 +25,6 @@ from bnn_lib.analyses import Analyses, change_tables, survey_tables
 from bnn_lib.association import output_association
 from bnn_lib.bands import band_edges, classify, edges_table
 from bnn_lib.intake import OUTPUT_MEASURES, DataError, Problem, load_inputs
-from bnn_lib.intake.tables import SURVEY_INDICES
 from bnn_lib.kawasan_year import compute_ikkrn, compute_ikktt, kawasan_history, without_before
 from bnn_lib.paths import SAMPLE_DIR
 from bnn_lib.priorities import load_rules, priority_table
@@ -36,7 +35,7 @@ from bnn_lib.results import Results
 from bnn_lib.rollup import NATIONAL, RESULT_MEASURES, kpi_table, rollup
 from bnn_lib.scoring import entity_indicators, group_means, group_sums, respondent_scores
 from bnn_lib.series import backcast_tables, breaks_table, method_breaks
-from bnn_lib.spec import IndexSpec, choose_specs
+from bnn_lib.spec import SURVEY_INDICES, IndexSpec, choose_specs
 from bnn_lib.tidy import tidy, with_region_names
 
 # -- survey indices (IKOTAN, IKP) -------------------------------------------------------------

@@ -28,10 +28,10 @@ from bnn_lib.intake.files import Part, discover, file_parts, table_of_name
 from bnn_lib.intake.problems import LOCATION, DataError, Problem, Source, at_rows, describe
 from bnn_lib.intake.read import Raw, UnreadableError, read, sheet_names
 from bnn_lib.intake.survey import survey_tables
-from bnn_lib.intake.tables import SURVEY_INDICES, TABLES, Column, table_columns
+from bnn_lib.intake.tables import TABLES, Column, table_columns
 from bnn_lib.intake.values import NUMERIC_KINDS, Context, convention, parse
 from bnn_lib.paths import file_hash
-from bnn_lib.spec import DEFAULT_SPECS, IndexSpec, load_spec
+from bnn_lib.spec import DEFAULT_SPECS, SURVEY_INDICES, IndexSpec, load_spec
 
 MAPPING_COLUMNS = [
     Column("header", "text", "Judul kolom seperti tertulis di berkas data.", aliases=("judul", "judul_kolom")),

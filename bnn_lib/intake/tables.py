@@ -108,7 +108,6 @@ TABLES: dict[str, Table] = {
         Table("targets", None, "Target kinerja", ("measure", "region_code", "year")),
     )
 }
-SURVEY_INDICES = ("ikotan", "ikp")
 
 YEAR = Column("year", "year", "Tahun penilaian, misalnya 2024.", aliases=("tahun",))
 # A survey's year is its folder's; a year column, where a form or sheet has one, must agree.

@@ -26,6 +26,8 @@ SPEC_SERIES = {
 # The spec each index is computed with when no year is given (and no other is asked for): the
 # latest of its series.
 DEFAULT_SPECS = {key: ids[-1] for key, ids in SPEC_SERIES.items()}
+# The indices measured by a questionnaire (respondents and answers), of the keys above.
+SURVEY_INDICES = ("ikotan", "ikp")
 # A spec is a few kilobytes of TOML (the largest shipped one is about 20 kB); a file many times
 # that is not a spec, and reading it whole would only delay the message.
 MAX_SPEC_BYTES = 1_000_000

@@ -8,7 +8,6 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from bnn_lib.intake.tables import SURVEY_INDICES
 from bnn_lib.kawasan import STATUSES
 from bnn_lib.regions import regions
 from bnn_lib.reporting import charts
@@ -30,6 +29,7 @@ from bnn_lib.reporting.sections.components import (
 )
 from bnn_lib.reporting.sections.effect import effect_sentences
 from bnn_lib.sensitivity import rank_columns
+from bnn_lib.spec import SURVEY_INDICES
 from bnn_lib.uncertainty import bounds
 
 
