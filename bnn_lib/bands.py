@@ -5,7 +5,7 @@ Two schemes (``[bands]`` in a spec):
 - ``fixed``: the published bands. A value is rounded to ``decimals`` and belongs to the band with
   lower ≤ value ≤ upper; the bands are written with two decimals (0.00–25.00, 25.01–50.00, …), so
   rounding first is what makes them lower-inclusive at the published edges. Rounding is half
-  away from zero on the decimal the value prints as (:func:`round_half_up`), as Excel's ROUND,
+  away from zero on the decimal the value prints as (:func:`bnn_lib.rounding.round_half_up`), as Excel's ROUND,
   where such tables are worked: 75.005 is 75.01, Sangat Tanggap.
 - ``equal_interval``: k = len(labels) classes of equal width over the observed range of the set,
   edges e_j = min + j·(max − min)/k, a value in [e_j, e_{j+1}) belongs to class j (the last class
@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from bnn_lib.aggregate import unscale
+from bnn_lib.rounding import round_half_up
 from bnn_lib.spec import Bands, IndexSpec
 
 
@@ -108,21 +109,6 @@ def band_position(values: np.ndarray, lowers: np.ndarray, decimals: int | None) 
     else:
         position = (x[..., None] >= lowers[..., None, :]).sum(axis=-1) - 1
     return np.clip(position, 0, lowers.shape[-1] - 1)
-
-
-def round_half_up(values: np.ndarray | pd.Series | float, decimals: int) -> np.ndarray | pd.Series:
-    """``values`` rounded to ``decimals`` places, halves away from zero, as Excel's ROUND does
-    (a Series stays a Series with its index).
-
-    A value is taken as the decimal it prints as, not its binary approximation: 75.005 is stored
-    as 75.00499999999999545…, which NumPy's half-to-even rounding (and plain half-up on the
-    binary value) makes 75.0. Snapping ``x · 10^decimals`` to 6 places first removes that error
-    (far below any printed digit) before the half is rounded up.
-    """
-    x = np.asarray(values, dtype=float)
-    scaled = np.round(np.abs(x) * 10.0**decimals, 6)
-    rounded = np.sign(x) * np.floor(scaled + 0.5) / 10.0**decimals
-    return pd.Series(rounded, index=values.index, name=values.name) if isinstance(values, pd.Series) else rounded
 
 
 def at_or_above(labels: pd.Series, bands: Bands) -> pd.Series:

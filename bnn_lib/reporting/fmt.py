@@ -10,6 +10,8 @@ from __future__ import annotations
 import html
 import math
 
+from bnn_lib.rounding import rounded, sign_at
+
 MISSING = "–"
 
 # ColorBrewer RdYlBu, colour-blind safe, ordered low (red) to high (blue).
@@ -31,11 +33,11 @@ def _missing(x: object) -> bool:
 
 
 def angka(x: float | None, decimals: int = 2) -> str:
-    """3.0838 → "3,08"; 31589 → "31.589" (decimals=0); NaN → "–"."""
+    """3.0838 → "3,08"; 31589 → "31.589" (decimals=0); NaN → "–". Rounded half away from zero
+    (:func:`bnn_lib.rounding.rounded`), as bands round: 25.005 → "25,01"."""
     if _missing(x):
         return MISSING
-    x = round(float(x), decimals) + 0.0  # + 0.0 turns −0.0 into 0.0: no "−0,00"
-    text = f"{x:,.{decimals}f}"
+    text = f"{rounded(float(x), decimals):,.{decimals}f}"
     return text.replace(",", "_").replace(".", ",").replace("_", ".")
 
 
@@ -67,7 +69,7 @@ def bertanda(x: float | None, decimals: int = 2) -> str:
     if _missing(x):
         return MISSING
     text = angka(abs(x), decimals)
-    return f"−{text}" if x < 0 and text != angka(0.0, decimals) else text
+    return f"−{text}" if sign_at(x, decimals) < 0 else text
 
 
 def selang(lo: float | None, hi: float | None, decimals: int = 1) -> str:
@@ -87,9 +89,8 @@ def selisih(x: float | None, decimals: int = 2) -> str:
     """A change with its sign: +0,12 / −0,05 / 0,00."""
     if _missing(x):
         return MISSING
-    if round(x, decimals) == 0:
-        return angka(0.0, decimals)
-    return ("+" if x > 0 else "−") + angka(abs(x), decimals)
+    sign = sign_at(x, decimals)
+    return ("+" if sign > 0 else "−") + angka(abs(x), decimals) if sign else angka(0.0, decimals)
 
 
 def esc(text: object) -> str:

@@ -16,6 +16,7 @@ import pandas as pd
 from bnn_lib.bands import at_or_above
 from bnn_lib.reporting.data import ReportData
 from bnn_lib.reporting.fmt import angka, esc, selisih
+from bnn_lib.rounding import sign_at
 
 # What a back-cast is called in the reports (as in the warnings of bnn compute).
 BACKCAST = "proyeksi balik"
@@ -86,14 +87,6 @@ def backcast_success(data: ReportData, brk: Break, code: str) -> float:
     return float(at_or_above(kabkota["band"].astype(str), spec.bands).sum())
 
 
-def direction(delta: float, decimals: int = 2) -> int:
-    """+1 for a rise, -1 for a fall, 0 for a change that rounds to zero at ``decimals`` (shown
-    as 0,00, it is no rise or fall)."""
-    if abs(delta) < 0.5 * 10**-decimals:
-        return 0
-    return 1 if delta > 0 else -1
-
-
 @dataclass(frozen=True)
 class Baseline:
     """What the report year's values of an index are compared with.
@@ -142,7 +135,7 @@ class Baseline:
         delta = self.change(code, value)
         if pd.isna(delta):
             return ""
-        if not direction(delta, decimals):
+        if not sign_at(delta, decimals):
             return f"; tetap {self.since()}{self.common(code, decimals)}"
         moved = f"; {'naik' if delta > 0 else 'turun'} {angka(abs(delta), decimals)} poin {self.since()}"
         return moved + self.common(code, decimals)

@@ -12,7 +12,7 @@ from bnn_lib.reporting.data import ReportData
 from bnn_lib.reporting.fmt import angka, esc, persen, selang, selisih
 from bnn_lib.reporting.sections import method
 from bnn_lib.reporting.sections.appendix import uncertainty_summary
-from bnn_lib.reporting.sections.breaks import BACKCAST, baseline, breaks, direction
+from bnn_lib.reporting.sections.breaks import BACKCAST, baseline, breaks
 from bnn_lib.reporting.sections.components import (
     NATIONAL,
     OUTPUT_ROWS,
@@ -30,6 +30,7 @@ from bnn_lib.reporting.sections.components import (
     value_of,
 )
 from bnn_lib.reporting.sections.effect import effect_sentences
+from bnn_lib.rounding import sign_at
 from bnn_lib.uncertainty import bounds
 
 # A label that states a method fact is made from the spec in force, when its row is shown.
@@ -248,7 +249,7 @@ def _edges_moved(data: ReportData) -> str:
     if spec.bands.mode != "equal_interval" or before is None or baseline(data, "ikotan").method_break:
         return ""
     edge = [t.set_index("label").loc[spec.bands.success_from, "lower_scale"] for t in (now, before)]
-    if round(edge[0], 2) == round(edge[1], 2):
+    if angka(edge[0], 2) == angka(edge[1], 2):  # moved, as printed
         return ""
     return (
         f" Batas kategori {esc(spec.bands.success_from)} bergeser dari {angka(edge[1], 2)} ({prev}) ke "
@@ -289,9 +290,9 @@ def _movers(data: ReportData, province: str | None) -> list[str]:
     up, down = change.idxmax(), change.idxmin()
     # Only a change that shows as one: "kenaikan terbesar (+0,00)" would say nothing rose.
     said = []
-    if direction(change[up]) > 0:
+    if sign_at(change[up], 2) > 0:
         said.append(f"Kenaikan terbesar {base.since()}: {esc(label[up])} ({selisih(change[up])})")
-    if direction(change[down]) < 0:
+    if sign_at(change[down], 2) < 0:
         word = "penurunan terbesar" if said else f"Penurunan terbesar {base.since()}"  # "since" said once
         said.append(f"{word}: {esc(label[down])} ({selisih(change[down])})")
     return ["; ".join(said) + "."] if said else []
