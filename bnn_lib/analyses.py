@@ -26,7 +26,8 @@ import pandas as pd
 from bnn_lib import audit, sensitivity, uncertainty
 from bnn_lib.aggregate import rescale
 from bnn_lib.bands import at_or_above, band_decimals, band_edges, lowers_by_row
-from bnn_lib.rollup import NATIONAL, region_means, region_sums
+from bnn_lib.regions import NATIONAL
+from bnn_lib.rollup import region_means, region_sums
 from bnn_lib.scoring import group_index
 from bnn_lib.spec import Bands, IndexSpec
 

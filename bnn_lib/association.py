@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from bnn_lib.intake import OUTPUT_MEASURES
+from bnn_lib import measures
 from bnn_lib.uncertainty import REPORTED
 
 # Fewer kab/kota than this with an output and a change, and no association is computed.
@@ -30,11 +30,12 @@ def output_association(outputs: pd.DataFrame, changes: dict[str, pd.DataFrame]) 
     of output (a round unit near the output's spread), with its 95 % t interval; ``r``: Pearson's
     correlation with its 95 % interval (Fisher's z); ``n``: kab/kota. Blank where fewer than
     :data:`MIN_KABKOTA` kab/kota have both, or the output does not vary."""
-    per_kabkota = outputs.groupby("kabkota_code")[list(OUTPUT_MEASURES)].sum()
+    counted = [m.id for m in measures.outputs()]
+    per_kabkota = outputs.groupby("kabkota_code")[counted].sum()
     rows = []
     for index, table in changes.items():
         change = table[table["region_code"].str.contains(".", regex=False)].set_index("region_code")["change"]
-        for output in OUTPUT_MEASURES:
+        for output in counted:
             both = pd.concat([per_kabkota[output], change], axis=1, join="inner").dropna()
             rows.append({"index": index, "output": output, **_fit(both[output], both["change"])})
     return pd.DataFrame(rows)

@@ -57,7 +57,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from bnn_lib.rollup import NATIONAL
+from bnn_lib.regions import NATIONAL
 
 # Tables computed over every kab/kota together, that a blanked kab/kota could be solved from or
 # placed by: blanked whole once a kab/kota of their index is.

@@ -30,7 +30,7 @@ import pandas as pd
 from scipy import stats
 
 from bnn_lib.kawasan import intervened_kawasan, is_recovered, kawasan_score, mapping_rows, status_bounds
-from bnn_lib.rollup import NATIONAL
+from bnn_lib.regions import NATIONAL
 from bnn_lib.spec import IndexSpec
 from bnn_lib.uncertainty import REPORTED, wilson
 

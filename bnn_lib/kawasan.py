@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from bnn_lib.aggregate import index_tables, rescale, top_level
-from bnn_lib.rollup import NATIONAL, with_province
+from bnn_lib.regions import NATIONAL, with_province
 from bnn_lib.rounding import round_half_up
 from bnn_lib.spec import MIN_KAWASAN, IndexSpec, StatusRule
 from bnn_lib.uncertainty import bounds, wilson

@@ -20,19 +20,21 @@ from pathlib import Path
 
 import pandas as pd
 
+from bnn_lib import measures
 from bnn_lib.aggregate import index_tables, kabkota_mean, rescale
 from bnn_lib.analyses import Analyses, change_tables, survey_tables
 from bnn_lib.association import output_association
 from bnn_lib.bands import band_edges, classify, edges_table
-from bnn_lib.intake import OUTPUT_MEASURES, DataError, Problem, load_inputs
+from bnn_lib.intake import DataError, Problem, load_inputs
 from bnn_lib.kawasan_year import compute_ikkrn, compute_ikktt, kawasan_history, without_before
 from bnn_lib.paths import SAMPLE_DIR
 from bnn_lib.priorities import load_rules, priority_table
 from bnn_lib.processes import die_with_parent
 from bnn_lib.publish import flag_small_cells
 from bnn_lib.ranking import with_ranks
+from bnn_lib.regions import NATIONAL
 from bnn_lib.results import Results
-from bnn_lib.rollup import NATIONAL, RESULT_MEASURES, kpi_table, rollup
+from bnn_lib.rollup import kpi_table, rollup
 from bnn_lib.scoring import entity_indicators, group_means, group_sums, respondent_scores
 from bnn_lib.series import backcast_tables, breaks_table, method_breaks
 from bnn_lib.spec import SURVEY_INDICES, IndexSpec, choose_specs
@@ -332,27 +334,28 @@ def _no_targets() -> pd.DataFrame:
 def realised_measures(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Realisasi of each KPI measure for the nation ("00"), each province and each kab/kota.
 
-    Measures: ikotan (mean 1–4), ikotan_n_tanggap (kab/kota at success_from or above; not of a
-    single kab/kota), ikp, ikkrn_pulih, ikkrn_rate, ikktt_pulih, and the programme outputs.
+    Measures: those of :func:`bnn_lib.measures.measures`: the outcomes read off their result
+    table and column (an index's kab/kota values from its kab/kota table; a count of kab/kota
+    has none), the outputs summed from the outputs table.
     """
     rows = []
 
     def add(frame: pd.DataFrame, codes: str, column: str, measure: str) -> None:
         rows.append(pd.DataFrame({"region_code": frame[codes], "measure": measure, "realisasi": frame[column]}))
 
-    for measure, (table, column) in RESULT_MEASURES.items():
-        if table in tables and column in tables[table]:
-            add(tables[table], "region_code", column, measure)
+    for m in measures.outcomes():
+        if m.table in tables and m.column in tables[m.table]:
+            add(tables[m.table], "region_code", m.column, m.id)
         # IKOTAN and IKP keep their kab/kota values in their own table.
-        kabkota = tables.get(table.replace("_regions", "_kabkota"))
-        if kabkota is not None and column in kabkota and measure in SURVEY_INDICES:
-            add(kabkota, "kabkota_code", column, measure)
+        kabkota = tables.get(m.table.replace("_regions", "_kabkota"))
+        if kabkota is not None and m.column in kabkota and m.id in SURVEY_INDICES:
+            add(kabkota, "kabkota_code", m.column, m.id)
     if "outputs" in tables:
-        outputs = tables["outputs"]
-        for measure in OUTPUT_MEASURES:
-            by_province = outputs.groupby("province_code")[measure].sum()
-            national = pd.Series({NATIONAL: outputs[measure].sum()})
-            by_kabkota = outputs.groupby("kabkota_code")[measure].sum()
+        counted = tables["outputs"]
+        for measure in (m.id for m in measures.outputs()):
+            by_province = counted.groupby("province_code")[measure].sum()
+            national = pd.Series({NATIONAL: counted[measure].sum()})
+            by_kabkota = counted.groupby("kabkota_code")[measure].sum()
             series = pd.concat([by_kabkota, by_province, national])
             rows.append(pd.DataFrame({"region_code": series.index, "measure": measure, "realisasi": series.to_numpy()}))
     if not rows:

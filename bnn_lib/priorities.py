@@ -22,7 +22,7 @@ from pydantic import Field, ValidationError
 from bnn_lib.aggregate import rescale
 from bnn_lib.bands import at_or_above
 from bnn_lib.paths import DATA_DIR
-from bnn_lib.rollup import NATIONAL
+from bnn_lib.regions import NATIONAL
 from bnn_lib.spec import Element, IndexSpec, SpecError
 from bnn_lib.uncertainty import REPORTED, bounds
 

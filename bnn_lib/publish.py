@@ -24,9 +24,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from bnn_lib import disclosure
+from bnn_lib import disclosure, measures
 from bnn_lib.disclosure import Plan
-from bnn_lib.rollup import NATIONAL, RESULT_MEASURES
+from bnn_lib.regions import NATIONAL
 from bnn_lib.spec import MIN_CELL
 from bnn_lib.writing import atomic_folder, write_csv
 
@@ -165,11 +165,11 @@ def _kpi_rows(frame: pd.DataFrame, plans: dict[str, Plan]) -> np.ndarray:
     """The KPI rows that repeat a blanked figure: a survey index of a blanked kab/kota, province
     or nation, or a blanked band count."""
     hide = np.zeros(len(frame), bool)
-    for measure, (table, column) in RESULT_MEASURES.items():
-        plan = plans.get(table.removesuffix("_regions"))
+    for m in measures.outcomes():
+        plan = plans.get(m.index)
         if plan is not None:
-            closed = plan.kabkota | plan.regions | (plan.counts if column == "n_success" else set())
-            hide |= ((frame["measure"] == measure) & frame["region_code"].isin(closed)).to_numpy()
+            closed = plan.kabkota | plan.regions | (plan.counts if m.column == "n_success" else set())
+            hide |= ((frame["measure"] == m.id) & frame["region_code"].isin(closed)).to_numpy()
     return hide
 
 

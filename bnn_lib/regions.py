@@ -23,6 +23,7 @@ import pandas as pd
 from bnn_lib.paths import DATA_DIR
 
 REGIONS_DIR = DATA_DIR / "regions"
+NATIONAL = "00"  # the code of the nation, beside the province codes "11"…"96"
 
 RegionType = Literal["provinsi", "kabupaten", "kota"]
 
@@ -224,6 +225,17 @@ class RegionRegistry:
         what = " or ".join(types) if types else "region"
         hint = f"; did you mean {', '.join(labels)}?" if labels else ""
         return f"unknown {what} {text!r}{hint}"
+
+
+def province_code(code: str) -> str:
+    """The province of a kab/kota or province code: the two digits before the dot ("11.06" →
+    "11"; "11" → "11")."""
+    return code[:2]
+
+
+def with_province(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with ``province_code``, the province of its ``kabkota_code``."""
+    return table.assign(province_code=table["kabkota_code"].str.slice(0, 2))
 
 
 def names_match(region: Region, text: str) -> bool:

@@ -3,7 +3,7 @@
 Province P:  I_P = Σ_{k∈P} a_k I_k / Σ a_k     (a_k = 1 by default, or a weight column)
 National:    I_N = Σ_k a_k I_k / Σ a_k           (over all measured kab/kota, not provinces)
 KPI:         #{k : band_k ≥ success_from}        ("kab/kota Tanggap or above")
-Capaian:     100 × realisasi / target
+Capaian:     100 × realisasi / target   (100 × target / realisasi where lower is better)
 """
 
 from __future__ import annotations
@@ -11,26 +11,9 @@ from __future__ import annotations
 import pandas as pd
 
 from bnn_lib.bands import at_or_above, classify
-from bnn_lib.regions import regions
+from bnn_lib.measures import measures
+from bnn_lib.regions import NATIONAL, regions, with_province
 from bnn_lib.spec import Bands
-
-NATIONAL = "00"
-
-# The KPI measures read off the result tables: measure → (table, column) of its realisasi. The
-# programme outputs (counts summed from the outputs table) are measures too.
-RESULT_MEASURES = {
-    "ikotan": ("ikotan_regions", "value"),
-    "ikotan_n_tanggap": ("ikotan_regions", "n_success"),
-    "ikp": ("ikp_regions", "value"),
-    "ikkrn_pulih": ("ikkrn_regions", "n_pulih"),
-    "ikkrn_rate": ("ikkrn_regions", "recovery_rate"),
-    "ikktt_pulih": ("ikktt_regions", "n_pulih"),
-}
-
-
-def with_province(table: pd.DataFrame) -> pd.DataFrame:
-    """Add ``province_code`` (the two digits before the dot of ``kabkota_code``)."""
-    return table.assign(province_code=table["kabkota_code"].str.slice(0, 2))
 
 
 def rollup(
@@ -140,8 +123,13 @@ def kpi_table(realised: pd.DataFrame, targets: pd.DataFrame, year: int) -> pd.Da
 
     ``realised``: columns region_code, measure, realisasi. ``targets``: region_code, measure,
     year, target (the targets contract). Measures without a target keep NaN target and capaian.
+    Capaian is 100 × realisasi / target, or 100 × target / realisasi for a measure whose
+    direction is "turun" (lower is better).
     """
     this_year = targets[targets["year"] == year][["region_code", "measure", "target"]]
     out = realised.merge(this_year, on=["region_code", "measure"], how="left")
-    out["capaian_pct"] = capaian(out["realisasi"], out["target"])
+    # A measure where lower is better (direction "turun") achieves its target by staying under it.
+    lower = out["measure"].isin([m.id for m in measures() if m.direction == "turun"])
+    higher = capaian(out["realisasi"], out["target"])
+    out["capaian_pct"] = higher.where(~lower, capaian(out["target"], out["realisasi"]))
     return out.assign(year=year)

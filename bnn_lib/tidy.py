@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from bnn_lib.regions import regions
-from bnn_lib.rollup import NATIONAL, with_province
+from bnn_lib.regions import NATIONAL, regions, with_province
 from bnn_lib.spec import IndexSpec
 
 

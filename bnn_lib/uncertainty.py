@@ -32,7 +32,8 @@ from scipy import sparse, stats
 
 from bnn_lib.aggregate import index_tables, kabkota_mean, rescale
 from bnn_lib.bands import band_position
-from bnn_lib.rollup import NATIONAL, region_means, region_sums
+from bnn_lib.regions import NATIONAL
+from bnn_lib.rollup import region_means, region_sums
 from bnn_lib.scoring import entity_indicators, group_index, group_mask
 from bnn_lib.spec import IndexSpec
 

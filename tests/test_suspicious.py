@@ -16,7 +16,6 @@ from conftest import tiny_spec
 from test_intake import ANSWERS, PEOPLE, SPECS, problems, year_folder
 
 from bnn_lib.intake import check_year
-from bnn_lib.intake.tables import MEASURE_UNITS, MEASURES
 from bnn_lib.regions import REGIONS_DIR, RegionRegistry, regions
 from bnn_lib.spec import DEFAULT_SPECS, load_spec, modify
 
@@ -290,10 +289,6 @@ def test_output_counts_fractional_absurd_or_negative_are_refused(tmp_path):
         "satu kab/kota; periksa angkanya (nilai 2001)",
         "2024/program_outputs.csv: baris 4, kolom C 'penggiat_formed': harus angka ≥ 0 (nilai -1)",
     ]
-
-
-def test_every_measure_says_what_its_values_are():
-    assert set(MEASURE_UNITS) == set(MEASURES)
 
 
 def test_targets_beyond_what_their_measure_can_reach_are_refused(tmp_path):

@@ -134,7 +134,7 @@ def test_kinerja_target_realisasi_and_capaian(written, base, sample_dir):
     assert shown["Target"].isna().any()  # a measure without a target: its row is still shown
     units = dict(zip(shown["indicator"], shown["Satuan"], strict=False))
     assert units["Indeks Kabupaten/Kota Tanggap Ancaman Narkoba (IKOTAN)"] == "indeks skala 1–4"
-    assert units["Tingkat keterpulihan kawasan rawan (IKKRN)"] == "%"
+    assert units["Tingkat keterpulihan kawasan rawan (IKKRN)"] == "persen"
     assert units["Penggiat anti narkoba yang dibentuk"] == "orang"
 
 

@@ -8,10 +8,9 @@ KoboToolbox and ODK Central, Indonesian-locale spreadsheets, one file per office
 from bnn_lib.intake.load import Loaded, check_year, load_inputs, read_table
 from bnn_lib.intake.problems import DataError, Problem
 from bnn_lib.intake.survey import unfold
-from bnn_lib.intake.tables import OUTPUT_MEASURES, TABLES, table_columns
+from bnn_lib.intake.tables import TABLES, table_columns
 
 __all__ = [
-    "OUTPUT_MEASURES",
     "TABLES",
     "DataError",
     "Loaded",

@@ -22,12 +22,11 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from bnn_lib import measures
 from bnn_lib.intake.cells import PERCENT
 from bnn_lib.intake.checks import Found, key_codes, repeats, source_of
 from bnn_lib.intake.problems import Problem, at_rows
-from bnn_lib.intake.tables import MEASURE_UNITS, OUTPUT_MEASURES
-from bnn_lib.regions import regions
-from bnn_lib.rollup import NATIONAL
+from bnn_lib.regions import NATIONAL, regions
 from bnn_lib.scoring import positions, respondent_scores
 from bnn_lib.spec import IndexSpec
 
@@ -95,9 +94,9 @@ def outputs(frame: pd.DataFrame) -> Found:
     """Programme outputs, counts of one kab/kota: whole, and within the ceiling of their unit."""
     problems: list[Problem] = []
     level = np.full(len(frame), "kabkota", dtype=object)
-    for measure in OUTPUT_MEASURES:
-        if measure in frame:
-            problems += _count(frame, measure, frame[measure].to_numpy(dtype=float), MEASURE_UNITS[measure], level)
+    for m in measures.outputs():
+        if m.id in frame:
+            problems += _count(frame, m.id, frame[m.id].to_numpy(dtype=float), m.unit, level)
     return problems, []
 
 
@@ -111,7 +110,8 @@ def targets(frame: pd.DataFrame, specs: Mapping[str, IndexSpec]) -> Found:
     is_kabkota = np.array(["." in str(r) for r in region], dtype=bool)
     level = np.where(region == NATIONAL, "nasional", np.where(is_kabkota, "kabkota", "provinsi"))
     problems: list[Problem] = []
-    for measure, unit in MEASURE_UNITS.items():
+    for m in measures.measures():
+        measure, unit = m.id, m.unit
         rows = (frame["measure"] == measure).to_numpy()
         x = np.where(rows, frame["target"].to_numpy(dtype=float), np.nan)
         if unit == "kab/kota":  # a count of kab/kota has no meaning for one of them
@@ -122,7 +122,7 @@ def targets(frame: pd.DataFrame, specs: Mapping[str, IndexSpec]) -> Found:
                 f"target {measure} bukan persentase (satuannya {unit}); tulis angkanya tanpa tanda atau format persen"
             )
             problems += at_rows(frame, rows & frame[PERCENT + "target"].to_numpy(), "target", message)
-        if unit in ("orang", "kawasan", "kab/kota"):
+        if m.is_count:
             problems += _count(frame, "target", x, unit, level, region)
         elif unit == "persen":
             problems += at_rows(frame, x > 100, "target", "persentase tidak dapat lebih dari 100")

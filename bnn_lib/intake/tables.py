@@ -34,34 +34,12 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from bnn_lib.kawasan import STATUSES
-from bnn_lib.rollup import RESULT_MEASURES
+from bnn_lib.measures import measures, outputs
 from bnn_lib.spec import IndexSpec
 
 Kind = Literal[
     "id", "kabkota", "province", "region", "group", "item", "answer", "number", "year", "choice", "flag", "text"
 ]
-
-OUTPUTS = {  # the programme outputs counted per kab/kota and year, with what to write
-    "penggiat_formed": "Jumlah penggiat anti narkoba yang dibentuk.",
-    "kawasan_intervened": "Jumlah kawasan rawan yang diintervensi.",
-    "lifeskill_participants": "Jumlah peserta pelatihan keterampilan hidup (life skill).",
-}
-OUTPUT_MEASURES = list(OUTPUTS)
-MEASURES = [*RESULT_MEASURES, *OUTPUT_MEASURES]  # every measure a target can be set for
-# What a value of each measure is, for the checks of what it can be: a count of people, of kawasan
-# (desa/kelurahan) or of kab/kota (a whole number, with a ceiling), a percentage, or a mean on the
-# answer scale of the index's spec ("skala").
-MEASURE_UNITS = {
-    "ikotan": "skala",
-    "ikotan_n_tanggap": "kab/kota",
-    "ikp": "skala",
-    "ikkrn_pulih": "kawasan",
-    "ikkrn_rate": "persen",
-    "ikktt_pulih": "kawasan",
-    "penggiat_formed": "orang",
-    "kawasan_intervened": "kawasan",
-    "lifeskill_participants": "orang",
-}
 
 
 @dataclass(frozen=True)
@@ -228,14 +206,14 @@ def table_columns(table: str, spec: IndexSpec | None = None) -> list[Column]:
     if table == "ikktt_areas":
         return _area_columns(spec)
     if table == "program_outputs":
-        return [PROVINCE, KABKOTA, KABKOTA_NAME, YEAR] + [Column(m, "number", h, ge=0) for m, h in OUTPUTS.items()]
+        return [PROVINCE, KABKOTA, KABKOTA_NAME, YEAR] + [Column(m.id, "number", m.help, ge=0) for m in outputs()]
     if table == "targets":
         return [
             Column(
                 "measure",
                 "choice",
-                f"Ukuran kinerja: {', '.join(MEASURES)}.",
-                choices={m: m for m in MEASURES},
+                f"Ukuran kinerja: {', '.join(m.id for m in measures())}.",
+                choices={m.id: m.id for m in measures()},
                 aliases=("ukuran",),
             ),
             Column(

@@ -27,7 +27,6 @@ from __future__ import annotations
 import html
 import re
 import textwrap
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,15 +38,16 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
+from bnn_lib import measures
 from bnn_lib.kawasan import STATUSES, UNKNOWN
+from bnn_lib.measures import Measure
 from bnn_lib.paths import REPORTS_DIR
 from bnn_lib.regions import regions
 from bnn_lib.reporting.data import ReportData, load
 from bnn_lib.reporting.sections import method
 from bnn_lib.reporting.sections.breaks import BACKCAST
-from bnn_lib.reporting.sections.components import NATIONAL, OUTPUT_ROWS, SYNTHETIC, SYNTHETIC_WHY, place_name
+from bnn_lib.reporting.sections.components import NATIONAL, SYNTHETIC, SYNTHETIC_WHY, place_name
 from bnn_lib.reporting.sections.priorities import REASON_NAMES, reason
-from bnn_lib.reporting.sections.summary import OUTCOME_ROWS
 from bnn_lib.spec import PROVENANCE_WORDS
 from bnn_lib.uncertainty import bounds
 from bnn_lib.writing import MAX_WIDTH, printable, put, save_workbook, write_rows
@@ -221,43 +221,37 @@ def kinerja_frame(data: ReportData) -> pd.DataFrame:
     regional = kpi[kpi["region_code"].map(_level) != "kabkota"]
     for code, here in regional.groupby("region_code", sort=True):  # "00" sorts first
         by_measure = here.set_index("measure")
-        for kind, entries in (("outcome", OUTCOME_ROWS), ("output", OUTPUT_ROWS)):
-            for measure, label, unit, decimals in entries:
-                if measure not in by_measure.index:
+        for kind, listed in (("outcome", measures.outcomes()), ("output", measures.outputs())):
+            for m in listed:
+                if m.id not in by_measure.index:
                     continue
-                item = by_measure.loc[measure]
+                item = by_measure.loc[m.id]
                 rows.append(
                     {
                         "level_name": LEVEL_NAMES[_level(code)],
                         "region_code": code,
                         "region": _region_name(code),
                         "sasaran": SASARAN[kind],
-                        "indicator": indicator(data, measure, label),
-                        "unit": _unit(data, measure, unit),
+                        "indicator": indicator(data, m),
+                        "unit": method.measure_unit(data, m),
                         "target": item["target"],
                         "realisasi": item["realisasi"],
                         "capaian_pct": item["capaian_pct"],
-                        "number_format": DECIMALS[decimals],
+                        "number_format": DECIMALS[m.decimals],
                     }
                 )
     return pd.DataFrame(rows, columns=columns)
 
 
-def indicator(data: ReportData, measure: str, label: str | Callable[[ReportData], str]) -> str:
+def indicator(data: ReportData, m: Measure) -> str:
     """The indicator as a Laporan Kinerja names it: an index by its spec's title and abbreviation
-    ("Indeks Kabupaten/Kota Tanggap Ancaman Narkoba (IKOTAN)"); another measure by the reports'
-    label (``label``), with the index it comes from where it comes from one."""
-    key = measure.split("_", 1)[0]
-    spec = data.spec(key)
-    if spec is not None and measure == key:
+    ("Indeks Kabupaten/Kota Tanggap Ancaman Narkoba (IKOTAN)"); another measure by its label,
+    with the index it comes from where it comes from one."""
+    spec = data.spec(m.index) if m.index else None
+    if spec is not None and m.id == m.index:
         return f"{spec.title} ({spec.index})"
-    text = label(data) if callable(label) else label
+    text = method.measure_name(data, m)
     return text if spec is None else f"{text} ({spec.index})"
-
-
-def _unit(data: ReportData, measure: str, unit: str) -> str:
-    """The unit of a measure; an index value is on its spec's scale ("indeks skala 1–4")."""
-    return f"{unit} skala {method.score_scale(data, measure)}" if unit == "indeks" else unit
 
 
 def _level(code: str) -> str:
@@ -371,11 +365,12 @@ OUTPUT = [*PLACE, Col("output", "Keluaran"), *ACHIEVEMENT]
 def output_frame(data: ReportData) -> pd.DataFrame:
     """Each programme output of the nation and each province against its target (``kpi``), and of
     each kab/kota (``outputs``; its target and capaian where ``kpi`` has them)."""
-    measures = {measure: position for position, (measure, *_) in enumerate(OUTPUT_ROWS)}
+    listed = {m.id: m for m in measures.outputs()}
+    order = {measure: position for position, measure in enumerate(listed)}
     parts = []
     kpi = data.table("kpi")
     if kpi is not None:
-        kpi = kpi[kpi["measure"].isin(list(measures))]
+        kpi = kpi[kpi["measure"].isin(list(listed))]
         # From the filtered rows' own codes: assigning to an empty frame would adopt another
         # frame's index and invent rows.
         kpi = kpi.assign(level=kpi["region_code"].map(_level))
@@ -385,7 +380,7 @@ def output_frame(data: ReportData) -> pd.DataFrame:
     if outputs is not None:
         long = outputs.melt(
             id_vars=["kabkota_code", "kabkota"],
-            value_vars=[m for m in measures if m in outputs],
+            value_vars=[m for m in listed if m in outputs],
             var_name="measure",
             value_name="realisasi",
         )
@@ -397,11 +392,10 @@ def output_frame(data: ReportData) -> pd.DataFrame:
     if not parts:
         return pd.DataFrame(columns=[*[c.key for c in OUTPUT], "number_format"])
     frame = pd.concat(parts, ignore_index=True)
-    frame = _in_order(frame.assign(order=frame["measure"].map(measures)), then=("order",))
-    rows = {measure: (label, unit, decimals) for measure, label, unit, decimals in OUTPUT_ROWS}
-    frame["output"] = [rows[m][0] for m in frame["measure"]]
-    frame["unit"] = [rows[m][1] for m in frame["measure"]]
-    frame["number_format"] = [DECIMALS[rows[m][2]] for m in frame["measure"]]
+    frame = _in_order(frame.assign(order=frame["measure"].map(order)), then=("order",))
+    frame["output"] = [listed[m].label for m in frame["measure"]]
+    frame["unit"] = [listed[m].unit for m in frame["measure"]]
+    frame["number_format"] = [DECIMALS[listed[m].decimals] for m in frame["measure"]]
     return frame
 
 

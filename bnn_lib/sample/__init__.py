@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from bnn_lib.intake import OUTPUT_MEASURES
+from bnn_lib import measures
 from bnn_lib.sample.areas import ikktt, kawasan
 from bnn_lib.sample.surveys import (
     CALIBRATED_YEAR,
@@ -102,7 +102,7 @@ def targets(kabkota: pd.DataFrame, out: pd.DataFrame) -> pd.DataFrame:
             rows.append((measure, "00", year, p[measure]))
         rows.append(("ikotan_n_tanggap", "00", year, float(round(p["share_tanggap"] * len(kabkota)))))
         year_out = out[out["year"] == year]
-        for measure in OUTPUT_MEASURES:
+        for measure in (m.id for m in measures.outputs()):
             total = year_out[measure].sum()
             rows.append((measure, "00", year, float(round(total * 0.95, -1) or 10)))
             by_prov = year_out.assign(p=year_out["kabkota_code"].str[:2]).groupby("p")[measure].sum()

@@ -21,12 +21,6 @@ from bnn_lib.reporting.fmt import NO_DATA, angka, band_colors, esc, selisih
 from bnn_lib.uncertainty import bounds
 
 NATIONAL = "00"
-# The programme outputs: measure, label, unit, decimals.
-OUTPUT_ROWS = [
-    ("penggiat_formed", "Penggiat anti narkoba yang dibentuk", "orang", 0),
-    ("kawasan_intervened", "Kawasan rawan narkoba yang diintervensi", "kawasan", 0),
-    ("lifeskill_participants", "Peserta pelatihan life skill", "orang", 0),
-]
 # What every page and sheet made from the sample data says first.
 SYNTHETIC = "DATA CONTOH SINTETIS — bukan data BNN"
 SYNTHETIC_WHY = "Semua angka dibangkitkan untuk uji coba dan demonstrasi"

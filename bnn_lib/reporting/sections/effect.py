@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from bnn_lib import measures
 from bnn_lib.reporting.data import ReportData
 from bnn_lib.reporting.fmt import angka, bertanda, esc, persen, selang, selisih
 from bnn_lib.reporting.sections import method
-from bnn_lib.reporting.sections.components import OUTPUT_ROWS, Section, html_table, short_name
+from bnn_lib.reporting.sections.components import Section, html_table, short_name
 
 # What a comparison kawasan is matched on, in words (the ``strata`` column of the results).
 STRATA_WORDS = {"status": "status awal", "province": "provinsi", "kabkota": "kab/kota"}
@@ -156,7 +157,7 @@ def association_appendix(data: ReportData) -> Section:
             "<p>Hubungan keluaran dan hasil tidak dihitung untuk tahun ini (perlu perubahan dari tahun "
             "sebelumnya dan data keluaran per kab/kota).</p>"
         )
-    outputs = {m: label for m, label, *_ in OUTPUT_ROWS}
+    outputs = {m.id: m.label for m in measures.outputs()}
     rows = [
         {
             "index": esc(r.index.upper()),

@@ -8,6 +8,7 @@ researcher who changes a spec gets reports that say so.
 from __future__ import annotations
 
 from bnn_lib.kawasan import STATUSES
+from bnn_lib.measures import Measure
 from bnn_lib.reporting.data import ReportData
 from bnn_lib.reporting.fmt import angka, bilangan, daftar, esc, persen, rentang, ringkas
 from bnn_lib.reporting.sections.components import Section
@@ -41,6 +42,20 @@ def success_band(data: ReportData, index: str = "ikotan") -> str:
 def score_scale(data: ReportData, index: str) -> str:
     """The scale an index is computed on, from its rescale rule: "1–4"."""
     return rentang(*data.spec(index).rescale.from_range)
+
+
+def measure_name(data: ReportData, m: Measure) -> str:
+    """A measure's label with its index's scale and success band: "IKOTAN (skala 1–4)"."""
+    if m.index is None or data.spec(m.index) is None:
+        return m.name()
+    bands = data.spec(m.index).bands
+    return m.name(scale=score_scale(data, m.index), success_band=(bands.success_from if bands else None) or "")
+
+
+def measure_unit(data: ReportData, m: Measure) -> str:
+    """A measure's unit as a Laporan Kinerja writes it; an index value on its spec's scale
+    ("indeks skala 1–4")."""
+    return f"{m.unit} skala {score_scale(data, m.index)}" if m.unit == "indeks" and m.index else m.unit
 
 
 def report_scale(data: ReportData, index: str) -> str:

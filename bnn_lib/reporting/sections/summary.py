@@ -3,10 +3,9 @@ performance (KPI) table."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pandas as pd
 
+from bnn_lib import measures
 from bnn_lib.regions import regions
 from bnn_lib.reporting.data import ReportData
 from bnn_lib.reporting.fmt import angka, esc, persen, selang, selisih
@@ -15,7 +14,6 @@ from bnn_lib.reporting.sections.appendix import uncertainty_summary
 from bnn_lib.reporting.sections.breaks import BACKCAST, baseline, breaks
 from bnn_lib.reporting.sections.components import (
     NATIONAL,
-    OUTPUT_ROWS,
     SYNTHETIC,
     SYNTHETIC_WHY,
     Section,
@@ -33,17 +31,8 @@ from bnn_lib.reporting.sections.effect import effect_sentences
 from bnn_lib.rounding import sign_at
 from bnn_lib.uncertainty import bounds
 
+
 # A label that states a method fact is made from the spec in force, when its row is shown.
-OUTCOME_ROWS: list[tuple[str, str | Callable[[ReportData], str], str, int]] = [
-    ("ikotan", lambda data: f"IKOTAN (skala {method.score_scale(data, 'ikotan')})", "indeks", 2),
-    ("ikotan_n_tanggap", lambda data: f"Kab/kota kategori {method.success_band(data)} ke atas", "kab/kota", 0),
-    ("ikp", lambda data: f"IKP (skala {method.score_scale(data, 'ikp')})", "indeks", 2),
-    ("ikkrn_pulih", "Kawasan rawan narkoba yang pulih", "kawasan", 0),
-    ("ikkrn_rate", "Tingkat keterpulihan kawasan rawan", "%", 1),
-    ("ikktt_pulih", "Kawasan tanaman terlarang yang pulih", "kawasan", 0),
-]
-
-
 def header(data: ReportData, province: str | None) -> Section:
     """Title, subtitle and, for the sample data, a clear synthetic-data banner."""
     title = f"Laporan Kinerja Pemberdayaan Masyarakat {data.year}"
@@ -302,18 +291,18 @@ def performance(data: ReportData, province: str | None) -> Section:
     """Capaian kinerja: programme outputs and outcome indices against their targets."""
     kpi = kpi_of(data, code_of(province))
     rows = []
-    for kind, entries in (("Keluaran (output)", OUTPUT_ROWS), ("Hasil (outcome)", OUTCOME_ROWS)):
-        for measure, label, unit, decimals in entries:
-            if measure not in kpi.index:
+    for kind, listed in (("Keluaran (output)", measures.outputs()), ("Hasil (outcome)", measures.outcomes())):
+        for m in listed:
+            if m.id not in kpi.index:
                 continue
-            item = kpi.loc[measure]
+            item = kpi.loc[m.id]
             rows.append(
                 {
                     "kind": kind,
-                    "label": esc(label(data) if callable(label) else label),
-                    "unit": esc(unit),
-                    "target": angka(item["target"], decimals),
-                    "realisasi": angka(item["realisasi"], decimals),
+                    "label": esc(method.measure_name(data, m)),
+                    "unit": esc(m.unit),
+                    "target": angka(item["target"], m.decimals),
+                    "realisasi": angka(item["realisasi"], m.decimals),
                     "capaian": persen(item["capaian_pct"]),
                 }
             )
