@@ -13,7 +13,8 @@ and ``bnn reports`` do by default). Tables, for an index ``name``:
 - ``<name>_rank_intervals``, ``<name>_sobol``, ``<name>_drop_one``: the sensitivity analysis
   of the kab/kota ranking; ``<name>_sensitivity_inputs``: which elements no source states were
   varied, and why the others were not;
-- ``<name>_audit_variables``, ``_audit_correlations``, ``_audit_indicators``, ``_audit_kabkota``.
+- ``<name>_audit_variables``, ``_audit_correlations``, ``_audit_indicators``, ``_audit_kabkota``,
+  ``_audit_summary`` (the counts and medians the audit section states).
 """
 
 from __future__ import annotations
@@ -73,9 +74,14 @@ def survey_tables(
     indicators, variables = wide
     asked = audit.asked_matrix(spec, people["group"])
     items = audit.item_matrix(answers, people.index, spec)
-    tables[f"{name}_audit_variables"] = audit.audit_variables(spec, items, indicators, scores, asked)
     index = kabkota.set_index("kabkota_code")["value"]
-    tables[f"{name}_audit_correlations"] = audit.correlations(spec, indicators, variables, index)
+    pairs = audit.correlations(spec, indicators, variables, index)
+    tables[f"{name}_audit_correlations"] = pairs
+    tables[f"{name}_audit_variables"] = audit.flagged(
+        audit.audit_variables(spec, items, indicators, scores, asked), pairs
+    )
+    ranks = tables.get(f"{name}_rank_intervals")
+    tables[f"{name}_audit_summary"] = audit.summary(pairs, ranks, *sensitivity.rank_columns())
     per_indicator, per_kabkota = audit.coverage(scores, asked, people["kabkota_code"])
     tables[f"{name}_audit_indicators"] = per_indicator
     tables[f"{name}_audit_kabkota"] = per_kabkota

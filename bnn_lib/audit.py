@@ -104,6 +104,36 @@ def correlations(spec: IndexSpec, indicators: pd.DataFrame, variables: pd.DataFr
     return pd.DataFrame(rows)
 
 
+def flagged(variables: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
+    """``variables`` (:func:`audit_variables`) with ``n_flagged``: the flagged correlations
+    (collinear or negative) of each variable, with its indicators and with the index."""
+    flags = pairs["collinear"].astype(int) + pairs["negative"].astype(int)
+    n = [int(flags[(pairs["a"] == v) | (pairs["b"] == v)].sum()) for v in variables["variable_id"]]
+    return variables.assign(n_flagged=n)
+
+
+def summary(pairs: pd.DataFrame, ranks: pd.DataFrame | None, low: str, high: str) -> pd.DataFrame:
+    """One row: of the indicator pairs within a variable, how many (``n_pairs``), collinear and
+    negative; and, with the sensitivity run's ``ranks``, the median width of the kab/kota rank
+    intervals (``low``–``high``) and how many kab/kota change band in some run."""
+    within = pairs[pairs["kind"] == "indicator-indicator"]
+    row = {
+        "n_pairs": len(within),
+        "n_collinear": int(within["collinear"].sum()),
+        "n_negative": int(within["negative"].sum()),
+        "median_rank_width": float("nan"),
+        "n_other_band": pd.NA,
+        "n_ranked": pd.NA,
+    }
+    if ranks is not None:
+        row |= {
+            "median_rank_width": float((ranks[high] - ranks[low]).median()),
+            "n_other_band": int((ranks["share_other_band"] > 0).sum()),
+            "n_ranked": len(ranks),
+        }
+    return pd.DataFrame([row]).astype({"n_other_band": "Int64", "n_ranked": "Int64"})
+
+
 def coverage(scores: pd.DataFrame, asked: pd.DataFrame, kabkota: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Coverage per indicator and per kab/kota (share of asked cells with a score), flagged."""
     present = scores.notna() & asked

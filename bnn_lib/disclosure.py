@@ -57,11 +57,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from bnn_lib.regions import NATIONAL
+from bnn_lib.regions import NATIONAL, province_code, province_codes
 
 # Tables computed over every kab/kota together, that a blanked kab/kota could be solved from or
 # placed by: blanked whole once a kab/kota of their index is.
-WHOLE_SET = ("_rank_intervals", "_sobol", "_drop_one", "_audit_correlations", "_audit_variables")
+WHOLE_SET = ("_rank_intervals", "_sobol", "_drop_one", "_audit_correlations", "_audit_variables", "_audit_summary")
 
 
 @dataclass
@@ -81,7 +81,7 @@ class Plan:
     @property
     def provinces(self) -> set[str]:
         """The provinces that hold a kab/kota blanked whole."""
-        return {code[:2] for code in self.kabkota}
+        return {province_code(code) for code in self.kabkota}
 
 
 def plans(
@@ -111,9 +111,9 @@ def since(plan: Plan, before: Plan, common: set[str]) -> None:
     """Fill ``plan.earlier`` and ``plan.changes`` from ``before``, the plan of the year the
     changes are computed against; ``common``: the kab/kota measured in both years."""
     plan.earlier = before.kabkota | before.regions
-    regions = {code[:2] for code in before.kabkota}
+    regions = {province_code(code) for code in before.kabkota}
     for region in [*sorted(regions), NATIONAL]:
-        blanked = {k for k in before.kabkota if region == NATIONAL or k[:2] == region}
+        blanked = {k for k in before.kabkota if region == NATIONAL or province_code(k) == region}
         if blanked & common and not blanked <= common:
             plan.changes.add(region)
     if plan.changes:  # the nation's change and the others' would give back a province's
@@ -218,7 +218,7 @@ class Grid:
             c
             for c in self.groups
             if c != k
-            and (not self.by_province or c[:2] == k[:2])
+            and (not self.by_province or province_code(c) == province_code(k))
             and (c, u) in self.pattern
             and self.pattern.get((c, v)) == self.pattern[(c, u)]
         ]
@@ -269,7 +269,7 @@ def kabkota_units(rows: pd.DataFrame, common: set[str], shape: pd.Series | None)
     band = rows["band"] if "band" in rows else pd.Series(None, index=rows.index)
     units = pd.DataFrame(
         {
-            "province": rows["code"].str.slice(0, 2).to_numpy(),
+            "province": province_codes(rows["code"]).to_numpy(),
             "n": pd.to_numeric(rows["n_respondents"]).to_numpy(),
             "band": band.astype("object").where(band.notna(), None).to_numpy(),
             "value": rows["value_100" if "value_100" in rows else "value"].to_numpy(dtype=float),
@@ -285,7 +285,7 @@ def kabkota_units(rows: pd.DataFrame, common: set[str], shape: pd.Series | None)
 def scope(code: str, closed: set[str]) -> str | None:
     """The smallest region whose published means hold kab/kota ``code``: its province, else the
     nation, else none (both blanked)."""
-    return next((r for r in (code[:2], NATIONAL) if r not in closed), None)
+    return next((r for r in (province_code(code), NATIONAL) if r not in closed), None)
 
 
 def classes(units: pd.DataFrame, hidden: set[str], closed: set[str]) -> dict[tuple[str, bool], list[str]]:
@@ -316,7 +316,7 @@ def _pair_once(units: pd.DataFrame, plan: Plan) -> bool:
         else:
             plan.kabkota.add(partner)
             if region == NATIONAL:  # a partner from another province: that province goes too
-                plan.regions.add(partner[:2])
+                plan.regions.add(province_code(partner))
         return True
     return False
 

@@ -30,7 +30,7 @@ import pandas as pd
 from scipy import stats
 
 from bnn_lib.kawasan import intervened_kawasan, is_recovered, kawasan_score, mapping_rows, status_bounds
-from bnn_lib.regions import NATIONAL
+from bnn_lib.regions import NATIONAL, province_codes
 from bnn_lib.spec import IndexSpec
 from bnn_lib.uncertainty import REPORTED, wilson
 
@@ -161,7 +161,7 @@ def effect_table(
     if units.empty:
         row = {"level": "nasional", "code": NATIONAL, "n_intervened": 0, "n_comparison": 0, "n_excluded": 0}
         return pd.DataFrame([row | {"few": True, "strata": "+".join(strata), "method": METHOD}], columns=columns)
-    units = units.assign(province_code=units["kabkota_code"].str.slice(0, 2), national=NATIONAL)
+    units = units.assign(province_code=province_codes(units["kabkota_code"]), national=NATIONAL)
     frames = []
     for level, key, within in (
         ("nasional", "national", strata),

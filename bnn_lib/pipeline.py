@@ -31,7 +31,7 @@ from bnn_lib.paths import SAMPLE_DIR
 from bnn_lib.priorities import load_rules, priority_table
 from bnn_lib.processes import die_with_parent
 from bnn_lib.publish import flag_small_cells
-from bnn_lib.ranking import with_ranks
+from bnn_lib.ranking import with_province_ranks, with_ranks
 from bnn_lib.regions import NATIONAL
 from bnn_lib.results import Results
 from bnn_lib.rollup import kpi_table, rollup
@@ -79,7 +79,7 @@ def compute_survey(
     tables[f"{name}_kabkota"] = with_ranks(tidy(kabkota, spec))
     tables[f"{name}_variables"] = tidy(_long(variables, "variable_id", spec), spec)
     tables[f"{name}_indicators"] = tidy(_long(indicators, "indicator_id", spec), spec)
-    tables[f"{name}_regions"] = tidy(rollup(kabkota, spec.bands, edges), spec)
+    tables[f"{name}_regions"] = with_province_ranks(tidy(rollup(kabkota, spec.bands, edges), spec))
     tables[f"{name}_variable_regions"] = tidy(_component_rollup(tables[f"{name}_variables"], "variable_id"), spec)
     tables[f"{name}_bands"] = tidy(edges_table(edges, spec), spec)
     if analyses is not None:

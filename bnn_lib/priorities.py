@@ -22,7 +22,7 @@ from pydantic import Field, ValidationError
 from bnn_lib.aggregate import rescale
 from bnn_lib.bands import at_or_above
 from bnn_lib.paths import DATA_DIR
-from bnn_lib.regions import NATIONAL
+from bnn_lib.regions import NATIONAL, province_codes
 from bnn_lib.spec import Element, IndexSpec, SpecError
 from bnn_lib.uncertainty import REPORTED, bounds
 
@@ -112,7 +112,7 @@ def priority_table(
     if not found:
         return pd.DataFrame(columns=[*COLUMNS, "rules_id", "rules_version"])
     findings = pd.concat(found, ignore_index=True)
-    findings["province_code"] = findings["kabkota_code"].str.slice(0, 2)
+    findings["province_code"] = province_codes(findings["kabkota_code"])
     lists = [_own_lists(findings, rules.max_per_reason)]
     regional = _weakest_per_reason(findings[~findings["reason"].isin(OWN_ONLY)])
     lists.append(_ranked(regional.assign(level="nasional", code=NATIONAL), rules.max_items))

@@ -37,6 +37,7 @@ KEEP |= {"variable_id", "spec_id", "spec_version", "year", "small_cell"}
 KEEP |= {"measure", "label", "index", "input", "output", "kind", "a", "b", "variable", "basis"}
 # Columns named n_… that count kab/kota or respondents, not kab/kota by band.
 NOT_COUNTS = {"n_measured", "n_kabkota", "n_common", "n_now", "n_before", "n_respondents"}
+NOT_COUNTS |= {"n_respondents_min", "n_respondents_max"}
 NOT_COUNTS |= {"n_ranked_national", "n_ranked_province", "n_intervened", "n_comparison"}
 NOT_PUBLIC = ("_bootstrap",)  # replicate-level tables: working data, not published figures
 EXPORTED = "exported"  # marks the specs.json of a copy: only such a folder is replaced by a new one

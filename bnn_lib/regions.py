@@ -162,6 +162,10 @@ class RegionRegistry:
         """The province with this code or name ("11", "Aceh", "DKI Jakarta", "Prov. Jawa Barat")."""
         return self.get(key, types=("provinsi",))
 
+    def province_of(self, code: str) -> Region:
+        """The province of a kab/kota or province code."""
+        return self.province(province_code(code))
+
     def kabkota(self, key: str | int) -> Region:
         """The kabupaten or kota with this code or name ("11.01", "Kab. Aceh Selatan")."""
         return self.get(key, types=("kabupaten", "kota"))
@@ -216,7 +220,7 @@ class RegionRegistry:
         nearest = self.nearest(code)
         if nearest:
             hint = ", ".join(f"{r.label} ({r.code})" for r in nearest)
-            return f"unknown region code {code!r}; nearest codes in province {code[:2]}: {hint}"
+            return f"unknown region code {code!r}; nearest codes in province {province_code(code)}: {hint}"
         return f"unknown region code {code!r}; codes look like '11' (province) or '11.01' (kab/kota)"
 
     def _unknown_name(self, text: str, types: tuple[RegionType, ...]) -> str:
@@ -233,9 +237,14 @@ def province_code(code: str) -> str:
     return code[:2]
 
 
+def province_codes(codes: pd.Series) -> pd.Series:
+    """:func:`province_code` of each code of a Series."""
+    return codes.str.slice(0, 2)
+
+
 def with_province(table: pd.DataFrame) -> pd.DataFrame:
     """``table`` with ``province_code``, the province of its ``kabkota_code``."""
-    return table.assign(province_code=table["kabkota_code"].str.slice(0, 2))
+    return table.assign(province_code=province_codes(table["kabkota_code"]))
 
 
 def names_match(region: Region, text: str) -> bool:

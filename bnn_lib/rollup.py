@@ -12,7 +12,7 @@ import pandas as pd
 
 from bnn_lib.bands import at_or_above, classify
 from bnn_lib.measures import measures
-from bnn_lib.regions import NATIONAL, regions, with_province
+from bnn_lib.regions import NATIONAL, province_codes, regions, with_province
 from bnn_lib.spec import Bands
 
 
@@ -29,7 +29,9 @@ def rollup(
 
     ``kabkota`` has ``kabkota_code``, the ``values`` columns and, with ``bands``, ``band``.
     Returns one row per province and one national row (``region_code`` "00") with ``level``,
-    the (weighted) mean of each value, ``n_measured``, ``n_kabkota`` (in the registry) and, with
+    the (weighted) mean of each value, ``n_measured``, ``n_kabkota`` (in the registry), with
+    ``n_respondents`` the respondents of its kab/kota (``n_respondents_min``/``_max``: the
+    fewest and most of one kab/kota) and, with
     ``bands``: ``band`` of the mean value_100, ``n_<label>`` per band and ``n_success`` (at or
     above ``success_from``). ``edges`` are the band edges in force (see :func:`band_edges`).
     With ``by`` (a column such as ``variable_id`` in a long table), one set of rows per value of it.
@@ -62,6 +64,9 @@ def _summarise(
         if bands.success_from:
             parts["n_success"] = at_or_above(table["band"], bands).astype(int)
     out = region_mean(table[values], key, a).join(pd.DataFrame(parts).groupby(key).sum())
+    if "n_respondents" in table:  # the people behind a survey figure, and how they spread
+        people = table["n_respondents"].groupby(key)
+        out = out.assign(n_respondents=people.sum(), n_respondents_min=people.min(), n_respondents_max=people.max())
     if bands is not None:
         if bands.success_from:
             out["pct_success"] = capaian(out["n_success"], out["n_measured"])
@@ -73,7 +78,7 @@ def region_keys(kabkota_codes: pd.Series) -> dict[str, pd.Series]:
     """The region of each kab/kota at each level (``region_code``): its province (the two
     digits before the dot) and the nation ("00")."""
     return {
-        "provinsi": kabkota_codes.str.slice(0, 2).rename("region_code"),
+        "provinsi": province_codes(kabkota_codes).rename("region_code"),
         "nasional": pd.Series(NATIONAL, index=kabkota_codes.index, name="region_code"),
     }
 

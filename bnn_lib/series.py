@@ -21,8 +21,9 @@ import pandas as pd
 
 from bnn_lib.spec import Bands, IndexSpec
 
-# The columns of a back-cast region row, as the index's kab/kota and region tables name them.
-BACKCAST_COLUMNS = ["region_code", "region", "level", "value", "value_100", "band", "n_respondents"]
+# The columns of a back-cast region row, as the index's kab/kota and region tables name them
+# (``n_success``: a region's kab/kota at the success band or above under the later spec).
+BACKCAST_COLUMNS = ["region_code", "region", "level", "value", "value_100", "band", "n_respondents", "n_success"]
 
 
 def method_breaks(before: dict[str, IndexSpec], now: dict[str, IndexSpec]) -> list[str]:

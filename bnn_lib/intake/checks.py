@@ -21,7 +21,7 @@ from bnn_lib.intake.problems import MAX_PER_CHECK, Problem, at_rows, plain
 from bnn_lib.intake.tables import Column
 from bnn_lib.kawasan import recorded_status
 from bnn_lib.limits import FIRST_YEAR, LAST_YEAR, year_range
-from bnn_lib.regions import names_match, regions
+from bnn_lib.regions import names_match, province_codes, regions
 from bnn_lib.scoring import positions
 from bnn_lib.spec import IndexSpec
 
@@ -133,7 +133,7 @@ def region_names(frame: pd.DataFrame) -> list[Problem]:
     if "province_code" in frame:
         kabkota = frame["kabkota_code"].to_numpy(dtype=object)
         province = frame["province_code"].to_numpy(dtype=object)
-        home = pd.Series(kabkota).str[:2].to_numpy(dtype=object)
+        home = province_codes(pd.Series(kabkota)).to_numpy(dtype=object)
         bad = pd.notna(kabkota) & pd.notna(province) & (home != province)
         for own, given in sorted(set(zip(home[bad], province[bad], strict=True))):
             message = (

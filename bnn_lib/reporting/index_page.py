@@ -132,7 +132,7 @@ def _kabkota_table(
     rows = []
     for report in reports:
         code = report["key"]
-        name, province = regions().label(code), regions().province(code[:2]).name
+        name, province = regions().label(code), regions().province_of(code).name
         rows.append(
             f'<tr data-nama="{esc(name)} {esc(province)}"><td>{_link(folder, report, name)}</td>'
             f"<td>{esc(province)}</td>"

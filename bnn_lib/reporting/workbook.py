@@ -42,7 +42,7 @@ from bnn_lib import measures
 from bnn_lib.kawasan import STATUSES, UNKNOWN
 from bnn_lib.measures import Measure
 from bnn_lib.paths import REPORTS_DIR
-from bnn_lib.regions import regions
+from bnn_lib.regions import province_codes, regions
 from bnn_lib.reporting.data import ReportData, load
 from bnn_lib.reporting.sections import method
 from bnn_lib.reporting.sections.breaks import BACKCAST
@@ -219,8 +219,8 @@ def kinerja_frame(data: ReportData) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     rows = []
     regional = kpi[kpi["region_code"].map(_level) != "kabkota"]
-    for code, here in regional.groupby("region_code", sort=True):  # "00" sorts first
-        by_measure = here.set_index("measure")
+    for code in sorted(set(regional["region_code"])):  # "00" sorts first
+        by_measure = regional[regional["region_code"] == code].set_index("measure")
         for kind, listed in (("outcome", measures.outcomes()), ("output", measures.outputs())):
             for m in listed:
                 if m.id not in by_measure.index:
@@ -296,7 +296,7 @@ def _in_order(frame: pd.DataFrame, then: tuple[str, ...] = ()) -> pd.DataFrame:
     """The nation first, then each province followed by its kab/kota, by code (then by
     ``then``); with the level and province names to show."""
     # A region's province is the two digits before the dot of its code (rollup.with_province).
-    province = frame["region_code"].str.slice(0, 2)
+    province = province_codes(frame["region_code"])
     out = frame.assign(_province=province, _level=frame["level"].map(LEVEL_ORDER))
     out = out.sort_values(["_province", "_level", "region_code", *then], kind="stable").reset_index(drop=True)
     out["level_name"] = out["level"].map(LEVEL_NAMES)

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from bnn_lib import measures
+from bnn_lib.regions import province_codes
 from bnn_lib.sample.areas import ikktt, kawasan
 from bnn_lib.sample.surveys import (
     CALIBRATED_YEAR,
@@ -105,7 +106,7 @@ def targets(kabkota: pd.DataFrame, out: pd.DataFrame) -> pd.DataFrame:
         for measure in (m.id for m in measures.outputs()):
             total = year_out[measure].sum()
             rows.append((measure, "00", year, float(round(total * 0.95, -1) or 10)))
-            by_prov = year_out.assign(p=year_out["kabkota_code"].str[:2]).groupby("p")[measure].sum()
+            by_prov = year_out.assign(p=province_codes(year_out["kabkota_code"])).groupby("p")[measure].sum()
             for prov, value in by_prov.items():
                 rows.append((measure, prov, year, float(max(1, round(value * 0.95)))))
         for prov, n in per_province.items():

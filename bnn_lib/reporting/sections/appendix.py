@@ -192,12 +192,12 @@ def _coverage(data: ReportData, province: str | None) -> str:
         f"<p>IKOTAN diukur di <b>{len(measured)}</b> dari {len(universe)} kab/kota "
         f"({persen(100 * len(measured) / max(len(universe), 1))}), yaitu kab/kota yang memiliki BNNK dalam data."
     )
-    if not measured.empty:
-        n = measured["n_respondents"]
-        text += f" Responden IKOTAN: {angka(n.sum(), 0)} orang ({angka(n.min(), 0)}–{angka(n.max(), 0)} per kab/kota)."
-    ikp_rows = data.kabkota("ikp_kabkota", province)
-    if not ikp_rows.empty:
-        text += f" Responden IKP: {angka(ikp_rows['n_respondents'].sum(), 0)} orang."
+    code = code_of(province)
+    if not measured.empty and (row := data.region_row("ikotan_regions", code)) is not None:
+        spread = f"{angka(row['n_respondents_min'], 0)}–{angka(row['n_respondents_max'], 0)}"
+        text += f" Responden IKOTAN: {angka(row['n_respondents'], 0)} orang ({spread} per kab/kota)."
+    if (row := data.region_row("ikp_regions", code)) is not None and row["n_measured"]:
+        text += f" Responden IKP: {angka(row['n_respondents'], 0)} orang."
     text += "</p>"
     if province is not None and len(missing):
         names = ", ".join(esc(regions().label(c)) for c in missing["code"])

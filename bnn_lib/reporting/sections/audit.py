@@ -11,7 +11,7 @@ from bnn_lib.reporting.fmt import angka, bilangan, daftar, esc, persen, ringkas
 from bnn_lib.reporting.sections import method
 from bnn_lib.reporting.sections.appendix import SECTION_NAMES
 from bnn_lib.reporting.sections.components import Section, html_table
-from bnn_lib.sensitivity import DELTA, rank_columns
+from bnn_lib.sensitivity import DELTA
 from bnn_lib.spec import PROVENANCE_WORDS
 
 # The assumptions a sensitivity run can vary (:mod:`bnn_lib.sensitivity`), in prose.
@@ -49,10 +49,8 @@ def _consistency(data: ReportData) -> Section:
     """Cronbach's α, first principal component, coverage and flagged correlations per variable,
     with the audit's thresholds."""
     variables = data.table("ikotan_audit_variables")
-    correlations = data.table("ikotan_audit_correlations")
     rows = []
     for r in variables.itertuples():
-        related = correlations[(correlations["b"] == r.variable_id) | (correlations["a"] == r.variable_id)]
         rows.append(
             {
                 "variable": esc(r.variable),
@@ -61,7 +59,7 @@ def _consistency(data: ReportData) -> Section:
                 "alpha_ind": angka(r.alpha_indicators, 2),
                 "pca": persen(100 * r.pca_first_share),
                 "coverage": persen(100 * r.coverage) + (" ⚠" if r.low_coverage else ""),
-                "flags": str(int(related["collinear"].sum() + related["negative"].sum())),
+                "flags": angka(r.n_flagged, 0),
             }
         )
     columns = [
@@ -73,14 +71,15 @@ def _consistency(data: ReportData) -> Section:
         ("coverage", "Kelengkapan"),
         ("flags", "Korelasi ditandai"),
     ]
-    pairs = correlations[correlations["kind"] == "indicator-indicator"]
+    counts = data.table("ikotan_audit_summary").iloc[0]
     return Section.of(
         "<h3>Konsistensi dan struktur</h3>"
         + html_table(rows, columns, {"items", "alpha_items", "alpha_ind", "pca", "coverage", "flags"})
         + f"<p class='note'>α Cronbach ≥ {ringkas(MIN_ALPHA)} menandakan butir/indikator suatu variabel konsisten. "
         f"Korelasi ditandai: r &gt; {ringkas(COLLINEAR)} (kolinear) atau r &lt; {ringkas(NEGATIVE)} (berlawanan "
-        f"arah). Dari {len(pairs)} pasangan indikator dalam variabel yang sama, {int(pairs['collinear'].sum())} "
-        f"kolinear dan {int(pairs['negative'].sum())} berlawanan arah. Kelengkapan di bawah "
+        f"arah). Dari {angka(counts['n_pairs'], 0)} pasangan indikator dalam variabel yang sama, "
+        f"{angka(counts['n_collinear'], 0)} kolinear dan {angka(counts['n_negative'], 0)} berlawanan arah. "
+        "Kelengkapan di bawah "
         f"{ringkas(100 * MIN_COVERAGE)} % ditandai ⚠.</p>"
     )
 
@@ -103,7 +102,7 @@ def _sensitivity(data: ReportData) -> Section:
         "unit_weighting": "Bobot unit observasi (setara/gabung)",
         "bands": "Skema kategori (tetap/interval sama)",
     }
-    wide = sobol.pivot_table(index="input", columns="output", values=["S1", "ST"])
+    wide = sobol.pivot(index="input", columns="output", values=["S1", "ST"])
     rows = [
         {
             "input": esc(names.get(i, i)),
@@ -121,16 +120,15 @@ def _sensitivity(data: ReportData) -> Section:
         ("s1_band", "S1 perubahan kategori"),
         ("st_band", "ST perubahan kategori"),
     ]
-    low, high = rank_columns()
-    moved = ranks.assign(width=ranks[high] - ranks[low])
+    summary = data.table("ikotan_audit_summary").iloc[0]
     return Section.of(
         "<h3>Kepekaan peringkat terhadap asumsi</h3>",
         chart,
         html_table(rows, columns, {"s1_rank", "st_rank", "s1_band", "st_band"})
         + "<p class='note'>Indeks Sobol orde pertama (S1) dan total (ST): bagian ragam keluaran yang berasal dari "
         "tiap asumsi (ST memasukkan interaksi). Dihitung dengan SALib. Median lebar selang peringkat: "
-        f"{angka(moved['width'].median(), 0)} peringkat; kab/kota dengan kategori yang berubah di sebagian "
-        f"simulasi: {int((ranks['share_other_band'] > 0).sum())} dari {len(ranks)}.</p>" + _not_varied(data),
+        f"{angka(summary['median_rank_width'], 0)} peringkat; kab/kota dengan kategori yang berubah di sebagian "
+        f"simulasi: {angka(summary['n_other_band'], 0)} dari {angka(summary['n_ranked'], 0)}.</p>" + _not_varied(data),
     ) + _drop_one(data)
 
 

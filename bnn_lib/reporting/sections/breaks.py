@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from bnn_lib.bands import at_or_above
 from bnn_lib.reporting.data import ReportData
 from bnn_lib.reporting.fmt import angka, esc, selisih
 from bnn_lib.rounding import sign_at
@@ -74,19 +73,6 @@ def backcast(data: ReportData, brk: Break) -> pd.DataFrame:
     return table.drop_duplicates("region_code").set_index("region_code")
 
 
-def backcast_success(data: ReportData, brk: Break, code: str) -> float:
-    """How many kab/kota of region ``code`` ("00": all) the back-cast puts in the success band
-    or above of the later spec; NaN without a back-cast or a success band."""
-    table = data.table(f"{brk.index}_backcast", brk.year)
-    spec = data.history[brk.year].specs.get(brk.index)
-    if table is None or spec is None or spec.bands is None or not spec.bands.success_from:
-        return float("nan")
-    kabkota = table[table["level"] == "kabkota"]
-    if code != "00":
-        kabkota = kabkota[kabkota["region_code"].str.startswith(code + ".")]
-    return float(at_or_above(kabkota["band"].astype(str), spec.bands).sum())
-
-
 @dataclass(frozen=True)
 class Baseline:
     """What the report year's values of an index are compared with.
@@ -104,15 +90,13 @@ class Baseline:
     # kab/kota measured in both years, on the score scale (empty: no such table).
     changes: pd.DataFrame = field(default_factory=lambda: EMPTY)
 
-    def change(self, code: str, value: float) -> float:
-        """The change of region ``code`` since the comparison year on the score scale: the
-        engine's, over the kab/kota measured in both years, where it has one; else ``value``
-        minus the comparison value (NaN when there is none)."""
-        if code in self.changes.index and not pd.isna(self.changes.loc[code, "change_score"]):
-            return float(self.changes.loc[code, "change_score"])
-        if code not in self.compared.index or pd.isna(self.compared.loc[code, "value"]):
+    def change(self, code: str) -> float:
+        """The change of region ``code`` since the comparison year on the score scale, as the
+        engine computed it over the kab/kota measured in both years (NaN where it has none: a
+        year between is missing, or a break has no back-cast)."""
+        if code not in self.changes.index:
             return float("nan")
-        return value - float(self.compared.loc[code, "value"])
+        return float(self.changes.loc[code, "change_score"])
 
     def common(self, code: str, decimals: int = 2) -> str:
         """Where region ``code``'s kab/kota differ between the two years, how many the change
@@ -128,11 +112,11 @@ class Baseline:
             f"terukur: {selisih(row['change_score_all'], decimals)})"
         )
 
-    def movement(self, code: str, value: float, decimals: int = 2) -> str:
+    def movement(self, code: str, decimals: int = 2) -> str:
         """The change of ``code`` as a clause: "; naik 0,12 poin dari 2023", "; tetap dari 2023",
         or "" when there is nothing to compare with. A change that rounds to zero at ``decimals``
         is "tetap", so the words never contradict the number shown."""
-        delta = self.change(code, value)
+        delta = self.change(code)
         if pd.isna(delta):
             return ""
         if not sign_at(delta, decimals):

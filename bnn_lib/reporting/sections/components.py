@@ -90,7 +90,7 @@ def place_name(code: str | None) -> str:
     if code is None:
         return "Nasional"
     if is_kabkota(code):
-        return f"{regions().label(code)}, Provinsi {regions().province(code[:2]).name}"
+        return f"{regions().label(code)}, Provinsi {regions().province_of(code).name}"
     return f"Provinsi {regions().province(code).name}"
 
 
@@ -145,6 +145,12 @@ def points(change: float) -> str:
     """A change in percentage points: "+13,2 poin"; "–" when there is nothing to compare."""
     text = selisih(change, 1)
     return text if text == "–" else f"{text} poin"
+
+
+def wider(table: pd.DataFrame, index: str, columns: str, values: str) -> pd.DataFrame:
+    """A long table with one row per (``index``, ``columns``) as a wide one, without the rows and
+    columns that hold no value; a repeated pair is an error, never averaged away."""
+    return table.pivot(index=index, columns=columns, values=values).dropna(how="all").dropna(axis=1, how="all")
 
 
 def value_of(row: pd.Series | None, column: str) -> float:

@@ -6,10 +6,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from bnn_lib.ranking import ranks
 from bnn_lib.regions import regions
 from bnn_lib.reporting import charts
 from bnn_lib.reporting.data import ReportData
@@ -89,14 +87,13 @@ def _ikotan_table(
     rows, significant = [], changes(data, "ikotan")
     lo, hi = bounds()
     table = table.sort_values("value", ascending=False)
-    if province is not None:  # the kab/kota's rank in its province, as the results give it
-        positions = table["rank_province"].to_numpy()
-    else:  # provinces: ties share a rank, as everywhere
-        positions = ranks(table["value"].to_numpy()[np.newaxis, :])[0]
+    # The rank of a kab/kota in its province, or of a province among the provinces, as the results
+    # give it (ties share a rank).
+    positions = table["rank_province" if province is not None else "rank_national"].to_numpy()
     for rank, row in zip(positions, table.itertuples(), strict=True):
         count = row.n_respondents if province is not None else row.n_measured
         code = getattr(row, key)
-        delta = selisih(base.change(code, row.value))
+        delta = selisih(base.change(code))
         if delta != "–" and code in significant.index:
             delta += " *" if significant[code] else ""
         # No interval (results computed without the bootstrap) is no sign of uncertainty.

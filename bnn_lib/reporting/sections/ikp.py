@@ -17,6 +17,7 @@ from bnn_lib.reporting.sections.components import (
     colors_of,
     html_table,
     short_name,
+    wider,
 )
 
 # Short column names of the spec's groups; a group not named here is shown by its spec name.
@@ -57,7 +58,7 @@ def ikp(data: ReportData, province: str | None) -> Section:
         return Section.of(chart)
     min_cell = data.min_cell("ikp")
     detail = suppress_small(detail, ["value", "value_100"])
-    wide = detail.pivot_table(index="kabkota", columns="group", values="value", aggfunc="mean")
+    wide = wider(detail, "kabkota", "group", "value")
     colors = colors_of(data, "ikp")
     kab = data.kabkota("ikp_kabkota", province).set_index("kabkota")
     rows = [
@@ -90,7 +91,7 @@ def ikp_provinces(data: ReportData) -> Section:
     table = data.table("ikp_regions")
     if envs is None or table is None:
         return ikp(data, None)
-    wide = envs[envs["level"] == "provinsi"].pivot_table(index="region_code", columns="group", values="score")
+    wide = wider(envs[envs["level"] == "provinsi"], "region_code", "group", "score")
     colors = colors_of(data, "ikp")
     names = _environments(data, wide.columns)
     rows = [

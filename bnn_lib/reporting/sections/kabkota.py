@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from bnn_lib.kawasan import STATUSES
-from bnn_lib.regions import regions
+from bnn_lib.regions import province_code, regions
 from bnn_lib.reporting import charts
 from bnn_lib.reporting.data import ReportData, suppress_small
 from bnn_lib.reporting.fmt import angka, esc, persen, selisih
@@ -52,7 +52,7 @@ def rank_in(row: pd.Series, where: str) -> tuple[int, int] | None:
 def summary(data: ReportData, code: str) -> Section:
     """Each survey index of the kab/kota: value on both scales, band, interval, ranks in its
     province and in the nation, change, and the province and nation beside it; then sentences."""
-    province = code[:2]
+    province = province_code(code)
     rows, sentences, shown = [], [], []
     since: set[int | None] = set()  # the years the indices are compared with
     lo, hi = bounds()
@@ -66,7 +66,7 @@ def summary(data: ReportData, code: str) -> Section:
         found = interval.loc[code] if code in interval.index else None
         base = baseline(data, index)
         since.add(base.year)
-        delta = base.change(code, row["value"])
+        delta = base.change(code)
         significant = changes(data, index)
         rows.append(
             {
@@ -136,10 +136,10 @@ def _sentence(
     if in_province and nationally:
         text += (
             f"; peringkat {in_province[0]} dari {in_province[1]} kab/kota di Provinsi "
-            f"{esc(regions().province(code[:2]).name)} dan {nationally[0]} dari {nationally[1]} secara nasional"
+            f"{esc(regions().province_of(code).name)} dan {nationally[0]} dari {nationally[1]} secara nasional"
         )
     base = baseline(data, index)
-    text += base.movement(code, row["value"]) + "."
+    text += base.movement(code) + "."
     if interval is not None and bool(interval["uncertain"]):
         text += (
             f" Kategorinya <b>belum pasti</b>: nilainya dekat batas kategori, sehingga dengan responden lain "
@@ -163,7 +163,7 @@ def profile(data: ReportData, code: str) -> Section:
     own = variables[variables["kabkota_code"] == code].set_index("variable_id")["score_100"]
     if own.empty:
         return Section()
-    province = regional[regional["region_code"] == code[:2]].set_index("variable_id")["score_100"]
+    province = regional[regional["region_code"] == province_code(code)].set_index("variable_id")["score_100"]
     national = regional[regional["region_code"] == NATIONAL].set_index("variable_id")["score_100"]
     names = {v.id: v.name for v in spec.variables if v.id in own.index}
     chart = charts.paired_bars(
@@ -186,7 +186,7 @@ def profile(data: ReportData, code: str) -> Section:
     columns = [
         ("label", "Variabel"),
         ("own", esc(short_name(code))),
-        ("province", f"Provinsi {esc(regions().province(code[:2]).name)}"),
+        ("province", f"Provinsi {esc(regions().province_of(code).name)}"),
         ("national", "Nasional"),
     ]
     scale = method.report_scale(data, "ikotan")
@@ -213,7 +213,7 @@ def _ikotan_groups(data: ReportData, code: str) -> Section:
         return Section()
     group_names = {g: spec.groups[g].name if g in spec.groups else g for g in own["group"].unique()}
     wide = own.set_index(["indicator_id", "group"])["score"].unstack("group")
-    heads = own.groupby("group")["n_respondents"].max()
+    heads = own.drop_duplicates("group").set_index("group")["n_respondents"]  # the same on each indicator
     names = {i.id: i.name for i in spec.indicators}
     rows = [
         {"label": esc(names.get(i, i)), **{g: angka(wide.loc[i].get(g), 2) for g in group_names}}

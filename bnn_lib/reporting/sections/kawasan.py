@@ -8,7 +8,7 @@ from bnn_lib.reporting import charts
 from bnn_lib.reporting.data import ReportData
 from bnn_lib.reporting.fmt import angka, esc, persen, selisih
 from bnn_lib.reporting.sections import method
-from bnn_lib.reporting.sections.components import Section, decided, html_table, place_name
+from bnn_lib.reporting.sections.components import Section, code_of, decided, html_table, place_name, value_of
 from bnn_lib.reporting.sections.effect import effect_table
 from bnn_lib.uncertainty import bounds
 
@@ -94,7 +94,7 @@ def ikktt(data: ReportData, province: str | None) -> Section:
     # The structure is an assumption as long as the spec documents none of its variables.
     assumed = all(v.provenance == "assumed" for v in spec.variables)
     caveat = " Struktur IKKTT masih berupa asumsi (lihat catatan metodologi)." if assumed else ""
-    already = _rows_of(data, "ikktt", province)["n_already"].sum()
+    already = value_of(data.region_row("ikktt_regions", code_of(province)), "n_already")
     apart = (
         f" {angka(already, 0)} kawasan sudah memenuhi aturan pulih sebelum intervensi: dihitung terpisah, tidak "
         "dalam tingkat keterpulihan."

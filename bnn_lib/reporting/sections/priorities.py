@@ -50,22 +50,23 @@ def priorities(data: ReportData, code: str | None, linked: Collection[str] | Non
             f"<p>Yang perlu ditindaklanjuti di {esc(regions().label(own))}, dari yang terberat:</p>"
             f"<ol class='findings'>{items}</ol>{rules}"
         )
-    listed = rows["kabkota_code"].nunique()
+    listed = len(set(rows["kabkota_code"]))
     flagged = int(rows["n_flagged"].iloc[0])
     where = "secara nasional" if own == NATIONAL else f"di Provinsi {esc(regions().province(own).name)}"
     intro = (
         f"<p><b>{flagged}</b> kab/kota {where} memenuhi sedikitnya satu aturan prioritas. "
         f"{'Semuanya' if listed == flagged else f'{listed} teratas'}, diurutkan menurut banyaknya alasan:</p>"
     )
+    listed_order = rows[["rank", "kabkota_code"]].drop_duplicates().sort_values(["rank", "kabkota_code"])
     entries = [
         {
             "rank": angka(rank, 0),
             "name": linked_name(data, kabkota, regions().label(kabkota), linked),
             "reasons": "<ul class='reasons'>"
-            + "".join(f"<li>{reason(data, r)}</li>" for r in part.itertuples())
+            + "".join(f"<li>{reason(data, r)}</li>" for r in rows[rows["kabkota_code"] == kabkota].itertuples())
             + "</ul>",
         }
-        for (rank, kabkota), part in rows.groupby(["rank", "kabkota_code"], sort=True)
+        for rank, kabkota in listed_order.itertuples(index=False)
     ]
     columns = [("rank", "No."), ("name", "Kab/Kota"), ("reasons", "Alasan")]
     return Section.of(intro + html_table(entries, columns, {"rank"}) + rules)

@@ -77,7 +77,7 @@ def _survey_rows(data: ReportData, province: str | None) -> list[dict]:
         national = data.region_row(f"{index}_regions", NATIONAL)
         target = kpi["target"].get(index) if "target" in kpi else None
         base = baseline(data, index)
-        change = selisih(base.change(code, row["value"]))
+        change = selisih(base.change(code))
         if base.method_break is not None and change != "–":
             change += f" ({BACKCAST})"
         rows.append(
@@ -163,7 +163,7 @@ def _ikotan_sentence(data: ReportData, province: str | None, row: pd.Series) -> 
         f"{method.report_scale(data, 'ikotan')}), "
         f"kategori <b>{esc(row['band'])}</b>"
     )
-    text += base.movement(code, row["value"])
+    text += base.movement(code)
     if province is not None:
         text += f". Rata-rata nasional {angka(data.region_row('ikotan_regions', NATIONAL)['value'], 2)}."
     return text + ("" if text.endswith(".") else ".")
@@ -273,7 +273,7 @@ def _movers(data: ReportData, province: str | None) -> list[str]:
     else:
         now = data.kabkota("ikotan_kabkota", province).set_index("kabkota_code")
         label = now["kabkota"]
-    change = pd.Series({c: base.change(c, v) for c, v in now["value"].items()}, dtype=float).dropna()
+    change = pd.Series({c: base.change(c) for c in now.index}, dtype=float).dropna()
     if len(change) < 2:
         return []
     up, down = change.idxmax(), change.idxmin()

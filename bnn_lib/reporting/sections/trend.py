@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from bnn_lib.regions import province_code
 from bnn_lib.reporting import charts, is_kabkota
 from bnn_lib.reporting.data import ReportData
 from bnn_lib.reporting.fmt import angka, esc, persen
 from bnn_lib.reporting.sections import method
-from bnn_lib.reporting.sections.breaks import BACKCAST, Break, backcast, backcast_success, breaks
+from bnn_lib.reporting.sections.breaks import BACKCAST, Break, backcast, breaks
 from bnn_lib.reporting.sections.components import (
     NATIONAL,
     Section,
@@ -38,7 +39,7 @@ def _index_chart(data: ReportData, index: str, province: str | None) -> Section:
         return Section()
     years, code = sorted(data.history), code_of(province)
     name = index.upper()
-    shown = dict.fromkeys([code, code[:2], NATIONAL])  # the region, its province, the nation
+    shown = dict.fromkeys([code, province_code(code), NATIONAL])  # the region, its province, the nation
     codes = {f"{name} {short_name(c)}": c for c in shown}
     found = breaks(data, index)
     series = {
@@ -161,5 +162,5 @@ def _backcast_row(data: ReportData, brk: Break, code: str) -> dict[str, str]:
         "year": f"{brk.year_before} ({BACKCAST})",
         "spec": esc(brk.spec_now),
         "ikotan": angka(value_of(row, "value"), 3),
-        "success": _success(row, code) if is_kabkota(code) else angka(backcast_success(data, brk, code), 0),
+        "success": _success(row, code),
     }

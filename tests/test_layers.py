@@ -1,0 +1,135 @@
+"""Which layer does what: the engine computes, the reports read, select and format.
+
+The tests read the source (``ast``), so they hold for code no report run reaches. Each forbidden
+construct was found in the reports before and moved to the engine: a rank, a sum over rows, a
+change as one value minus another, Python's ``round`` (the formatter rounds half up, as bands).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+REPORTING = ROOT / "bnn_lib" / "reporting"
+INTAKE = ROOT / "bnn_lib" / "intake"
+
+# Methods that rank or aggregate rows. ``count`` and ``min``/``max`` are left out: Playwright
+# counts locators, and chart layout takes the extent of what it draws.
+AGGREGATES = {
+    "rank", "groupby", "sum", "mean", "median", "std", "var", "diff", "pct_change", "cumsum",
+    "cumprod", "value_counts", "nunique", "agg", "aggregate", "pivot_table", "resample", "corr",
+    "quantile", "transform",
+}  # fmt: skip
+# Functions of the engine that compute: a report that calls one recomputes a result.
+COMPUTING = {
+    "ranks", "with_ranks", "with_province_ranks", "rollup", "region_means", "region_sums", "region_mean",
+    "classify", "at_or_above", "band_edges", "change_tables", "capaian", "respondent_scores", "kpi_table",
+    "compare_rankings",
+}  # fmt: skip
+# Columns of a result whose difference would be a change computed in a report.
+MEASURED = ("value", "value_100", "score", "score_100", "realisasi", "n_success")
+# Where the builtin ``round`` is layout, not a number a reader sees: pixels of an embedded chart.
+ROUND_FOR_LAYOUT = {"html.py"}
+# Modules of the suite that compute; the intake reads and checks and imports none of them.
+STAGES = {
+    "aggregate", "analyses", "bands", "effect", "kawasan", "pipeline", "priorities", "ranking", "rollup",
+    "scoring", "sensitivity", "series", "uncertainty",
+}  # fmt: skip
+
+
+def sources(folder: Path) -> list[Path]:
+    return sorted(folder.rglob("*.py"))
+
+
+def _name(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    return node.attr if isinstance(node, ast.Attribute) else None
+
+
+def _column(node: ast.AST) -> str | None:
+    """The first MEASURED column that ``node`` reads (``frame["value"]``, ``row.value``,
+    ``table.loc[code, "value"]``, inside a call or not)."""
+    for part in ast.walk(node):
+        if isinstance(part, ast.Subscript):
+            keys = part.slice.elts if isinstance(part.slice, ast.Tuple) else [part.slice]
+            read = [k.value for k in keys if isinstance(k, ast.Constant) and k.value in MEASURED]
+            if read:
+                return read[0]
+        if isinstance(part, ast.Attribute) and part.attr in MEASURED:
+            return part.attr
+    return None
+
+
+def computing(path: Path) -> list[str]:
+    """What in ``path`` ranks, aggregates or computes a change, as "line: what"."""
+    found: list[tuple[int, str]] = []
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    # An error bar is drawn from its extent either side of the value: layout, not a figure read.
+    extents = {
+        id(n) for k in ast.walk(tree) if isinstance(k, ast.keyword) and k.arg in ("xerr", "yerr") for n in ast.walk(k)
+    }
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            name = _name(node.func)
+            if isinstance(node.func, ast.Attribute) and name in AGGREGATES:
+                found.append((node.lineno, f".{name}()"))
+            elif name in COMPUTING:
+                found.append((node.lineno, f"{name}()"))
+            elif name == "round" and isinstance(node.func, ast.Name) and path.name not in ROUND_FOR_LAYOUT:
+                found.append((node.lineno, "round()"))
+        # One result minus another, or minus a value: a change (a constant offset is layout).
+        subtracts = isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub) and id(node) not in extents
+        if (
+            subtracts
+            and not isinstance(node.right, ast.Constant)
+            and (read := _column(node.left) or _column(node.right))
+        ):
+            found.append((node.lineno, f"{read} minus"))
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found += [(node.lineno, f"imports {a.name}") for a in node.names if a.name in COMPUTING]
+    return [f"{line}: {what}" for line, what in sorted(found)]
+
+
+def test_the_detector_finds_what_reports_used_to_compute(tmp_path):
+    """The scan finds each construct the reports held before they read the results."""
+    sample = tmp_path / "old.py"
+    sample.write_text(
+        "from bnn_lib.ranking import ranks\n"
+        "a = ranks(v)\n"
+        "n = table['n_respondents'].sum()\n"
+        "heads = own.groupby('group')['n'].max()\n"
+        "delta = value - float(compared.loc[code, 'value'])\n"
+        "d = now['value'] - before['value']\n"
+        "x = round(x, 2)\n",
+        encoding="utf-8",
+    )
+    assert computing(sample) == [
+        "1: imports ranks",
+        "2: ranks()",
+        "3: .sum()",
+        "4: .groupby()",
+        "5: value minus",
+        "6: value minus",
+        "7: round()",
+    ]
+
+
+@pytest.mark.parametrize("path", sources(REPORTING), ids=lambda p: str(p.relative_to(REPORTING)))
+def test_reports_rank_aggregate_and_compute_nothing(path):
+    assert not computing(path), f"{path.relative_to(ROOT)} computes: {computing(path)}"
+
+
+def test_the_intake_imports_no_computing_stage():
+    """The intake reads and checks; a check that needs a computed figure is given it."""
+    imports = []
+    for path in sources(INTAKE):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("bnn_lib."):
+                module = node.module.split(".")[1]
+                if module in STAGES:
+                    imports.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.module}")
+    assert not imports
