@@ -19,7 +19,7 @@ import pandas as pd
 from pandas.api.types import union_categoricals
 
 from bnn_lib import sensitivity
-from bnn_lib.intake import check_year, load_inputs
+from bnn_lib.inputs import check_year, load_inputs
 from bnn_lib.paths import SAMPLE_DIR
 from bnn_lib.pipeline import compute_year, compute_years
 from bnn_lib.sample import LABEL, YEARS, wide_survey

@@ -13,7 +13,8 @@ from pathlib import Path
 from bnn_lib import arguments
 from bnn_lib.analyses import Analyses
 from bnn_lib.build import YearOutcome, YearPlan, build, check_writable, plan_years, saved_meta
-from bnn_lib.intake import DataError, check_year
+from bnn_lib.inputs import check_year
+from bnn_lib.intake import DataError
 from bnn_lib.office.template import write_template
 from bnn_lib.office.validation import write_report
 from bnn_lib.office.xlsform import write_form

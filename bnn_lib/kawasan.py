@@ -25,10 +25,9 @@ import pandas as pd
 from bnn_lib.aggregate import index_tables, rescale, top_level
 from bnn_lib.regions import NATIONAL, with_province
 from bnn_lib.rounding import round_half_up
-from bnn_lib.spec import MIN_KAWASAN, IndexSpec, StatusRule
+from bnn_lib.spec import MIN_KAWASAN, STATUSES, IndexSpec, StatusRule
 from bnn_lib.uncertainty import bounds, wilson
 
-STATUSES = ["aman", "siaga", "waspada", "bahaya"]
 STATUS_DTYPE = pd.CategoricalDtype(STATUSES, ordered=True)
 UNKNOWN = "tidak_diketahui"  # a status that blank indicators leave open
 

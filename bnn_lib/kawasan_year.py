@@ -15,7 +15,8 @@ import pandas as pd
 
 from bnn_lib.bands import classify
 from bnn_lib.effect import effect_table, mapping_units, phase_units
-from bnn_lib.intake import Problem, check_year
+from bnn_lib.inputs import check_year
+from bnn_lib.intake import Problem
 from bnn_lib.kawasan import (
     area_recovery,
     area_scores,

@@ -25,7 +25,8 @@ from bnn_lib.aggregate import index_tables, kabkota_mean, rescale
 from bnn_lib.analyses import Analyses, change_tables, survey_tables
 from bnn_lib.association import output_association
 from bnn_lib.bands import band_edges, classify, edges_table
-from bnn_lib.intake import DataError, Problem, load_inputs
+from bnn_lib.inputs import load_inputs
+from bnn_lib.intake import DataError, Problem
 from bnn_lib.kawasan_year import compute_ikkrn, compute_ikktt, kawasan_history, without_before
 from bnn_lib.paths import SAMPLE_DIR
 from bnn_lib.priorities import load_rules, priority_table
@@ -49,16 +50,18 @@ def compute_survey(
     spec: IndexSpec,
     name: str,
     analyses: Analyses | None = None,
+    scores: pd.DataFrame | None = None,
 ) -> dict[str, pd.DataFrame]:
     """IKOTAN-style tables from validated respondents and answers (see :mod:`bnn_lib.scoring`).
 
     Returns ``<name>_kabkota``, ``_variables``, ``_indicators``, ``_groups``, ``_regions``,
     ``_bands`` and, for an index computed per group (IKP), ``_environments``. With
     ``analyses``, also the uncertainty, sensitivity and audit tables of
-    :mod:`bnn_lib.analyses`.
+    :mod:`bnn_lib.analyses`. ``scores``: the respondent scores, where the checks of the
+    inputs computed them already (:mod:`bnn_lib.inputs`), one row per respondent in order.
     """
     people = respondents.set_index("respondent_id")
-    scores, (sums, weights, heads), indicators, variables, value = survey_stages(people, answers, spec)
+    scores, (sums, weights, heads), indicators, variables, value = survey_stages(people, answers, spec, scores)
     entity = pd.DataFrame({"value": value, "value_100": rescale(value, spec.rescale)})
     entity["coverage"] = indicators.notna().mean(axis=1)
     tables = {f"{name}_groups": group_means(sums, weights, heads)}
@@ -100,12 +103,14 @@ def compute_survey(
 
 
 def survey_stages(
-    people: pd.DataFrame, answers: pd.DataFrame, spec: IndexSpec
+    people: pd.DataFrame, answers: pd.DataFrame, spec: IndexSpec, scores: pd.DataFrame | None = None
 ) -> tuple[pd.DataFrame, tuple[pd.DataFrame, pd.DataFrame, pd.Series], pd.DataFrame, pd.DataFrame, pd.Series]:
     """The stages of a survey index from respondents (indexed by id) and their answers:
     respondent scores s_{r,i}; the group sums, weights and head counts; the entity × indicator
-    and × variable tables; the index of each entity on the score scale (docs/methodology.md §2.3)."""
-    scores = respondent_scores(answers, people.index, spec)
+    and × variable tables; the index of each entity on the score scale (docs/methodology.md §2.3).
+    ``scores``, given, are the respondent scores already computed, one row per respondent of
+    ``people`` in order."""
+    scores = respondent_scores(answers, people.index, spec) if scores is None else scores.set_axis(people.index)
     sums, weights, heads = group_sums(scores, people, spec)
     indicators = entity_indicators(sums, weights, spec)
     variables, value = index_tables(indicators, spec)
@@ -153,6 +158,7 @@ def compute_year(
                 loaded[key],
                 key,
                 analyses,
+                read.scores.get(key),
             )
     if "kawasan_assessments" in inputs:
         history = kawasan_history(Path(data) if data else SAMPLE_DIR, year, loaded, read.warnings)

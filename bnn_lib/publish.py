@@ -141,8 +141,9 @@ def _columns(name: str, frame: pd.DataFrame, plan: Plan) -> dict[str, pd.Series]
     if "region_code" in frame and plan.counts:
         out |= {c: frame["region_code"].isin(plan.counts) for c in frame.columns if _is_count(c)}
     if plan.kabkota and "rank_national" in frame:
-        out["rank_national"] = every
-        out["rank_province"] = frame["province_code"].isin(plan.provinces)
+        out["rank_national"] = every  # of a kab/kota, or of a province among the provinces
+        if "rank_province" in frame:
+            out["rank_province"] = frame["province_code"].isin(plan.provinces)
     national = [c for c in frame.columns if c == "national_100" or c.startswith("diff")]
     for column, totals in (("group", plan.group_totals), ("variable_id", plan.variable_totals)):
         if national and column in frame:

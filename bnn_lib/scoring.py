@@ -19,18 +19,8 @@ import numpy as np
 import pandas as pd
 
 from bnn_lib.aggregate import index_tables
+from bnn_lib.lookup import positions
 from bnn_lib.spec import IndexSpec
-
-
-def positions(values: pd.Series, index: pd.Index) -> np.ndarray:
-    """The position in ``index`` of each value (−1 where absent), hashing each distinct value once.
-
-    Answer tables repeat a few thousand ids over millions of rows; factorising first (free for a
-    categorical column) makes the look-up cost scale with the distinct values, not the rows.
-    """
-    codes, uniques = pd.factorize(values)
-    found = index.get_indexer(pd.Index(uniques))
-    return np.append(found, -1)[codes]  # a missing value (code −1) takes the appended −1
 
 
 def decoded_answers(

@@ -16,7 +16,8 @@ from conftest import tiny_spec
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bnn_lib.intake import DataError, check_year, read_table
+from bnn_lib.inputs import check_year
+from bnn_lib.intake import DataError, read_table
 from bnn_lib.intake.values import convention, kabkota_code, to_number
 from bnn_lib.spec import DEFAULT_SPECS, load_spec
 

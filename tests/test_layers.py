@@ -133,3 +133,23 @@ def test_the_intake_imports_no_computing_stage():
                 if module in STAGES:
                     imports.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.module}")
     assert not imports
+
+
+def test_respondent_scores_are_computed_once_per_index(sample_dir, monkeypatch):
+    """The check of the inputs scores the respondents; the pipeline takes those scores on."""
+    import sys
+
+    from bnn_lib.pipeline import compute_year
+    from bnn_lib.scoring import respondent_scores
+
+    calls: list[str] = []
+
+    def counted(answers, ids, spec):
+        calls.append(spec.index)
+        return respondent_scores(answers, ids, spec)
+
+    for module in ("bnn_lib.inputs", "bnn_lib.pipeline"):
+        monkeypatch.setattr(sys.modules[module], "respondent_scores", counted)
+    results = compute_year(2024, sample_dir)
+    assert sorted(calls) == ["IKOTAN", "IKP"]
+    assert results.tables["ikotan_kabkota"]["value"].notna().all()

@@ -79,7 +79,7 @@ def test_drop_one_indicator_by_hand():
 
 @pytest.mark.parametrize("key", ["ikotan", "ikp"])  # IKP: computed per environment, then averaged
 def test_model_matches_the_pipeline_on_the_sample(sample_dir, key):
-    from bnn_lib.intake import load_inputs
+    from bnn_lib.inputs import load_inputs
     from bnn_lib.pipeline import compute_year
     from bnn_lib.scoring import group_sums, respondent_scores
     from bnn_lib.spec import DEFAULT_SPECS, load_spec

@@ -174,14 +174,20 @@ def test_a_year_without_a_break_since_the_previous_compares_as_published(series_
 
 
 def test_a_change_is_said_as_it_is_shown():
-    # Against 3.20 in 2023: a change that rounds to 0,00 is "tetap", never "naik 0,00".
+    # The engine's changes since 2023 on the score scale: one that prints as 0,00 is "tetap",
+    # never "naik 0,00"; a half rounds away from zero, as it prints (0.015 → 0,02).
     compared = pd.DataFrame({"value": [3.20], "band": ["Tanggap"]}, index=["11"])
-    base = s.breaks.Baseline(2023, compared, compared, None)
-    assert base.movement("11", 3.204) == "; tetap dari 2023"
-    assert base.movement("11", 3.206) == "; naik 0,01 poin dari 2023"
-    assert base.movement("11", 3.08) == "; turun 0,12 poin dari 2023"
-    assert base.movement("11", 3.21, decimals=1) == "; tetap dari 2023"
-    assert base.movement("12", 3.5) == ""  # no value the year before
+    changes = pd.DataFrame(
+        {"change_score": [0.004, 0.006, -0.12, 0.04, 0.015], "change_score_all": 0.0, "n_common": 1},
+        index=["11", "12", "13", "14", "15"],
+    ).assign(n_now=1, n_before=1)
+    base = s.breaks.Baseline(2023, compared, compared, None, changes)
+    assert base.movement("11") == "; tetap dari 2023"
+    assert base.movement("12") == "; naik 0,01 poin dari 2023"
+    assert base.movement("13") == "; turun 0,12 poin dari 2023"
+    assert base.movement("14", decimals=1) == "; tetap dari 2023"
+    assert base.movement("15") == "; naik 0,02 poin dari 2023"
+    assert base.movement("16") == ""  # no change computed: nothing said
 
 
 def test_a_long_kabkota_name_keeps_the_trend_legend_inside_the_figure():

@@ -24,7 +24,8 @@ import pytest
 from conftest import tiny_spec
 from test_intake import ANSWERS, PEOPLE, WIDE, long_reference, problems, year_folder
 
-from bnn_lib.intake import DataError, check_year, read_table
+from bnn_lib.inputs import check_year
+from bnn_lib.intake import DataError, read_table
 from bnn_lib.office.xlsform import form_rows
 
 SPECS = {"ikotan": tiny_spec()}
@@ -269,7 +270,7 @@ def test_a_link_inside_the_data_folder_is_followed_and_a_loop_ends(tmp_path):
 FAR = """
 import resource, sys
 resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
-from bnn_lib.intake import check_year
+from bnn_lib.inputs import check_year
 from conftest import tiny_spec
 loaded = check_year(sys.argv[1], 2024, {"ikotan": tiny_spec()})
 print("|".join(str(p) for p in loaded.problems))

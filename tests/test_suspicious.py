@@ -15,7 +15,7 @@ import pytest
 from conftest import tiny_spec
 from test_intake import ANSWERS, PEOPLE, SPECS, problems, year_folder
 
-from bnn_lib.intake import check_year
+from bnn_lib.inputs import check_year
 from bnn_lib.regions import REGIONS_DIR, RegionRegistry, regions
 from bnn_lib.spec import DEFAULT_SPECS, load_spec, modify
 

@@ -19,10 +19,9 @@ import pandas as pd
 
 from bnn_lib.intake.problems import MAX_PER_CHECK, Problem, at_rows, plain
 from bnn_lib.intake.tables import Column
-from bnn_lib.kawasan import recorded_status
 from bnn_lib.limits import FIRST_YEAR, LAST_YEAR, year_range
+from bnn_lib.lookup import positions
 from bnn_lib.regions import names_match, province_codes, regions
-from bnn_lib.scoring import positions
 from bnn_lib.spec import IndexSpec
 
 Found = tuple[list[Problem], list[Problem]]  # (blocking problems, warnings)
@@ -210,7 +209,7 @@ def answers(frame: pd.DataFrame, spec: IndexSpec, people: pd.DataFrame) -> Found
 
 def kawasan(frame: pd.DataFrame, spec: IndexSpec) -> Found:
     """Kawasan assessments: the status or its indicator columns; one row per kawasan, year and
-    phase. A recorded status the indicators contradict is a warning (the indicators are used)."""
+    phase."""
     rule = spec.status_rule
     problems = []
     has_indicators = set(rule.pokok + rule.pendukung) <= set(frame.columns)
@@ -220,9 +219,19 @@ def kawasan(frame: pd.DataFrame, spec: IndexSpec) -> Found:
         problems.append(Problem(source_of(frame, "kawasan_assessments"), None, None, None, message))
     key = ["kawasan_id", "year", "phase"]
     problems += unique_key(frame, key, "kawasan, tahun dan fase yang sama tercatat dua kali")
-    warnings = []
-    if has_indicators and "status" in frame and not problems:
-        recorded, agrees = recorded_status(frame, rule)
-        message = "status tercatat bertentangan dengan kolom indikatornya; status dari indikator yang dipakai"
-        warnings = at_rows(frame, (recorded.notna() & ~agrees).to_numpy(), "status", message)
-    return problems, warnings
+    return problems, []
+
+
+def status_checkable(frame: pd.DataFrame, spec: IndexSpec) -> bool:
+    """Whether kawasan assessments record both a status and every indicator it rests on, so
+    that the one can be checked against the other (:func:`contradicted_status`)."""
+    rule = spec.status_rule
+    return "status" in frame and set(rule.pokok + rule.pendukung) <= set(frame.columns)
+
+
+def contradicted_status(frame: pd.DataFrame, recorded: pd.Series, agrees: pd.Series) -> list[Problem]:
+    """A warning on each row whose recorded status its indicators contradict (the indicators
+    are used); ``recorded`` and ``agrees`` come from the status rule
+    (:func:`bnn_lib.kawasan.recorded_status`)."""
+    message = "status tercatat bertentangan dengan kolom indikatornya; status dari indikator yang dipakai"
+    return at_rows(frame, (recorded.notna() & ~agrees).to_numpy(), "status", message)

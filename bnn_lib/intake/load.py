@@ -1,8 +1,10 @@
 """A year's input folder → checked tables ready to compute, or every problem in it.
 
-    loaded = check_year(Path("data"), 2024, specs)   # never raises for bad data
-    loaded.problems, loaded.warnings                  # what blocks, what is worth a look
-    tables = load_inputs(Path("data"), 2024, specs).tables   # raises DataError if anything blocks
+    loaded = read_year(Path("data"), 2024, specs)   # never raises for bad data
+    finish(loaded).problems, loaded.warnings         # what blocks, what is worth a look
+
+:mod:`bnn_lib.inputs` runs these with the checks that need a computed figure between them
+(``bnn_lib.inputs.check_year`` and ``load_inputs``).
 
 The stages, each a function over a table: find the files of each table (:mod:`.files`), read
 each as it stands (:mod:`.read`), match its headers (:mod:`.columns`), parse its cells by kind
@@ -27,7 +29,7 @@ from bnn_lib.intake.columns import Resolver
 from bnn_lib.intake.files import Part, discover, file_parts, table_of_name
 from bnn_lib.intake.problems import LOCATION, DataError, Problem, Source, at_rows, describe
 from bnn_lib.intake.read import Raw, UnreadableError, read, sheet_names
-from bnn_lib.intake.survey import survey_tables
+from bnn_lib.intake.survey import passed, survey_tables
 from bnn_lib.intake.tables import TABLES, Column, table_columns
 from bnn_lib.intake.values import NUMERIC_KINDS, Context, convention, parse
 from bnn_lib.paths import file_hash
@@ -47,6 +49,12 @@ class Loaded:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     sources: dict[str, Source] = field(default_factory=dict)  # by key: every file and sheet read
+    # While checking (:func:`read_year` to :func:`finish`): the tables as read, with their row
+    # locations, and the survey indices whose tables pass every check, ready to be scored.
+    raw: dict[str, pd.DataFrame] = field(default_factory=dict)
+    scorable: list[str] = field(default_factory=list)
+    # The respondent scores of each survey index, computed once while checking (:mod:`bnn_lib.inputs`).
+    scores: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     @property
     def files(self) -> dict[str, list[dict]]:
@@ -69,23 +77,17 @@ class Piece:
     warnings: list[Problem] = field(default_factory=list)
 
 
-def load_inputs(folder: Path, year: int, specs: dict[str, IndexSpec]) -> Loaded:
-    """Like :func:`check_year`, but raises :class:`DataError` when anything blocks."""
-    loaded = check_year(folder, year, specs)
-    if loaded.problems:
-        raise DataError(loaded.problems, loaded.warnings)
-    return loaded
-
-
-def check_year(folder: Path, year: int, specs: dict[str, IndexSpec], tables: Collection[str] | None = None) -> Loaded:
-    """Read and check every input table of ``folder/<year>/`` (or only ``tables``); raises only
-    FileNotFoundError."""
+def read_year(folder: Path, year: int, specs: dict[str, IndexSpec], tables: Collection[str] | None = None) -> Loaded:
+    """Read every input table of ``folder/<year>/`` (or only ``tables``) and check all that needs
+    nothing computed; raises only FileNotFoundError. The checks that need a computed figure
+    (respondent scores, the status a kawasan's indicators allow) are :mod:`bnn_lib.inputs`'s,
+    which then calls :func:`finish`."""
     base = Path(folder) / str(year)
     if not base.is_dir():
         raise FileNotFoundError(f"{base}: no input folder for {year}")
     found = discover(base, Path(folder))
     loaded = Loaded(problems=list(found.problems), warnings=list(found.warnings))
-    raw_tables: dict[str, pd.DataFrame] = {}
+    raw_tables = loaded.raw
     for name, table in TABLES.items():
         parts = found.parts.get(name, []) if tables is None or name in tables else []
         spec = specs.get(table.index) if table.index else None
@@ -112,10 +114,12 @@ def check_year(folder: Path, year: int, specs: dict[str, IndexSpec], tables: Col
     for key in SURVEY_INDICES:
         if key in specs:
             blocked = {p.file for p in loaded.problems}
-            tables, problems, warnings = survey_tables(key, specs[key], raw_tables, blocked)
-            raw_tables |= tables
+            survey, problems, warnings = survey_tables(key, specs[key], raw_tables, blocked)
+            raw_tables |= survey
             loaded.problems += problems
             loaded.warnings += warnings
+            if survey and passed(survey[f"{key}_respondents"], survey[f"{key}_answers"], problems, blocked):
+                loaded.scorable.append(key)
     if "kawasan_assessments" in raw_tables:
         problems, warnings = checks.kawasan(raw_tables["kawasan_assessments"], specs["ikkrn"])
         loaded.problems += problems
@@ -126,12 +130,19 @@ def check_year(folder: Path, year: int, specs: dict[str, IndexSpec], tables: Col
             loaded.problems += checks.unique_key(
                 raw_tables[name], keys, "kunci yang sama tercatat dua kali: " + ", ".join(keys)
             )
+    return loaded
+
+
+def finish(loaded: Loaded) -> Loaded:
+    """The problems and warnings with their files, sheets and columns as written, and, when
+    nothing blocks, the checked tables as the engine takes them."""
     loaded.problems = describe(loaded.problems, loaded.sources)
     loaded.warnings = describe(loaded.warnings, loaded.sources)
     if not loaded.problems:
         computed = [f"{k}_{t}" for k in SURVEY_INDICES for t in ("respondents", "answers")]
         computed += ["kawasan_assessments", "ikktt_areas", "program_outputs", "targets"]
-        loaded.tables = {name: _clean(raw_tables[name], name) for name in computed if name in raw_tables}
+        loaded.tables = {name: _clean(loaded.raw[name], name) for name in computed if name in loaded.raw}
+    loaded.raw, loaded.scorable = {}, []
     return loaded
 
 
@@ -194,9 +205,9 @@ def _nothing_read(parts: list[Part], pieces: list[Piece], table: str) -> list[Pr
             if piece.source.table is None:
                 tried[part.file].append(part.sheet)
     problems = []
-    for file, passed in tried.items():
+    for file, without_table in tried.items():
         sheets = [p.sheet for p in parts if p.file == file and p.optional]
-        if passed == sheets:
+        if without_table == sheets:
             message = f"tidak ada lembar berisi judul kolom tabel {table} ({len(sheets)} lembar)"
             problems.append(Problem(file, None, None, None, message))
             for part, piece in zip(parts, pieces, strict=True):

@@ -26,8 +26,8 @@ from bnn_lib import measures
 from bnn_lib.intake.cells import PERCENT
 from bnn_lib.intake.checks import Found, key_codes, repeats, source_of
 from bnn_lib.intake.problems import Problem, at_rows
+from bnn_lib.lookup import positions
 from bnn_lib.regions import NATIONAL, regions
-from bnn_lib.scoring import positions, respondent_scores
 from bnn_lib.spec import IndexSpec
 
 KAWASAN_TABLES = ("kawasan_assessments", "ikktt_areas")
@@ -233,13 +233,14 @@ def unpaired(frame: pd.DataFrame, after_alone: bool = False) -> Found:
 # -- survey scores -------------------------------------------------------------------------------------
 
 
-def survey_scores(people: pd.DataFrame, answers: pd.DataFrame, spec: IndexSpec) -> Found:
-    """What the answers give once scored (checked tables only): an indicator with no score
-    anywhere is a part of the questionnaire missing (refused: the index would be computed
-    without it); a kab/kota, or a group within one, with no score drops out without a word
-    (a warning, naming how many respondents and answers it has)."""
+def survey_scores(people: pd.DataFrame, answers: pd.DataFrame, spec: IndexSpec, scores: pd.DataFrame) -> Found:
+    """What the answers give once scored (checked tables only; ``scores``: the respondent ×
+    indicator scores, in the order of ``people``): an indicator with no score anywhere is a part
+    of the questionnaire missing (refused: the index would be computed without it); a kab/kota,
+    or a group within one, with no score drops out without a word (a warning, naming how many
+    respondents and answers it has)."""
     ids = pd.Index(people["respondent_id"])
-    scored = respondent_scores(answers, ids, spec).notna()
+    scored = scores.notna()
     resp = positions(answers["respondent_id"], ids)
     value = answers["value"].to_numpy(dtype=float)
     known = resp >= 0

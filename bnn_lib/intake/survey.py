@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from bnn_lib.intake import checks, plausible
+from bnn_lib.intake import checks
 from bnn_lib.intake.copies import copied_answers
 from bnn_lib.intake.problems import Problem
 from bnn_lib.spec import IndexSpec
@@ -17,7 +17,8 @@ def survey_tables(
 ) -> tuple[dict[str, pd.DataFrame], list[Problem], list[Problem]]:
     """Respondents and answers of a survey index from its long tables and its wide table, checked:
     the tables, the problems and the warnings. ``blocked``: the files that already have a problem
-    (scores and copies are looked at only in tables that pass every check)."""
+    (copies are looked at only in tables that pass every check; so are scores, by
+    :mod:`bnn_lib.inputs`)."""
     found: list[Problem] = []
     warned: list[Problem] = []
     people = [raw_tables[t] for t in (f"{key}_respondents",) if t in raw_tables]
@@ -43,13 +44,16 @@ def survey_tables(
     ):
         found += problems
         warned += warnings
-    files = set(pd.unique(people_frame["_source"])) | set(pd.unique(answer_frame["_source"]))
-    if not found and not files & blocked:
-        # Scores and copies mean something only for tables that pass every check.
-        problems, warnings = plausible.survey_scores(people_frame, answer_frame, spec)
-        found += problems
-        warned += warnings + copied_answers(people_frame, answer_frame)
+    if passed(people_frame, answer_frame, found, blocked):
+        warned += copied_answers(people_frame, answer_frame)
     return {f"{key}_respondents": people_frame, f"{key}_answers": answer_frame}, found, warned
+
+
+def passed(people: pd.DataFrame, answers: pd.DataFrame, found: list[Problem], blocked: set[str]) -> bool:
+    """Whether a survey's tables pass every check (no problem ``found`` in them, none of their
+    files ``blocked``): only then do copies and scores mean something."""
+    files = set(pd.unique(people["_source"])) | set(pd.unique(answers["_source"]))
+    return not found and not files & blocked
 
 
 def unfold(wide: pd.DataFrame, spec: IndexSpec) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -33,9 +33,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from bnn_lib.kawasan import STATUSES
 from bnn_lib.measures import measures, outputs
-from bnn_lib.spec import IndexSpec
+from bnn_lib.spec import STATUSES, IndexSpec
 
 Kind = Literal[
     "id", "kabkota", "province", "region", "group", "item", "answer", "number", "year", "choice", "flag", "text"

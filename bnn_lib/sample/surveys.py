@@ -12,9 +12,9 @@ from scipy import stats
 
 from bnn_lib.aggregate import index_tables
 from bnn_lib.bands import equal_interval_lowers
+from bnn_lib.lookup import positions
 from bnn_lib.pipeline import survey_stages
 from bnn_lib.regions import regions
-from bnn_lib.scoring import positions
 from bnn_lib.spec import IndexSpec
 
 # The published 2022 round (docs/methodology.md §2.1): the lowest and highest kab/kota on the

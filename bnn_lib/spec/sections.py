@@ -230,6 +230,10 @@ class Bands(Element):
         return [b.label for b in self.fixed] if self.mode == "fixed" else list(self.labels)
 
 
+# The statuses of a kawasan, from safe to dangerous, as the status rule assigns them.
+STATUSES = ["aman", "siaga", "waspada", "bahaya"]
+
+
 class StatusRule(Element):
     """Kawasan status from the number of pokok (p) and pendukung (s) indicators present.
 

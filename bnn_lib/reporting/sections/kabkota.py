@@ -8,7 +8,6 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from bnn_lib.kawasan import STATUSES
 from bnn_lib.regions import province_code, regions
 from bnn_lib.reporting import charts
 from bnn_lib.reporting.data import ReportData, suppress_small
@@ -29,7 +28,7 @@ from bnn_lib.reporting.sections.components import (
 )
 from bnn_lib.reporting.sections.effect import effect_sentences
 from bnn_lib.sensitivity import rank_columns
-from bnn_lib.spec import SURVEY_INDICES
+from bnn_lib.spec import STATUSES, SURVEY_INDICES
 from bnn_lib.uncertainty import bounds
 
 

@@ -7,13 +7,12 @@ researcher who changes a spec gets reports that say so.
 
 from __future__ import annotations
 
-from bnn_lib.kawasan import STATUSES
 from bnn_lib.measures import Measure
 from bnn_lib.reporting.data import ReportData
 from bnn_lib.reporting.fmt import angka, bilangan, daftar, esc, persen, rentang, ringkas
 from bnn_lib.reporting.sections.components import Section
 from bnn_lib.sensitivity import RANK_PERCENTILES
-from bnn_lib.spec import IndexSpec
+from bnn_lib.spec import STATUSES, IndexSpec
 from bnn_lib.uncertainty import REPORTED
 
 
