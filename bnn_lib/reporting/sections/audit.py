@@ -92,10 +92,9 @@ def _sensitivity(data: ReportData) -> Section:
     sobol = data.table("ikotan_sobol")
     if ranks is None or sobol is None:
         return Section()
-    chart = charts.rank_intervals(
-        ranks,
-        f"Peringkat kab/kota: nominal dan selang {method.rank_interval()} ({int(sobol['runs'].iloc[0])} simulasi)",
-    )
+    runs = int(sobol["runs"].iloc[0])
+    title = f"Peringkat kab/kota: nominal dan selang {method.rank_interval()} ({runs} simulasi)"
+    chart = charts.rank_intervals(data=ranks, title=title).figure
     names = {
         "variable_weights": f"Bobot variabel (±{ringkas(100 * DELTA)} %)",
         "indicator_weights": f"Bobot indikator (±{ringkas(100 * DELTA)} %)",
