@@ -6,11 +6,16 @@ from __future__ import annotations
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import pytest
 
+import bnn_lib
 from bnn_lib.kawasan import recovery_status_counts
 from bnn_lib.reporting import charts
+from bnn_lib.reporting import data as rd
+from bnn_lib.reporting import sections as s
+from bnn_lib.reporting.fmt import angka
 
 YEARS = [2022, 2023, 2024]
 BANDS = pd.DataFrame(
@@ -92,3 +97,48 @@ def test_status_counts_count_each_end_by_hand():
         {"before": [0, 1, 2, 1], "after": [2, 1, 1, 0]}, index=pd.Index(["aman", "siaga", "waspada", "bahaya"])
     )
     assert counts.to_dict() == expected.to_dict()
+
+
+@pytest.fixture(scope="module")
+def audited(sample_dir, tmp_path_factory) -> rd.ReportData:
+    """IKOTAN of 2024 from the sample with its audit (no bootstrap or Monte Carlo), saved."""
+    out = tmp_path_factory.mktemp("audited")
+    analyses = bnn_lib.Analyses(replicates=0, samples=0)
+    bnn_lib.compute_year(2024, sample_dir, analyses=analyses, indices=["ikotan"]).save(out / "2024" / "results")
+    return rd.load(2024, str(out))
+
+
+def test_the_audit_heatmap_writes_the_correlations_computed_again_with_numpy(audited):
+    [figure] = s.audit_appendix(audited).figures
+    ax = figure.axes[0]
+    cells = {
+        (
+            ax.get_yticklabels()[int(t.get_position()[1])].get_text(),
+            ax.get_xticklabels()[int(t.get_position()[0])].get_text(),
+        ): t.get_text()
+        for t in ax.texts
+    }
+    spec = audited.spec("ikotan")
+    indicator, variable = spec.variables[0].indicators[0], spec.variables[0]
+    # The second method: Pearson's r by numpy over the kab/kota scores as saved, complete pairs.
+    results = audited.folder / "results"
+    scores = pd.read_parquet(results / "ikotan_indicators.parquet")
+    x = scores[scores["indicator_id"] == indicator.id].set_index("kabkota_code")["score"]
+    variables = pd.read_parquet(results / "ikotan_variables.parquet")
+    y = variables[variables["variable_id"] == variable.id].set_index("kabkota_code")["score"]
+    index = pd.read_parquet(results / "ikotan_kabkota.parquet").set_index("kabkota_code")["value"]
+
+    def pearson(a: pd.Series, b: pd.Series) -> float:
+        both = pd.concat([a, b], axis=1, join="inner").dropna().to_numpy()
+        return float(np.corrcoef(both[:, 0], both[:, 1])[0, 1])
+
+    assert cells[(indicator.name, "Dengan variabelnya")] == angka(pearson(x, y), 2)
+    assert cells[(indicator.name, "Dengan indeks")] == angka(pearson(x, index), 2)
+    assert cells[(f"Variabel {variable.name}", "Dengan indeks")] == angka(pearson(y, index), 2)
+    assert (f"Variabel {variable.name}", "Dengan variabelnya") not in cells  # no such correlation: left empty
+    # Every cell is the table's, and the palette is diverging, centred at 0.
+    table = pd.read_parquet(results / "ikotan_audit_correlations.parquet")
+    assert len(cells) == table["kind"].isin(["indicator-variable", "indicator-index", "variable-index"]).sum()
+    mesh = ax.collections[0]
+    assert mesh.norm.vmin == -1 and mesh.norm.vmax == 1
+    assert figure.axes[1].get_ylabel() == "Koefisien korelasi r"
