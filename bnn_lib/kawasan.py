@@ -191,6 +191,18 @@ def is_recovered(before: tuple[pd.Series, pd.Series], after: tuple[pd.Series, pd
     return pd.Series(pd.array(np.where(some_yes & some_no, None, some_yes), dtype="boolean"), index=low_b.index)
 
 
+def recovery_status_counts(recovered: pd.DataFrame) -> pd.DataFrame:
+    """How many of the intervened kawasan of ``recovered`` (rows of :func:`recovery`) were in
+    each status before and after: index the statuses (aman … bahaya), columns before and after.
+    A kawasan whose status blanks leave open at one end is not counted at that end."""
+    return pd.DataFrame(
+        {
+            end: recovered[f"status_{end}"].astype(STATUS_DTYPE).value_counts().reindex(STATUSES, fill_value=0)
+            for end in ("before", "after")
+        }
+    ).rename_axis("status")
+
+
 def status_counts(assessments: pd.DataFrame, rule: StatusRule, phase: str = "mapping") -> pd.DataFrame:
     """Counts of kawasan per kab/kota, year and status from the routine mapping.
 

@@ -34,8 +34,9 @@ def drawn(monkeypatch) -> list[tuple[str, bool]]:
     return calls
 
 
-def render(fig) -> None:
-    fig.savefig(io.BytesIO(), format="png")
+def render(ax) -> None:
+    """The chart's figure drawn to PNG."""
+    ax.figure.savefig(io.BytesIO(), format="png")
 
 
 def literal(calls: list[tuple[str, bool]]) -> set[str]:
@@ -47,7 +48,7 @@ def literal(calls: list[tuple[str, bool]]) -> set[str]:
 def test_ranked_bars_draw_names_labels_and_title_as_written(drawn):
     table = pd.DataFrame({"kabkota": NAMES, "value_100": [40.0, 60.0, 80.0], "band": [FORMULA, PRICE, BROKEN]})
     edges = pd.DataFrame({"label": [FORMULA, PRICE, BROKEN], "lower": [0.0, 50.0, 75.0]})
-    render(charts.ranked_bars(table, edges, 55.0, f"Peringkat {PRICE}", (0, 100)))
+    render(charts.ranked_bars(data=table, edges=edges, national=55.0, title=f"Peringkat {PRICE}", scale=(0, 100)))
     assert set(NAMES) | {f"Peringkat {PRICE}"} <= literal(drawn)
 
 
@@ -55,14 +56,18 @@ def test_paired_bars_draw_tick_and_legend_labels_as_written(drawn):
     # Eight components: more tick labels than matplotlib makes before drawing.
     labels = [f"{NAMES[i % 3]} {i}" for i in range(8)]
     values = list(np.linspace(10, 90, 8))
-    render(charts.paired_bars(labels, values, values[::-1], BROKEN, (FORMULA, PRICE), (0, 100)))
+    render(
+        charts.paired_bars(
+            data=pd.DataFrame({FORMULA: values, PRICE: values[::-1]}, index=labels), title=BROKEN, scale=(0, 100)
+        )
+    )
     assert set(labels) | {BROKEN, FORMULA, PRICE} <= literal(drawn)
 
 
 def test_trend_draws_series_names_as_written(drawn):
     years = pd.Index([2022, 2023, 2024])
     series = {FORMULA: pd.Series([50.0, 55.0, 60.0], index=years), BROKEN: pd.Series([52.0, 53.0, 54.0], index=years)}
-    render(charts.trend(series, PRICE, f"Nilai {PRICE}"))
+    render(charts.trend(data=pd.DataFrame(series), title=PRICE, ylabel=f"Nilai {PRICE}"))
     assert {FORMULA, BROKEN, PRICE, f"Nilai {PRICE}"} <= literal(drawn)
 
 
@@ -70,7 +75,7 @@ def test_tile_map_draws_wrapped_names_as_written(drawn):
     tiles = pd.DataFrame(
         {"col": [0, 1, 2], "row": [0, 0, 1], "label": ["$x^2$", "$y$", "$\\frac{a}$"], "color": ["#2c7bb6"] * 3}
     )
-    render(charts.tile_map(tiles, {}, FORMULA, legend={PRICE: "#2c7bb6", BROKEN: "#d7191c"}))
+    render(charts.tile_map(data=tiles, title=FORMULA, legend={PRICE: "#2c7bb6", BROKEN: "#d7191c"}))
     assert {"$x^2$", "$y$", "$\\frac{a}$", FORMULA, PRICE, BROKEN} <= literal(drawn)
 
 
@@ -78,14 +83,15 @@ def test_other_plots_of_the_process_keep_mathtext(drawn):
     """The report's charts leave matplotlib's own settings alone."""
     import matplotlib as mpl
 
-    render(charts.trend({FORMULA: pd.Series([1.0], index=[2024])}, "t", "y"))
+    render(charts.trend(data=pd.DataFrame({FORMULA: [1.0]}, index=[2024]), title="t", ylabel="y"))
     assert mpl.rcParams["text.parse_math"] is True
 
 
 def test_a_label_set_after_the_chart_was_built_is_drawn_as_written(drawn):
     """A notebook that relabels a chart outside the report's style gets the same literal text."""
-    fig = charts.paired_bars(["a", "b", "c"], [1.0, 2.0, 3.0], [3.0, 2.0, 1.0], "t", ("p", "n"), (0, 10))
-    [ax] = fig.axes
+    table = pd.DataFrame({"p": [1.0, 2.0, 3.0], "n": [3.0, 2.0, 1.0]}, index=["a", "b", "c"])
+    ax = charts.paired_bars(data=table, title="t", scale=(0, 10))
+    fig = ax.figure
     labels = [f"{NAMES[i % 3]} {i}" for i in range(6)]
     ax.set_yticks(range(6), labels)  # three tick labels more, made here, outside the report's style
     ax.text(1, 1, BROKEN)

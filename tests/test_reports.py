@@ -292,8 +292,8 @@ def test_a_boundary_file_draws_a_real_map(tmp_path):
     }
     path = tmp_path / "batas.geojson"
     path.write_text(json.dumps(geojson))
-    fig = charts.boundary_map(path, {"11.01": "#2c7bb6"}, "Peta")
-    colors = [p.get_facecolor()[:3] for p in fig.axes[0].patches]
+    ax = charts.boundary_map(data=pd.DataFrame({"code": ["11.01"], "color": ["#2c7bb6"]}), path=path, title="Peta")
+    colors = [p.get_facecolor()[:3] for p in ax.patches]
     assert len(colors) == 3
     assert colors[0] == pytest.approx((0x2C / 255, 0x7B / 255, 0xB6 / 255))  # measured: its band colour
     assert colors[1] == pytest.approx((0xD9 / 255,) * 3)  # not in the colours: "tidak diukur" grey

@@ -207,7 +207,8 @@ def test_a_long_kabkota_name_keeps_the_trend_legend_inside_the_figure():
         backcast_label="proyeksi balik",
         bands=bands,
     )
-    figure = charts.trend(series, "Tren IKOTAN", "Skala 1–4", ylim=(1.0, 4.0), marks=marks)
+    ax = charts.trend(data=pd.DataFrame(series), title="Tren IKOTAN", ylabel="Skala 1–4", ylim=(1.0, 4.0), marks=marks)
+    figure = ax.figure
     figure.canvas.draw()
     inside = figure.bbox
     [legend] = figure.legends

@@ -107,6 +107,6 @@ def test_the_charts_and_tables_follow_the_changed_bands(changed):
 
 def test_charts_leave_matplotlib_settings_alone():
     before = dict(mpl.rcParams)
-    fig = charts.trend({"x": pd.Series({2023: 3.0, 2024: 3.1})}, "Judul", "Skala")
+    ax = charts.trend(data=pd.DataFrame({"x": [3.0, 3.1]}, index=[2023, 2024]), title="Judul", ylabel="Skala")
     assert dict(mpl.rcParams) == before
-    assert fig.dpi == charts.STYLE["figure.dpi"] and fig.axes[0].title.get_fontweight() == "bold"
+    assert ax.figure.dpi == charts.STYLE["figure.dpi"] and ax.title.get_fontweight() == "bold"

@@ -4,6 +4,9 @@ states are varied (Monte Carlo, Sobol indices, dropping one indicator)."""
 
 from __future__ import annotations
 
+import pandas as pd
+from matplotlib.figure import Figure
+
 from bnn_lib.audit import COLLINEAR, MIN_ALPHA, MIN_COVERAGE, NEGATIVE
 from bnn_lib.reporting import charts
 from bnn_lib.reporting.data import ReportData
@@ -79,9 +82,34 @@ def _consistency(data: ReportData) -> Section:
         f"Korelasi ditandai: r &gt; {ringkas(COLLINEAR)} (kolinear) atau r &lt; {ringkas(NEGATIVE)} (berlawanan "
         f"arah). Dari {angka(counts['n_pairs'], 0)} pasangan indikator dalam variabel yang sama, "
         f"{angka(counts['n_collinear'], 0)} kolinear dan {angka(counts['n_negative'], 0)} berlawanan arah. "
-        "Kelengkapan di bawah "
-        f"{ringkas(100 * MIN_COVERAGE)} % ditandai ⚠.</p>"
+        f"Kelengkapan di bawah {ringkas(100 * MIN_COVERAGE)} % ditandai ⚠.</p>",
+        _correlation_chart(data, data.table("ikotan_audit_correlations")),
     )
+
+
+def _correlation_chart(data: ReportData, correlations: pd.DataFrame) -> Figure:
+    """The audit's correlations of each indicator with its variable and with the index, and of
+    each variable with the index, as a heatmap: one row per indicator, then per variable, in the
+    table's order (the spec's), one column per aggregate; a variable has no "its variable"."""
+    spec = data.spec("ikotan")
+    names = {i.id: i.name for i in spec.indicators} | {v.id: f"Variabel {v.name}" for v in spec.variables}
+    columns = {
+        "indicator-variable": "Dengan variabelnya",
+        "indicator-index": "Dengan indeks",
+        "variable-index": "Dengan indeks",
+    }
+    shown = correlations[correlations["kind"].isin(columns)]
+    rows = shown["a"].map(names).fillna(shown["a"])
+    matrix = (
+        shown.assign(row=rows, column=shown["kind"].map(columns))
+        .pivot(index="row", columns="column", values="r")
+        .reindex(index=list(dict.fromkeys(rows)), columns=list(dict.fromkeys(columns.values())))
+    )
+    return charts.correlation_heatmap(
+        data=matrix,
+        title=f"Korelasi antar-kab/kota dengan agregatnya (Pearson), {spec.index}",
+        label="Koefisien korelasi r",
+    ).figure
 
 
 def _sensitivity(data: ReportData) -> Section:
@@ -91,10 +119,9 @@ def _sensitivity(data: ReportData) -> Section:
     sobol = data.table("ikotan_sobol")
     if ranks is None or sobol is None:
         return Section()
-    chart = charts.rank_intervals(
-        ranks,
-        f"Peringkat kab/kota: nominal dan selang {method.rank_interval()} ({int(sobol['runs'].iloc[0])} simulasi)",
-    )
+    runs = int(sobol["runs"].iloc[0])
+    title = f"Peringkat kab/kota: nominal dan selang {method.rank_interval()} ({runs} simulasi)"
+    chart = charts.rank_intervals(data=ranks, title=title).figure
     names = {
         "variable_weights": f"Bobot variabel (±{ringkas(100 * DELTA)} %)",
         "indicator_weights": f"Bobot indikator (±{ringkas(100 * DELTA)} %)",

@@ -48,7 +48,9 @@ def ikotan(data: ReportData, province: str | None, linked: Collection[str] | Non
     key = "region_code" if province is None else "kabkota_code"
     table = table.merge(intervals(data, "ikotan"), left_on=key, right_index=True, how="left")
     scale = data.spec("ikotan").rescale.to_range
-    chart = charts.ranked_bars(table, edges, value_of(national, "value_100"), title, scale, label="label")
+    chart = charts.ranked_bars(
+        data=table, edges=edges, national=value_of(national, "value_100"), title=title, scale=scale, label="label"
+    ).figure
     note = (
         f"<p class='note'>Garis titik-titik: batas {method.band_rule(data, 'ikotan')}. Garis tegas: rata-rata "
         f"nasional. Garis kecil di ujung batang: selang kepercayaan {method.level()} akibat pengambilan sampel "
@@ -68,13 +70,13 @@ def _profile(data: ReportData, province: str | None) -> Section:
     own = variables[variables["region_code"] == province].set_index("variable_id")["score_100"]
     order = [v for v in names if v in national.index]
     fig = charts.paired_bars(
-        [names[v] for v in order],
-        [own.get(v, float("nan")) for v in order],
-        [national[v] for v in order],
-        f"Profil {bilangan(len(order))} variabel {spec.index}",
-        (short_name(province), "Nasional"),
-        spec.rescale.to_range,
-    )
+        data=pd.DataFrame(
+            {short_name(province): [own.get(v, float("nan")) for v in order], "Nasional": [national[v] for v in order]},
+            index=[names[v] for v in order],
+        ),
+        title=f"Profil {bilangan(len(order))} variabel {spec.index}",
+        scale=spec.rescale.to_range,
+    ).figure
     return Section.of(fig)
 
 
@@ -195,8 +197,9 @@ def tile_map(data: ReportData, province: str | None, boundary_file: str | None =
     band = {c: str(table.loc[c, "band"]) for c in codes if c in table.index}
     fill = {c: colors.get(band[c], NO_DATA) if c in band else NO_DATA for c in codes}
     if boundary_file and Path(boundary_file).is_file():
-        return Section.of(charts.boundary_map(boundary_file, fill, title.split(" (")[0]))
+        filled = pd.DataFrame({"code": list(fill), "color": list(fill.values())})
+        return Section.of(charts.boundary_map(data=filled, path=boundary_file, title=title.split(" (")[0]).figure)
     tiles["label"] = tiles["code"].map(names)
     tiles["note"] = tiles["code"].map(lambda c: angka(table.loc[c, "value"], 2) if c in table.index else "")
     tiles["color"] = tiles["code"].map(fill)
-    return Section.of(charts.tile_map(tiles, fill, title, {**colors, "Tidak diukur": NO_DATA}))
+    return Section.of(charts.tile_map(data=tiles, title=title, legend={**colors, "Tidak diukur": NO_DATA}).figure)

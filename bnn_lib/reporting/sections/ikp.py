@@ -46,13 +46,13 @@ def ikp(data: ReportData, province: str | None) -> Section:
     if province is None:
         return Section()
     chart = charts.paired_bars(
-        list(names.values()),
-        [own.get(g, float("nan")) for g in names],
-        [national[g] for g in names],
-        "IKP per lingkungan",
-        (short_name(province), "Nasional"),
-        data.spec("ikp").rescale.to_range,
-    )
+        data=pd.DataFrame(
+            {short_name(province): [own.get(g, float("nan")) for g in names], "Nasional": [national[g] for g in names]},
+            index=list(names.values()),
+        ),
+        title="IKP per lingkungan",
+        scale=data.spec("ikp").rescale.to_range,
+    ).figure
     detail = data.kabkota("ikp_environments", province)
     if detail.empty:
         return Section.of(chart)

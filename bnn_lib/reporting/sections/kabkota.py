@@ -166,13 +166,16 @@ def profile(data: ReportData, code: str) -> Section:
     national = regional[regional["region_code"] == NATIONAL].set_index("variable_id")["score_100"]
     names = {v.id: v.name for v in spec.variables if v.id in own.index}
     chart = charts.paired_bars(
-        list(names.values()),
-        [own.get(v, float("nan")) for v in names],
-        [national.get(v, float("nan")) for v in names],
-        f"Profil variabel {spec.index}, {short_name(code)}",
-        (short_name(code), "Nasional"),
-        spec.rescale.to_range,
-    )
+        data=pd.DataFrame(
+            {
+                short_name(code): [own.get(v, float("nan")) for v in names],
+                "Nasional": [national.get(v, float("nan")) for v in names],
+            },
+            index=list(names.values()),
+        ),
+        title=f"Profil variabel {spec.index}, {short_name(code)}",
+        scale=spec.rescale.to_range,
+    ).figure
     rows = [
         {
             "label": esc(name),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from bnn_lib.kawasan import recovery_status_counts
 from bnn_lib.reporting import charts
 from bnn_lib.reporting.data import ReportData
 from bnn_lib.reporting.fmt import angka, esc, persen, selisih
@@ -28,7 +29,7 @@ def ikkrn(data: ReportData, province: str | None) -> Section:
     if recovery.empty:
         return Section.of("<p>Tidak ada kawasan rawan yang diintervensi dan diukur di wilayah ini pada tahun ini.</p>")
     title = f"Status kawasan yang diintervensi, {place_name(province)} {data.year}"
-    chart = charts.status_before_after(recovery, title)
+    chart = charts.status_before_after(data=recovery_status_counts(recovery), title=title).figure
     table = _rows_of(data, "ikkrn", province)
     table = table[table["n_intervened"].fillna(0) > 0]
     lo, hi = bounds()

@@ -55,7 +55,9 @@ def _index_chart(data: ReportData, index: str, province: str | None) -> Section:
         bands=_bands(data, index, years),
     )
     title = f"Tren {name}, {years[0]}–{years[-1]}" if len(years) > 1 else f"{name} {years[0]}"
-    chart = charts.trend(series, title, f"Skala {method.score_scale(data, index)}", marks=marks)
+    chart = charts.trend(
+        data=pd.DataFrame(series), title=title, ylabel=f"Skala {method.score_scale(data, index)}", marks=marks
+    ).figure
     return Section.of(chart, _caption(data, index, found, years))
 
 
