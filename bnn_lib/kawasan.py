@@ -24,6 +24,7 @@ import pandas as pd
 
 from bnn_lib.aggregate import index_tables, rescale, top_level
 from bnn_lib.regions import NATIONAL, with_province
+from bnn_lib.rollup import region_sums
 from bnn_lib.rounding import round_half_up
 from bnn_lib.spec import MIN_KAWASAN, STATUSES, IndexSpec, StatusRule
 from bnn_lib.uncertainty import bounds, wilson
@@ -191,16 +192,20 @@ def is_recovered(before: tuple[pd.Series, pd.Series], after: tuple[pd.Series, pd
     return pd.Series(pd.array(np.where(some_yes & some_no, None, some_yes), dtype="boolean"), index=low_b.index)
 
 
-def recovery_status_counts(recovered: pd.DataFrame) -> pd.DataFrame:
-    """How many of the intervened kawasan of ``recovered`` (rows of :func:`recovery`) were in
-    each status before and after: index the statuses (aman … bahaya), columns before and after.
-    A kawasan whose status blanks leave open at one end is not counted at that end."""
-    return pd.DataFrame(
-        {
-            end: recovered[f"status_{end}"].astype(STATUS_DTYPE).value_counts().reindex(STATUSES, fill_value=0)
-            for end in ("before", "after")
-        }
-    ).rename_axis("status")
+def status_transitions(recovered: pd.DataFrame) -> pd.DataFrame:
+    """How many intervened kawasan of ``recovered`` (rows of :func:`recovery`, with
+    ``kabkota_code``) were in each status before and after, for each kab/kota, province and the
+    nation: columns region_code, status (aman … bahaya, every one), before, after. A kawasan whose
+    status blanks leave open at one end is not counted at that end."""
+    ends = {
+        end: pd.crosstab(recovered["kabkota_code"], recovered[f"status_{end}"].astype(STATUS_DTYPE), dropna=False)
+        .reindex(columns=STATUSES, fill_value=0)
+        .rename_axis(index=None, columns=None)
+        for end in ("before", "after")
+    }
+    long = {end: pd.concat([t, region_sums(t)]).stack().rename(end) for end, t in ends.items()}
+    table = pd.concat(long.values(), axis=1).fillna(0).astype(int)
+    return table.rename_axis(["region_code", "status"]).reset_index()
 
 
 def status_counts(assessments: pd.DataFrame, rule: StatusRule, phase: str = "mapping") -> pd.DataFrame:

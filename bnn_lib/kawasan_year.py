@@ -26,6 +26,7 @@ from bnn_lib.kawasan import (
     recovery,
     recovery_rates,
     status_counts,
+    status_transitions,
 )
 from bnn_lib.spec import IndexSpec
 from bnn_lib.tidy import tidy
@@ -44,6 +45,7 @@ def compute_ikkrn(history: dict[int, pd.DataFrame], spec: IndexSpec, year: int) 
     tables = {
         "ikkrn_status": tidy(counts, spec),
         "ikkrn_recovery": tidy(per_kawasan, spec),
+        "ikkrn_transitions": tidy(status_transitions(per_kawasan), spec),
         "ikkrn_regions": tidy(recovery_rates(per_kawasan, counts, spec.min_kawasan), spec),
         "ikkrn_relapse": tidy(relapses(history, spec, year), spec),
     }

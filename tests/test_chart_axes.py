@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import bnn_lib
-from bnn_lib.kawasan import recovery_status_counts
+from bnn_lib.kawasan import status_transitions
 from bnn_lib.reporting import charts
 from bnn_lib.reporting import data as rd
 from bnn_lib.reporting import sections as s
@@ -84,19 +84,21 @@ def test_a_chart_without_axes_makes_its_own_figure_outside_pyplot():
     assert tuple(ax.figure.get_size_inches()) == (charts.WIDTH, 3.0)
 
 
-def test_status_counts_count_each_end_by_hand():
+def test_status_transitions_count_each_end_by_hand():
     recovered = pd.DataFrame(
         {
+            "kabkota_code": ["11.01", "11.01", "11.02", "12.01", "12.01"],
             "status_before": ["bahaya", "waspada", "waspada", None, "siaga"],
             "status_after": ["aman", "siaga", "waspada", "aman", None],
         }
     )
-    counts = recovery_status_counts(recovered)
+    table = status_transitions(recovered).set_index(["region_code", "status"])
     # Worked by hand; a blank status is counted at neither end where it is blank.
-    expected = pd.DataFrame(
-        {"before": [0, 1, 2, 1], "after": [2, 1, 1, 0]}, index=pd.Index(["aman", "siaga", "waspada", "bahaya"])
-    )
-    assert counts.to_dict() == expected.to_dict()
+    nation = table.loc["00"].reindex(["aman", "siaga", "waspada", "bahaya"])
+    assert nation.to_dict("list") == {"before": [0, 1, 2, 1], "after": [2, 1, 1, 0]}
+    aceh = table.loc["11"].reindex(["aman", "siaga", "waspada", "bahaya"])
+    assert aceh.to_dict("list") == {"before": [0, 0, 2, 1], "after": [1, 1, 1, 0]}
+    assert table.loc[("12.01", "siaga")].to_dict() == {"before": 1, "after": 0}
 
 
 @pytest.fixture(scope="module")

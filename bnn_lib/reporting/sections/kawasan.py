@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from bnn_lib.kawasan import recovery_status_counts
+from bnn_lib.regions import province_codes
 from bnn_lib.reporting import charts
 from bnn_lib.reporting.data import ReportData
 from bnn_lib.reporting.fmt import angka, esc, persen, selisih
@@ -19,7 +19,7 @@ def _rows_of(data: ReportData, index: str, province: str | None) -> pd.DataFrame
     table = data.table(f"{index}_regions")
     table = table[table["level"] == ("provinsi" if province is None else "kabkota")]
     if province is not None:
-        table = table[table["region_code"].str.startswith(province + ".")]
+        table = table[province_codes(table["region_code"]) == province]
     return table
 
 
@@ -29,7 +29,9 @@ def ikkrn(data: ReportData, province: str | None) -> Section:
     if recovery.empty:
         return Section.of("<p>Tidak ada kawasan rawan yang diintervensi dan diukur di wilayah ini pada tahun ini.</p>")
     title = f"Status kawasan yang diintervensi, {place_name(province)} {data.year}"
-    chart = charts.status_before_after(data=recovery_status_counts(recovery), title=title).figure
+    transitions = data.table("ikkrn_transitions")
+    counts = transitions[transitions["region_code"] == code_of(province)].set_index("status")[["before", "after"]]
+    chart = charts.status_before_after(data=counts, title=title).figure
     table = _rows_of(data, "ikkrn", province)
     table = table[table["n_intervened"].fillna(0) > 0]
     lo, hi = bounds()
