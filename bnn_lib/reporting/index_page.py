@@ -7,13 +7,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from bnn_lib.regions import regions
+from bnn_lib.regions import NATIONAL, regions
 from bnn_lib.reporting import data as report_data
-from bnn_lib.reporting import is_kabkota, pdf, report_file, workbook
+from bnn_lib.reporting import is_kabkota, pdf, report_file, words, workbook
 from bnn_lib.reporting.fmt import angka, band_colors, esc, persen
 from bnn_lib.reporting.html import page
-from bnn_lib.reporting.sections import method
-from bnn_lib.reporting.sections.components import NATIONAL, SYNTHETIC, SYNTHETIC_WHY
+from bnn_lib.reporting.words import SYNTHETIC, SYNTHETIC_WHY
 from bnn_lib.writing import write_atomic
 
 STATUS = {"ok": "", "skipped": "", "failed": "gagal", "timeout": "melewati batas waktu"}
@@ -99,8 +98,8 @@ def write(folder: Path, year: int, reports: list[dict]) -> Path:
             f'<td class="num">{_value(krn, code, "recovery_rate", persen)}</td></tr>'
         )
     has_ikotan, has_ikp = data.spec("ikotan") is not None, data.spec("ikp") is not None
-    success_band = method.success_band(data) if has_ikotan else "–"
-    scales = ", ".join(f"{i.upper()} {method.score_scale(data, i)}" for i in ("ikotan", "ikp") if data.spec(i))
+    success_band = words.success_band(data) if has_ikotan else "–"
+    scales = ", ".join(f"{i.upper()} {words.score_scale(data, i)}" for i in ("ikotan", "ikp") if data.spec(i))
     banner = f'<div class="banner">{SYNTHETIC}. {SYNTHETIC_WHY}.</div>' if data.meta.get("synthetic") else ""
     body = (
         f"{banner}<h1>Laporan Kinerja Pemberdayaan Masyarakat {year}</h1>"

@@ -24,10 +24,7 @@ through a temporary file and a rename (:mod:`bnn_lib.writing`).
 
 from __future__ import annotations
 
-import html
-import re
 import textwrap
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -38,59 +35,34 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from bnn_lib import measures
-from bnn_lib.kawasan import STATUSES, UNKNOWN
-from bnn_lib.measures import Measure
 from bnn_lib.paths import REPORTS_DIR
-from bnn_lib.regions import province_codes, regions
+from bnn_lib.reporting import words
 from bnn_lib.reporting.data import ReportData, load
-from bnn_lib.reporting.sections import method
-from bnn_lib.reporting.sections.breaks import BACKCAST
-from bnn_lib.reporting.sections.components import NATIONAL, SYNTHETIC, SYNTHETIC_WHY, place_name
-from bnn_lib.reporting.sections.priorities import REASON_NAMES, reason
+from bnn_lib.reporting.sheets import (
+    KINERJA,
+    OUTPUT,
+    PER_ROW,
+    PLACE,
+    PRIORITAS,
+    PRIORITAS_WIDTHS,
+    SASARAN,
+    WHEN,
+    YEAR,
+    Col,
+    index_columns,
+    index_frame,
+    kinerja_frame,
+    output_frame,
+    priority_frame,
+)
+from bnn_lib.reporting.words import SYNTHETIC, SYNTHETIC_WHY
 from bnn_lib.spec import PROVENANCE_WORDS
-from bnn_lib.uncertainty import bounds
 from bnn_lib.writing import MAX_WIDTH, printable, put, save_workbook, write_rows
 
-# The Deputi's strategic target that the outcome indicators serve, in the words of the LKj Deputi
-# Dayamas 2021 (docs/methodology.md §1); the outputs are the programme's own products.
-SASARAN = {
-    "outcome": "Meningkatnya ketanggapsiagaan masyarakat",
-    "output": "Keluaran program pemberdayaan masyarakat",
-}
-LEVEL_NAMES = {"nasional": "Nasional", "provinsi": "Provinsi", "kabkota": "Kab/Kota"}
-LEVEL_ORDER = {"nasional": 0, "provinsi": 1, "kabkota": 2}
-# The interval shown is the widest computed (95 %), in the columns the results name after it.
-LO, HI = bounds()
-# Excel's invariant format codes: Indonesian Excel shows 1,234.5 as 1.234,5.
-DECIMALS = {0: "#,##0", 1: "#,##0.0", 2: "#,##0.00"}
-CHANGE = "+0.00;-0.00;0.00"  # a change shows its sign, as the reports write it
-YEAR = "0"
-WHEN = "yyyy-mm-dd hh:mm"
-PER_ROW = "per-row"  # a column whose number format each row gives (column "number_format")
-YES_NO = {True: "ya", False: "tidak"}
 TITLE_FONT = Font(bold=True, size=12)
 BANNER_FONT = Font(bold=True, size=12, color="C00000")
 # Catatan holds several tables in the same columns: widths that suit all of them.
 NOTE_WIDTHS = {0: 22, 1: 34, 2: 18, 3: 36, 4: 36, 5: 60, 6: 60}
-
-
-@dataclass(frozen=True)
-class Col:
-    """A column of a sheet: the frame column it shows, its heading and its number format
-    (None: text)."""
-
-    key: str
-    header: str
-    fmt: str | None = None
-
-
-PLACE = [
-    Col("level_name", "Tingkat"),
-    Col("region_code", "Kode"),
-    Col("region", "Wilayah"),
-    Col("province", "Provinsi"),
-]
 
 
 def file_name(year: int) -> str:
@@ -140,29 +112,6 @@ def workbook(data: ReportData) -> Workbook:
     return book
 
 
-# -- Prioritas -------------------------------------------------------------------------------------
-
-PRIORITAS = [
-    Col("list", "Daftar"),
-    Col("code", "Kode daftar"),
-    Col("rank", "No.", DECIMALS[0]),
-    Col("kabkota_code", "Kode kab/kota"),
-    Col("kabkota", "Kab/Kota"),
-    Col("reason_name", "Alasan"),
-    Col("sentence", "Keterangan"),
-    Col("value", "Nilai", DECIMALS[2]),
-    Col("lo95", "Selang bawah", DECIMALS[2]),
-    Col("hi95", "Selang atas", DECIMALS[2]),
-    Col("reference", "Pembanding", DECIMALS[2]),
-    Col("probability", "Peluang", DECIMALS[2]),
-    Col("count", "Jumlah", DECIMALS[0]),
-]
-
-
-# The text columns of the Prioritas sheet wrap at these widths, so that it prints legibly.
-PRIORITAS_WIDTHS = {"list": 20, "kabkota": 20, "reason_name": 18, "sentence": 55}
-
-
 def _wrap(sheet: Worksheet, columns: list[Col], widths: dict[str, float]) -> None:
     """Narrow the text columns named in ``widths``, wrap their cells, and make each row as tall as
     its longest wrapped cell (spreadsheet programs do not all size rows themselves)."""
@@ -177,226 +126,6 @@ def _wrap(sheet: Worksheet, columns: list[Col], widths: dict[str, float]) -> Non
             lines[cell.row] = max(lines.get(cell.row, 1), wrapped)
     for row, count in lines.items():
         sheet.row_dimensions[row].height = 15 * count
-
-
-def priority_frame(data: ReportData) -> pd.DataFrame:
-    """The ``prioritas`` table as the sheet shows it: each list, each finding with its sentence
-    (as the reports write it) and its numbers (empty when not computed)."""
-    table = data.table("prioritas")
-    if table is None or table.empty:
-        return pd.DataFrame()
-    labels = regions().labels
-    out = table.assign(
-        list=[place_name(None if c == NATIONAL else c) for c in table["code"]],
-        kabkota=table["kabkota_code"].map(labels),
-        reason_name=table["reason"].map(REASON_NAMES).fillna(table["reason"]),
-        sentence=[html.unescape(re.sub("<[^>]+>", "", reason(data, r))) for r in table.itertuples()],
-    )
-    order = {"nasional": 0, "provinsi": 1, "kabkota": 2}
-    return out.sort_values(["level", "code", "rank"], key=lambda c: c.map(order) if c.name == "level" else c)
-
-
-# -- Kinerja ---------------------------------------------------------------------------------------
-
-# What a Laporan Kinerja shows of an indicator or an output: its unit, target, realisation and
-# achievement.
-ACHIEVEMENT = [
-    Col("unit", "Satuan"),
-    Col("target", "Target", PER_ROW),
-    Col("realisasi", "Realisasi", PER_ROW),
-    Col("capaian_pct", "Capaian (%)", DECIMALS[2]),
-]
-KINERJA = [*PLACE[:3], Col("sasaran", "Sasaran"), Col("indicator", "Indikator Kinerja"), *ACHIEVEMENT]
-
-
-def kinerja_frame(data: ReportData) -> pd.DataFrame:
-    """One row per region and KPI measure of the ``kpi`` table: the nation, then the provinces by
-    code (no kab/kota: the Deputi reports these); in each, the outcome indicators, then the
-    outputs, in the order the reports show them."""
-    kpi = data.table("kpi")
-    columns = [*[c.key for c in KINERJA], "number_format"]
-    if kpi is None:
-        return pd.DataFrame(columns=columns)
-    rows = []
-    regional = kpi[kpi["region_code"].map(_level) != "kabkota"]
-    for code in sorted(set(regional["region_code"])):  # "00" sorts first
-        by_measure = regional[regional["region_code"] == code].set_index("measure")
-        for kind, listed in (("outcome", measures.outcomes()), ("output", measures.outputs())):
-            for m in listed:
-                if m.id not in by_measure.index:
-                    continue
-                item = by_measure.loc[m.id]
-                rows.append(
-                    {
-                        "level_name": LEVEL_NAMES[_level(code)],
-                        "region_code": code,
-                        "region": _region_name(code),
-                        "sasaran": SASARAN[kind],
-                        "indicator": indicator(data, m),
-                        "unit": method.measure_unit(data, m),
-                        "target": item["target"],
-                        "realisasi": item["realisasi"],
-                        "capaian_pct": item["capaian_pct"],
-                        "number_format": DECIMALS[m.decimals],
-                    }
-                )
-    return pd.DataFrame(rows, columns=columns)
-
-
-def indicator(data: ReportData, m: Measure) -> str:
-    """The indicator as a Laporan Kinerja names it: an index by its spec's title and abbreviation
-    ("Indeks Kabupaten/Kota Tanggap Ancaman Narkoba (IKOTAN)"); another measure by its label,
-    with the index it comes from where it comes from one."""
-    spec = data.spec(m.index) if m.index else None
-    if spec is not None and m.id == m.index:
-        return f"{spec.title} ({spec.index})"
-    text = method.measure_name(data, m)
-    return text if spec is None else f"{text} ({spec.index})"
-
-
-def _level(code: str) -> str:
-    """The level of a region code: "00" the nation, "11" a province, "11.01" a kab/kota."""
-    if code == NATIONAL:
-        return "nasional"
-    return "kabkota" if "." in code else "provinsi"
-
-
-def _region_name(code: str) -> str:
-    """ "Nasional", or the province's name."""
-    return place_name(None) if code == NATIONAL else regions().label(code)
-
-
-# -- a sheet per index ---------------------------------------------------------------------------
-
-
-def index_frame(data: ReportData, index: str) -> pd.DataFrame:
-    """Every row of ``index`` in report order, with its interval and change by region code
-    (kab/kota of a survey index come from ``<index>_kabkota``, the regions from
-    ``<index>_regions``; a kawasan index has every level in ``<index>_regions``)."""
-    frame = data.table(f"{index}_regions")
-    kabkota = data.table(f"{index}_kabkota")
-    if kabkota is not None:
-        kabkota = kabkota.rename(columns={"kabkota_code": "region_code", "kabkota": "region"})
-        frame = pd.concat([frame[frame["level"] != "kabkota"], kabkota.assign(level="kabkota")], ignore_index=True)
-        frame = _join(frame, data.table(f"{index}_intervals"), [LO, HI, "uncertain"])
-        frame = _join(frame, data.table(f"{index}_change"), ["change", "distinguishable"])
-    # A word that a filter offers, not TRUE/FALSE (assigned to a copy: the loaded table is shared).
-    flags = {f: frame[f].map(YES_NO) for f in ("uncertain", "distinguishable", "small_cell") if f in frame}
-    return _in_order(frame.assign(**flags))
-
-
-def _join(frame: pd.DataFrame, table: pd.DataFrame | None, columns: list[str]) -> pd.DataFrame:
-    """``frame`` with ``columns`` of ``table`` by region code (unchanged without the table)."""
-    if table is None:
-        return frame
-    return frame.merge(table[["region_code", *columns]], on="region_code", how="left", validate="many_to_one")
-
-
-def _in_order(frame: pd.DataFrame, then: tuple[str, ...] = ()) -> pd.DataFrame:
-    """The nation first, then each province followed by its kab/kota, by code (then by
-    ``then``); with the level and province names to show."""
-    # A region's province is the two digits before the dot of its code (rollup.with_province).
-    province = province_codes(frame["region_code"])
-    out = frame.assign(_province=province, _level=frame["level"].map(LEVEL_ORDER))
-    out = out.sort_values(["_province", "_level", "region_code", *then], kind="stable").reset_index(drop=True)
-    out["level_name"] = out["level"].map(LEVEL_NAMES)
-    out["province"] = [None if p == NATIONAL else regions().label(p) for p in out["_province"]]
-    return out.drop(columns=["_province", "_level"])
-
-
-def index_columns(data: ReportData, index: str) -> list[Col]:
-    """The columns an index sheet can show (those the results have are shown)."""
-    if data.table(f"{index}_kabkota") is not None:
-        return [*PLACE, *_survey_columns(data, index)]
-    return [*PLACE, *_kawasan_columns()]
-
-
-def _survey_columns(data: ReportData, index: str) -> list[Col]:
-    """Value on both scales, band, interval, change and respondents of a survey index."""
-    to, level = method.report_scale(data, index), method.level()
-    return [
-        Col("value", f"Nilai (skala {method.score_scale(data, index)})", DECIMALS[2]),
-        Col("value_100", f"Nilai (skala {to})", DECIMALS[2]),
-        Col("band", "Kategori"),
-        Col(LO, f"Batas bawah selang {level} (skala {to})", DECIMALS[2]),
-        Col(HI, f"Batas atas selang {level} (skala {to})", DECIMALS[2]),
-        Col("uncertain", "Kategori belum pasti"),
-        Col("change", _change_header(data, index, to), CHANGE),
-        Col("distinguishable", "Perubahan berbeda nyata dari nol"),
-        Col("n_respondents", "Responden", DECIMALS[0]),
-        Col("small_cell", f"Sel kecil (kurang dari {data.min_cell(index)} responden)"),
-    ]
-
-
-def _change_header(data: ReportData, index: str, scale: str) -> str:
-    """ "Perubahan dari 2023 (poin skala 0–100)", saying when the earlier year is a back-cast.
-    The change tables compare consecutive years (:func:`bnn_lib.pipeline.compute_years`)."""
-    table = data.table(f"{index}_change")
-    across = table is not None and "basis" in table and (table["basis"] == "backcast").any()
-    return f"Perubahan dari {data.year - 1}{f', {BACKCAST}' if across else ''} (poin skala {scale})"
-
-
-def _kawasan_columns() -> list[Col]:
-    """Mapping counts, recovery and its interval of a kawasan index (IKKRN, IKKTT)."""
-    level, count = method.level(), DECIMALS[0]
-    statuses = [Col(s, f"Status {s.replace('_', ' ')}", count) for s in [*reversed(STATUSES), UNKNOWN]]
-    return [
-        Col("n_kawasan", "Kawasan dipetakan", count),
-        Col("n_rawan", "Kawasan rawan", count),
-        *statuses,
-        Col("n_intervened", "Kawasan diintervensi", count),
-        Col("n_pulih", "Kawasan pulih", count),
-        Col("n_unknown", "Belum pasti (data kosong)", count),
-        Col("n_decided", "Kawasan dengan hasil", count),
-        Col("recovery_rate", "Tingkat keterpulihan (%)", DECIMALS[1]),
-        Col(LO, f"Batas bawah selang {level} (%)", DECIMALS[1]),
-        Col(HI, f"Batas atas selang {level} (%)", DECIMALS[1]),
-        Col("mean_before", "Skor sebelum intervensi", DECIMALS[2]),
-        Col("mean_after", "Skor sesudah intervensi", DECIMALS[2]),
-        Col("mean_delta", "Perubahan skor (poin)", CHANGE),
-    ]
-
-
-# -- Output ----------------------------------------------------------------------------------------
-
-OUTPUT = [*PLACE, Col("output", "Keluaran"), *ACHIEVEMENT]
-
-
-def output_frame(data: ReportData) -> pd.DataFrame:
-    """Each programme output of the nation and each province against its target (``kpi``), and of
-    each kab/kota (``outputs``; its target and capaian where ``kpi`` has them)."""
-    listed = {m.id: m for m in measures.outputs()}
-    order = {measure: position for position, measure in enumerate(listed)}
-    parts = []
-    kpi = data.table("kpi")
-    if kpi is not None:
-        kpi = kpi[kpi["measure"].isin(list(listed))]
-        # From the filtered rows' own codes: assigning to an empty frame would adopt another
-        # frame's index and invent rows.
-        kpi = kpi.assign(level=kpi["region_code"].map(_level))
-        regional = kpi[kpi["level"] != "kabkota"]
-        parts.append(regional.assign(region=regional["region_code"].map(_region_name)))
-    outputs = data.table("outputs")
-    if outputs is not None:
-        long = outputs.melt(
-            id_vars=["kabkota_code", "kabkota"],
-            value_vars=[m for m in listed if m in outputs],
-            var_name="measure",
-            value_name="realisasi",
-        )
-        long = long.rename(columns={"kabkota_code": "region_code", "kabkota": "region"}).assign(level="kabkota")
-        if kpi is not None:
-            goals = kpi[["region_code", "measure", "target", "capaian_pct"]]
-            long = long.merge(goals, on=["region_code", "measure"], how="left", validate="one_to_one")
-        parts.append(long)
-    if not parts:
-        return pd.DataFrame(columns=[*[c.key for c in OUTPUT], "number_format"])
-    frame = pd.concat(parts, ignore_index=True)
-    frame = _in_order(frame.assign(order=frame["measure"].map(order)), then=("order",))
-    frame["output"] = [listed[m].label for m in frame["measure"]]
-    frame["unit"] = [listed[m].unit for m in frame["measure"]]
-    frame["number_format"] = [DECIMALS[listed[m].decimals] for m in frame["measure"]]
-    return frame
 
 
 # -- Catatan ---------------------------------------------------------------------------------------
@@ -430,7 +159,7 @@ def notes(sheet: Worksheet, data: ReportData) -> None:
 
 def _note_lines(data: ReportData) -> list[tuple[str, object, str | None]]:
     """(label, value, number format) of each note."""
-    meta, year, level = data.meta, data.year, method.level()
+    meta, year, level = data.meta, data.year, words.level()
     lines: list[tuple[str, object, str | None]] = []
     if meta.get("synthetic"):
         lines.append(("Data", f"{SYNTHETIC}. {SYNTHETIC_WHY}.", None))
@@ -442,7 +171,7 @@ def _note_lines(data: ReportData) -> list[tuple[str, object, str | None]]:
     if versions:
         lines.append(("Perangkat lunak", versions, None))
     surveys = {key: s for key, s in data.results.specs.items() if data.table(f"{key}_kabkota") is not None}
-    scales = " / ".join(dict.fromkeys(method.report_scale(data, key) for key in surveys))
+    scales = " / ".join(dict.fromkeys(words.report_scale(data, key) for key in surveys))
     unchanged = [s.index for key, s in surveys.items() if data.table(f"{key}_change") is None]
     lines += [
         (

@@ -4,7 +4,7 @@ Each public function returns one :class:`Section` (HTML and figures) for a provi
 or, with ``province=None``, for the nation; a notebook cell that ends with it displays it. The
 functions read saved results (:mod:`bnn_lib.reporting.data`) and draw; they compute no index.
 What they say about the method comes from the specs the results were computed with
-(:mod:`.method`). Text that comes from data or a spec is escaped.
+(:mod:`bnn_lib.reporting.words`). Text that comes from data or a spec is escaped.
 
 By subject: :mod:`.summary` (header, executive summary, performance), :mod:`.priorities`
 (where to act next), :mod:`.ikotan`, :mod:`.ikp`, :mod:`.kawasan` (IKKRN, IKKTT),
@@ -16,11 +16,7 @@ sections also take a kab/kota code.
 """
 
 from bnn_lib.reporting.sections import kabkota
-from bnn_lib.reporting.sections.appendix import (
-    band_distribution,
-    methodology,
-    uncertainty_summary,
-)
+from bnn_lib.reporting.sections.appendix import band_distribution, methodology, uncertainty_summary
 from bnn_lib.reporting.sections.audit import audit_appendix
 from bnn_lib.reporting.sections.components import NATIONAL, Section
 from bnn_lib.reporting.sections.effect import association_appendix

@@ -12,12 +12,12 @@ from importlib.metadata import version
 import pandas as pd
 
 from bnn_lib.regions import regions
-from bnn_lib.reporting import is_kabkota
+from bnn_lib.reporting import is_kabkota, words
 from bnn_lib.reporting.data import ReportData
 from bnn_lib.reporting.fmt import angka, esc, persen
-from bnn_lib.reporting.sections import method
-from bnn_lib.reporting.sections.breaks import BACKCAST, breaks
+from bnn_lib.reporting.sections.breaks import breaks
 from bnn_lib.reporting.sections.components import Section, code_of, colors_of, html_table
+from bnn_lib.reporting.words import BACKCAST
 from bnn_lib.spec import PROVENANCE_WORDS
 from bnn_lib.uncertainty import bounds
 
@@ -224,7 +224,7 @@ def band_distribution(data: ReportData) -> Section:
         ("label", "Provinsi"),
         ("n", "Kab/kota terukur"),
         *[(lab, lab) for lab in labels],
-        ("success", f"{method.success_band(data)} ke atas"),
+        ("success", f"{words.success_band(data)} ke atas"),
         ("share", "Persentase"),
     ]
     return Section.of(html_table(rows, columns, {"n", "success", "share", *labels}))
@@ -242,8 +242,8 @@ def uncertainty_summary(data: ReportData, province: str | None) -> list[str]:
         where = "nasional" if province is None else esc(regions().province(province).name)
         lo, hi = bounds()
         out.append(
-            f"Selang kepercayaan {method.level()} IKOTAN {where}: {angka(row[lo], 1)}–{angka(row[hi], 1)} "
-            f"(skala {method.report_scale(data, 'ikotan')})."
+            f"Selang kepercayaan {words.level()} IKOTAN {where}: {angka(row[lo], 1)}–{angka(row[hi], 1)} "
+            f"(skala {words.report_scale(data, 'ikotan')})."
         )
     kab = intervals[intervals["level"] == "kabkota"]
     if province is not None:
@@ -258,6 +258,6 @@ def uncertainty_summary(data: ReportData, province: str | None) -> list[str]:
         )
     elif len(kab):
         out.append(
-            f"Kategori semua kab/kota yang diukur sudah pasti: masing-masing berpeluang sedikitnya {method.level()}."
+            f"Kategori semua kab/kota yang diukur sudah pasti: masing-masing berpeluang sedikitnya {words.level()}."
         )
     return out

@@ -8,10 +8,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from bnn_lib.audit import COLLINEAR, MIN_ALPHA, MIN_COVERAGE, NEGATIVE
-from bnn_lib.reporting import charts
+from bnn_lib.reporting import charts, words
 from bnn_lib.reporting.data import ReportData
 from bnn_lib.reporting.fmt import angka, bilangan, daftar, esc, persen, ringkas
-from bnn_lib.reporting.sections import method
 from bnn_lib.reporting.sections.appendix import SECTION_NAMES
 from bnn_lib.reporting.sections.components import Section, html_table
 from bnn_lib.sensitivity import DELTA
@@ -120,7 +119,7 @@ def _sensitivity(data: ReportData) -> Section:
     if ranks is None or sobol is None:
         return Section()
     runs = int(sobol["runs"].iloc[0])
-    title = f"Peringkat kab/kota: nominal dan selang {method.rank_interval()} ({runs} simulasi)"
+    title = f"Peringkat kab/kota: nominal dan selang {words.rank_interval()} ({runs} simulasi)"
     chart = charts.rank_intervals(data=ranks, title=title).figure
     names = {
         "variable_weights": f"Bobot variabel (±{ringkas(100 * DELTA)} %)",

@@ -15,10 +15,9 @@ import pandas as pd
 
 from bnn_lib.reporting.data import ReportData
 from bnn_lib.reporting.fmt import angka, esc, selisih
+from bnn_lib.reporting.words import BACKCAST
 from bnn_lib.rounding import sign_at
 
-# What a back-cast is called in the reports (as in the warnings of bnn compute).
-BACKCAST = "proyeksi balik"
 COLUMNS = ["value", "value_100", "band"]
 EMPTY = pd.DataFrame(columns=["change_score", "change_score_all", "n_common", "n_now", "n_before"])
 

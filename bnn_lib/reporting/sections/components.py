@@ -13,17 +13,12 @@ import pandas as pd
 from IPython.display import HTML, display
 from matplotlib.figure import Figure
 
-from bnn_lib.regions import regions
-from bnn_lib.reporting import is_kabkota, report_file
+from bnn_lib.regions import NATIONAL
+from bnn_lib.reporting import report_file
 from bnn_lib.reporting.charts import PNG_DPI
 from bnn_lib.reporting.data import ReportData
 from bnn_lib.reporting.fmt import NO_DATA, angka, band_colors, esc, selisih
 from bnn_lib.uncertainty import bounds
-
-NATIONAL = "00"
-# What every page and sheet made from the sample data says first.
-SYNTHETIC = "DATA CONTOH SINTETIS — bukan data BNN"
-SYNTHETIC_WHY = "Semua angka dibangkitkan untuk uji coba dan demonstrasi"
 
 
 @dataclass(frozen=True)
@@ -85,15 +80,6 @@ def _img(fig: Figure) -> str:
     return f'<img alt="{esc(alt)}" src="data:image/png;base64,{_png(fig)}">'
 
 
-def place_name(code: str | None) -> str:
-    """ "Provinsi Aceh", "Kab. Aceh Besar, Provinsi Aceh", or "Nasional" for ``None``."""
-    if code is None:
-        return "Nasional"
-    if is_kabkota(code):
-        return f"{regions().label(code)}, Provinsi {regions().province_of(code).name}"
-    return f"Provinsi {regions().province(code).name}"
-
-
 def linked_name(data: ReportData, code: str, name: str, linked: Collection[str] | None) -> str:
     """A kab/kota's name (escaped), linked to its report if ``code`` is in ``linked`` (the batch
     says which stand) or, with ``linked`` None, if the report is in the year's folder."""
@@ -102,13 +88,6 @@ def linked_name(data: ReportData, code: str, name: str, linked: Collection[str] 
     else:
         there = code in linked
     return f'<a href="{report_file(code)}">{esc(name)}</a>' if there else esc(name)
-
-
-def short_name(code: str | None) -> str:
-    """The region's name as a chart or a sentence uses it: "Aceh", "Kab. Aceh Besar", "nasional"."""
-    if code is None or code == NATIONAL:
-        return "nasional"
-    return regions().label(code) if is_kabkota(code) else regions().province(code).name
 
 
 def code_of(province: str | None) -> str:

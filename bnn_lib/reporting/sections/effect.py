@@ -7,10 +7,11 @@ from __future__ import annotations
 import pandas as pd
 
 from bnn_lib import measures
+from bnn_lib.reporting import words
 from bnn_lib.reporting.data import ReportData
 from bnn_lib.reporting.fmt import angka, bertanda, esc, persen, selang, selisih
-from bnn_lib.reporting.sections import method
-from bnn_lib.reporting.sections.components import Section, html_table, short_name
+from bnn_lib.reporting.sections.components import Section, html_table
+from bnn_lib.reporting.words import short_name
 
 # What a comparison kawasan is matched on, in words (the ``strata`` column of the results).
 STRATA_WORDS = {"status": "status awal", "province": "provinsi", "kabkota": "kab/kota"}
@@ -77,7 +78,7 @@ def _sentence(data: ReportData, index: str, code: str) -> str:
     text = (
         f"Efek intervensi {name} ({window}): {treated} kawasan yang diintervensi {what}; tanpa intervensi "
         f"{compared} (kawasan pembanding dengan {matched_on(row['strata'])}); selisih "
-        f"<b>{selisih(row['effect'], 0)} poin</b> (selang {method.level()}: {interval})."
+        f"<b>{selisih(row['effect'], 0)} poin</b> (selang {words.level()}: {interval})."
     )
     published = _rate_of(data, index, code, cohort)
     if published is not None:
@@ -87,9 +88,9 @@ def _sentence(data: ReportData, index: str, code: str) -> str:
         )
     if not pd.isna(row["did"]):
         text += (
-            f" Skor {name} ({method.report_scale(data, index)}) kawasan yang diintervensi berubah "
+            f" Skor {name} ({words.report_scale(data, index)}) kawasan yang diintervensi berubah "
             f"{selisih(row['change_intervened'], 1)} poin, pembanding {selisih(row['change_comparison'], 1)}: selisih "
-            f"{selisih(row['did'], 1)} poin (selang {method.level()}: {selang(row['did_ci_low'], row['did_ci_high'])})."
+            f"{selisih(row['did'], 1)} poin (selang {words.level()}: {selang(row['did_ci_low'], row['did_ci_high'])})."
         )
     if row.get("n_excluded", 0) and not pd.isna(row["n_excluded"]):
         text += (
@@ -135,7 +136,7 @@ def effect_table(data: ReportData, index: str, province: str | None) -> Section:
         ("label", "Provinsi" if province is None else "Kab/Kota"),
         ("treated", f"Diintervensi: {what}"),
         ("compared", f"Pembanding: {what}"),
-        ("effect", f"Selisih, poin (selang {method.level()})"),
+        ("effect", f"Selisih, poin (selang {words.level()})"),
     ]
     cohort = int(rows["cohort"].iloc[0])
     return Section.of(
@@ -172,12 +173,12 @@ def association_appendix(data: ReportData) -> Section:
         ("index", "Indeks"),
         ("output", "Keluaran program"),
         ("n", "Kab/kota"),
-        ("slope", f"Perubahan indeks, poin (selang {method.level()})"),
-        ("r", f"Korelasi r (selang {method.level()})"),
+        ("slope", f"Perubahan indeks, poin (selang {words.level()})"),
+        ("r", f"Korelasi r (selang {words.level()})"),
     ]
     return Section.of(
         html_table(rows, columns, {"n", "slope", "r"})
-        + f"<p class='note'>Kemiringan: berapa poin (skala {method.report_scale(data, 'ikotan')}) perubahan indeks "
+        + f"<p class='note'>Kemiringan: berapa poin (skala {words.report_scale(data, 'ikotan')}) perubahan indeks "
         "sejak tahun lalu berbeda antara kab/kota yang keluarannya berselisih satu satuan yang disebut, atas "
         "kab/kota yang diukur pada kedua tahun. <b>Hubungan, bukan bukti sebab-akibat</b>: keluaran diarahkan ke "
         "tempat yang membutuhkannya, dan kab/kota berbeda dalam banyak hal yang tidak tercatat dalam data ini.</p>"

@@ -9,11 +9,10 @@ from pathlib import Path
 import pandas as pd
 
 from bnn_lib.regions import regions
-from bnn_lib.reporting import charts
+from bnn_lib.reporting import charts, words
 from bnn_lib.reporting.data import ReportData
 from bnn_lib.reporting.fmt import NO_DATA, angka, bilangan, esc, selisih
-from bnn_lib.reporting.sections import method
-from bnn_lib.reporting.sections.breaks import BACKCAST, Baseline, baseline
+from bnn_lib.reporting.sections.breaks import Baseline, baseline
 from bnn_lib.reporting.sections.components import (
     NATIONAL,
     Section,
@@ -23,10 +22,9 @@ from bnn_lib.reporting.sections.components import (
     html_table,
     intervals,
     linked_name,
-    place_name,
-    short_name,
     value_of,
 )
+from bnn_lib.reporting.words import BACKCAST, place_name, short_name
 from bnn_lib.uncertainty import bounds
 
 
@@ -52,8 +50,8 @@ def ikotan(data: ReportData, province: str | None, linked: Collection[str] | Non
         data=table, edges=edges, national=value_of(national, "value_100"), title=title, scale=scale, label="label"
     ).figure
     note = (
-        f"<p class='note'>Garis titik-titik: batas {method.band_rule(data, 'ikotan')}. Garis tegas: rata-rata "
-        f"nasional. Garis kecil di ujung batang: selang kepercayaan {method.level()} akibat pengambilan sampel "
+        f"<p class='note'>Garis titik-titik: batas {words.band_rule(data, 'ikotan')}. Garis tegas: rata-rata "
+        f"nasional. Garis kecil di ujung batang: selang kepercayaan {words.level()} akibat pengambilan sampel "
         "responden.</p>"
     )
     return Section.of(chart, note) + _profile(data, province) + _ikotan_table(data, province, table, linked)
@@ -118,9 +116,9 @@ def _ikotan_table(
     columns = [
         ("rank", "No."),
         ("label", "Provinsi" if province is None else "Kab/Kota"),
-        ("value", f"Nilai ({method.score_scale(data, 'ikotan')})"),
-        ("value_100", f"Nilai ({method.report_scale(data, 'ikotan')})"),
-        ("interval", f"Selang {method.level()}"),
+        ("value", f"Nilai ({words.score_scale(data, 'ikotan')})"),
+        ("value_100", f"Nilai ({words.report_scale(data, 'ikotan')})"),
+        ("interval", f"Selang {words.level()}"),
         ("band", "Kategori"),
         *_earlier_columns(base),
         ("change", f"Perubahan {base.since()}" if base.year else "Perubahan"),
@@ -130,10 +128,10 @@ def _ikotan_table(
     return Section.of(
         html_table(rows, columns, {"value", "value_100", "interval", "change", "n", "published", "backcast"})
         + _break_note(base)
-        + f"<p class='note'><b>Belum pasti</b>: peluang kategori yang ditampilkan di bawah {method.level()}"
+        + f"<p class='note'><b>Belum pasti</b>: peluang kategori yang ditampilkan di bawah {words.level()}"
         + (" (batas kategori pun dihitung ulang pada setiap replikasi)" if moving else "")
         + ", sehingga dengan responden lain kategorinya bisa berbeda. <b>*</b>: perubahan berbeda nyata dari nol "
-        f"(selang {method.level()} perubahan tidak memuat nol); tanpa tanda, perubahan masih dalam batas variasi "
+        f"(selang {words.level()} perubahan tidak memuat nol); tanpa tanda, perubahan masih dalam batas variasi "
         "sampel.</p>"
     )
 

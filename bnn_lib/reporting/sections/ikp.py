@@ -5,20 +5,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from bnn_lib.reporting import charts
+from bnn_lib.reporting import charts, words
 from bnn_lib.reporting.data import ReportData, suppress_small
 from bnn_lib.reporting.fmt import angka, bilangan, esc
-from bnn_lib.reporting.sections import method
-from bnn_lib.reporting.sections.components import (
-    NATIONAL,
-    Section,
-    chip,
-    code_of,
-    colors_of,
-    html_table,
-    short_name,
-    wider,
-)
+from bnn_lib.reporting.sections.components import NATIONAL, Section, chip, code_of, colors_of, html_table, wider
+from bnn_lib.reporting.words import short_name
 
 # Short column names of the spec's groups; a group not named here is shown by its spec name.
 ENVIRONMENTS = {
@@ -75,7 +66,7 @@ def ikp(data: ReportData, province: str | None) -> Section:
         chart,
         html_table(rows, columns, {*names, "value"})
         + f"<p class='note'>IKP kab/kota = rata-rata {_each(len(names))} lingkungan (skala "
-        f"{method.score_scale(data, 'ikp')}). Nilai dengan kurang dari {angka(min_cell, 0)} responden tidak "
+        f"{words.score_scale(data, 'ikp')}). Nilai dengan kurang dari {angka(min_cell, 0)} responden tidak "
         "ditampilkan.</p>",
     )
 

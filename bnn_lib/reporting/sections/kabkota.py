@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from bnn_lib.regions import province_code, regions
-from bnn_lib.reporting import charts
+from bnn_lib.reporting import charts, words
 from bnn_lib.reporting.data import ReportData, suppress_small
 from bnn_lib.reporting.fmt import angka, esc, persen, selisih
 from bnn_lib.reporting.sections import method
@@ -23,10 +23,10 @@ from bnn_lib.reporting.sections.components import (
     colors_of,
     html_table,
     intervals,
-    short_name,
     value_of,
 )
 from bnn_lib.reporting.sections.effect import effect_sentences
+from bnn_lib.reporting.words import short_name
 from bnn_lib.sensitivity import rank_columns
 from bnn_lib.spec import STATUSES, SURVEY_INDICES
 from bnn_lib.uncertainty import bounds
@@ -98,7 +98,7 @@ def summary(data: ReportData, code: str) -> Section:
         ("value", "Nilai"),
         ("value_100", f"Skala {scales(method.report_scale)}"),
         ("band", "Kategori"),
-        ("interval", f"Selang {method.level()}"),
+        ("interval", f"Selang {words.level()}"),
         ("rank_province", "Peringkat di provinsi"),
         ("rank_nation", "Peringkat nasional"),
         ("change", f"Perubahan dari {since.pop()}" if len(since) == 1 else "Perubahan"),
@@ -108,7 +108,7 @@ def summary(data: ReportData, code: str) -> Section:
     note = (
         f"<p class='note'>Nilai pada skala {scales(method.score_scale)} (rata-rata jawaban). Peringkat 1 = "
         f"nilai tertinggi di antara kab/kota yang diukur. <b>*</b>: perubahan berbeda nyata dari nol (selang "
-        f"{method.level()} perubahan tidak memuat nol).</p>"
+        f"{words.level()} perubahan tidak memuat nol).</p>"
     )
     items = "".join(f"<li>{s}</li>" for s in sentences)
     return Section.of(html_table(rows, columns, numeric) + note + f"<ul class='findings'>{items}</ul>")
@@ -130,7 +130,7 @@ def _sentence(
     in_province, nationally = rank
     text = (
         f"{index.upper()} {esc(short_name(code))} tahun {data.year} sebesar <b>{angka(row['value'], 2)}</b> "
-        f"(skala {method.score_scale(data, index)}), kategori <b>{esc(row['band'])}</b>"
+        f"(skala {words.score_scale(data, index)}), kategori <b>{esc(row['band'])}</b>"
     )
     if in_province and nationally:
         text += (
@@ -142,7 +142,7 @@ def _sentence(
     if interval is not None and bool(interval["uncertain"]):
         text += (
             f" Kategorinya <b>belum pasti</b>: nilainya dekat batas kategori, sehingga dengan responden lain "
-            f"kategorinya bisa berbeda (peluangnya di bawah {method.level()})."
+            f"kategorinya bisa berbeda (peluangnya di bawah {words.level()})."
         )
     if bool(row.get("small_cell", False)):
         text += (
@@ -191,11 +191,11 @@ def profile(data: ReportData, code: str) -> Section:
         ("province", f"Provinsi {esc(regions().province_of(code).name)}"),
         ("national", "Nasional"),
     ]
-    scale = method.report_scale(data, "ikotan")
+    scale = words.report_scale(data, "ikotan")
     return Section.of(
         chart,
         html_table(rows, columns, {"own", "province", "national"})
-        + f"<p class='note'>Skor variabel pada skala {scale}; {method.variables(spec)}.</p>",
+        + f"<p class='note'>Skor variabel pada skala {scale}; {words.variables(spec)}.</p>",
     )
 
 
@@ -227,7 +227,7 @@ def _ikotan_groups(data: ReportData, code: str) -> Section:
     return Section.of(
         "<h3>IKOTAN menurut kelompok responden</h3>",
         html_table(rows, columns, set(group_names))
-        + f"<p class='note'>Skor indikator tiap kelompok pada skala {method.score_scale(data, 'ikotan')}. Tanda – : "
+        + f"<p class='note'>Skor indikator tiap kelompok pada skala {words.score_scale(data, 'ikotan')}. Tanda – : "
         f"kelompok itu tidak ditanya indikator tersebut, atau respondennya kurang dari "
         f"{angka(data.min_cell('ikotan'), 0)} orang sehingga skornya tidak ditampilkan.</p>",
     )
@@ -248,7 +248,7 @@ def _ikp_environments(data: ReportData, code: str) -> Section:
         }
         for r in own.itertuples()
     ]
-    columns = [("label", "Lingkungan"), ("value", f"IKP (skala {method.score_scale(data, 'ikp')})"), ("n", "Responden")]
+    columns = [("label", "Lingkungan"), ("value", f"IKP (skala {words.score_scale(data, 'ikp')})"), ("n", "Responden")]
     return Section.of(
         "<h3>IKP menurut lingkungan</h3>",
         html_table(rows, columns, {"value", "n"})
@@ -268,7 +268,7 @@ def kawasan(data: ReportData, code: str) -> Section:
         counts = ", ".join(f"{s.capitalize()} {angka(m[s], 0)}" for s in STATUSES if s in m)
         parts.append(
             f"<p>Pemetaan {data.year}: {angka(m['n_kawasan'], 0)} kawasan ({counts}); kawasan rawan "
-            f"({method.rawan(data)}): <b>{angka(m['n_rawan'], 0)}</b>.</p>"
+            f"({words.rawan(data)}): <b>{angka(m['n_rawan'], 0)}</b>.</p>"
         )
     recovery = data.table("ikkrn_recovery")
     own = None if recovery is None else recovery[recovery["kabkota_code"] == code]
@@ -288,7 +288,7 @@ def kawasan(data: ReportData, code: str) -> Section:
             ("before", "Status sebelum"),
             ("after", "Status sesudah"),
             ("pulih", "Pulih"),
-            ("delta", f"Perubahan skor IKKRN ({method.report_scale(data, 'ikkrn')})"),
+            ("delta", f"Perubahan skor IKKRN ({words.report_scale(data, 'ikkrn')})"),
         ]
         region = data.table("ikkrn_regions")
         rate = region[(region["region_code"] == code)] if region is not None else pd.DataFrame()
@@ -300,12 +300,12 @@ def kawasan(data: ReportData, code: str) -> Section:
             summary_text = (
                 f" Pulih: <b>{counted}</b>; terlalu sedikit untuk dinyatakan sebagai persentase."
                 if r["few"]
-                else f" Tingkat keterpulihan: <b>{persen(r['recovery_rate'])}</b> ({counted}; selang {method.level()} "
+                else f" Tingkat keterpulihan: <b>{persen(r['recovery_rate'])}</b> ({counted}; selang {words.level()} "
                 f"{angka(r[lo], 0)}–{angka(r[hi], 0)} %). Dengan sedikit kawasan, selangnya lebar."
             )
         parts += [
             html_table(rows, columns, {"delta"}),
-            f"<p class='note'>{method.recovery_rule(data, 'ikkrn')}{summary_text}</p>",
+            f"<p class='note'>{words.recovery_rule(data, 'ikkrn')}{summary_text}</p>",
         ]
     parts.append(_ikktt(data, code))
     parts += [f"<p>{sentence}</p>" for sentence in effect_sentences(data, code)]
@@ -328,7 +328,7 @@ def _ikktt(data: ReportData, code: str) -> str:
         }
         for r in own.itertuples()
     ]
-    scale = method.report_scale(data, "ikktt")
+    scale = words.report_scale(data, "ikktt")
     columns = [
         ("id", "Kawasan"),
         ("before", f"Skor sebelum ({scale})"),
@@ -338,7 +338,7 @@ def _ikktt(data: ReportData, code: str) -> str:
     return (
         "<h3>Kawasan tanaman terlarang (IKKTT)</h3>"
         + html_table(rows, columns, {"before", "after"})
-        + f"<p class='note'>{method.recovery_rule(data, 'ikktt')}</p>"
+        + f"<p class='note'>{words.recovery_rule(data, 'ikktt')}</p>"
     )
 
 
@@ -358,8 +358,8 @@ def uncertain(data: ReportData, code: str) -> Section:
         found = interval.loc[code]
         items.append(
             f"{index.upper()} dihitung dari {angka(row['n_respondents'], 0)} responden. Dengan responden lain "
-            f"nilainya (skala {method.report_scale(data, index)}) bisa berkisar {angka(found[lo], 1)}–"
-            f"{angka(found[hi], 1)} (selang {method.level()})."
+            f"nilainya (skala {words.report_scale(data, index)}) bisa berkisar {angka(found[lo], 1)}–"
+            f"{angka(found[hi], 1)} (selang {words.level()})."
         )
     ranked = data.table("ikotan_rank_intervals")
     if ranked is not None and code in set(ranked["kabkota_code"]):
@@ -367,7 +367,7 @@ def uncertain(data: ReportData, code: str) -> Section:
         low, high = rank_columns()
         items.append(
             f"Sebagian unsur metode IKOTAN ditetapkan sebagai asumsi. Bila asumsi itu diubah, peringkat nasional "
-            f"kab/kota ini berkisar {angka(r[low], 0)}–{angka(r[high], 0)} (selang {method.rank_interval()}) dan "
+            f"kab/kota ini berkisar {angka(r[low], 0)}–{angka(r[high], 0)} (selang {words.rank_interval()}) dan "
             f"kategorinya berubah pada {persen(100 * r['share_other_band'], 0)} simulasi."
         )
     assumed = {i: len(s.get("assumptions", [])) for i, s in data.meta.get("specs", {}).items()}

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pandas as pd
 
 from bnn_lib.regions import province_codes
-from bnn_lib.reporting import charts
+from bnn_lib.reporting import charts, words
 from bnn_lib.reporting.data import ReportData
 from bnn_lib.reporting.fmt import angka, esc, persen, selisih
-from bnn_lib.reporting.sections import method
-from bnn_lib.reporting.sections.components import Section, code_of, decided, html_table, place_name, value_of
+from bnn_lib.reporting.sections.components import Section, code_of, decided, html_table, value_of
 from bnn_lib.reporting.sections.effect import effect_table
+from bnn_lib.reporting.words import place_name
 from bnn_lib.uncertainty import bounds
 
 
@@ -52,15 +52,15 @@ def ikkrn(data: ReportData, province: str | None) -> Section:
         ("n", "Diintervensi"),
         ("pulih", "Pulih"),
         ("rate", "Tingkat keterpulihan"),
-        ("ci", f"Selang {method.level()}"),
-        ("delta", f"Perubahan skor IKKRN ({method.report_scale(data, 'ikkrn')})"),
+        ("ci", f"Selang {words.level()}"),
+        ("delta", f"Perubahan skor IKKRN ({words.report_scale(data, 'ikkrn')})"),
         ("rawan", "Kawasan rawan (pemetaan)"),
     ]
     return Section.of(
         chart,
         html_table(rows, columns, {"n", "pulih", "rate", "ci", "delta", "rawan"})
-        + f"<p class='note'>{method.recovery_rule(data, 'ikkrn')} Kawasan rawan = {method.rawan(data)}. "
-        f"Selang {method.level()}: selang Wilson untuk proporsi. Bila kawasan yang diketahui pemulihannya lebih "
+        + f"<p class='note'>{words.recovery_rule(data, 'ikkrn')} Kawasan rawan = {words.rawan(data)}. "
+        f"Selang {words.level()}: selang Wilson untuk proporsi. Bila kawasan yang diketahui pemulihannya lebih "
         f"sedikit daripada {angka(data.spec('ikkrn').min_kawasan, 0)}, tingkat dan selangnya tidak ditampilkan (–): "
         "satu kawasan lebih atau kurang menggesernya puluhan poin.</p>",
     ) + effect_table(data, "ikkrn", province)
@@ -85,7 +85,7 @@ def ikktt(data: ReportData, province: str | None) -> Section:
         }
         for r in _rows_of(data, "ikktt", province).itertuples()
     ]
-    scale = method.report_scale(data, "ikktt")
+    scale = words.report_scale(data, "ikktt")
     columns = [
         ("label", "Kab/Kota" if province else "Provinsi"),
         ("n", "Kawasan diukur"),
@@ -106,5 +106,5 @@ def ikktt(data: ReportData, province: str | None) -> Section:
     )
     return Section.of(
         html_table(rows, columns, {"n", "pulih", "rate", "before", "after"})
-        + f"<p class='note'>{method.recovery_rule(data, 'ikktt')}{apart}{caveat}</p>"
+        + f"<p class='note'>{words.recovery_rule(data, 'ikktt')}{apart}{caveat}</p>"
     ) + effect_table(data, "ikktt", province)

@@ -7,13 +7,10 @@ researcher who changes a spec gets reports that say so.
 
 from __future__ import annotations
 
-from bnn_lib.measures import Measure
+from bnn_lib.reporting import words
 from bnn_lib.reporting.data import ReportData
-from bnn_lib.reporting.fmt import angka, bilangan, daftar, esc, persen, rentang, ringkas
+from bnn_lib.reporting.fmt import esc
 from bnn_lib.reporting.sections.components import Section
-from bnn_lib.sensitivity import RANK_PERCENTILES
-from bnn_lib.spec import STATUSES, IndexSpec
-from bnn_lib.uncertainty import REPORTED
 
 
 def intro(data: ReportData, index: str) -> Section:
@@ -24,92 +21,5 @@ def intro(data: ReportData, index: str) -> Section:
         return Section()
     text = esc((spec.description or spec.title).rstrip(". "))
     if spec.variables:
-        text += f", diukur dari {variables(spec)}"
+        text += f", diukur dari {words.variables(spec)}"
     return Section.of(f"<p>{text}.</p>")
-
-
-def variables(spec: IndexSpec) -> str:
-    """ "enam variabel: A, B, … dan F" (escaped)."""
-    return f"{bilangan(len(spec.variables))} variabel: {daftar([esc(v.name) for v in spec.variables])}"
-
-
-def success_band(data: ReportData, index: str = "ikotan") -> str:
-    """The lowest band that counts for the KPI ("Tanggap"), as plain text."""
-    return data.spec(index).bands.success_from
-
-
-def score_scale(data: ReportData, index: str) -> str:
-    """The scale an index is computed on, from its rescale rule: "1–4"."""
-    return rentang(*data.spec(index).rescale.from_range)
-
-
-def measure_name(data: ReportData, m: Measure) -> str:
-    """A measure's label with its index's scale and success band: "IKOTAN (skala 1–4)"."""
-    if m.index is None or data.spec(m.index) is None:
-        return m.name()
-    bands = data.spec(m.index).bands
-    return m.name(scale=score_scale(data, m.index), success_band=(bands.success_from if bands else None) or "")
-
-
-def measure_unit(data: ReportData, m: Measure) -> str:
-    """A measure's unit as a Laporan Kinerja writes it; an index value on its spec's scale
-    ("indeks skala 1–4")."""
-    return f"{m.unit} skala {score_scale(data, m.index)}" if m.unit == "indeks" and m.index else m.unit
-
-
-def report_scale(data: ReportData, index: str) -> str:
-    """The scale an index is reported on, from its rescale rule: "0–100"."""
-    return rentang(*data.spec(index).rescale.to_range)
-
-
-def level(confidence: float = REPORTED) -> str:
-    """The confidence level of the intervals the reports show: "95 %"."""
-    return persen(confidence * 100, 0)
-
-
-def rank_interval() -> str:
-    """The percentiles of the rank interval: "5–95 %"."""
-    return f"{rentang(*RANK_PERCENTILES)} %"
-
-
-def band_rule(data: ReportData, index: str) -> str:
-    """How the bands of ``index`` are set, with the lower edge of each band above the first
-    (escaped): fixed bands from the spec, or equal intervals over the observed range."""
-    spec, edges = data.spec(index), data.table(f"{index}_bands")
-    lowers = "; ".join(f"{esc(r.label)} ≥ {angka(r.lower, spec.bands.decimals)}" for r in edges.iloc[1:].itertuples())
-    if spec.bands.mode == "fixed":
-        how = "kategori tetap"
-    else:
-        observed = f"{angka(edges['lower'].iloc[0], 2)}–{angka(edges['upper'].iloc[-1], 2)}"
-        how = f"{bilangan(len(edges))} kategori berinterval sama atas rentang nilai kab/kota terukur ({observed})"
-    return f"{how} menurut spesifikasi {esc(spec.id)}: {lowers}"
-
-
-def _severe_first(statuses: list[str]) -> list[str]:
-    return [s for s in reversed(STATUSES) if s in statuses]
-
-
-def rawan(data: ReportData) -> str:
-    """The kawasan statuses that count as rawan in IKKRN, most severe first: "bahaya + waspada"."""
-    return " + ".join(_severe_first(data.spec("ikkrn").recovery.rawan))
-
-
-def recovery_rule(data: ReportData, index: str) -> str:
-    """When a kawasan of ``index`` (IKKRN, IKKTT) counts as pulih, as a sentence (escaped)."""
-    spec = data.spec(index)
-    rule = spec.recovery
-    if rule.rule == "score":
-        text = f"skor sesudah intervensi ≥ {ringkas(rule.min_score)}"
-        if rule.no_active_indicator:
-            names = {i.id: i.name for i in spec.indicators}
-            name = names.get(rule.no_active_indicator, rule.no_active_indicator)
-            text += f" dan {esc(name[:1].lower() + name[1:])} sesudahnya nol"
-    elif rule.rule == "strict":
-        others = [s for s in STATUSES if s not in rule.rawan]
-        text = (
-            f"status sebelum intervensi {' atau '.join(_severe_first(rule.rawan))}, "
-            f"sesudahnya {' atau '.join(_severe_first(others))}"
-        )
-    else:
-        text = "status sesudah intervensi lebih rendah daripada sebelumnya"
-    return f"Pulih: {text}."

@@ -11,23 +11,12 @@ from collections.abc import Collection
 import pandas as pd
 
 from bnn_lib.regions import regions
-from bnn_lib.reporting import is_kabkota
+from bnn_lib.reporting import is_kabkota, words
 from bnn_lib.reporting.data import ReportData
-from bnn_lib.reporting.fmt import angka, esc, persen, selang, selisih
-from bnn_lib.reporting.sections import method
-from bnn_lib.reporting.sections.components import NATIONAL, Section, html_table, linked_name, place_name
-
-# Each rule of the priority list in a word, for a column that sorts and filters.
-REASON_NAMES = {
-    "below_success": "di bawah kategori sukses",
-    "below_target": "di bawah target",
-    "may_fall": "dapat jatuh di bawah kategori sukses",
-    "declining": "turun dua tahun berturut-turut",
-    "weak_variable": "variabel tertinggal",
-    "weak_group": "kelompok responden tertinggal",
-    "rawan_not_intervened": "kawasan rawan belum diintervensi",
-    "relapsed": "kawasan pulih kembali rawan",
-}
+from bnn_lib.reporting.fmt import angka, esc
+from bnn_lib.reporting.reasons import reason
+from bnn_lib.reporting.sections.components import NATIONAL, Section, html_table, linked_name
+from bnn_lib.reporting.words import place_name
 
 
 def priorities(data: ReportData, code: str | None, linked: Collection[str] | None = None) -> Section:
@@ -75,66 +64,9 @@ def priorities(data: ReportData, code: str | None, linked: Collection[str] | Non
 def _rules_note(data: ReportData, table: pd.DataFrame) -> str:
     """The scale of the numbers, which rules made the list, and that their thresholds are the suite's."""
     rules = f"{esc(table['rules_id'].iloc[0])} versi {esc(table['rules_version'].iloc[0])}"
-    scales = " / ".join(dict.fromkeys(method.report_scale(data, i) for i in ("ikotan", "ikp") if data.spec(i)))
+    scales = " / ".join(dict.fromkeys(words.report_scale(data, i) for i in ("ikotan", "ikp") if data.spec(i)))
     return (
         f"<p class='note'>Nilai indeks, selisih dan perubahan pada skala {scales}. Aturan prioritas {rules}: "
         "ambang aturannya ditetapkan oleh perangkat ini, bukan oleh BNN (lihat catatan metodologi). Setiap alasan "
-        f"menyebut angka dan selang {method.level()} di baliknya; yang tidak didukung data tidak dicantumkan.</p>"
+        f"menyebut angka dan selang {words.level()} di baliknya; yang tidak didukung data tidak dicantumkan.</p>"
     )
-
-
-def reason(data: ReportData, row) -> str:
-    """One finding of the ``prioritas`` table as a sentence with its evidence (escaped)."""
-    index = str(row.index).upper()
-    interval = f"selang {method.level()}: {selang(row.lo95, row.hi95)}"
-    if row.reason == "below_success":
-        return (
-            f"{index} {angka(row.value, 1)} ({interval}) di bawah batas kategori "
-            f"{esc(method.success_band(data, row.index))} ({angka(row.reference, 1)}); hanya "
-            f"{persen(100 * row.probability, 0)} replikasi bootstrap mencapainya"
-        )
-    if row.reason == "below_target":
-        return f"{index} {angka(row.value, 1)} ({interval}) di bawah targetnya ({angka(row.reference, 1)})"
-    if row.reason == "may_fall":
-        return (
-            f"{index} {angka(row.value, 1)} dekat batas kategori {esc(method.success_band(data, row.index))} "
-            f"({angka(row.reference, 1)}): dalam {persen(100 * row.probability, 0)} replikasi bootstrap berada di "
-            "bawahnya"
-        )
-    if row.reason == "declining":
-        return (
-            f"{index} turun dua tahun berturut-turut: {selisih(row.reference, 1)} poin tahun lalu dan "
-            f"{selisih(row.value, 1)} poin tahun ini ({interval})"
-        )
-    if row.reason in ("weak_variable", "weak_group"):
-        return _weak(data, row, interval)
-    if row.reason == "rawan_not_intervened":
-        return (
-            f"{angka(row.count, 0)} kawasan rawan ({method.rawan(data)}) dalam pemetaan {data.year}, tidak satu pun "
-            "diintervensi tahun ini"
-        )
-    if row.reason == "relapsed":
-        among = "antara lain " if row.count > len(str(row.component).split(", ")) else ""
-        return (
-            f"{angka(row.count, 0)} kawasan yang pulih setelah intervensi kembali rawan dalam pemetaan {data.year}: "
-            f"{among}{esc(row.component)}"
-        )
-    return esc(row.reason)
-
-
-def _weak(data: ReportData, row, interval: str) -> str:
-    """A variable or respondent group below the same nationally."""
-    spec = data.spec(row.index)
-    if row.reason == "weak_variable":
-        names = {v.id: v.name for v in spec.variables} if spec is not None else {}
-        what = f"variabel {esc(names.get(row.component, row.component))}"
-        national = "rata-rata nasional"
-    else:
-        group = spec.groups.get(row.component) if spec is not None else None
-        what = f"kelompok {esc(group.name if group else row.component)}"
-        national = "kelompok yang sama secara nasional"
-    told = f"{what} {angka(row.score, 1)}, yaitu {angka(-row.value, 1)} poin di bawah {national} "
-    told += f"{angka(row.reference, 1)} ({interval} untuk selisihnya)"
-    if not pd.isna(row.count):
-        told += f"; {angka(row.count, 0)} responden"
-    return told

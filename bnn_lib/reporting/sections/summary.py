@@ -7,15 +7,13 @@ import pandas as pd
 
 from bnn_lib import measures
 from bnn_lib.regions import regions
+from bnn_lib.reporting import words
 from bnn_lib.reporting.data import ReportData
 from bnn_lib.reporting.fmt import angka, esc, persen, selang, selisih
-from bnn_lib.reporting.sections import method
 from bnn_lib.reporting.sections.appendix import uncertainty_summary
-from bnn_lib.reporting.sections.breaks import BACKCAST, baseline, breaks
+from bnn_lib.reporting.sections.breaks import baseline, breaks
 from bnn_lib.reporting.sections.components import (
     NATIONAL,
-    SYNTHETIC,
-    SYNTHETIC_WHY,
     Section,
     chip,
     code_of,
@@ -23,11 +21,11 @@ from bnn_lib.reporting.sections.components import (
     decided,
     html_table,
     kpi_of,
-    place_name,
     points,
     value_of,
 )
 from bnn_lib.reporting.sections.effect import effect_sentences
+from bnn_lib.reporting.words import BACKCAST, SYNTHETIC, SYNTHETIC_WHY, place_name
 from bnn_lib.rounding import sign_at
 from bnn_lib.uncertainty import bounds
 
@@ -149,7 +147,7 @@ def summary_sentences(data: ReportData, province: str | None) -> list[str]:
 def _reported_scale(data: ReportData) -> str:
     """The heading of the second value column: the survey indices' reported scale, and counts for
     the kawasan indices ("Skala 0–100 / jumlah")."""
-    scales = dict.fromkeys(method.report_scale(data, i) for i in ("ikotan", "ikp") if data.spec(i) is not None)
+    scales = dict.fromkeys(words.report_scale(data, i) for i in ("ikotan", "ikp") if data.spec(i) is not None)
     return f"Skala {' / '.join(scales)} / jumlah" if scales else "Jumlah"
 
 
@@ -159,8 +157,8 @@ def _ikotan_sentence(data: ReportData, province: str | None, row: pd.Series) -> 
     where = "nasional" if province is None else esc(regions().province(province).name)
     text = (
         f"IKOTAN {where} tahun {data.year} sebesar <b>{angka(row['value'], 2)}</b> (skala "
-        f"{method.score_scale(data, 'ikotan')}; {angka(row['value_100'], 1)} pada skala "
-        f"{method.report_scale(data, 'ikotan')}), "
+        f"{words.score_scale(data, 'ikotan')}; {angka(row['value_100'], 1)} pada skala "
+        f"{words.report_scale(data, 'ikotan')}), "
         f"kategori <b>{esc(row['band'])}</b>"
     )
     text += base.movement(code)
@@ -193,7 +191,7 @@ def _success_sentence(data: ReportData, code: str, row: pd.Series) -> str:
     )
     text = (
         f"<b>{n}</b> dari {measured} kab/kota yang diukur berada pada kategori "
-        f"{esc(method.success_band(data))} atau lebih tinggi{interval}{clause}."
+        f"{esc(words.success_band(data))} atau lebih tinggi{interval}{clause}."
     )
     return text + _kpi_change(data, code) + _edges_moved(data)
 
@@ -205,7 +203,7 @@ def _kpi_interval(data: ReportData, code: str) -> str:
     rows = intervals[intervals["region_code"] == code] if intervals is not None and lo in intervals else ()
     if not len(rows) or pd.isna(rows.iloc[0][lo]):
         return ""
-    return f" (selang {method.level()}: {selang(rows.iloc[0][lo], rows.iloc[0][hi], 0)})"
+    return f" (selang {words.level()}: {selang(rows.iloc[0][lo], rows.iloc[0][hi], 0)})"
 
 
 def _kpi_change(data: ReportData, code: str) -> str:
@@ -228,7 +226,7 @@ def _kpi_change(data: ReportData, code: str) -> str:
         if row["n_success_distinguishable"]
         else f"masih dalam rentang yang dapat ditimbulkan oleh sampel responden{moving}"
     )
-    return text + f" (selang {method.level()}: {selang(row[lo], row[hi], 0)}; {verdict})."
+    return text + f" (selang {words.level()}: {selang(row[lo], row[hi], 0)}; {verdict})."
 
 
 def _edges_moved(data: ReportData) -> str:
@@ -253,7 +251,7 @@ def _ikkrn_sentence(data: ReportData, code: str, row: pd.Series) -> str:
     text = f"{angka(row['n_pulih'], 0)} dari {decided(row)} kawasan rawan yang diintervensi pulih"
     text += "" if _few(row) else f" ({persen(row['recovery_rate'])})"
     if not pd.isna(row.get("n_rawan")):
-        text += f"; hasil pemetaan mencatat {angka(row['n_rawan'], 0)} kawasan rawan ({method.rawan(data)})"
+        text += f"; hasil pemetaan mencatat {angka(row['n_rawan'], 0)} kawasan rawan ({words.rawan(data)})"
         before = data.region_row("ikkrn_regions", code, prev) if prev else None
         if before is not None and not pd.isna(before.get("n_rawan")):
             moved = row["n_rawan"] - before["n_rawan"]
@@ -299,7 +297,7 @@ def performance(data: ReportData, province: str | None) -> Section:
             rows.append(
                 {
                     "kind": kind,
-                    "label": esc(method.measure_name(data, m)),
+                    "label": esc(words.measure_name(data, m)),
                     "unit": esc(m.unit),
                     "target": angka(item["target"], m.decimals),
                     "realisasi": angka(item["realisasi"], m.decimals),

@@ -7,19 +7,12 @@ from __future__ import annotations
 import pandas as pd
 
 from bnn_lib.regions import province_code
-from bnn_lib.reporting import charts, is_kabkota
+from bnn_lib.reporting import charts, is_kabkota, words
 from bnn_lib.reporting.data import ReportData
 from bnn_lib.reporting.fmt import angka, esc, persen
-from bnn_lib.reporting.sections import method
-from bnn_lib.reporting.sections.breaks import BACKCAST, Break, backcast, breaks
-from bnn_lib.reporting.sections.components import (
-    NATIONAL,
-    Section,
-    code_of,
-    html_table,
-    short_name,
-    value_of,
-)
+from bnn_lib.reporting.sections.breaks import Break, backcast, breaks
+from bnn_lib.reporting.sections.components import NATIONAL, Section, code_of, html_table, value_of
+from bnn_lib.reporting.words import BACKCAST, short_name
 
 # How the chart labels a method break (its specs and what changed are in the caption).
 BREAK_LABEL = "perubahan metode"
@@ -56,7 +49,7 @@ def _index_chart(data: ReportData, index: str, province: str | None) -> Section:
     )
     title = f"Tren {name}, {years[0]}–{years[-1]}" if len(years) > 1 else f"{name} {years[0]}"
     chart = charts.trend(
-        data=pd.DataFrame(series), title=title, ylabel=f"Skala {method.score_scale(data, index)}", marks=marks
+        data=pd.DataFrame(series), title=title, ylabel=f"Skala {words.score_scale(data, index)}", marks=marks
     ).figure
     return Section.of(chart, _caption(data, index, found, years))
 
@@ -135,7 +128,7 @@ def _table(data: ReportData, province: str | None) -> str:
         ("year", "Tahun"),
         ("spec", "Metode IKOTAN"),
         ("ikotan", "IKOTAN"),
-        ("success", "Kategori" if is_kabkota(code) else f"Kab/kota {method.success_band(data)} ke atas"),
+        ("success", "Kategori" if is_kabkota(code) else f"Kab/kota {words.success_band(data)} ke atas"),
         ("ikp", "IKP"),
         ("rate", "Keterpulihan kawasan"),
         ("rawan", "Kawasan rawan"),
