@@ -12,7 +12,6 @@ from bnn_lib.regions import province_code, regions
 from bnn_lib.reporting import charts, words
 from bnn_lib.reporting.data import ReportData, suppress_small
 from bnn_lib.reporting.fmt import angka, esc, persen, selisih
-from bnn_lib.reporting.sections import method
 from bnn_lib.reporting.sections.appendix import warnings_naming
 from bnn_lib.reporting.sections.breaks import baseline
 from bnn_lib.reporting.sections.components import (
@@ -96,7 +95,7 @@ def summary(data: ReportData, code: str) -> Section:
     columns = [
         ("index", "Indeks"),
         ("value", "Nilai"),
-        ("value_100", f"Skala {scales(method.report_scale)}"),
+        ("value_100", f"Skala {scales(words.report_scale)}"),
         ("band", "Kategori"),
         ("interval", f"Selang {words.level()}"),
         ("rank_province", "Peringkat di provinsi"),
@@ -106,7 +105,7 @@ def summary(data: ReportData, code: str) -> Section:
     ]
     numeric = {"value", "value_100", "interval", "rank_province", "rank_nation", "change", "around"}
     note = (
-        f"<p class='note'>Nilai pada skala {scales(method.score_scale)} (rata-rata jawaban). Peringkat 1 = "
+        f"<p class='note'>Nilai pada skala {scales(words.score_scale)} (rata-rata jawaban). Peringkat 1 = "
         f"nilai tertinggi di antara kab/kota yang diukur. <b>*</b>: perubahan berbeda nyata dari nol (selang "
         f"{words.level()} perubahan tidak memuat nol).</p>"
     )
