@@ -56,7 +56,6 @@ from bnn_lib.processes import die_with_parent
 from bnn_lib.regions import regions
 from bnn_lib.reporting import LEVELS, engine, html, index_page, is_kabkota, pdf, report_file, workbook
 from bnn_lib.reporting import data as report_data
-from bnn_lib.reporting.sections.kabkota import measured as kabkota_codes
 from bnn_lib.staging import work_path
 from bnn_lib.writing import write_atomic
 
@@ -136,7 +135,7 @@ def plan(batch: Batch) -> list[Job]:
     results_dir = str(batch.out)
     jobs = []
     if "kabkota" in batch.levels:
-        measured = kabkota_codes(report_data.load(batch.year, results_dir))
+        measured = report_data.load(batch.year, results_dir).measured_kabkota()
         for code in (c for c in measured if c[:2] in codes):
             place = regions().kabkota(code)
             jobs.append(
@@ -367,7 +366,7 @@ def _standing_kabkota(batch: Batch, folder: Path, outcomes: dict[str, Outcome]) 
     did not attempt, left by an earlier run in ``folder``."""
     return [
         code
-        for code in kabkota_codes(report_data.load(batch.year, str(batch.out)))
+        for code in report_data.load(batch.year, str(batch.out)).measured_kabkota()
         if (outcomes[code].status in ("ok", "skipped") if code in outcomes else (folder / report_file(code)).is_file())
     ]
 
