@@ -20,6 +20,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
+from dask_harness import local_cluster
 
 from bnn_lib.reporting import batch, cluster
 from bnn_lib.reporting.fmt import angka
@@ -155,7 +156,7 @@ def test_an_unknown_start_method_is_refused_before_anything_is_written(reports_d
 @pytest.fixture(scope="module")
 def dask_cluster(tmp_path_factory):
     """A scheduler and two one-thread workers on 127.0.0.1, working in a folder of their own."""
-    with cluster.local_cluster(2, tmp_path_factory.mktemp("dask")) as running:
+    with local_cluster(2, tmp_path_factory.mktemp("dask")) as running:
         yield running
 
 
@@ -282,7 +283,7 @@ def test_a_bad_scheduler_address_is_one_clear_error(address, message, reports_di
 
 
 def test_a_scheduler_without_workers_is_one_clear_error(tmp_path):
-    with cluster.local_cluster(0, tmp_path / "dask") as lonely:
+    with local_cluster(0, tmp_path / "dask") as lonely:
         start = time.perf_counter()
         with pytest.raises(cluster.ClusterError, match="has no worker"):
             cluster.connect(lonely.address, timeout=2)
