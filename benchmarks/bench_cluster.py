@@ -1,7 +1,7 @@
 """The report batch here (forked children) beside the same batch on a Dask cluster, and memory.
 
 Both run on this machine: the local batch with one child per core, the cluster as a scheduler and
-two one-thread workers started as subprocesses (``cluster.local_cluster``), so the comparison
+two one-thread workers started as subprocesses (``local_cluster`` of ``tests/dask_harness.py``), so the comparison
 shows the cluster's own cost per report (sending inputs and pages, a worker's task overhead),
 not extra cores. Then at least --memory-reports reports (default 500: the 39 of a year rendered
 into as many output folders as needed) go through the cluster while a sampler reads the resident
@@ -15,6 +15,7 @@ import argparse
 import math
 import shutil
 import statistics
+import sys
 import tempfile
 import threading
 import time
@@ -26,8 +27,12 @@ from pathlib import Path
 import psutil
 
 from bnn_lib import cli
-from bnn_lib.paths import REPORTS_DIR, SAMPLE_DIR
-from bnn_lib.reporting import batch, cluster
+from bnn_lib.paths import REPORTS_DIR, ROOT, SAMPLE_DIR
+from bnn_lib.reporting import batch
+
+# The local cluster is test tooling, not library code: it lives with the tests.
+sys.path.insert(0, str(ROOT / "tests"))
+from dask_harness import LocalCluster, local_cluster
 
 MB = 1024 * 1024
 
@@ -84,7 +89,7 @@ def _largest(processes: list[psutil.Process]) -> int:
     return max(sizes)
 
 
-def worker_processes(running: cluster.LocalCluster) -> list[psutil.Process]:
+def worker_processes(running: LocalCluster) -> list[psutil.Process]:
     """The Dask worker processes (each ``dask worker`` command runs its worker as a child)."""
     return [child for popen in running.workers for child in psutil.Process(popen.pid).children()]
 
@@ -137,7 +142,7 @@ def compare(tmp: Path, year: int, n_workers: int) -> None:
     with Sampler(lambda: [], me.children, lambda: pages([local_out], year)) as local_memory:
         local_seconds, local = timed_batch(local_out, year)
     start = time.perf_counter()
-    with cluster.local_cluster(n_workers, tmp / "dask-compare") as running:
+    with local_cluster(n_workers, tmp / "dask-compare") as running:
         up = time.perf_counter() - start
         cold_seconds, cold = timed_batch(dask_out, year, running.address)
         warm_seconds, warm = timed_batch(dask_out, year, running.address)
@@ -171,7 +176,7 @@ def memory(tmp: Path, year: int, n_workers: int, at_least: int) -> None:
     """(b) resident memory over a long batch on the cluster: peaks, and report 50 against the last."""
     per_batch = len(batch.plan(batch.Batch(year=year)))
     folders = folders_with_results(tmp / "memory", math.ceil(at_least / per_batch), year)
-    with cluster.local_cluster(n_workers, tmp / "dask-memory") as running:
+    with local_cluster(n_workers, tmp / "dask-memory") as running:
         workers = worker_processes(running)
         start = time.perf_counter()
         with Sampler(lambda: workers, lambda: report_processes(workers), lambda: pages(folders, year)) as sampled:

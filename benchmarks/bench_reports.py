@@ -30,7 +30,7 @@ from bnn_lib import cli
 from bnn_lib.paths import REPORTS_DIR, SAMPLE_DIR
 from bnn_lib.regions import regions
 from bnn_lib.reporting import batch
-from bnn_lib.reporting.batch import NATIONAL_NOTEBOOK, PROVINCE_NOTEBOOK
+from bnn_lib.reporting.jobs import NATIONAL_NOTEBOOK, PROVINCE_NOTEBOOK
 
 BIN = Path(sys.executable).parent
 TARGET_SECONDS = 180  # every report of one year on a 2-core machine

@@ -98,7 +98,7 @@ def _compute(args: argparse.Namespace) -> int:
 def _reports(args: argparse.Namespace) -> int:
     """Bring the results up to date (each year up to the latest asked, for the trend), then
     render the reports of the years asked from the results as they are."""
-    from bnn_lib.reporting import batch, cluster, pdf  # the report stack is only imported when reports are made
+    from bnn_lib.reporting import batch, cluster, jobs, pdf  # the report stack is only imported when reports are made
 
     provinces = _provinces(args.province)
     _check_folders(args, require_data=False)
@@ -107,7 +107,7 @@ def _reports(args: argparse.Namespace) -> int:
         raise UsageError(f"--province-notebook {args.province_notebook}: no such notebook")
     if args.dask_scheduler:  # reached before anything is computed, not after
         try:
-            cluster.connect(args.dask_scheduler, batch.DEFAULT_CONNECT_TIMEOUT).close()
+            cluster.connect(args.dask_scheduler, jobs.DEFAULT_CONNECT_TIMEOUT).close()
         except cluster.ClusterError as exc:
             raise UsageError(f"--dask-scheduler: {exc}") from None
     with_data = [int(p.name) for p in args.data.glob("*") if p.name.isdigit() and p.is_dir()]
@@ -153,7 +153,7 @@ def _reports(args: argparse.Namespace) -> int:
             f"{year}: {batch.summary(outcomes)} in {time.perf_counter() - start:.1f} s; "
             f"index: {args.out / str(year) / 'index.html'}"
         )
-        failed |= any(o.status in ("failed", "timeout") for o in outcomes)
+        failed |= any(o.status in (jobs.Status.FAILED, jobs.Status.TIMEOUT) for o in outcomes)
         # A missing engine is said once and is no failure: the HTML is what was asked for first.
         failed |= any(o.pdf not in ("", *batch.PDF_DONE) for o in outcomes) and pdf.unavailable() is None
     return 1 if failed else 0

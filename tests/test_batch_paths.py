@@ -20,8 +20,9 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
+from dask_harness import local_cluster
 
-from bnn_lib.reporting import batch, cluster
+from bnn_lib.reporting import batch, cluster, jobs
 from bnn_lib.reporting.fmt import angka
 
 KEYS = ["11", "nasional"]
@@ -83,8 +84,8 @@ def processes(out: Path) -> list[tuple[int, bool]]:
 def notebooks(tmp_path_factory) -> tuple[Path, Path]:
     folder = tmp_path_factory.mktemp("notebooks")
     return (
-        with_cell(batch.PROVINCE_NOTEBOOK, WHO_AM_I, folder / "provinsi.ipynb"),
-        with_cell(batch.NATIONAL_NOTEBOOK, WHO_AM_I, folder / "nasional.ipynb"),
+        with_cell(jobs.PROVINCE_NOTEBOOK, WHO_AM_I, folder / "provinsi.ipynb"),
+        with_cell(jobs.NATIONAL_NOTEBOOK, WHO_AM_I, folder / "nasional.ipynb"),
     )
 
 
@@ -155,7 +156,7 @@ def test_an_unknown_start_method_is_refused_before_anything_is_written(reports_d
 @pytest.fixture(scope="module")
 def dask_cluster(tmp_path_factory):
     """A scheduler and two one-thread workers on 127.0.0.1, working in a folder of their own."""
-    with cluster.local_cluster(2, tmp_path_factory.mktemp("dask")) as running:
+    with local_cluster(2, tmp_path_factory.mktemp("dask")) as running:
         yield running
 
 
@@ -224,7 +225,7 @@ def test_cluster_workers_serve_one_year_after_another(dask_cluster, reports_dir,
 def test_cluster_batch_goes_on_past_a_failing_province(dask_cluster, reports_dir, tmp_path):
     out = results_copy(reports_dir, tmp_path / "reports")
     notebook = with_cell(
-        batch.PROVINCE_NOTEBOOK, 'if code == "12":\n    raise RuntimeError("uji kegagalan")', tmp_path / "uji.ipynb"
+        jobs.PROVINCE_NOTEBOOK, 'if code == "12":\n    raise RuntimeError("uji kegagalan")', tmp_path / "uji.ipynb"
     )
     run = settings(out, ["11", "12"], province_notebook=notebook, scheduler=dask_cluster.address)
     outcomes = {o.key: o for o in batch.run(run)}
@@ -246,7 +247,7 @@ def test_cluster_retries_a_dead_report_once_and_stops_a_hung_one(dask_cluster, r
         'if code == "11" and not p.exists():\n    p.touch()\n    os._exit(3)\n'
         'if code == "12":\n    time.sleep(120)'
     )
-    notebook = with_cell(batch.PROVINCE_NOTEBOOK, source, tmp_path / "uji.ipynb")
+    notebook = with_cell(jobs.PROVINCE_NOTEBOOK, source, tmp_path / "uji.ipynb")
     run = settings(out, ["11", "12"], province_notebook=notebook, scheduler=dask_cluster.address, timeout=15)
     start = time.perf_counter()
     outcomes = {o.key: o for o in batch.run(run)}
@@ -282,7 +283,7 @@ def test_a_bad_scheduler_address_is_one_clear_error(address, message, reports_di
 
 
 def test_a_scheduler_without_workers_is_one_clear_error(tmp_path):
-    with cluster.local_cluster(0, tmp_path / "dask") as lonely:
+    with local_cluster(0, tmp_path / "dask") as lonely:
         start = time.perf_counter()
         with pytest.raises(cluster.ClusterError, match="has no worker"):
             cluster.connect(lonely.address, timeout=2)

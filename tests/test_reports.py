@@ -18,12 +18,12 @@ from openpyxl import load_workbook
 
 from bnn_lib import cli
 from bnn_lib.publish import flag_small_cells
-from bnn_lib.reporting import batch, pdf
+from bnn_lib.reporting import batch, jobs, pdf
 from bnn_lib.reporting.data import suppress_small
 from bnn_lib.reporting.fmt import angka, esc, persen, selisih
 from bnn_lib.reporting.html import SOFT_HYPHEN
 
-PROVINCE_NB = batch.PROVINCE_NOTEBOOK
+PROVINCE_NB = jobs.PROVINCE_NOTEBOOK
 
 
 def test_indonesian_number_style():
@@ -258,7 +258,7 @@ def test_exploration_notebook_runs_a_changed_spec_end_to_end(sample_dir, tmp_pat
 
     engine.register()
     nb = papermill.execute_notebook(
-        str(batch.NOTEBOOKS / "eksplorasi.ipynb"),
+        str(jobs.NOTEBOOKS / "eksplorasi.ipynb"),
         str(tmp_path / "eksplorasi.ipynb"),
         parameters={"data_dir": sample_dir},
         engine_name=engine.ENGINE_NAME,

@@ -17,7 +17,7 @@ from bnn_lib.paths import REPORTS_DIR
 from bnn_lib.publish import MIN_CELL
 from bnn_lib.regions import Region, regions
 from bnn_lib.results import Results, load_results
-from bnn_lib.spec import IndexSpec
+from bnn_lib.spec import SURVEY_INDICES, IndexSpec
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,12 @@ class ReportData:
         ``[reporting] min_cell``, else the suite's :data:`~bnn_lib.publish.MIN_CELL`."""
         spec = self.spec(index)
         return spec.min_cell if spec is not None else MIN_CELL
+
+    def measured_kabkota(self) -> list[str]:
+        """The kab/kota with a value of IKOTAN or IKP in the report year, in code order: the kab/kota
+        that get a report."""
+        tables = [self.table(f"{index}_kabkota") for index in SURVEY_INDICES]
+        return sorted({code for table in tables if table is not None for code in table["kabkota_code"]})
 
     def kabkota(self, name: str, province: str | None, year: int | None = None) -> pd.DataFrame:
         """Rows of a kab/kota table for one province (all when ``province`` is None)."""

@@ -1,6 +1,6 @@
 """A papermill engine that runs a notebook's cells in the current process.
 
-The batch (:mod:`bnn_lib.reporting.batch`) forks one fresh worker process per report from a
+The batch (:mod:`bnn_lib.reporting.local`) forks one fresh worker process per report from a
 parent that has already imported pandas, matplotlib, seaborn and bnn_lib. Executing the cells
 in that worker, instead of starting a Jupyter kernel, removes the kernel's start-up, its imports
 and its shutdown (about 2 s a report) while each report still runs in a process of its own.

@@ -12,10 +12,11 @@ from bnn_lib.reporting import data as report_data
 from bnn_lib.reporting import is_kabkota, pdf, report_file, words, workbook
 from bnn_lib.reporting.fmt import angka, band_colors, esc, persen
 from bnn_lib.reporting.html import page
+from bnn_lib.reporting.jobs import STANDING, Status
 from bnn_lib.reporting.words import SYNTHETIC, SYNTHETIC_WHY
 from bnn_lib.writing import write_atomic
 
-STATUS = {"ok": "", "skipped": "", "failed": "gagal", "timeout": "melewati batas waktu"}
+STATUS = {Status.OK: "", Status.SKIPPED: "", Status.FAILED: "gagal", Status.TIMEOUT: "melewati batas waktu"}
 
 # Hides the rows of both tables whose name does not hold what is typed (case and accents aside).
 SEARCH = """<p><label for="cari">Cari provinsi atau kab/kota: </label>
@@ -55,7 +56,7 @@ def _link(folder: Path, report: dict, name: str) -> str:
     """The region's name, linked to its report when the report was written."""
     # By the report's key, not its recorded path: the year's folder may have moved since.
     link = report_file(report["key"])
-    if report["status"] in ("ok", "skipped") and (folder / link).exists():
+    if report["status"] in STANDING and (folder / link).exists():
         # A PDF older than its page was printed from an earlier version: not linked.
         printed = Path(link).with_suffix(".pdf").as_posix()
         extra = f' · <a href="{esc(printed)}">PDF</a>' if pdf.printed(folder / link) else ""

@@ -31,15 +31,6 @@ from bnn_lib.spec import STATUSES, SURVEY_INDICES
 from bnn_lib.uncertainty import bounds
 
 
-def measured(data: ReportData) -> list[str]:
-    """The kab/kota with a value of IKOTAN or IKP in the report year, in code order: the kab/kota
-    that get a report."""
-    codes = {
-        c for index in SURVEY_INDICES if (t := data.table(f"{index}_kabkota")) is not None for c in t["kabkota_code"]
-    }
-    return sorted(codes)
-
-
 def rank_in(row: pd.Series, where: str) -> tuple[int, int] | None:
     """The rank of a kab/kota (1 = highest) and how many were ranked, ``where`` "national" or
     "province", as the results give it (ties share a rank); None without a value."""
