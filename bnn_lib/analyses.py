@@ -30,7 +30,8 @@ from bnn_lib.bands import at_or_above, band_decimals, band_edges, lowers_by_row
 from bnn_lib.regions import NATIONAL
 from bnn_lib.rollup import region_means, region_sums
 from bnn_lib.scoring import group_index
-from bnn_lib.spec import Bands, IndexSpec
+from bnn_lib.spec import SURVEY_INDICES, Bands, IndexSpec
+from bnn_lib.uncertainty import CONFIDENCE_LEVELS, bounds
 
 
 @dataclass(frozen=True)
@@ -154,15 +155,16 @@ def change_tables(
     basis: str = "observed",
     skip: Collection[str] = (),
 ) -> dict[str, pd.DataFrame]:
-    """``<name>_change`` for each survey index with bootstrap replicates in both years' tables,
-    computed under the same spec in both: across specs a change would mix the change of the
+    """``<name>_change`` for each survey index of both years' tables, computed under the same
+    spec in both: across specs a change would mix the change of the
     kab/kota with the change of the method (compare with a back-cast instead,
     docs/methodology.md §11.2). ``specs``: the specs of ``now``.
 
     A region's change is computed over the kab/kota measured in both years (``n_common``), so
     that a kab/kota measured in one year only does not move it: ``change`` = mean over the common
     kab/kota now − their mean before (I100), with the interval of the differences of independent
-    replicates (:func:`bnn_lib.uncertainty.change`); ``change_all`` beside it is the difference of
+    replicates (:func:`bnn_lib.uncertainty.change`; blank, as ``distinguishable``, where a year
+    was computed without the bootstrap); ``change_all`` beside it is the difference of
     the published means over every kab/kota of each year (``n_now``, ``n_before``);
     ``change_score`` and ``change_score_all`` are the same on the score scale (1–4). The KPI count
     (kab/kota at the success band or above) changes the same way: ``n_success_change`` over the
@@ -175,26 +177,19 @@ def change_tables(
     :func:`bnn_lib.series.method_breaks`).
     """
     out = {}
-    for key in now:
-        if not key.endswith("_bootstrap") or key not in before:
+    for name in SURVEY_INDICES:
+        key = f"{name}_kabkota"
+        if key not in now or key not in before:
             continue
-        name = key.removesuffix("_bootstrap")
         spec_columns = now[key][["spec_id", "spec_version"]].iloc[0]
         if before[key]["spec_id"].iloc[0] != spec_columns["spec_id"] or name in skip:
             continue
-        codes = r"^\d{2}\.\d{2}$"  # the kab/kota columns, not the spec id
-        reps_now, reps_before = now[key].filter(regex=codes), before[key].filter(regex=codes)
-        nominal_now = _nominal(now[f"{name}_kabkota"])
-        nominal_before = _nominal(before[f"{name}_kabkota"])
+        nominal_now, nominal_before = _nominal(now[key]), _nominal(before[key])
         common = nominal_now.index.intersection(nominal_before.index)
-        table = uncertainty.change(_with_regions(reps_now[common]), _with_regions(reps_before[common]))
         change = _regions_of(nominal_now[common]) - _regions_of(nominal_before[common])
-        table.insert(0, "change", change.reindex(table.index))
+        table = change.to_frame("change").join(_change_interval(name, now, before, common))
         table["change_all"] = (_regions_of(nominal_now) - _regions_of(nominal_before)).reindex(table.index)
-        score_now, score_before = (
-            _nominal(now[f"{name}_kabkota"], "value"),
-            _nominal(before[f"{name}_kabkota"], "value"),
-        )
+        score_now, score_before = _nominal(now[key], "value"), _nominal(before[key], "value")
         table["change_score"] = (_regions_of(score_now[common]) - _regions_of(score_before[common])).reindex(
             table.index
         )
@@ -204,10 +199,40 @@ def change_tables(
         table["n_before"] = _counts(nominal_before.index).reindex(table.index)
         bands = specs[name].bands
         if bands.success_from:
-            table = table.join(_kpi_change((reps_now, reps_before), (now, before), common, name, bands))
+            table = table.join(_kpi_change(name, (now, before), common, bands))
         table = table.rename_axis("region_code").reset_index().assign(**spec_columns.to_dict(), basis=basis)
         out[f"{name}_change"] = table
     return out
+
+
+def _change_interval(
+    name: str, now: dict[str, pd.DataFrame], before: dict[str, pd.DataFrame], common: pd.Index
+) -> pd.DataFrame:
+    """The interval of each region's change over the ``common`` kab/kota, from the differences
+    of independent replicates of both years, and whether it excludes 0; without replicates in
+    both years, the columns left blank (the change is stated, its precision is not)."""
+    replicates = _replicates(name, now, before)
+    if replicates is None:
+        return _no_interval()
+    table = uncertainty.change(*(_with_regions(r[common]) for r in replicates))
+    return table.astype({"distinguishable": object})
+
+
+def _replicates(
+    name: str, now: dict[str, pd.DataFrame], before: dict[str, pd.DataFrame]
+) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """The kab/kota bootstrap replicates of ``name`` in both years, or None where a year has none."""
+    key = f"{name}_bootstrap"
+    if key not in now or key not in before:
+        return None
+    codes = r"^\d{2}\.\d{2}$"  # the kab/kota columns, not the spec id
+    return now[key].filter(regex=codes), before[key].filter(regex=codes)
+
+
+def _no_interval(prefix: str = "") -> pd.DataFrame:
+    """The interval columns of a change (``lo90`` … ``hi95``, ``distinguishable``), empty."""
+    columns = [c for level in CONFIDENCE_LEVELS for c in bounds(level)] + ["distinguishable"]
+    return pd.DataFrame(columns=[prefix + c for c in columns])
 
 
 def _nominal(kabkota: pd.DataFrame, column: str = "value_100") -> pd.Series:
@@ -232,16 +257,13 @@ def _counts(codes: pd.Index) -> pd.Series:
 
 
 def _kpi_change(
-    replicates: tuple[pd.DataFrame, pd.DataFrame],
-    tables: tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]],
-    common: pd.Index,
-    name: str,
-    bands: Bands,
+    name: str, tables: tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]], common: pd.Index, bands: Bands
 ) -> pd.DataFrame:
     """The change of the KPI count of every province and the nation over the ``common`` kab/kota:
-    nominal (``n_success_change``), its interval and whether it is distinguishable from zero,
-    and over every kab/kota of each year (``n_success_change_all``). Each year's kab/kota are
-    banded under that year's edges: in each replicate, the edges of that replicate's whole set."""
+    nominal (``n_success_change``), its interval and whether it is distinguishable from zero
+    (blank without replicates in both years), and over every kab/kota of each year
+    (``n_success_change_all``). Each year's kab/kota are banded under that year's edges: in each
+    replicate, the edges of that replicate's whole set."""
     labels, decimals = bands.all_labels, band_decimals(bands)
 
     def counts(reps: pd.DataFrame) -> pd.DataFrame:
@@ -252,13 +274,16 @@ def _kpi_change(
         kabkota = kabkota.set_index("kabkota_code")
         return at_or_above(kabkota["band"].astype(str), bands).astype(int)
 
-    (now, before), (tables_now, tables_before) = replicates, tables
-    table = uncertainty.change(counts(now), counts(before), whole=True).add_prefix("n_success_")
-    flags = pd.DataFrame(
-        {"now": reached(tables_now[f"{name}_kabkota"]), "before": reached(tables_before[f"{name}_kabkota"])}
-    )
+    now, before = tables
+    flags = pd.DataFrame({"now": reached(now[f"{name}_kabkota"]), "before": reached(before[f"{name}_kabkota"])})
     reaching = region_sums(flags.loc[common])
-    table.insert(0, "n_success_change", (reaching["now"] - reaching["before"]).reindex(table.index))
-    total = [t[f"{name}_regions"].set_index("region_code")["n_success"] for t in (tables_now, tables_before)]
+    table = (reaching["now"] - reaching["before"]).to_frame("n_success_change")
+    replicates = _replicates(name, now, before)
+    if replicates is None:
+        table = table.join(_no_interval("n_success_"))
+    else:
+        interval = uncertainty.change(*(counts(r) for r in replicates), whole=True).add_prefix("n_success_")
+        table = table.join(interval.astype({"n_success_distinguishable": object}))
+    total = [t[f"{name}_regions"].set_index("region_code")["n_success"] for t in tables]
     table["n_success_change_all"] = (total[0] - total[1]).reindex(table.index)
     return table

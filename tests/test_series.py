@@ -253,3 +253,27 @@ def test_a_backcast_worked_by_hand():
     assert change.loc[["11.01", "11.02", "11.03", "11", "00"], "change"].to_numpy() == pytest.approx(
         [200 / 3, 0, -100 / 3, 100 / 9, 100 / 9]
     )
+
+
+def test_a_change_is_computed_without_the_bootstrap(sample_dir, tmp_path):
+    """Results computed without replicates still state each region's change (its interval blank):
+    the national change is the mean over the kab/kota of both years now minus before, worked out
+    here from the two kab/kota tables."""
+    results, errors = compute_years([2023, 2024], sample_dir, analyses=Analyses(replicates=0, samples=0), jobs=1)
+    assert not errors
+    before, now = (results[y].tables["ikotan_kabkota"].set_index("kabkota_code") for y in (2023, 2024))
+    both = now.index.intersection(before.index)
+    change = results[2024].tables["ikotan_change"].set_index("region_code")
+    assert change.loc["00", "change"] == pytest.approx(
+        now.loc[both, "value_100"].mean() - before.loc[both, "value_100"].mean()
+    )
+    assert change.loc["00", "change_score"] == pytest.approx(
+        now.loc[both, "value"].mean() - before.loc[both, "value"].mean()
+    )
+    aceh = [c for c in both if c.startswith("11.")]
+    assert change.loc["11", "change"] == pytest.approx(
+        now.loc[aceh, "value_100"].mean() - before.loc[aceh, "value_100"].mean()
+    )
+    assert change[["lo95", "hi95", "distinguishable"]].isna().all().all()
+    saved = results[2024].save(tmp_path / "results")  # blank intervals save and read back
+    assert pd.read_parquet(saved / "ikotan_change.parquet")["distinguishable"].isna().all()

@@ -164,7 +164,10 @@ def intervals(data: ReportData, index: str) -> pd.DataFrame:
 def changes(data: ReportData, index: str) -> pd.Series:
     """Whether the change since last year is distinguishable from zero, by region code."""
     table = data.table(f"{index}_change")
-    return pd.Series(dtype=bool) if table is None else table.set_index("region_code")["distinguishable"]
+    if table is None:
+        return pd.Series(dtype=bool)
+    # Blank where the years were computed without the bootstrap: no mark of a difference then.
+    return table.set_index("region_code")["distinguishable"].fillna(False).astype(bool)
 
 
 def decided(row) -> str:

@@ -220,6 +220,8 @@ def _kpi_change(data: ReportData, code: str) -> str:
             f" di antara {angka(row['n_common'], 0)} kab/kota yang diukur pada kedua tahun (atas semua kab/kota "
             f"terukur: {selisih(row['n_success_change_all'], 0)})"
         )
+    if pd.isna(row[lo]):  # computed without the bootstrap: the change, without its precision
+        return text + "."
     moving = " dan pergeseran batas kategori" if data.spec("ikotan").bands.mode == "equal_interval" else ""
     verdict = (
         "berbeda nyata dari nol"
