@@ -38,11 +38,15 @@ agreeing with everything published, gives it another value; each rule below keep
   that set holds some but not all of the kab/kota blanked the year before, it could single one
   out, and the region's changes over it go (and the nation's, which would give them back). A
   back-cast (last year recomputed under this year's spec, from the same answers) blanks at least
-  what last year's copy blanked.
+  what last year's copy blanked, and its count at the success band is planned as this year's.
+- **Respondents.** A region's respondents, less those of its published kab/kota, give those of
+  the blanked ones; the fewest or most of one kab/kota can name one outright. They are blanked
+  for each province holding a blanked kab/kota, and for the nation.
 - **What places a blanked kab/kota among the others** is blanked once one is blanked: the ranks
-  (national, and provincial in its province), the sensitivity tables (rank intervals, Sobol
-  indices, drop-one), the audit computed over kab/kota, the association of outputs with the
-  change, and equal-interval band edges taken from its value (the lowest or highest of the year).
+  (national, and provincial in its province; the provinces' ranks among themselves), the
+  sensitivity tables (rank intervals, Sobol indices, drop-one), the audit computed over kab/kota
+  (and its summary), the association of outputs with the change, and equal-interval band edges
+  taken from its value (the lowest or highest of the year).
 
 These rules hold the equations of arithmetic means (every shipped spec). With one of the rules'
 perturbations for each blanked figure, the published equations leave every blanked figure free
@@ -154,7 +158,7 @@ def backcast_plan(tables: dict[str, pd.DataFrame], name: str, before: Plan | Non
         plan.kabkota |= before.kabkota & set(rows["code"])
         plan.regions |= before.regions
     units = kabkota_units(rows, set(), None)
-    pair(units, plan, counted=False)
+    pair(units, plan, counted=True)  # its region rows count the kab/kota at the success band
     plan.edges = from_extremes(units, plan, tables.get(f"{name}_bands"))
     return plan
 

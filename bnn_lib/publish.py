@@ -37,7 +37,10 @@ KEEP |= {"variable_id", "spec_id", "spec_version", "year", "small_cell"}
 KEEP |= {"measure", "label", "index", "input", "output", "kind", "a", "b", "variable", "basis"}
 # Columns named n_… that count kab/kota or respondents, not kab/kota by band.
 NOT_COUNTS = {"n_measured", "n_kabkota", "n_common", "n_now", "n_before", "n_respondents"}
-NOT_COUNTS |= {"n_respondents_min", "n_respondents_max"}
+# The respondents of a region, and the fewest and most of one of its kab/kota: blanked where a
+# kab/kota of the region is (:func:`_columns`), not counts by band.
+RESPONDENTS = ("n_respondents", "n_respondents_min", "n_respondents_max")
+NOT_COUNTS |= set(RESPONDENTS)
 NOT_COUNTS |= {"n_ranked_national", "n_ranked_province", "n_intervened", "n_comparison"}
 NOT_PUBLIC = ("_bootstrap",)  # replicate-level tables: working data, not published figures
 EXPORTED = "exported"  # marks the specs.json of a copy: only such a folder is replaced by a new one
@@ -140,6 +143,9 @@ def _columns(name: str, frame: pd.DataFrame, plan: Plan) -> dict[str, pd.Series]
     every = pd.Series(True, index=frame.index)
     if "region_code" in frame and plan.counts:
         out |= {c: frame["region_code"].isin(plan.counts) for c in frame.columns if _is_count(c)}
+    if plan.kabkota and "level" in frame:  # a region's respondents, less those published, give a blanked n
+        holding = frame["region_code"].isin(plan.provinces | {NATIONAL}) & (frame["level"] != "kabkota")
+        out |= {c: holding for c in RESPONDENTS if c in frame}
     if plan.kabkota and "rank_national" in frame:
         out["rank_national"] = every  # of a kab/kota, or of a province among the provinces
         if "rank_province" in frame:

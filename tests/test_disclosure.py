@@ -430,6 +430,30 @@ def test_a_small_kabkota_of_the_backcast_is_paired_too():
     assert public["ikotan_backcast"]["band_original"].isna().tolist() == [True, False, True, False, False]
 
 
+def test_a_backcast_region_gives_back_no_blanked_band_or_respondents():
+    """Aceh's three kab/kota are all Tanggap in the back-cast and 11.01 is small: whatever its
+    partner, published counts of 3 at the success band and 113 respondents would tell that both
+    blanked kab/kota are Tanggap, and with the published 60 how many answered in the two. Both
+    go for Aceh and the nation; Sumatera Utara, with nothing blanked, keeps its figures."""
+    from bnn_lib.publish import suppress
+
+    cast = pd.DataFrame(
+        {
+            "region_code": ["11.01", "11.02", "11.03", "12.01", "12.02", "11", "12", NATIONAL],
+            "level": ["kabkota"] * 5 + ["provinsi", "provinsi", "nasional"],
+            "value_100": [60.0, 62.0, 70.0, 55.0, 65.0, 64.0, 60.0, 62.4],
+            "band": ["Tanggap"] * 3 + ["Cukup Tanggap", "Tanggap", "Tanggap", "Tanggap", "Tanggap"],
+            "n_success": [None] * 5 + [3, 1, 4],
+            "n_respondents": [3, 50, 60, 40, 45, 113, 85, 198],
+            "n_respondents_min": [None] * 5 + [3, 40, 3],
+        }
+    )
+    public, _ = suppress({"ikotan_backcast": cast}, 5)
+    regions = public["ikotan_backcast"].set_index("region_code")
+    assert regions.loc[["11", NATIONAL], ["n_success", "n_respondents", "n_respondents_min"]].isna().all().all()
+    assert regions.loc["12", ["n_success", "n_respondents", "n_respondents_min"]].tolist() == [1, 85, 40]
+
+
 @pytest.mark.parametrize("pooled", [False, True])
 def test_a_small_group_is_blanked_on_a_rectangle_or_with_its_kabkota(pooled):
     from bnn_lib.publish import suppress
