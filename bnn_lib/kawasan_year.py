@@ -144,3 +144,30 @@ def without_before(
     shown = ", ".join(missing[:10]) + (f" dan {len(missing) - 10} lainnya" if len(missing) > 10 else "")
     message = f"{len(missing)} kawasan dinilai sesudah intervensi tanpa {where}: {shown}; pemulihannya tidak dihitung"
     return [Problem("kawasan_assessments", None, "phase", None, message)]
+
+
+def kawasan_changes(now: dict[str, pd.DataFrame], before: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """``ikkrn_change`` and ``ikktt_change`` (where both years have the index): each region's
+    recovery rate less the year before's, blank where either year rests on too few decided
+    kawasan to state a percent (``few``), and for IKKRN the mapping's rawan count less the year
+    before's (``n_rawan_change``)."""
+    out = {}
+    for key in ("ikkrn", "ikktt"):
+        name = f"{key}_regions"
+        if name not in now or name not in before:
+            continue
+        this, last = (
+            now[name].set_index("region_code"),
+            before[name].set_index("region_code").reindex(now[name]["region_code"]),
+        )
+        table = pd.DataFrame({"recovery_rate_change": _stated_rate(this) - _stated_rate(last)})
+        if "n_rawan" in this and "n_rawan" in last:
+            table["n_rawan_change"] = this["n_rawan"] - last["n_rawan"]
+        out[f"{key}_change"] = table.rename_axis("region_code").reset_index()
+    return out
+
+
+def _stated_rate(regions: pd.DataFrame) -> pd.Series:
+    """The recovery rate of each region where it is stated as a percent (not ``few``)."""
+    few = regions["few"].astype("boolean").fillna(False).astype(bool) if "few" in regions else False
+    return regions["recovery_rate"].where(~few)

@@ -27,7 +27,7 @@ from bnn_lib.association import output_association
 from bnn_lib.bands import band_edges, classify, edges_table
 from bnn_lib.inputs import load_inputs
 from bnn_lib.intake import DataError, Problem
-from bnn_lib.kawasan_year import compute_ikkrn, compute_ikktt, kawasan_history, without_before
+from bnn_lib.kawasan_year import compute_ikkrn, compute_ikktt, kawasan_changes, kawasan_history, without_before
 from bnn_lib.paths import SAMPLE_DIR
 from bnn_lib.priorities import load_rules, priority_table
 from bnn_lib.processes import die_with_parent
@@ -281,6 +281,7 @@ def series_tables(now: Results, prev: Results, cast: Results | Exception | None)
     tables = change_tables(now.tables, prev.tables, now.specs, skip=breaks)
     if breaks:
         tables |= _across_break(now, prev, cast, breaks)
+    tables |= kawasan_changes(now.tables, prev.tables)
     return tables | follow_up_tables(now.tables | tables, now.specs, prev.tables)
 
 

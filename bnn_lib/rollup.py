@@ -29,7 +29,8 @@ def rollup(
 
     ``kabkota`` has ``kabkota_code``, the ``values`` columns and, with ``bands``, ``band``.
     Returns one row per province and one national row (``region_code`` "00") with ``level``,
-    the (weighted) mean of each value, ``n_measured``, ``n_kabkota`` (in the registry), with
+    the (weighted) mean of each value, ``n_measured``, ``n_kabkota`` (in the registry) and
+    ``pct_measured`` (100 × measured ÷ in the registry), with
     ``n_respondents`` the respondents of its kab/kota (``n_respondents_min``/``_max``: the
     fewest and most of one kab/kota) and, with
     ``bands``: ``band`` of the mean value_100, ``n_<label>`` per band and ``n_success`` (at or
@@ -46,6 +47,7 @@ def rollup(
     result = pd.concat(frames).reset_index()
     totals = regions().kabkota_counts
     result["n_kabkota"] = result["region_code"].map(totals).fillna(totals.sum()).astype(int)
+    result["pct_measured"] = capaian(result["n_measured"], result["n_kabkota"])
     return result
 
 

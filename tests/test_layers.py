@@ -21,7 +21,7 @@ INTAKE = ROOT / "bnn_lib" / "intake"
 AGGREGATES = {
     "rank", "groupby", "sum", "mean", "median", "std", "var", "diff", "pct_change", "cumsum",
     "cumprod", "value_counts", "nunique", "agg", "aggregate", "pivot_table", "resample", "corr",
-    "quantile", "transform",
+    "quantile", "transform", "round", "crosstab", "nansum", "nanmean",
 }  # fmt: skip
 # Functions of the engine that compute: a report that calls one recomputes a result.
 COMPUTING = {
@@ -30,14 +30,18 @@ COMPUTING = {
     "compare_rankings",
 }  # fmt: skip
 # Columns of a result whose difference would be a change computed in a report.
-MEASURED = ("value", "value_100", "score", "score_100", "realisasi", "n_success")
+MEASURED = (
+    "value", "value_100", "score", "score_100", "realisasi", "n_success", "recovery_rate", "n_rawan", "n_pulih",
+    "n_respondents", "n_measured", "n_kabkota", "change", "change_score",
+)  # fmt: skip
 # Where the builtin ``round`` makes no number a reader sees: the pixels of an embedded chart, the
 # seconds a report took in the manifest.
 ROUND_NOT_SHOWN = {"html.py", "schedule.py"}
 # Modules of the suite that compute; the intake reads and checks and imports none of them.
 STAGES = {
-    "aggregate", "analyses", "bands", "effect", "kawasan", "pipeline", "priorities", "ranking", "rollup",
-    "scoring", "sensitivity", "series", "uncertainty",
+    "aggregate", "analyses", "association", "audit", "bands", "build", "disclosure", "effect", "inputs",
+    "kawasan", "kawasan_year", "pipeline", "priorities", "publish", "ranking", "rollup", "scoring",
+    "sensitivity", "series", "uncertainty",
 }  # fmt: skip
 
 
@@ -53,8 +57,12 @@ def _name(node: ast.AST) -> str | None:
 
 def _column(node: ast.AST) -> str | None:
     """The first MEASURED column that ``node`` reads (``frame["value"]``, ``row.value``,
-    ``table.loc[code, "value"]``, inside a call or not)."""
+    ``table.loc[code, "value"]``, ``value_of(row, "value")``, inside a call or not)."""
     for part in ast.walk(node):
+        if isinstance(part, ast.Call):
+            named = [a.value for a in part.args if isinstance(a, ast.Constant) and a.value in MEASURED]
+            if named:
+                return named[0]
         if isinstance(part, ast.Subscript):
             keys = part.slice.elts if isinstance(part.slice, ast.Tuple) else [part.slice]
             read = [k.value for k in keys if isinstance(k, ast.Constant) and k.value in MEASURED]
@@ -90,6 +98,8 @@ def computing(path: Path) -> list[str]:
             and (read := _column(node.left) or _column(node.right))
         ):
             found.append((node.lineno, f"{read} minus"))
+        if isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Sub) and (read := _column(node.value)):
+            found.append((node.lineno, f"{read} minus"))
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             found += [(node.lineno, f"imports {a.name}") for a in node.names if a.name in COMPUTING]
     return [f"{line}: {what}" for line, what in sorted(found)]
@@ -105,7 +115,10 @@ def test_the_detector_finds_what_reports_used_to_compute(tmp_path):
         "heads = own.groupby('group')['n'].max()\n"
         "delta = value - float(compared.loc[code, 'value'])\n"
         "d = now['value'] - before['value']\n"
-        "x = round(x, 2)\n",
+        "x = round(x, 2)\n"
+        "moved = value_of(row, 'recovery_rate') - value_of(before, 'recovery_rate')\n"
+        "total -= row['n_rawan']\n"
+        "y = frame['value'].round(2)\n",
         encoding="utf-8",
     )
     assert computing(sample) == [
@@ -116,6 +129,9 @@ def test_the_detector_finds_what_reports_used_to_compute(tmp_path):
         "5: value minus",
         "6: value minus",
         "7: round()",
+        "8: recovery_rate minus",
+        "9: n_rawan minus",
+        "10: .round()",
     ]
 
 
@@ -129,10 +145,15 @@ def test_the_intake_imports_no_computing_stage():
     imports = []
     for path in sources(INTAKE):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("bnn_lib."):
-                module = node.module.split(".")[1]
-                if module in STAGES:
-                    imports.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.module}")
+            if isinstance(node, ast.ImportFrom) and node.module == "bnn_lib":  # from bnn_lib import scoring
+                modules = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("bnn_lib."):
+                modules = [node.module.split(".")[1]]
+            elif isinstance(node, ast.Import):  # import bnn_lib.scoring
+                modules = [a.name.split(".")[1] for a in node.names if a.name.startswith("bnn_lib.")]
+            else:
+                continue
+            imports += [f"{path.relative_to(ROOT)}:{node.lineno} {m}" for m in modules if m in STAGES]
     assert not imports
 
 

@@ -188,12 +188,14 @@ def _coverage(data: ReportData, province: str | None) -> str:
     measured = data.kabkota("ikotan_kabkota", province)
     universe = regions().kabkota_table if province is None else regions().kabkota_of(province)
     missing = universe[~universe["code"].isin(measured["kabkota_code"])]
-    text = (
-        f"<p>IKOTAN diukur di <b>{len(measured)}</b> dari {len(universe)} kab/kota "
-        f"({persen(100 * len(measured) / max(len(universe), 1))}), yaitu kab/kota yang memiliki BNNK dalam data."
-    )
     code = code_of(province)
-    if not measured.empty and (row := data.region_row("ikotan_regions", code)) is not None:
+    row = data.region_row("ikotan_regions", code)
+    n, of = (0, len(universe)) if row is None else (row["n_measured"], row["n_kabkota"])
+    text = (
+        f"<p>IKOTAN diukur di <b>{angka(n, 0)}</b> dari {angka(of, 0)} kab/kota "
+        f"({persen(row['pct_measured'] if row is not None else 0)}), yaitu kab/kota yang memiliki BNNK dalam data."
+    )
+    if not measured.empty and row is not None:
         spread = f"{angka(row['n_respondents_min'], 0)}–{angka(row['n_respondents_max'], 0)}"
         text += f" Responden IKOTAN: {angka(row['n_respondents'], 0)} orang ({spread} per kab/kota)."
     if (row := data.region_row("ikp_regions", code)) is not None and row["n_measured"]:

@@ -22,7 +22,6 @@ from bnn_lib.reporting.sections.components import (
     html_table,
     kpi_of,
     points,
-    value_of,
 )
 from bnn_lib.reporting.sections.effect import effect_sentences
 from bnn_lib.reporting.words import BACKCAST, SYNTHETIC, SYNTHETIC_WHY, place_name
@@ -95,7 +94,7 @@ def _survey_rows(data: ReportData, province: str | None) -> list[dict]:
 
 def _kawasan_rows(data: ReportData, province: str | None) -> list[dict]:
     """The summary rows of IKKRN and IKKTT: recovery rate, counts, change, nation, target."""
-    code, prev = code_of(province), data.previous
+    code = code_of(province)
     kpi = kpi_of(data, code)
     rows = []
     for index, name, measure in (
@@ -105,23 +104,29 @@ def _kawasan_rows(data: ReportData, province: str | None) -> list[dict]:
         row = data.region_row(f"{index}_regions", code)
         if row is None or not row.get("n_intervened", 0):
             continue
-        before = data.region_row(f"{index}_regions", code, prev) if prev else None
         national = data.region_row(f"{index}_regions", NATIONAL)
         target = kpi["target"].get(measure) if measure and "target" in kpi else None
-        few = _few(row) or _few(before)
         rows.append(
             {
                 "index": name,
                 "value": "–" if _few(row) else persen(row["recovery_rate"]),
                 "value_100": f"{angka(row['n_pulih'], 0)} dari {decided(row)} kawasan",
                 "band": "–",
-                "change": "–" if few else points(value_of(row, "recovery_rate") - value_of(before, "recovery_rate")),
+                "change": points(_change_of(data, index, code, "recovery_rate_change")),
                 "national": persen(national["recovery_rate"]) if province and not _few(national) else "–",
                 "target": persen(target, 0),
                 "capaian": persen(kpi["capaian_pct"].get(measure)) if measure and "capaian_pct" in kpi else "–",
             }
         )
     return rows
+
+
+def _change_of(data: ReportData, index: str, code: str, column: str) -> float:
+    """``column`` of region ``code`` in the engine's change table of ``index`` since last year
+    (NaN where it has none)."""
+    table = data.table(f"{index}_change")
+    rows = table[table["region_code"] == code] if table is not None and column in table else ()
+    return float(rows[column].iloc[0]) if len(rows) and not pd.isna(rows[column].iloc[0]) else float("nan")
 
 
 def _few(row: pd.Series | None) -> bool:
@@ -254,9 +259,8 @@ def _ikkrn_sentence(data: ReportData, code: str, row: pd.Series) -> str:
     text += "" if _few(row) else f" ({persen(row['recovery_rate'])})"
     if not pd.isna(row.get("n_rawan")):
         text += f"; hasil pemetaan mencatat {angka(row['n_rawan'], 0)} kawasan rawan ({words.rawan(data)})"
-        before = data.region_row("ikkrn_regions", code, prev) if prev else None
-        if before is not None and not pd.isna(before.get("n_rawan")):
-            moved = row["n_rawan"] - before["n_rawan"]
+        moved = _change_of(data, "ikkrn", code, "n_rawan_change")
+        if not pd.isna(moved):
             text += f", {selisih(moved, 0)} dari {prev}" if moved else f", sama dengan {prev}"
     return text + "."
 
