@@ -26,14 +26,14 @@ from bnn_lib.intake.checks import contradicted_status, status_checkable
 from bnn_lib.intake.plausible import survey_scores
 from bnn_lib.kawasan import recorded_status
 from bnn_lib.scoring import respondent_scores
-from bnn_lib.spec import IndexSpec
+from bnn_lib.spec import SURVEY_INDICES, IndexSpec
 
 
 def check_year(folder: Path, year: int, specs: dict[str, IndexSpec], tables: Collection[str] | None = None) -> Loaded:
     """Read and check every input table of ``folder/<year>/`` (or only ``tables``); raises only
     FileNotFoundError."""
     loaded = read_year(folder, year, specs, tables)
-    for key in loaded.scorable:
+    for key in (k for k in SURVEY_INDICES if k in loaded.passed):
         people, answers = loaded.raw[f"{key}_respondents"], loaded.raw[f"{key}_answers"]
         scores = respondent_scores(answers, pd.Index(people["respondent_id"]), specs[key])
         problems, warnings = survey_scores(people, answers, specs[key], scores)
@@ -41,8 +41,7 @@ def check_year(folder: Path, year: int, specs: dict[str, IndexSpec], tables: Col
         loaded.warnings += warnings
         loaded.scores[key] = scores
     frame = loaded.raw.get("kawasan_assessments")
-    blocked = {p.file for p in loaded.problems}
-    if frame is not None and status_checkable(frame, specs["ikkrn"]) and not set(frame["_source"]) & blocked:
+    if "kawasan_assessments" in loaded.passed and status_checkable(frame, specs["ikkrn"]):
         loaded.warnings += contradicted_status(frame, *recorded_status(frame, specs["ikkrn"].status_rule))
     return finish(loaded)
 

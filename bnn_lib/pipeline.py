@@ -110,7 +110,10 @@ def survey_stages(
     and × variable tables; the index of each entity on the score scale (docs/methodology.md §2.3).
     ``scores``, given, are the respondent scores already computed, one row per respondent of
     ``people`` in order."""
-    scores = respondent_scores(answers, people.index, spec) if scores is None else scores.set_axis(people.index)
+    if scores is None:
+        scores = respondent_scores(answers, people.index, spec)
+    elif not scores.index.astype(str).equals(people.index.astype(str)):
+        raise ValueError("the scores given are not of these respondents, in this order")
     sums, weights, heads = group_sums(scores, people, spec)
     indicators = entity_indicators(sums, weights, spec)
     variables, value = index_tables(indicators, spec)

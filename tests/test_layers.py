@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -175,3 +176,24 @@ def test_respondent_scores_are_computed_once_per_index(sample_dir, monkeypatch):
     results = compute_year(2024, sample_dir)
     assert sorted(calls) == ["IKOTAN", "IKP"]
     assert results.tables["ikotan_kabkota"]["value"].notna().all()
+
+
+def test_scores_handed_on_are_those_of_the_respondents_in_order(sample_dir):
+    """The pipeline takes the scores of the input check only for the same respondents in the
+    same order, and they give the index the scores computed afresh would."""
+    from bnn_lib.inputs import load_inputs
+    from bnn_lib.pipeline import compute_survey
+    from bnn_lib.spec import choose_specs
+
+    spec = choose_specs(None, 2024)["ikotan"]
+    loaded = load_inputs(Path(sample_dir), 2024, {"ikotan": spec})
+    people, answers, scores = (
+        loaded.tables["ikotan_respondents"],
+        loaded.tables["ikotan_answers"],
+        loaded.scores["ikotan"],
+    )
+    given = compute_survey(people, answers, spec, "ikotan", scores=scores)["ikotan_kabkota"]
+    afresh = compute_survey(people, answers, spec, "ikotan")["ikotan_kabkota"]
+    pd.testing.assert_frame_equal(given, afresh)
+    with pytest.raises(ValueError, match="not of these respondents"):
+        compute_survey(people, answers, spec, "ikotan", scores=scores.iloc[::-1])

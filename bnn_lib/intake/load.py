@@ -50,9 +50,10 @@ class Loaded:
     warnings: list[Problem] = field(default_factory=list)
     sources: dict[str, Source] = field(default_factory=dict)  # by key: every file and sheet read
     # While checking (:func:`read_year` to :func:`finish`): the tables as read, with their row
-    # locations, and the survey indices whose tables pass every check, ready to be scored.
+    # locations, and the survey indices and tables that pass their own checks, ready for the
+    # checks that need a computed figure.
     raw: dict[str, pd.DataFrame] = field(default_factory=dict)
-    scorable: list[str] = field(default_factory=list)
+    passed: set[str] = field(default_factory=set)
     # The respondent scores of each survey index, computed once while checking (:mod:`bnn_lib.inputs`).
     scores: dict[str, pd.DataFrame] = field(default_factory=dict)
 
@@ -119,11 +120,13 @@ def read_year(folder: Path, year: int, specs: dict[str, IndexSpec], tables: Coll
             loaded.problems += problems
             loaded.warnings += warnings
             if survey and passed(survey[f"{key}_respondents"], survey[f"{key}_answers"], problems, blocked):
-                loaded.scorable.append(key)
+                loaded.passed.add(key)
     if "kawasan_assessments" in raw_tables:
         problems, warnings = checks.kawasan(raw_tables["kawasan_assessments"], specs["ikkrn"])
         loaded.problems += problems
         loaded.warnings += warnings
+        if not problems:
+            loaded.passed.add("kawasan_assessments")
     for name in ("ikktt_areas", "program_outputs", "targets"):
         if name in raw_tables:
             keys = list(TABLES[name].keys)
@@ -142,7 +145,7 @@ def finish(loaded: Loaded) -> Loaded:
         computed = [f"{k}_{t}" for k in SURVEY_INDICES for t in ("respondents", "answers")]
         computed += ["kawasan_assessments", "ikktt_areas", "program_outputs", "targets"]
         loaded.tables = {name: _clean(loaded.raw[name], name) for name in computed if name in loaded.raw}
-    loaded.raw, loaded.scorable = {}, []
+    loaded.raw, loaded.passed = {}, set()
     return loaded
 
 

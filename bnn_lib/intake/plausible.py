@@ -126,8 +126,8 @@ def targets(frame: pd.DataFrame, specs: Mapping[str, IndexSpec]) -> Found:
             problems += _count(frame, "target", x, unit, level, region)
         elif unit == "persen":
             problems += at_rows(frame, x > 100, "target", "persentase tidak dapat lebih dari 100")
-        elif measure in specs:
-            scale = specs[measure].scale
+        elif unit == "indeks" and m.index in specs:
+            scale = specs[m.index].scale
             message = f"di luar skala {scale.min:g}–{scale.max:g} ukuran {measure} (rata-rata jawaban, bukan 0–100)"
             problems += at_rows(frame, (x < scale.min) | (x > scale.max), "target", message)
     return problems, []

@@ -41,7 +41,10 @@ LEVEL_ORDER = {"nasional": 0, "provinsi": 1, "kabkota": 2}
 LO, HI = bounds()
 # Excel's invariant format codes: Indonesian Excel shows 1,234.5 as 1.234,5.
 DECIMALS = {0: "#,##0", 1: "#,##0.0", 2: "#,##0.00"}
-CHANGE = "+0.00;-0.00;0.00"  # a change shows its sign, as the reports write it
+# A change shows its sign, as the reports write it; its cells hold the change rounded as the
+# reports round it (:data:`CHANGE_DECIMALS`), so that one printed as 0,00 is neither + nor −.
+CHANGE_DECIMALS = 2
+CHANGE = "+{0};-{0};{0}".format("0." + "0" * CHANGE_DECIMALS)
 YEAR = "0"
 WHEN = "yyyy-mm-dd hh:mm"
 PER_ROW = "per-row"  # a column whose number format each row gives (column "number_format")
@@ -205,7 +208,6 @@ def _join(frame: pd.DataFrame, table: pd.DataFrame | None, columns: list[str]) -
 def _in_order(frame: pd.DataFrame, then: tuple[str, ...] = ()) -> pd.DataFrame:
     """The nation first, then each province followed by its kab/kota, by code (then by
     ``then``); with the level and province names to show."""
-    # A region's province is the two digits before the dot of its code (rollup.with_province).
     province = province_codes(frame["region_code"])
     out = frame.assign(_province=province, _level=frame["level"].map(LEVEL_ORDER))
     out = out.sort_values(["_province", "_level", "region_code", *then], kind="stable").reset_index(drop=True)

@@ -39,6 +39,8 @@ from bnn_lib.paths import REPORTS_DIR
 from bnn_lib.reporting import words
 from bnn_lib.reporting.data import ReportData, load
 from bnn_lib.reporting.sheets import (
+    CHANGE,
+    CHANGE_DECIMALS,
     KINERJA,
     OUTPUT,
     PER_ROW,
@@ -56,6 +58,7 @@ from bnn_lib.reporting.sheets import (
     priority_frame,
 )
 from bnn_lib.reporting.words import SYNTHETIC, SYNTHETIC_WHY
+from bnn_lib.rounding import rounded
 from bnn_lib.spec import PROVENANCE_WORDS
 from bnn_lib.writing import MAX_WIDTH, printable, put, save_workbook, write_rows
 
@@ -252,6 +255,8 @@ def _sheet(
     row 2 (and the first ``frozen_columns`` columns frozen), sized, printable."""
     _title(sheet, data, title)
     values = frame[[c.key for c in columns]].astype(object)
+    for c in (c for c in columns if c.fmt == CHANGE):  # Excel signs the stored value, not the shown one
+        values[c.key] = [None if pd.isna(v) else rounded(v, CHANGE_DECIMALS) for v in values[c.key]]
     rows = values.where(values.notna(), None).to_numpy().tolist()
     formats = {j: c.fmt for j, c in enumerate(columns) if c.fmt and c.fmt != PER_ROW}
     write_rows(sheet, [c.header for c in columns], rows, start=2, formats=formats)

@@ -1,9 +1,5 @@
-"""The method in force, in words.
-
-What a report says about how an index is made comes from the spec the results were computed
-with (:meth:`ReportData.spec`) or from the constant the code uses, never from a literal: a
-researcher who changes a spec gets reports that say so.
-"""
+"""What an index measures, as the first lines of its section say it (the method's other facts
+in words are :mod:`bnn_lib.reporting.words`, shared with the workbook)."""
 
 from __future__ import annotations
 

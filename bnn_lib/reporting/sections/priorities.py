@@ -39,14 +39,14 @@ def priorities(data: ReportData, code: str | None, linked: Collection[str] | Non
             f"<p>Yang perlu ditindaklanjuti di {esc(regions().label(own))}, dari yang terberat:</p>"
             f"<ol class='findings'>{items}</ol>{rules}"
         )
-    listed = len(set(rows["kabkota_code"]))
+    listed_order = rows[["rank", "kabkota_code"]].drop_duplicates().sort_values(["rank", "kabkota_code"])
+    listed = len(listed_order)  # the kab/kota the list shows
     flagged = int(rows["n_flagged"].iloc[0])
     where = "secara nasional" if own == NATIONAL else f"di Provinsi {esc(regions().province(own).name)}"
     intro = (
         f"<p><b>{flagged}</b> kab/kota {where} memenuhi sedikitnya satu aturan prioritas. "
         f"{'Semuanya' if listed == flagged else f'{listed} teratas'}, diurutkan menurut banyaknya alasan:</p>"
     )
-    listed_order = rows[["rank", "kabkota_code"]].drop_duplicates().sort_values(["rank", "kabkota_code"])
     entries = [
         {
             "rank": angka(rank, 0),

@@ -29,7 +29,6 @@ from bnn_lib.rounding import sign_at
 from bnn_lib.uncertainty import bounds
 
 
-# A label that states a method fact is made from the spec in force, when its row is shown.
 def header(data: ReportData, province: str | None) -> Section:
     """Title, subtitle and, for the sample data, a clear synthetic-data banner."""
     title = f"Laporan Kinerja Pemberdayaan Masyarakat {data.year}"
