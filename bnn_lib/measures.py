@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
+import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from bnn_lib.paths import DATA_DIR
@@ -111,3 +112,10 @@ def outcomes() -> tuple[Measure, ...]:
 def outputs() -> tuple[Measure, ...]:
     """The programme outputs, counted per kab/kota in program_outputs."""
     return tuple(m for m in measures() if m.kind == "output")
+
+
+def listed(kpi: pd.DataFrame, kinds: tuple[str, ...] = ("outcome", "output")) -> list[tuple[Measure, pd.Series]]:
+    """Each measure with its row of ``kpi`` (one region's KPI table, indexed by measure), the
+    measures of each kind in ``kinds`` order and within a kind in the table's order; a measure
+    the region has no row for is left out."""
+    return [(m, kpi.loc[m.id]) for kind in kinds for m in measures() if m.kind == kind and m.id in kpi.index]

@@ -134,25 +134,21 @@ def kinerja_frame(data: ReportData) -> pd.DataFrame:
     regional = kpi[kpi["region_code"].map(_level) != "kabkota"]
     for code in sorted(set(regional["region_code"])):  # "00" sorts first
         by_measure = regional[regional["region_code"] == code].set_index("measure")
-        for kind, listed in (("outcome", measures.outcomes()), ("output", measures.outputs())):
-            for m in listed:
-                if m.id not in by_measure.index:
-                    continue
-                item = by_measure.loc[m.id]
-                rows.append(
-                    {
-                        "level_name": LEVEL_NAMES[_level(code)],
-                        "region_code": code,
-                        "region": _region_name(code),
-                        "sasaran": SASARAN[kind],
-                        "indicator": indicator(data, m),
-                        "unit": words.measure_unit(data, m),
-                        "target": item["target"],
-                        "realisasi": item["realisasi"],
-                        "capaian_pct": item["capaian_pct"],
-                        "number_format": DECIMALS[m.decimals],
-                    }
-                )
+        rows += [
+            {
+                "level_name": LEVEL_NAMES[_level(code)],
+                "region_code": code,
+                "region": _region_name(code),
+                "sasaran": SASARAN[m.kind],
+                "indicator": indicator(data, m),
+                "unit": words.measure_unit(data, m),
+                "target": item["target"],
+                "realisasi": item["realisasi"],
+                "capaian_pct": item["capaian_pct"],
+                "number_format": DECIMALS[m.decimals],
+            }
+            for m, item in measures.listed(by_measure)
+        ]
     return pd.DataFrame(rows, columns=columns)
 
 

@@ -293,22 +293,18 @@ def _movers(data: ReportData, province: str | None) -> list[str]:
 def performance(data: ReportData, province: str | None) -> Section:
     """Capaian kinerja: programme outputs and outcome indices against their targets."""
     kpi = kpi_of(data, code_of(province))
-    rows = []
-    for kind, listed in (("Keluaran (output)", measures.outputs()), ("Hasil (outcome)", measures.outcomes())):
-        for m in listed:
-            if m.id not in kpi.index:
-                continue
-            item = kpi.loc[m.id]
-            rows.append(
-                {
-                    "kind": kind,
-                    "label": esc(words.measure_name(data, m)),
-                    "unit": esc(m.unit),
-                    "target": angka(item["target"], m.decimals),
-                    "realisasi": angka(item["realisasi"], m.decimals),
-                    "capaian": persen(item["capaian_pct"]),
-                }
-            )
+    kinds = {"output": "Keluaran (output)", "outcome": "Hasil (outcome)"}
+    rows = [
+        {
+            "kind": kinds[m.kind],
+            "label": esc(words.measure_name(data, m)),
+            "unit": esc(m.unit),
+            "target": angka(item["target"], m.decimals),
+            "realisasi": angka(item["realisasi"], m.decimals),
+            "capaian": persen(item["capaian_pct"]),
+        }
+        for m, item in measures.listed(kpi, tuple(kinds))
+    ]
     if not rows:
         return Section.of("<p>Tidak ada data capaian kinerja untuk wilayah ini.</p>")
     columns = [
