@@ -30,7 +30,7 @@ from bnn_lib.bands import at_or_above, band_decimals, band_edges, lowers_by_row
 from bnn_lib.regions import NATIONAL
 from bnn_lib.rollup import region_means, region_sums
 from bnn_lib.scoring import group_index
-from bnn_lib.spec import SURVEY_INDICES, Bands, IndexSpec
+from bnn_lib.spec import Bands, IndexSpec
 from bnn_lib.uncertainty import CONFIDENCE_LEVELS, bounds
 
 
@@ -177,7 +177,7 @@ def change_tables(
     :func:`bnn_lib.series.method_breaks`).
     """
     out = {}
-    for name in SURVEY_INDICES:
+    for name in specs:  # the survey indices: those with a kab/kota table in both years
         key = f"{name}_kabkota"
         if key not in now or key not in before:
             continue

@@ -163,7 +163,7 @@ def test_a_regions_change_is_over_the_kab_kota_measured_in_both_years():
 
     def year(values: dict[str, float]) -> dict[str, pd.DataFrame]:
         kabkota = pd.DataFrame({"kabkota_code": list(values), "value_100": list(values.values())})
-        kabkota["value"] = 1 + kabkota["value_100"] * 3 / 100
+        kabkota = kabkota.assign(value=1 + kabkota["value_100"] * 3 / 100, spec_id="tiny", spec_version="1")
         kabkota["band"] = ["Tanggap" if v > 50 else "Cukup Tanggap" for v in values.values()]
         reached = kabkota["band"].eq("Tanggap").groupby(kabkota["kabkota_code"].str[:2]).sum()
         regions = pd.DataFrame({"region_code": [*reached.index, "00"], "n_success": [*reached, reached.sum()]})

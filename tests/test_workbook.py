@@ -9,6 +9,7 @@ import math
 import re
 import shutil
 import zipfile
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import numpy as np
@@ -159,7 +160,9 @@ def test_ikotan_rows_against_the_kabkota_tables(written, base):
     np.testing.assert_allclose(kabkota["Batas atas selang 95 % (skala 0–100)"], intervals.loc[now.index, "hi95"])
     # The change from last year's value (the sample measures the same kab/kota in both years).
     change = now["value_100"] - before["value_100"].reindex(now.index)
-    np.testing.assert_allclose(kabkota["Perubahan dari 2023 (poin skala 0–100)"], change, rtol=1e-9)
+    # Held as shown, rounded half away from zero on the decimal written (Decimal, a second method).
+    shown = [float(Decimal(repr(x)).quantize(Decimal("0.01"), ROUND_HALF_UP)) for x in change]
+    np.testing.assert_allclose(kabkota["Perubahan dari 2023 (poin skala 0–100)"], shown, rtol=1e-12)
     assert list(kabkota["Responden"]) == list(now["n_respondents"])
     small = kabkota["Sel kecil (kurang dari 5 responden)"]
     assert list(small) == ["ya" if n < 5 else "tidak" for n in now["n_respondents"]]
