@@ -71,3 +71,30 @@ def test_reports_open_cleanly_in_chromium(rendered):
         browser.close()
     assert errors == []
     assert all(url.startswith(("file:", "data:")) for url in requests), [u for u in requests if "://" in u][:5]
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_no_report_scrolls_sideways(rendered, width):
+    """At a laptop's width and a phone's, no page of any level is wider than the window: a
+    table wider than the screen scrolls in its own box, a chart shrinks to fit."""
+    pages = [rendered / "index.html", rendered / "nasional.html", rendered / "provinsi-11.html"]
+    pages += sorted((rendered / "kabkota").glob("kabkota-11.*.html"))[:2]
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        wide = {}
+        for path in pages:
+            page.goto(path.as_uri())
+            scroll = page.evaluate("document.documentElement.scrollWidth")
+            if scroll > width:
+                wide[path.name] = scroll
+            # Whatever is wider than the page sits in a box that scrolls it.
+            loose = page.evaluate(
+                """(w) => [...document.querySelectorAll('table')]
+                    .filter(t => t.getBoundingClientRect().width > w && !t.closest('.table-scroll'))
+                    .length""",
+                width,
+            )
+            assert loose == 0, path.name
+        browser.close()
+    assert not wide, wide

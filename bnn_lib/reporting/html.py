@@ -38,6 +38,7 @@ HEADER_CELL = re.compile(r"(<th\b[^>]*>)(.*?)(</th>)", re.S)
 # ("ikotan-dayamas-2022", "report.css", "&ThickSpace;"), which must stay whole.
 LONG_WORD = re.compile(r"(?<![\w&\-./])[^\W\d_]{7,}(?![\w;\-./])")
 SOFT_HYPHEN = "\u00ad"
+DATA_TABLE = re.compile(r'(<table class="data".*?</table>)', re.S)  # report tables hold no table
 HEADING = re.compile(r"<h([23])([^>]*)>(.*?)</h\1>", re.S)
 TAG = re.compile(r"<[^>]+>")
 TAG_OR_TEXT = re.compile(f"({TAG.pattern})")  # splits text from tags, keeping both
@@ -84,8 +85,14 @@ def page(title: str, body: str, footer: str = "") -> str:
     """Wrap an HTML body in the report page (title escaped; body and footer trusted). Each inline
     PNG gets its on-screen size, each table header its break points; the title also runs in the
     footer of every printed page."""
-    body = hyphenated_headers(sized_images(body))
+    body = scrolling_tables(hyphenated_headers(sized_images(body)))
     return PAGE.format(title=esc(title), css=CSS, running=running_title(title), body=body, footer=footer)
+
+
+def scrolling_tables(body: str) -> str:
+    """Each data table in a box of its own that scrolls sideways where the table is wider than
+    the screen (a phone), so that the page itself never does; on paper the box is not there."""
+    return DATA_TABLE.sub(r'<div class="table-scroll">\1</div>', body)
 
 
 def running_title(title: str) -> str:
