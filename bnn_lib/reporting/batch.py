@@ -29,10 +29,21 @@ from pathlib import Path
 from tqdm import tqdm
 
 from bnn_lib.pipeline import start_method_for
-from bnn_lib.regions import province_code
+from bnn_lib.regions import province_code, regions
 from bnn_lib.reporting import data as report_data
 from bnn_lib.reporting import index_page, is_kabkota, manifest, pdf, report_file, workbook
-from bnn_lib.reporting.jobs import LINKS, STANDING, Batch, Job, Outcome, Status, input_hash, job_hash, plan
+from bnn_lib.reporting.jobs import (
+    LINKS,
+    PROVINCE_LINKS,
+    STANDING,
+    Batch,
+    Job,
+    Outcome,
+    Status,
+    input_hash,
+    job_hash,
+    plan,
+)
 from bnn_lib.reporting.local import processes
 from bnn_lib.reporting.schedule import Runner, run_jobs
 
@@ -63,13 +74,16 @@ def run(batch: Batch) -> list[Outcome]:
     outcomes: dict[str, Outcome] = {}
     bar = tqdm(total=len(jobs), desc=f"laporan {batch.year}", unit="laporan", disable=not batch.progress)
     notebooks = {nb: input_hash(batch, nb) for nb in {job.notebook for job in jobs}}
-    # The kab/kota reports first, then the reports that link them, told which kab/kota reports
-    # stand (rendered or kept by this run, or left by an earlier one if not attempted now).
-    first = [job for job in jobs if is_kabkota(job.key)]
-    for phase in (first, [job for job in jobs if not is_kabkota(job.key)]):
-        if phase is not first:
-            standing = _standing_kabkota(batch, folder, outcomes)
-            phase = [_with_links(job, standing) for job in phase]
+    # The kab/kota reports first, then the provinces that link them, then the nation that links
+    # the provinces, each told which reports below it stand (rendered or kept by this run, or
+    # left by an earlier one if not attempted now).
+    phases = [
+        [job for job in jobs if is_kabkota(job.key)],
+        [job for job in jobs if not is_kabkota(job.key) and job.key != "nasional"],
+        [job for job in jobs if job.key == "nasional"],
+    ]
+    for phase in phases:
+        phase = [_with_links(job, batch, folder, outcomes) for job in phase]
         hashes = {job.key: job_hash(notebooks[job.notebook], job) for job in phase}
         todo = []
         for job in phase:
@@ -131,22 +145,27 @@ class NotWrittenError(Exception):
         self.outcomes, self.error = outcomes, error
 
 
-def _standing_kabkota(batch: Batch, folder: Path, outcomes: dict[str, Outcome]) -> list[str]:
-    """The measured kab/kota whose reports stand: rendered or kept by this run, or, of those it
-    did not attempt, left by an earlier run in ``folder``."""
+def _standing(keys: list[str], folder: Path, outcomes: dict[str, Outcome]) -> list[str]:
+    """Of the reports ``keys``, those whose pages stand: rendered or kept by this run, or, of
+    those it did not attempt, left by an earlier run in ``folder``."""
     return [
-        code
-        for code in report_data.load(batch.year, str(batch.out)).measured_kabkota()
-        if (outcomes[code].status in STANDING if code in outcomes else (folder / report_file(code)).is_file())
+        key
+        for key in keys
+        if (outcomes[key].status in STANDING if key in outcomes else (folder / report_file(key)).is_file())
     ]
 
 
-def _with_links(job: Job, standing: list[str]) -> Job:
-    """A province job told which of its kab/kota reports to link (of ``standing``); the national
-    job as it is."""
-    if job.key == "nasional":
+def _with_links(job: Job, batch: Batch, folder: Path, outcomes: dict[str, Outcome]) -> Job:
+    """A province job told which of its kab/kota reports stand, the national job which province
+    reports do (for them to link); a kab/kota job as it is."""
+    if is_kabkota(job.key):
         return job
-    return replace(job, parameters={**job.parameters, LINKS: [c for c in standing if province_code(c) == job.key]})
+    if job.key == "nasional":
+        provinces = _standing(list(regions().province_table["code"]), folder, outcomes)
+        return replace(job, parameters={**job.parameters, PROVINCE_LINKS: provinces})
+    measured = report_data.load(batch.year, str(batch.out)).measured_kabkota()
+    mine = _standing([c for c in measured if province_code(c) == job.key], folder, outcomes)
+    return replace(job, parameters={**job.parameters, LINKS: mine})
 
 
 def print_pdfs(outcomes: list[Outcome], jobs: int) -> None:

@@ -25,8 +25,10 @@ NOTEBOOKS = ROOT / "notebooks"
 PROVINCE_NOTEBOOK = NOTEBOOKS / "laporan_provinsi.ipynb"
 NATIONAL_NOTEBOOK = NOTEBOOKS / "laporan_nasional.ipynb"
 KABKOTA_NOTEBOOK = NOTEBOOKS / "laporan_kabkota.ipynb"
-# The province notebook's parameter that lists the kab/kota whose reports it links.
+# The parameters that list the reports below a report whose pages stand, for it to link: a
+# province's kab/kota, the nation's provinces.
 LINKS = "kabkota_reports"
+PROVINCE_LINKS = "province_reports"
 DEFAULT_TIMEOUT = 300.0
 DEFAULT_CONNECT_TIMEOUT = 10.0
 
@@ -189,7 +191,8 @@ def input_hash(batch: Batch, notebook: str) -> str:
 
 
 def job_hash(notebook_hash: str, job: Job) -> str:
-    """What one report depends on: its notebook's :func:`input_hash` and the kab/kota reports it
-    links (a province report is rendered again when they change; the others link none)."""
-    linked = json.dumps(job.parameters.get(LINKS, []))
+    """What one report depends on: its notebook's :func:`input_hash` and the reports it links (a
+    province report is rendered again when its kab/kota reports change, the national report
+    when the province reports do)."""
+    linked = json.dumps([job.parameters.get(LINKS, []), job.parameters.get(PROVINCE_LINKS, [])])
     return hashlib.sha256(f"{notebook_hash}\n{linked}".encode()).hexdigest()

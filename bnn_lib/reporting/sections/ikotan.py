@@ -29,9 +29,9 @@ from bnn_lib.uncertainty import bounds
 
 
 def ikotan(data: ReportData, province: str | None, linked: Collection[str] | None = None) -> Section:
-    """IKOTAN by kab/kota (or by province): ranked chart with band edges, profile, table. A
-    province's kab/kota names link to their reports: those in ``linked``, or with None those in
-    the year's folder."""
+    """IKOTAN by kab/kota (or by province): ranked chart with band edges, profile, table. The
+    names (a province's kab/kota, the nation's provinces) link to their reports: those in
+    ``linked``, or with None those in the year's folder."""
     edges = data.table("ikotan_bands")
     national = data.region_row("ikotan_regions", NATIONAL)
     if province is None:
@@ -101,7 +101,7 @@ def _ikotan_table(
         rows.append(
             {
                 "rank": angka(rank, 0),
-                "label": linked_name(data, code, row.label, linked) if province is not None else esc(row.label),
+                "label": linked_name(data, code, row.label, linked),
                 "value": angka(row.value, 3),
                 "value_100": angka(row.value_100, 2),
                 "interval": "–"

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 
 from bnn_lib import measures
-from bnn_lib.regions import regions
-from bnn_lib.reporting import words
+from bnn_lib.regions import province_code, regions
+from bnn_lib.reporting import is_kabkota, report_file, words
 from bnn_lib.reporting.data import ReportData
 from bnn_lib.reporting.fmt import angka, esc, persen, selang, selisih
 from bnn_lib.reporting.sections.appendix import uncertainty_summary
@@ -24,21 +24,38 @@ from bnn_lib.reporting.sections.components import (
     points,
 )
 from bnn_lib.reporting.sections.effect import effect_sentences
-from bnn_lib.reporting.words import BACKCAST, SYNTHETIC, SYNTHETIC_WHY, place_name
+from bnn_lib.reporting.words import BACKCAST, SYNTHETIC, SYNTHETIC_WHY, place_name, short_name
 from bnn_lib.rounding import sign_at
 from bnn_lib.uncertainty import bounds
 
 
 def header(data: ReportData, province: str | None) -> Section:
-    """Title, subtitle and, for the sample data, a clear synthetic-data banner."""
+    """The way up to the reports above this one, then the title, subtitle and, for the sample
+    data, a clear synthetic-data banner."""
     title = f"Laporan Kinerja Pemberdayaan Masyarakat {data.year}"
     banner = ""
     if data.meta.get("synthetic"):
         banner = f'<div class="banner">{SYNTHETIC}. {SYNTHETIC_WHY}.</div>'
     return Section.of(
-        f"{banner}<h1>{esc(title)}</h1><p class='subtitle'>{esc(place_name(province))} · Deputi Bidang Pemberdayaan "
+        f"{breadcrumb(data, province)}{banner}<h1>{esc(title)}</h1>"
+        f"<p class='subtitle'>{esc(place_name(province))} · Deputi Bidang Pemberdayaan "
         "Masyarakat, Badan Narkotika Nasional · IKOTAN, IKP, IKKRN dan IKKTT</p>"
     )
+
+
+def breadcrumb(data: ReportData, province: str | None) -> str:
+    """Links to the reports above this one, from the year's index down (a kab/kota report, in a
+    folder of its own, reaches them one folder up): "Semua laporan 2024 › Nasional › Provinsi
+    Aceh › Kab. Aceh Besar"."""
+    up = "../" if is_kabkota(province) else ""
+    trail = [(f"{up}index.html", f"Semua laporan {data.year}")]
+    if province is not None:
+        trail.append((up + report_file("nasional"), "Nasional"))
+    if is_kabkota(province):
+        trail.append((up + report_file(province_code(province)), f"Provinsi {regions().province_of(province).name}"))
+    here = "Nasional" if province is None else short_name(province)
+    links = [f'<a href="{href}">{esc(label)}</a>' for href, label in trail]
+    return f'<nav class="crumbs" aria-label="Letak laporan">{" › ".join([*links, esc(here)])}</nav>'
 
 
 def executive_summary(data: ReportData, province: str | None) -> Section:
