@@ -155,7 +155,8 @@ def _reports(args: argparse.Namespace) -> int:
         )
         failed |= any(o.status in (jobs.Status.FAILED, jobs.Status.TIMEOUT) for o in outcomes)
         # A missing engine is said once and is no failure: the HTML is what was asked for first.
-        failed |= any(o.pdf not in ("", *batch.PDF_DONE) for o in outcomes) and pdf.unavailable() is None
+        unprinted = any(o.pdf not in ("", batch.PDF_REMOVED, *batch.PDF_DONE) for o in outcomes)
+        failed |= unprinted and pdf.unavailable() is None
     return 1 if failed else 0
 
 

@@ -377,6 +377,10 @@ def test_reports_pdf_prints_beside_each_report_once(reports_dir, tmp_path, capsy
     assert (folder / "nasional.pdf").stat().st_mtime_ns == printed
     manifest = {r["key"]: r for r in json.loads((folder / "manifest.json").read_text())["reports"]}
     assert {r["pdf"] for r in manifest.values()} == {"up to date"}
+    # Rendered again without --pdf: the PDFs show the old pages, so they go, and the run says so.
+    assert cli.main([a for a in args if a != "--pdf"] + ["--force"]) == 0
+    assert "2 ok; 2 old PDF removed" in capsys.readouterr().out
+    assert not list(folder.glob("*.pdf"))
 
 
 def test_without_chromium_reports_say_so_once_and_write_the_html(reports_dir, tmp_path, capsys, monkeypatch):

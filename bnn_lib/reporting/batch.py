@@ -47,9 +47,11 @@ from bnn_lib.reporting.jobs import (
 from bnn_lib.reporting.local import processes
 from bnn_lib.reporting.schedule import Runner, run_jobs
 
-__all__ = ["PDF_DONE", "Batch", "NotWrittenError", "Outcome", "plan", "print_pdfs", "run", "summary"]
+__all__ = ["PDF_DONE", "PDF_REMOVED", "Batch", "NotWrittenError", "Outcome", "plan", "print_pdfs", "run", "summary"]
 
 PDF_DONE = ("ok", "up to date")
+# A PDF beside a page rendered again without --pdf: it showed the old page, and is removed.
+PDF_REMOVED = "removed"
 
 
 def runner_name(batch: Batch) -> str:
@@ -102,6 +104,8 @@ def run(batch: Batch) -> list[Outcome]:
     ordered = [outcomes[job.key] for job in jobs]
     if batch.pdf:
         print_pdfs(ordered, batch.jobs)
+    else:
+        drop_stale_pdfs(ordered)
     manifest.write(folder, batch, ordered, previous, where)
     # Each written even if the other cannot be (a workbook open in Excel, say); the reports stand.
     problems = [
@@ -197,18 +201,31 @@ def print_pdfs(outcomes: list[Outcome], jobs: int) -> None:
         o.pdf = errors.get(page) or "ok"
 
 
+def drop_stale_pdfs(outcomes: list[Outcome]) -> None:
+    """Remove the PDF beside each page this run rendered again without printing it: it shows
+    the page as it was, and would be shared for the new one (the index no longer links it)."""
+    for o in outcomes:
+        page = Path(o.html) if o.html else None
+        if o.status == Status.OK and page is not None and page.with_suffix(".pdf").exists() and not pdf.printed(page):
+            page.with_suffix(".pdf").unlink(missing_ok=True)
+            o.pdf = PDF_REMOVED
+
+
 def summary(outcomes: list[Outcome]) -> str:
     """One line per status, the PDFs, and one line per failure."""
     counts: dict[str, int] = {}
     for o in outcomes:
         counts[o.status] = counts.get(o.status, 0) + 1
     lines = [", ".join(f"{n} {status}" for status, n in sorted(counts.items()))]
-    asked = [o for o in outcomes if o.pdf]
+    removed = [o for o in outcomes if o.pdf == PDF_REMOVED]
+    asked = [o for o in outcomes if o.pdf and o.pdf != PDF_REMOVED]
     failed = [o for o in asked if o.pdf not in PDF_DONE]
     # No PDF at all for one reason (no engine): that reason once, not once per report.
     once = len({o.pdf for o in failed}) == 1 and len(failed) == len(asked)
     if asked:
         lines[0] += f"; {failed[0].pdf}" if once else f"; {len(asked) - len(failed)} PDF"
+    if removed:
+        lines[0] += f"; {len(removed)} old PDF removed (older than the page; --pdf prints them again)"
     lines += [
         f"  {o.key}: {o.status}: {o.error} (notebook kept: {o.executed})"
         for o in outcomes
