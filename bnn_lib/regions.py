@@ -27,8 +27,10 @@ NATIONAL = "00"  # the code of the nation, beside the province codes "11"…"96"
 
 RegionType = Literal["provinsi", "kabupaten", "kota"]
 
-# "Kabupaten Administrasi", "Kab. Adm.", "Kota Adm.", "Prov." and the like, in normalised form.
-_PREFIXES = [
+# "Kabupaten Administrasi", "Kab. Adm.", "Kota Adm.", "Prov." and the like, in normalised form: a
+# pattern and the type it spells out. Plain regular expressions that JavaScript reads alike (the
+# index page's search box applies them to what is typed).
+TYPE_PREFIXES = [
     (r"^(kabupaten|kab)( administrasi| adm)?\s+", "kabupaten"),
     (r"^kota( administrasi| adm)?\s+", "kota"),
     (r"^(provinsi|prov)\s+", "provinsi"),
@@ -87,7 +89,7 @@ def normalise_name(text: str) -> str:
 def _split_type(name: str) -> tuple[RegionType | None, str]:
     """Split a name into its type prefix and the normalised rest: ("kabupaten", "aceh besar")."""
     norm = normalise_name(name)
-    for pattern, kind in _PREFIXES:
+    for pattern, kind in TYPE_PREFIXES:
         match = re.match(pattern, norm)
         if match:
             return kind, norm[match.end() :]
@@ -119,6 +121,7 @@ class RegionRegistry:
         self.kabkota_table = kabkota
         self._by_code: dict[str, Region] = {}
         self._by_name: dict[str, list[Region]] = {}
+        self._aliases: dict[str, list[str]] = {}
         rows = [] if history is None else history.itertuples(index=False)
         self._former = {
             r.old_code: CodeChange(r.old_code, r.new_code, r.name, int(r.since_year), r.source) for r in rows
@@ -127,6 +130,7 @@ class RegionRegistry:
             self._add(Region(row.code, row.name, "provinsi", row.code), [row.name])
         for row in aliases.itertuples():
             self._by_name.setdefault(_key(row.alias), []).append(self._by_code[row.code])
+            self._aliases.setdefault(row.code, []).append(row.alias)
         for row in kabkota.itertuples():
             region = Region(row.code, row.name, row.type, row.province_code)
             self._add(region, [row.name, f"{row.type} {region.short_name}", region.short_name])
@@ -169,6 +173,11 @@ class RegionRegistry:
     def kabkota(self, key: str | int) -> Region:
         """The kabupaten or kota with this code or name ("11.01", "Kab. Aceh Selatan")."""
         return self.get(key, types=("kabupaten", "kota"))
+
+    def aliases(self, code: str) -> list[str]:
+        """The short names a province code is also known by (``province_aliases.csv``), in file
+        order: ``["DKI", "DKI Jakarta", "Jakarta"]`` for "31"; none for a kab/kota or the nation."""
+        return list(self._aliases.get(code, []))
 
     def kabkota_of(self, province: str | int) -> pd.DataFrame:
         """The kab/kota table rows of one province (given by code or name), in code order."""

@@ -6,32 +6,53 @@ it this test is skipped). Screenshots are saved in ``tests/artifacts/``.
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 
 import pytest
 
 from bnn_lib.paths import ROOT
+from bnn_lib.reporting import index_page
 
 sync_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
 ARTIFACTS = ROOT / "tests" / "artifacts"
+REGIONS = ROOT / "data" / "regions"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
          "--no-first-run", "--disable-sync"]  # fmt: skip
 
 
-def _search_finds_by_name(page) -> None:
-    """Typing part of a name in the index's search box leaves the rows that hold it, whatever
-    the case; clearing it shows every row again."""
-    rows = page.eval_on_selector_all("tr[data-nama]", "rows => rows.map(r => r.dataset.nama)")
-    page.fill("#cari", "aceh")
-    shown = page.eval_on_selector_all(
-        "tr[data-nama]", "rows => rows.filter(r => r.offsetParent).map(r => r.dataset.nama)"
-    )
-    assert shown == [name for name in rows if "aceh" in name.lower()] and 1 < len(shown) < len(rows)
+def _registry(name: str) -> list[dict[str, str]]:
+    """The rows of one of the region registry's files, read here as plain CSV."""
+    with (REGIONS / name).open(newline="", encoding="utf-8") as file:
+        return list(csv.DictReader(file))
+
+
+def _province_rows(alias: str) -> set[str]:
+    """The codes of the province ``province_aliases.csv`` gives ``alias`` and of its kab/kota."""
+    code = {row["alias"]: row["code"] for row in _registry("province_aliases.csv")}[alias]
+    return {code} | {row["code"] for row in _registry("kabkota.csv") if row["province_code"] == code}
+
+
+def _shown(page, code: str) -> set[str]:
+    """The region codes of the rows the search box leaves, given JavaScript that reads a row's code."""
+    return set(page.eval_on_selector_all("tr[data-cari]", f"rows => rows.filter(r => r.offsetParent).map({code})"))
+
+
+def _search_finds_by_alias(page) -> None:
+    """Typing a province's alias in the index's search box leaves exactly the rows of that province
+    and of its kab/kota (worked out from the registry's files, a row's code from its report's
+    link); clearing it shows every row again."""
+    code = r"r => (r.querySelector('a').getAttribute('href').match(/-([\d.]+)\.html$/) || [0, '00'])[1]"
+    every = _shown(page, code)
+    for alias in ("NAD", "DKI", "Jakarta"):
+        page.fill("#cari", alias)
+        wanted = _province_rows(alias) & every
+        assert _shown(page, code) == wanted and 2 < len(wanted) < len(every), alias
     page.fill("#cari", "")
-    assert len(page.eval_on_selector_all("tr[data-nama]", "rows => rows.filter(r => r.offsetParent)")) == len(rows)
+    assert _shown(page, code) == every
 
 
 def test_reports_open_cleanly_in_chromium(rendered):
@@ -51,7 +72,7 @@ def test_reports_open_cleanly_in_chromium(rendered):
         reports = [link for link in links if link.endswith(".html")]
         manifest = json.loads((rendered / "manifest.json").read_text())
         assert len(reports) == len(manifest["reports"]) > 3, links
-        _search_finds_by_name(page)
+        _search_finds_by_alias(page)
         kabkota = [link for link in reports if "/kabkota/" in link]
         workbooks = [link for link in links if link.endswith(".xlsx")]
         assert [w.rsplit("/", 1)[-1] for w in workbooks] == ["tabel-kinerja-2024.xlsx"]
@@ -98,3 +119,35 @@ def test_no_report_scrolls_sideways(rendered, width):
             assert loose == 0, path.name
         browser.close()
     assert not wide, wide
+
+
+def test_search_box_finds_aliases_and_names_without_kab_or_kota(tmp_path):
+    """The index's search box over a row for every region of the registry: each province alias
+    leaves its province and the province's kab/kota; a name without "Kab."/"Kota" leaves both the
+    kabupaten and the kota of that name, and a prefix, however written, only the one it names.
+    What each query should leave is worked out from the registry's files."""
+    provinces, kabkota = _registry("provinces.csv"), _registry("kabkota.csv")
+    codes = ["00"] + [row["code"] for row in provinces + kabkota]
+    rows = "".join(f"{index_page.search_row(code)}<td>{code}</td></tr>" for code in codes)
+    path = tmp_path / "cari.html"
+    path.write_text(f"<!doctype html><meta charset='utf-8'>{index_page.SEARCH}<table>{rows}</table>", encoding="utf-8")
+    named = {row["name"]: row["code"] for row in kabkota}
+    aliases = [row["alias"] for row in _registry("province_aliases.csv")]
+    wanted = {alias: _province_rows(alias) for alias in ["Jabar", "Jogja", "DIY", "Sulsel", *aliases]}
+    wanted |= {name: {named[f"Kabupaten {name}"], named[f"Kota {name}"]} for name in ("Bogor", "Bekasi", "Tasikmalaya")}
+    wanted |= {query: {named["Kabupaten Bogor"]} for query in ("kabupaten bogor", "Kab. Bogor", "KAB BOGOR")}
+    wanted |= {query: {named["Kota Bogor"]} for query in ("kota bogor", " Kota  Bogor. ")}
+    wanted |= {"Kota Adm. Jakarta Pusat": {named["Kota Administrasi Jakarta Pusat"]}, "Prov. Jabar": {"32"}}
+    wanted |= {"jawa-BARAT": _province_rows("Jabar"), "Nasional": {"00"}}
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page()
+        page.goto(path.as_uri())
+        for query, codes_wanted in wanted.items():
+            page.fill("#cari", query)
+            assert _shown(page, "r => r.cells[0].textContent") == codes_wanted, query
+        page.fill("#cari", "Jabar")
+        assert page.text_content("#jumlah") == f"{len(wanted['Jabar'])} wilayah ditemukan"
+        page.fill("#cari", "")
+        assert _shown(page, "r => r.cells[0].textContent") == set(codes)
+        browser.close()

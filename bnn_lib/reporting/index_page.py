@@ -1,13 +1,15 @@
 """``reports/<year>/index.html``: every report of a year with its headline numbers, and a search
-box that finds a province or kab/kota by name offline (an inline script, nothing fetched)."""
+box that finds a province or kab/kota offline (an inline script, nothing fetched) by the names the
+region registry knows: official names, province aliases ("Jabar"), names without "Kab."/"Kota"."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
 
-from bnn_lib.regions import NATIONAL, regions
+from bnn_lib.regions import NATIONAL, TYPE_PREFIXES, normalise_name, regions
 from bnn_lib.reporting import data as report_data
 from bnn_lib.reporting import is_kabkota, pdf, report_file, words, workbook
 from bnn_lib.reporting.fmt import angka, band_colors, esc, persen
@@ -18,27 +20,72 @@ from bnn_lib.writing import write_atomic
 
 STATUS = {Status.OK: "", Status.SKIPPED: "", Status.FAILED: "gagal", Status.TIMEOUT: "melewati batas waktu"}
 
-# Hides the rows of both tables whose name does not hold what is typed (case and accents aside).
-SEARCH = """<p><label for="cari">Cari provinsi atau kab/kota: </label>
-<input id="cari" type="search" placeholder="mis. Aceh Besar" autocomplete="off" style="padding:4px 8px;width:18em">
+# The search box. Offline, no library: each row carries in ``data-cari`` the names it is known
+# by (:func:`search_terms`), already normalised as the registry normalises names, so the script
+# only has to normalise what is typed the same way and spell out its type prefix with the
+# registry's own patterns (TYPE_PREFIXES, filled in below).
+SEARCH = r"""<p><label for="cari">Cari provinsi atau kab/kota: </label>
+<input id="cari" type="search" placeholder="mis. Aceh Besar, Jabar, Bogor" autocomplete="off"
+ style="padding:4px 8px;width:18em">
 <span id="jumlah" class="note"></span></p>
 <script>
 (function () {
+  // A row is shown when what is typed begins a word of one of its names: "bogor" finds
+  // "kabupaten bogor" and "kota bogor", "kota bogor" only the kota, "jabar" Jawa Barat (its
+  // names) and its kab/kota (their province's names). Not anywhere inside a word: short
+  // aliases would hit unrelated names ("nad" in "Manado"). The names are joined by " | ",
+  // which no query holds, so a query never runs from one name into the next.
+  var prefixes = __PREFIXES__;
   var box = document.getElementById("cari"), count = document.getElementById("jumlah");
-  var norm = function (s) { return s.normalize("NFD").replace(/[\\u0300-\\u036f]/g, "").toLowerCase(); };
+  var norm = function (s) {  // as bnn_lib.regions.normalise_name, accents dropped too
+    s = s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+    return s.replace(/[^\p{L}\p{N}_\s]/gu, " ").replace(/\s+/g, " ").trim();
+  };
+  var query = function (s) {  // "Kab. Bogor" -> "kabupaten bogor", as the registry reads it
+    var q = norm(s);
+    for (var i = 0; i < prefixes.length; i++) {
+      var m = q.match(new RegExp(prefixes[i][0]));
+      if (m) { return prefixes[i][1] + " " + q.slice(m[0].length); }
+    }
+    return q;
+  };
   box.addEventListener("input", function () {
     // Looked up here: the tables come after this script in the page.
-    var rows = Array.prototype.slice.call(document.querySelectorAll("tr[data-nama]"));
-    var q = norm(box.value.trim()), shown = 0;
+    var rows = Array.prototype.slice.call(document.querySelectorAll("tr[data-cari]"));
+    var q = query(box.value), shown = 0;
     rows.forEach(function (r) {
-      var hit = !q || norm(r.getAttribute("data-nama")).indexOf(q) >= 0;
+      var hit = !q || (" " + r.getAttribute("data-cari")).indexOf(" " + q) >= 0;
       r.style.display = hit ? "" : "none";
       shown += hit ? 1 : 0;
     });
     count.textContent = q ? shown + " wilayah ditemukan" : "";
   });
 })();
-</script>"""
+</script>""".replace("__PREFIXES__", json.dumps(TYPE_PREFIXES))
+
+
+def search_terms(code: str) -> str:
+    """The names the search box finds the row of region ``code`` by (``NATIONAL`` for the
+    nation), normalised as the registry normalises names and joined by " | ". A province: its
+    name and aliases, each after "provinsi" ("provinsi jawa barat | provinsi jabar" for "32"). A
+    kab/kota: its name with the type spelled out, its official name, and its province's name and
+    aliases ("kabupaten bogor | jawa barat | jabar" for "32.01")."""
+    if code == NATIONAL:
+        return "nasional"
+    registry = regions()
+    province = registry.province_of(code)
+    names = [normalise_name(name) for name in (province.name, *registry.aliases(province.code))]
+    if code == province.code:
+        terms = [f"provinsi {name}" for name in names]
+    else:
+        region = registry.kabkota(code)
+        terms = [f"{region.type} {normalise_name(region.short_name)}", normalise_name(region.name), *names]
+    return " | ".join(dict.fromkeys(terms))
+
+
+def search_row(code: str) -> str:
+    """The opening ``<tr>`` of region ``code``'s row, with the names the search box reads."""
+    return f'<tr data-cari="{esc(search_terms(code))}">'
 
 
 def _regions(data: report_data.ReportData, name: str) -> pd.DataFrame:
@@ -92,7 +139,7 @@ def write(folder: Path, year: int, reports: list[dict]) -> Path:
             else "–"
         )
         rows.append(
-            f'<tr data-nama="{esc(name)}"><td>{_link(folder, report, name)}</td>'
+            f"{search_row(code)}<td>{_link(folder, report, name)}</td>"
             f'<td class="num">{_value(ikotan, code, "value")}</td>'
             f"<td>{_chip(ikotan.loc[code, 'band'] if code in ikotan.index else None, colors)}</td>"
             f'<td class="num">{success}</td><td class="num">{_value(ikp, code, "value")}</td>'
@@ -134,7 +181,7 @@ def _kabkota_table(
         code = report["key"]
         name, province = regions().label(code), regions().province_of(code).name
         rows.append(
-            f'<tr data-nama="{esc(name)} {esc(province)}"><td>{_link(folder, report, name)}</td>'
+            f"{search_row(code)}<td>{_link(folder, report, name)}</td>"
             f"<td>{esc(province)}</td>"
             f'<td class="num">{_value(ikotan, code, "value")}</td>'
             f"<td>{_chip(ikotan.loc[code, 'band'] if code in ikotan.index else None, colors)}</td>"
