@@ -136,12 +136,18 @@ def test_table_of_contents_numbers_pages_also_for_awkward_ids(printed):
 
 
 @needs_chromium
-def test_national_pdf_opens_with_a_table_of_contents_whose_page_numbers_are_right(printed):
+def test_national_pdf_opens_with_the_leader_pages_then_a_table_of_contents_whose_page_numbers_are_right(
+    printed,
+):
     page = (printed / "nasional.html").read_text(encoding="utf-8")
-    headings = [text_of(h) for h in re.findall(r"<h[23][^>]*>(.*?)</h[23]>", page.split("</nav>", 1)[1], re.S)]
+    headings = [text_of(h) for h in re.findall(r"<h[23][^>]*>(.*?)</h[23]>", page, re.S)]
     document = reader(printed / "nasional.pdf")
-    first = text_of(document.pages[0].extract_text())
-    assert "Daftarisi" in first and len(headings) >= 10
+    pages = [text_of(p.extract_text()) for p in document.pages]
+    # The summary on the first page; the contents on a page of its own after where to act next.
+    assert "Ringkasaneksekutif" in pages[0] and "Daftarisi" not in pages[0]
+    toc = next(i for i, text in enumerate(pages) if "Daftarisi" in text)
+    assert "Prioritastindaklanjut" in "".join(pages[:toc]) and len(headings) >= 10
+    first = pages[toc]
     for heading in (h.replace("¶", "") for h in headings):
         number = int(re.search(re.escape(heading) + r"(\d+)", first).group(1))
         assert heading in text_of(document.pages[number - 1].extract_text()), (heading, number)

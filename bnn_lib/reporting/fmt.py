@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import math
+from datetime import datetime
 
 from bnn_lib.rounding import rounded, sign_at
 
@@ -91,6 +92,15 @@ def selisih(x: float | None, decimals: int = 2) -> str:
         return MISSING
     sign = sign_at(x, decimals)
     return ("+" if sign > 0 else "−") + angka(abs(x), decimals) if sign else angka(0.0, decimals)
+
+
+MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+          "November", "Desember"]  # fmt: skip
+
+
+def tanggal(when: datetime) -> str:
+    """A date as Indonesian prose writes it: 2026-12-07 → "7 Desember 2026"."""
+    return f"{when.day} {MONTHS[when.month - 1]} {when.year}"
 
 
 def esc(text: object) -> str:

@@ -39,6 +39,7 @@ HEADER_CELL = re.compile(r"(<th\b[^>]*>)(.*?)(</th>)", re.S)
 LONG_WORD = re.compile(r"(?<![\w&\-./])[^\W\d_]{7,}(?![\w;\-./])")
 SOFT_HYPHEN = "\u00ad"
 DATA_TABLE = re.compile(r'(<table class="data".*?</table>)', re.S)  # report tables hold no table
+LEADER_SECTIONS = 2  # the h2 sections before the table of contents
 HEADING = re.compile(r"<h([23])([^>]*)>(.*?)</h\1>", re.S)
 TAG = re.compile(r"<[^>]+>")
 TAG_OR_TEXT = re.compile(f"({TAG.pattern})")  # splits text from tags, keeping both
@@ -174,9 +175,11 @@ def png_size(head: bytes) -> tuple[int, int, float] | None:
 
 
 def with_toc(body: str) -> str:
-    """``body`` with a table of contents of its h2 and h3 headings before the first h2; headings
-    without an id get one. Each entry links to its heading and has an empty page number, which
-    the PDF printer fills in (:mod:`.pdf`)."""
+    """``body`` with a table of contents of its h2 and h3 headings after the leader's pages (the
+    first :data:`LEADER_SECTIONS` h2 sections: the summary and where to act next, which a leader
+    reads first, on the first screen and page); headings without an id get one. Each entry
+    links to its heading and has an empty page number, which the PDF printer fills in
+    (:mod:`.pdf`)."""
     entries: list[str] = []
     taken = set(re.findall(r'\bid="([^"]+)"', body))
 
@@ -193,9 +196,13 @@ def with_toc(body: str) -> str:
     body = HEADING.sub(entry, body)
     if not entries:
         return body
-    nav = f'<nav class="toc"><p class="toc-title">Daftar isi</p><ol>{"".join(entries)}</ol></nav>\n'
-    first = body.find("<h2")
-    return body[:first] + nav + body[first:]
+    starts = [m.start() for m in re.finditer(r"<h2\b", body)]
+    # After the leader's pages it starts a page of its own when printed; a short page keeps it first.
+    after = len(starts) > LEADER_SECTIONS
+    at = starts[LEADER_SECTIONS] if after else starts[0]
+    classes = "toc after-leader" if after else "toc"
+    nav = f'<nav class="{classes}"><p class="toc-title">Daftar isi</p><ol>{"".join(entries)}</ol></nav>\n'
+    return body[:at] + nav + body[at:]
 
 
 def unique_id(text: str, taken: set[str]) -> str:

@@ -3,13 +3,15 @@ performance (KPI) table."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pandas as pd
 
 from bnn_lib import measures
 from bnn_lib.regions import province_code, regions
 from bnn_lib.reporting import is_kabkota, report_file, words
 from bnn_lib.reporting.data import ReportData
-from bnn_lib.reporting.fmt import angka, esc, persen, selang, selisih
+from bnn_lib.reporting.fmt import angka, esc, persen, selang, selisih, tanggal
 from bnn_lib.reporting.sections.appendix import uncertainty_summary
 from bnn_lib.reporting.sections.breaks import baseline, breaks
 from bnn_lib.reporting.sections.components import (
@@ -38,9 +40,16 @@ def header(data: ReportData, province: str | None) -> Section:
         banner = f'<div class="banner">{SYNTHETIC}. {SYNTHETIC_WHY}.</div>'
     return Section.of(
         f"{breadcrumb(data, province)}{banner}<h1>{esc(title)}</h1>"
-        f"<p class='subtitle'>{esc(place_name(province))} · Deputi Bidang Pemberdayaan "
+        f"<p class='subtitle'>{esc(place_name(province))}{_as_of(data)} · Deputi Bidang Pemberdayaan "
         "Masyarakat, Badan Narkotika Nasional · IKOTAN, IKP, IKKRN dan IKKTT</p>"
     )
+
+
+def _as_of(data: ReportData) -> str:
+    """ " · data per 7 Desember 2026": the day the results were computed, in words (none if the
+    results do not say)."""
+    computed = data.meta.get("computed_at")
+    return f" · data per {tanggal(datetime.fromisoformat(computed))}" if computed else ""
 
 
 def breadcrumb(data: ReportData, province: str | None) -> str:
