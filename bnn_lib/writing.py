@@ -190,9 +190,11 @@ def write_rows(
 
 def printable(sheet: Worksheet) -> None:
     """Print a sheet as people read it: landscape, all columns on the page width, the header row
-    repeated on every page."""
+    repeated on every page, the sheet's name and the page number of the pages in the footer."""
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
     sheet.print_title_rows = "1:1"
+    sheet.oddFooter.left.text = "&A"
+    sheet.oddFooter.right.text = "Halaman &P dari &N"

@@ -319,3 +319,23 @@ def test_a_failed_write_leaves_the_previous_workbook(base, monkeypatch, tmp_path
         workbook.write(YEAR, base, target)
     assert target.read_bytes() == b"previous"
     assert [p.name for p in tmp_path.iterdir()] == ["tabel.xlsx"]
+
+
+def test_kinerja_sets_last_years_realisasi_beside_this_years(written, base):
+    """A Laporan Kinerja compares the year's realisasi with the year before's: each row's
+    "Realisasi 2023" is the 2023 KPI table's realisasi of that region and measure."""
+    shown = read(written, "Kinerja")
+    earlier = table(base, "kpi", YEAR - 1).set_index(["region_code", "measure"])["realisasi"]
+    checked = 0
+    for row in shown.itertuples(index=False):
+        key = (row.Kode, INDICATORS[row[shown.columns.get_loc("Indikator Kinerja")]])
+        expected = earlier.get(key, math.nan)
+        got = row[shown.columns.get_loc(f"Realisasi {YEAR - 1}")]
+        assert (math.isnan(expected) and math.isnan(got)) or got == pytest.approx(expected, rel=1e-9), key
+        checked += not math.isnan(expected)
+    assert checked > 39  # every region has some measure both years
+
+
+def test_every_sheet_prints_its_name_and_page_numbers(book):
+    for sheet in book.worksheets:
+        assert sheet.oddFooter.left.text == "&A" and sheet.oddFooter.right.text == "Halaman &P dari &N", sheet.title

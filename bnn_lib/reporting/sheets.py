@@ -122,14 +122,26 @@ ACHIEVEMENT = [
 KINERJA = [*PLACE[:3], Col("sasaran", "Sasaran"), Col("indicator", "Indikator Kinerja"), *ACHIEVEMENT]
 
 
+def kinerja_columns(data: ReportData) -> list[Col]:
+    """The Kinerja sheet's columns: a Laporan Kinerja sets this year's realisasi beside the year
+    before's, where the results of that year are there."""
+    if data.previous is None:
+        return KINERJA
+    before = Col("realisasi_before", f"Realisasi {data.previous}", PER_ROW)
+    at = next(i for i, c in enumerate(KINERJA) if c.key == "realisasi")
+    return [*KINERJA[:at], before, *KINERJA[at:]]
+
+
 def kinerja_frame(data: ReportData) -> pd.DataFrame:
     """One row per region and KPI measure of the ``kpi`` table: the nation, then the provinces by
     code (no kab/kota: the Deputi reports these); in each, the outcome indicators, then the
     outputs, in the order the reports show them."""
     kpi = data.table("kpi")
-    columns = [*[c.key for c in KINERJA], "number_format"]
+    columns = [*[c.key for c in kinerja_columns(data)], "number_format"]
     if kpi is None:
         return pd.DataFrame(columns=columns)
+    earlier = data.table("kpi", data.previous) if data.previous is not None else None
+    before = {} if earlier is None else earlier.set_index(["region_code", "measure"])["realisasi"].to_dict()
     rows = []
     regional = kpi[kpi["region_code"].map(_level) != "kabkota"]
     for code in sorted(set(regional["region_code"])):  # "00" sorts first
@@ -144,6 +156,7 @@ def kinerja_frame(data: ReportData) -> pd.DataFrame:
                 "unit": words.measure_unit(data, m),
                 "target": item["target"],
                 "realisasi": item["realisasi"],
+                "realisasi_before": before.get((code, m.id)),
                 "capaian_pct": item["capaian_pct"],
                 "number_format": DECIMALS[m.decimals],
             }

@@ -41,7 +41,6 @@ from bnn_lib.reporting.data import ReportData, load
 from bnn_lib.reporting.sheets import (
     CHANGE,
     CHANGE_DECIMALS,
-    KINERJA,
     OUTPUT,
     PER_ROW,
     PLACE,
@@ -53,6 +52,7 @@ from bnn_lib.reporting.sheets import (
     Col,
     index_columns,
     index_frame,
+    kinerja_columns,
     kinerja_frame,
     output_frame,
     priority_frame,
@@ -92,7 +92,7 @@ def workbook(data: ReportData) -> Workbook:
     book = Workbook()
     kinerja = book.active
     kinerja.title = "Kinerja"
-    _sheet(kinerja, data, f"Capaian kinerja {data.year} per wilayah", KINERJA, kinerja_frame(data))
+    _sheet(kinerja, data, f"Capaian kinerja {data.year} per wilayah", kinerja_columns(data), kinerja_frame(data))
     for index, spec in data.results.specs.items():
         if data.table(f"{index}_regions") is not None:
             frame, columns = index_frame(data, index), index_columns(data, index)
