@@ -118,7 +118,7 @@ def _sensitivity(data: ReportData) -> Section:
     sobol = data.table("ikotan_sobol")
     if ranks is None or sobol is None:
         return Section()
-    runs = int(sobol["runs"].iloc[0])
+    runs = angka(sobol["runs"].iloc[0], 0)  # 1.536, with the thousands dot of Indonesian prose
     title = f"Peringkat kab/kota: nominal dan selang {words.rank_interval()} ({runs} simulasi)"
     chart = charts.rank_intervals(data=ranks, title=title).figure
     names = {
