@@ -22,7 +22,7 @@ from bnn_lib import measures
 from bnn_lib.kawasan import UNKNOWN
 from bnn_lib.measures import Measure
 from bnn_lib.regions import NATIONAL, province_codes, regions
-from bnn_lib.reporting import words
+from bnn_lib.reporting import is_kabkota, words
 from bnn_lib.reporting.data import ReportData
 from bnn_lib.reporting.reasons import REASON_NAMES, reason
 from bnn_lib.reporting.words import BACKCAST, place_name
@@ -180,7 +180,7 @@ def _level(code: str) -> str:
     """The level of a region code: "00" the nation, "11" a province, "11.01" a kab/kota."""
     if code == NATIONAL:
         return "nasional"
-    return "kabkota" if "." in code else "provinsi"
+    return "kabkota" if is_kabkota(code) else "provinsi"
 
 
 def _region_name(code: str) -> str:

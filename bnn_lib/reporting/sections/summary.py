@@ -24,6 +24,7 @@ from bnn_lib.reporting.sections.components import (
     html_table,
     kpi_of,
     points,
+    value_of,
 )
 from bnn_lib.reporting.sections.effect import effect_sentences
 from bnn_lib.reporting.words import BACKCAST, SYNTHETIC, SYNTHETIC_WHY, place_name, short_name
@@ -150,8 +151,8 @@ def _change_of(data: ReportData, index: str, code: str, column: str) -> float:
     """``column`` of region ``code`` in the engine's change table of ``index`` since last year
     (NaN where it has none)."""
     table = data.table(f"{index}_change")
-    rows = table[table["region_code"] == code] if table is not None and column in table else ()
-    return float(rows[column].iloc[0]) if len(rows) and not pd.isna(rows[column].iloc[0]) else float("nan")
+    rows = table[table["region_code"] == code] if table is not None else ()
+    return value_of(rows.iloc[0] if len(rows) else None, column)
 
 
 def _few(row: pd.Series | None) -> bool:
