@@ -8,6 +8,8 @@ an environment, a kawasan — and one column per component).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -161,6 +163,31 @@ def unscale(values: pd.Series | pd.DataFrame | float, rule: Rescale | None):
     lo, hi = rule.from_range
     a, b = rule.to_range
     return (values - a) / (b - a) * (hi - lo) + lo
+
+
+def unscale_difference(values: pd.Series | pd.DataFrame | float, rule: Rescale | None):
+    """A difference (a change, an interval's half-width, a standard error) on the reporting scale
+    taken back to the score scale: Δx = Δy · (hi − lo)/(b − a).
+
+    IKOTAN: a change of +3.0 on 0–100 is +0.09 on 1–4. Without a rule the values are returned
+    unchanged.
+    """
+    if rule is None:
+        return values
+    lo, hi = rule.from_range
+    a, b = rule.to_range
+    return values * (hi - lo) / (b - a)
+
+
+def on_score_scale(
+    table: pd.DataFrame, rule: Rescale | None, levels: Sequence[str] = (), differences: Sequence[str] = ()
+) -> pd.DataFrame:
+    """``table`` with ``<column>_score`` beside each of its ``levels`` (values, interval bounds:
+    :func:`unscale`) and ``differences`` (changes and their bounds: :func:`unscale_difference`),
+    so that a report can show the index on either scale without computing."""
+    added = {f"{c}_score": unscale(table[c], rule) for c in levels if c in table}
+    added |= {f"{c}_score": unscale_difference(table[c], rule) for c in differences if c in table}
+    return table.assign(**added)
 
 
 def kabkota_mean(values: pd.Series | pd.DataFrame, keep: tuple[str, ...] = ()) -> pd.Series | pd.DataFrame:

@@ -25,13 +25,17 @@ from dataclasses import dataclass
 import pandas as pd
 
 from bnn_lib import audit, sensitivity, uncertainty
-from bnn_lib.aggregate import rescale
+from bnn_lib.aggregate import on_score_scale, rescale
 from bnn_lib.bands import at_or_above, band_decimals, band_edges, lowers_by_row
 from bnn_lib.regions import NATIONAL
 from bnn_lib.rollup import region_means, region_sums
 from bnn_lib.scoring import group_index
 from bnn_lib.spec import Bands, IndexSpec
 from bnn_lib.uncertainty import CONFIDENCE_LEVELS, bounds
+
+# The interval columns (lo90 … hi95) a report may show on the score scale beside the 0–100 ones.
+INTERVAL = [c for level in CONFIDENCE_LEVELS for c in bounds(level)]
+CHANGES = ["change", "change_all", *INTERVAL]
 
 
 @dataclass(frozen=True)
@@ -128,7 +132,9 @@ def interval_tables(
     sums, weights, heads = group_stats
     groups = rescale(group_index(sums, weights, spec), spec.rescale)
     return {
-        f"{name}_intervals": pd.concat(parts).rename_axis("region_code").reset_index(),
+        f"{name}_intervals": on_score_scale(
+            pd.concat(parts).rename_axis("region_code").reset_index(), spec.rescale, INTERVAL, ["se"]
+        ),
         f"{name}_bootstrap": replicates.kabkota.rename_axis(columns=None),
         f"{name}_variable_intervals": pd.concat(
             {v: uncertainty.against_national(reps, own[v]) for v, reps in replicates.variables.items()},
@@ -166,7 +172,8 @@ def change_tables(
     replicates (:func:`bnn_lib.uncertainty.change`; blank, as ``distinguishable``, where a year
     was computed without the bootstrap); ``change_all`` beside it is the difference of
     the published means over every kab/kota of each year (``n_now``, ``n_before``);
-    ``change_score`` and ``change_score_all`` are the same on the score scale (1–4). The KPI count
+    ``change_score``, ``change_all_score`` and ``lo95_score`` … are the same on the score scale
+    (1–4; :func:`~bnn_lib.aggregate.on_score_scale`). The KPI count
     (kab/kota at the success band or above) changes the same way: ``n_success_change`` over the
     common kab/kota, each year under its own band edges (re-estimated in each replicate), with
     its interval, and ``n_success_change_all``.
@@ -189,11 +196,6 @@ def change_tables(
         change = _regions_of(nominal_now[common]) - _regions_of(nominal_before[common])
         table = change.to_frame("change").join(_change_interval(name, now, before, common))
         table["change_all"] = (_regions_of(nominal_now) - _regions_of(nominal_before)).reindex(table.index)
-        score_now, score_before = _nominal(now[key], "value"), _nominal(before[key], "value")
-        table["change_score"] = (_regions_of(score_now[common]) - _regions_of(score_before[common])).reindex(
-            table.index
-        )
-        table["change_score_all"] = (_regions_of(score_now) - _regions_of(score_before)).reindex(table.index)
         table["n_common"] = _counts(common).reindex(table.index)
         table["n_now"] = _counts(nominal_now.index).reindex(table.index)
         table["n_before"] = _counts(nominal_before.index).reindex(table.index)
@@ -201,7 +203,7 @@ def change_tables(
         if bands.success_from:
             table = table.join(_kpi_change(name, (now, before), common, bands))
         table = table.rename_axis("region_code").reset_index().assign(**spec_columns.to_dict(), basis=basis)
-        out[f"{name}_change"] = table
+        out[f"{name}_change"] = on_score_scale(table, specs[name].rescale, differences=CHANGES)
     return out
 
 
@@ -231,7 +233,7 @@ def _replicates(
 
 def _no_interval(prefix: str = "") -> pd.DataFrame:
     """The interval columns of a change (``lo90`` … ``hi95``, ``distinguishable``), empty."""
-    columns = [c for level in CONFIDENCE_LEVELS for c in bounds(level)] + ["distinguishable"]
+    columns = [*INTERVAL, "distinguishable"]
     return pd.DataFrame(columns=[prefix + c for c in columns])
 
 

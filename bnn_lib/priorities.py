@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from pydantic import Field, ValidationError
 
-from bnn_lib.aggregate import rescale
+from bnn_lib.aggregate import on_score_scale, rescale
 from bnn_lib.bands import at_or_above
 from bnn_lib.paths import DATA_DIR
 from bnn_lib.regions import NATIONAL, province_codes
@@ -58,6 +58,13 @@ COLUMNS = [
     "score",
     "n_flagged",
 ]
+# The numbers of a finding on the 0–100 scale, by its measure: levels (a value, an edge, a
+# target) and differences (a gap to the nation, a change). Each gets a twin on the score scale
+# (``value_score`` …), so that a report shows the finding on its index's headline scale.
+NUMBERS = ["value", "lo95", "hi95", "reference", "score"]
+LEVELS = {"value_100": NUMBERS, "diff_national": ["reference", "score"]}
+DIFFERENCES = {"diff_national": ["value", "lo95", "hi95"], "change": ["value", "lo95", "hi95", "reference"]}
+SCORE_TWINS = [f"{c}_score" for c in NUMBERS]
 
 
 class Rule(Element):
@@ -110,7 +117,7 @@ def priority_table(
         if len(hits := _findings(rule, tables, specs, previous or {}))
     ]
     if not found:
-        return pd.DataFrame(columns=[*COLUMNS, "rules_id", "rules_version"])
+        return pd.DataFrame(columns=[*COLUMNS, *SCORE_TWINS, "rules_id", "rules_version"])
     findings = pd.concat(found, ignore_index=True)
     findings["province_code"] = province_codes(findings["kabkota_code"])
     lists = [_own_lists(findings, rules.max_per_reason)]
@@ -118,8 +125,17 @@ def priority_table(
     lists.append(_ranked(regional.assign(level="nasional", code=NATIONAL), rules.max_items))
     for code, part in regional.groupby("province_code"):
         lists.append(_ranked(part.assign(level="provinsi", code=code), rules.max_items))
-    out = pd.concat(lists, ignore_index=True)
-    return out.reindex(columns=COLUMNS).assign(rules_id=rules.id, rules_version=rules.version)
+    out = _on_score_scale(pd.concat(lists, ignore_index=True), specs)
+    return out.reindex(columns=[*COLUMNS, *SCORE_TWINS]).assign(rules_id=rules.id, rules_version=rules.version)
+
+
+def _on_score_scale(findings: pd.DataFrame, specs: dict[str, IndexSpec]) -> pd.DataFrame:
+    """``findings`` with the score-scale twins of their numbers (:data:`NUMBERS`), by measure."""
+    parts = []
+    for (index, measure), rows in findings.groupby(["index", "measure"], sort=False):
+        rule = specs[index].rescale if index in specs else None
+        parts.append(on_score_scale(rows, rule, LEVELS.get(measure, ()), DIFFERENCES.get(measure, ())))
+    return pd.concat(parts).sort_index() if parts else findings
 
 
 def _own_lists(findings: pd.DataFrame, per_reason: int) -> pd.DataFrame:

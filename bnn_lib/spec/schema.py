@@ -9,6 +9,7 @@ from typing import Literal, Self
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from bnn_lib.spec.sections import (
+    HEADLINE,
     MIN_CELL,
     MIN_KAWASAN,
     Aggregation,
@@ -82,6 +83,17 @@ class IndexSpec(BaseModel):
     def min_kawasan(self) -> int:
         """The fewest decided kawasan behind a rate shown as a percent (``[reporting]``)."""
         return self.reporting.min_kawasan if self.reporting is not None else MIN_KAWASAN
+
+    @property
+    def shows_score(self) -> bool:
+        """Whether the index is shown on the scale it is computed on (``[reporting]
+        headline_scale = "score"``, e.g. 1–4) rather than its rescaled one (e.g. 0–100)."""
+        return (self.reporting.headline_scale if self.reporting is not None else HEADLINE[0]) == "score"
+
+    @property
+    def headline_decimals(self) -> int:
+        """The decimals an index value on the headline scale is written with (``[reporting]``)."""
+        return self.reporting.headline_decimals if self.reporting is not None else HEADLINE[1]
 
     @property
     def indicators(self) -> list[Indicator]:

@@ -18,6 +18,10 @@ MIN_CELL = 5
 # a percent or an interval (a spec may set its own, ``[reporting] min_kawasan``): one kawasan more
 # or less would move it by 20 points or more. An assumption of this suite.
 MIN_KAWASAN = 5
+# The scale and decimals an index is shown on when its spec sets none (``[reporting]
+# headline_scale``): the scale it is computed on, as BNN publishes IKOTAN (3,1 in 2021) and sets
+# its targets, at two decimals (0,01 on 1–4 is a third of a point on 0–100).
+HEADLINE: tuple[Literal["score", "rescaled"], int] = ("score", 2)
 
 # What an element rests on (docs/methodology.md, "How each element is labelled"): a public source
 # says so; it follows from documented facts (the note gives the argument); or the suite chose it.
@@ -305,8 +309,13 @@ class Effect(Element):
 class Reporting(Element):
     """How the reports show the index: no value resting on fewer than ``min_cell`` respondents
     is shown, and a rate of fewer than ``min_kawasan`` decided kawasan is shown as counts ("2 dari
-    4"), without a percent or an interval. Optional; without it the suite's :data:`MIN_CELL`
-    and :data:`MIN_KAWASAN` apply."""
+    4"), without a percent or an interval. Values, intervals, changes, charts and the workbook
+    show the index on one ``headline_scale``: "score" (the scale it is computed on, ``[rescale]
+    from_range``, e.g. 1–4) or "rescaled" (``to_range``, e.g. 0–100), with ``headline_decimals``
+    decimals; the other scale appears only in the method appendix. Optional; without it the
+    suite's :data:`MIN_CELL`, :data:`MIN_KAWASAN` and :data:`HEADLINE` apply."""
 
     min_cell: int = Field(MIN_CELL, ge=1)
     min_kawasan: int = Field(MIN_KAWASAN, ge=1)
+    headline_scale: Literal["score", "rescaled"] = HEADLINE[0]
+    headline_decimals: int = Field(HEADLINE[1], ge=0, le=4)
