@@ -98,6 +98,7 @@ def parser(description: str | None) -> argparse.ArgumentParser:
     _spec_option(p, "use another spec for every year computed, e.g. ikotan=my-copy.toml (repeatable)")
     _analysis_options(p, default_replicates=1000, default_samples=2000)
     _start_method(p)
+    _no_progress(p)
 
     _reports(sub)
 
@@ -139,6 +140,10 @@ def parser(description: str | None) -> argparse.ArgumentParser:
     return parser
 
 
+def _no_progress(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--no-progress", action="store_true", help="no progress bars")
+
+
 def _reports(sub: argparse._SubParsersAction) -> None:
     """The options of ``bnn reports``."""
     p = sub.add_parser(
@@ -167,7 +172,7 @@ def _reports(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--force", action="store_true", help="render even the reports that are up to date")
     p.add_argument("--timeout", type=TIMEOUT, default=300.0, help=f"seconds allowed per report, {TIMEOUT.limits}")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    _no_progress(p)
     p.add_argument("--province-notebook", type=Path, help="render provinces with another notebook")
     _spec_option(p, "compute missing results with another spec; refused if saved results used a different one")
     _analysis_options(p, default_replicates=None, default_samples=None)

@@ -199,13 +199,15 @@ def _staleness(
     return ""
 
 
-def build(plans: list[YearPlan], data: Path, out: Path, start_method: str = "auto") -> list[YearOutcome]:
+def build(
+    plans: list[YearPlan], data: Path, out: Path, start_method: str = "auto", progress: bool = False
+) -> list[YearOutcome]:
     """Compute the years that need it, save each one whole, and say what happened to every year.
 
     The years are computed together (in parallel), each with the specs of its plan; each is then
     saved atomically, so a year is either wholly updated or left exactly as it was. A year's
     change tables use the year before it, freshly computed or as saved (across a change of spec,
-    its back-cast: :func:`bnn_lib.pipeline.compute_years`).
+    its back-cast: :func:`bnn_lib.pipeline.compute_years`). ``progress``: a bar of the years done.
     """
     todo = [p for p in plans if p.compute]
     outcomes = {p.year: YearOutcome(p.year, "kept", "up to date") for p in plans if not p.compute}
@@ -215,7 +217,13 @@ def build(plans: list[YearPlan], data: Path, out: Path, start_method: str = "aut
         # Taken before computing: a file changed meanwhile makes the results out of date, not right.
         prints = {year: fingerprint(data, year) for year in specs}
         computed, errors = compute_years(
-            list(specs), data, specs.__getitem__, group[0].analyses, earlier, start_method=start_method
+            list(specs),
+            data,
+            specs.__getitem__,
+            group[0].analyses,
+            earlier,
+            start_method=start_method,
+            progress=progress,
         )
         for year, exc in errors.items():
             kept = "previous results kept" if saved_meta(out, year) else "no results for this year"

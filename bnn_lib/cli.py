@@ -209,7 +209,7 @@ def _build(plans: list[YearPlan], args: argparse.Namespace) -> list[YearOutcome]
         if plan.compute and plan.reason != "asked":
             say(f"{plan.year}: computing ({plan.reason})")
     start = time.perf_counter()
-    outcomes = build(plans, args.data, args.out, args.start_method)
+    outcomes = build(plans, args.data, args.out, args.start_method, progress=not args.no_progress)
     computed = [o for o in outcomes if o.status != "kept"]
     for outcome in outcomes:
         stream = sys.stderr if outcome.status == "refused" else sys.stdout

@@ -14,11 +14,12 @@ import multiprocessing as mp
 import os
 import sys
 from collections.abc import Callable, Collection
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
+from tqdm import tqdm
 
 from bnn_lib import measures
 from bnn_lib.aggregate import index_tables, kabkota_mean, rescale
@@ -196,6 +197,7 @@ def compute_years(
     earlier: dict[int, Results] | None = None,
     jobs: int | None = None,
     start_method: str = "auto",
+    progress: bool = False,
 ) -> tuple[dict[int, Results], dict[int, Exception]]:
     """Several years at once, then the year-on-year changes between consecutive years.
 
@@ -212,8 +214,9 @@ def compute_years(
 
     The years and back-casts run in worker processes (up to ``jobs`` at a time, default: the
     number of cores), forked from this one where that is safe, started afresh (``spawn``, the
-    only way on Windows) otherwise or when ``start_method`` says so. Returns the results and,
-    separately, the error of each year that failed.
+    only way on Windows) otherwise or when ``start_method`` says so; with ``progress``, a bar
+    counts the years and back-casts done. Returns the results and, separately, the error of each
+    year that failed.
     """
     years, earlier = sorted(years), earlier or {}
     # Loaded once, here: a spawned worker then needs no spec files.
@@ -225,7 +228,8 @@ def compute_years(
         keys = tuple(k for k in method_breaks(before.get(y - 1, {}), chosen[y]) if k in SURVEY_INDICES)
         if keys:  # the indices with a change table whose spec changes
             tasks[("backcast", y - 1)] = Task(y - 1, {k: chosen[y][k] for k in keys}, reduced, keys)
-    outcomes = run_tasks(tasks, data, jobs, start_method)
+    with tqdm(total=len(tasks), desc="hitung", unit="tahun", disable=not progress) as bar:
+        outcomes = run_tasks(tasks, data, jobs, start_method, bar.update)
     results = {y: o for (kind, y), o in outcomes.items() if kind == "year" and isinstance(o, Results)}
     errors = {y: o for (kind, y), o in outcomes.items() if kind == "year" and not isinstance(o, Results)}
     for year, now in results.items():
@@ -249,30 +253,38 @@ class Task:
 
 
 def run_tasks(
-    tasks: dict[tuple[str, int], Task], data: str | Path | None, jobs: int | None, start_method: str
+    tasks: dict[tuple[str, int], Task],
+    data: str | Path | None,
+    jobs: int | None,
+    start_method: str,
+    done: Callable[[], object] = lambda: None,
 ) -> dict[tuple[str, int], Results | Exception]:
     """Every task's results, or the error that stopped it (unreadable input: :class:`DataError`,
-    a missing folder), up to ``jobs`` at a time. With more than one, each task runs in a worker
-    process that takes the next task as soon as it is free, so that years of unequal length
-    (and the lighter back-casts) keep every core busy."""
+    a missing folder), up to ``jobs`` at a time, calling ``done`` as each ends. With more than
+    one, each task runs in a worker process that takes the next task as soon as it is free, so
+    that years of unequal length (and the lighter back-casts) keep every core busy."""
     workers = min(jobs or os.cpu_count() or 1, len(tasks))
     if workers == 1:
-        return {key: _attempt(task, data) for key, task in tasks.items()}
+        return {key: _attempt(task, data, done) for key, task in tasks.items()}
     context = mp.get_context(start_method_for(start_method))
     # The workers die with this process: killed outright, it leaves none waiting for work.
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),))
     with pool:
         futures = {key: pool.submit(_attempt, task, data) for key, task in tasks.items()}
+        for _ in as_completed(futures.values()):
+            done()
     return {key: f.result() for key, f in futures.items()}
 
 
-def _attempt(task: Task, data: str | Path | None) -> Results | Exception:
+def _attempt(task: Task, data: str | Path | None, done: Callable[[], object] = lambda: None) -> Results | Exception:
     """The task's results, or the input error that refused it; any other error (a fault of the
     suite) is raised, here or from the worker, and stops the command."""
     try:
         return task(data)
     except (DataError, FileNotFoundError) as exc:
         return exc
+    finally:
+        done()
 
 
 def series_tables(now: Results, prev: Results, cast: Results | Exception | None) -> dict[str, pd.DataFrame]:

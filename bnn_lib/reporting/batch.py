@@ -103,7 +103,7 @@ def run(batch: Batch) -> list[Outcome]:
     bar.close()
     ordered = [outcomes[job.key] for job in jobs]
     if batch.pdf:
-        print_pdfs(ordered, batch.jobs)
+        print_pdfs(ordered, batch.jobs, batch.progress)
     else:
         drop_stale_pdfs(ordered)
     manifest.write(folder, batch, ordered, previous, where)
@@ -172,11 +172,11 @@ def _with_links(job: Job, batch: Batch, folder: Path, outcomes: dict[str, Outcom
     return replace(job, parameters={**job.parameters, LINKS: mine})
 
 
-def print_pdfs(outcomes: list[Outcome], jobs: int) -> None:
+def print_pdfs(outcomes: list[Outcome], jobs: int, progress: bool = False) -> None:
     """Print each report written to a PDF beside it, in one browser started here (after the
     children: a fork would copy the browser driver's threads); set each outcome's ``pdf``. A
-    PDF newer than its HTML is kept; ``jobs`` pages print at once. Without the engine, every
-    outcome says why."""
+    PDF newer than its HTML is kept; ``jobs`` pages print at once, with a progress bar where
+    ``progress``. Without the engine, every outcome says why."""
     written = [o for o in outcomes if o.status in STANDING]
     reason = pdf.unavailable()
     if reason:
@@ -192,11 +192,15 @@ def print_pdfs(outcomes: list[Outcome], jobs: int) -> None:
             todo[page] = o
     if not todo:
         return
+    bar = tqdm(total=len(todo), desc="PDF", unit="PDF", disable=not progress)
     try:
         with pdf.Printer() as printer:
-            errors = printer.print_all([(page, page.with_suffix(".pdf")) for page in todo], jobs=jobs)
+            pairs = [(page, page.with_suffix(".pdf")) for page in todo]
+            errors = printer.print_all(pairs, jobs=jobs, done=bar.update)
     except pdf.PdfError as exc:  # the browser did not start: no PDF this run, the HTML stands
         errors = dict.fromkeys(todo, str(exc))
+    finally:
+        bar.close()
     for page, o in todo.items():
         o.pdf = errors.get(page) or "ok"
 

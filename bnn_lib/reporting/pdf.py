@@ -27,7 +27,7 @@ import io
 import os
 import re
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from importlib.util import find_spec
 from pathlib import Path
 from types import TracebackType
@@ -145,23 +145,30 @@ class Printer:
         if error is not None:
             raise PdfError(error)
 
-    def print_all(self, pairs: Iterable[tuple[Path, Path]], jobs: int = 2) -> dict[Path, str | None]:
-        """Print each (html, pdf) pair, ``jobs`` pages at once. Returns, by html path, None for a
-        PDF written or the one-line error of a report that failed; a failure stops no other."""
+    def print_all(
+        self, pairs: Iterable[tuple[Path, Path]], jobs: int = 2, done: Callable[[], object] | None = None
+    ) -> dict[Path, str | None]:
+        """Print each (html, pdf) pair, ``jobs`` pages at once, calling ``done`` after each (a
+        progress bar's update). Returns, by html path, None for a PDF written or the one-line
+        error of a report that failed; a failure stops no other."""
         if self._browser is None:
             raise PdfError("Printer is not started: use it in a with block")
         queue = list(pairs)
         results: dict[Path, str | None] = {}
-        self._run(self._workers(queue, results, max(1, min(jobs, len(queue)))))
+        self._run(self._workers(queue, results, max(1, min(jobs, len(queue))), done or (lambda: None)))
         return results
 
     def _run(self, awaitable: Any) -> Any:
         return self._loop.run_until_complete(awaitable)
 
-    async def _workers(self, queue: list[tuple[Path, Path]], results: dict[Path, str | None], jobs: int) -> None:
-        await asyncio.gather(*(self._worker(queue, results) for _ in range(jobs)))
+    async def _workers(
+        self, queue: list[tuple[Path, Path]], results: dict[Path, str | None], jobs: int, done: Callable[[], object]
+    ) -> None:
+        await asyncio.gather(*(self._worker(queue, results, done) for _ in range(jobs)))
 
-    async def _worker(self, queue: list[tuple[Path, Path]], results: dict[Path, str | None]) -> None:
+    async def _worker(
+        self, queue: list[tuple[Path, Path]], results: dict[Path, str | None], done: Callable[[], object]
+    ) -> None:
         """Take pairs from ``queue`` until it is empty, printing each in this worker's page."""
         page = None
         while queue:
@@ -176,6 +183,7 @@ class Printer:
                 results[html] = f"{html.name}: {why}"
                 # A page that failed (crashed, timed out) may be in any state: start a fresh one.
                 page = await _discard(page)
+            done()
         await _discard(page)
 
 
