@@ -39,6 +39,7 @@ from bnn_lib.bands import band_decimals, band_position, lowers_by_row
 from bnn_lib.ranking import ranks
 from bnn_lib.scoring import entity_indicators
 from bnn_lib.spec import Bands, IndexSpec
+from bnn_lib.uncertainty import REPORTED
 
 DELTA = 0.25
 OTHER = {
@@ -228,7 +229,7 @@ def sobol(func: Callable[[np.ndarray], np.ndarray], salib_problem: dict, base: i
     """
     x = sobol_sample.sample(salib_problem, base, calc_second_order=False, seed=seed)
     y = func(x)
-    result = sobol_analyze.analyze(salib_problem, y, calc_second_order=False, seed=seed)
+    result = sobol_analyze.analyze(salib_problem, y, calc_second_order=False, conf_level=REPORTED, seed=seed)
     names = list(dict.fromkeys(salib_problem.get("groups") or salib_problem["names"]))
     return pd.DataFrame(
         {

@@ -55,7 +55,9 @@ def test_the_kabkota_report_shows_its_numbers_and_ranks(rendered, aceh_kabkota):
     assert f"dan {above + 1} dari {len(ikotan)} secara nasional" in text
     assert f"sebesar {angka(row['value'], 2)}" in text and row["band"] in text
     interval = pd.read_parquet(results / "ikotan_intervals.parquet").set_index("region_code").loc[code]
-    assert f"{angka(interval['lo95'], 1)}–{angka(interval['hi95'], 1)}" in text
+    # On the headline scale, 1–4: the 0–100 bounds mapped back by hand (y / 100 × 3 + 1).
+    lo, hi = (interval[c] / 100 * 3 + 1 for c in ("lo95", "hi95"))
+    assert f"{angka(lo, 2)}–{angka(hi, 2)}" in text
     outputs = pd.read_parquet(results / "outputs.parquet").set_index("kabkota_code").loc[code]
     assert f"Penggiat anti narkoba yang dibentuk orang – {angka(outputs['penggiat_formed'], 0)}" in text
     for heading in ("Ringkasan", "Capaian kinerja", "Menurut kelompok responden", "Kawasan rawan", "Tren"):

@@ -21,6 +21,7 @@ from bnn_lib.reporting import batch, charts
 from bnn_lib.reporting import data as rd
 from bnn_lib.reporting import sections as s
 from bnn_lib.reporting.fmt import angka, selisih
+from bnn_lib.reporting.headline import Headline
 from bnn_lib.reporting.html import SOFT_HYPHEN
 
 ACEH = "11"
@@ -64,14 +65,17 @@ def visible(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", re.sub(r'src="data:[^"]*"', "", html))).replace("&gt;", ">")
 
 
-def test_the_break_is_stated_with_both_specs(page, method_break):
-    stated = f"({method_break['spec_before']} → {method_break['spec_now']}): {method_break['changes']}."
+def test_the_break_is_stated_and_its_specs_named_in_the_appendix(page, method_break):
     assert method_break["spec_before"] != method_break["spec_now"]
-    # In the summary, under the IKOTAN table and in the trend's caption.
-    assert page.count(f"Metode IKOTAN berubah antara 2021 dan 2022 {stated}") >= 3
-    # The methodology note lists the break.
-    assert "Perubahan metode dalam deret" in page
-    assert f"{method_break['spec_before']} → {method_break['spec_now']} {method_break['changes']}" in page
+    # In the summary, under the IKOTAN table and in the trend's caption: what changed, in words.
+    assert page.count(f"Metode IKOTAN berubah antara 2021 dan 2022: {method_break['changes']}.") >= 3
+    # The spec ids only in the method appendix, which lists the break and the spec of each year.
+    appendix = page.index("Lampiran metode ¶")
+    assert "Perubahan metode dalam deret" in page[appendix:]
+    assert f"{method_break['spec_before']} → {method_break['spec_now']} {method_break['changes']}" in page[appendix:]
+    assert f"IKOTAN: {method_break['spec_before']} (2021), {method_break['spec_now']} (2022)" in page[appendix:]
+    for spec in (method_break["spec_before"], method_break["spec_now"]):
+        assert spec not in page[:appendix], spec  # named nowhere before the appendix
 
 
 def test_the_earlier_year_is_shown_as_published_beside_its_backcast(page, data, method_break):
@@ -80,18 +84,18 @@ def test_the_earlier_year_is_shown_as_published_beside_its_backcast(page, data, 
     back = cast.loc[ACEH]
     assert back["spec_id"] == method_break["spec_now"] and back["spec_id_original"] == method_break["spec_before"]
     assert (
-        f"Nilai 2021 menurut metode terbit ({method_break['spec_before']}): {angka(published['value'], 2)} "
-        f"({published['band']}); proyeksi balik dengan metode {method_break['spec_now']}: "
+        f"Nilai 2021 menurut metode terbit (metode 2021): {angka(published['value'], 2)} "
+        f"({published['band']}); proyeksi balik dengan metode 2022: "
         f"{angka(back['value'], 2)} ({back['band']})."
     ) in page
     # The IKOTAN table: each kab/kota's 2021 value with its band under each method.
     for code, row in cast[cast["level"] == "kabkota"].iterrows():
         if code.startswith(ACEH + "."):
-            value = angka(row["value"], 3)
+            value = angka(row["value"], 2)  # the headline scale, 1–4 at two decimals
             assert f"{value} ({row['band_original']}) {value} ({row['band']})" in page, code
     # The trend table: the back-cast row beside the published one.
-    assert f"2021 ikotan-juknis-2021 {angka(published['value'], 3)}" in page
-    assert f"2021 (proyeksi balik) {method_break['spec_now']} {angka(back['value'], 3)}" in page
+    assert f"2021 {angka(published['value'], 2)}" in page
+    assert f"2021 (proyeksi balik) {angka(back['value'], 2)}" in page
 
 
 def test_the_change_is_stated_against_the_backcast_only(page, data):
@@ -100,15 +104,15 @@ def test_the_change_is_stated_against_the_backcast_only(page, data):
     delta = now["value"] - back["value"]
     assert set(data.table("ikotan_change")["basis"]) == {"backcast"}
     assert (
-        f"IKOTAN {angka(now['value'], 2)} {angka(now['value_100'], 1)} {now['band']} {selisih(delta)} (proyeksi balik)"
-        in page
+        f"IKOTAN (skala 1–4) {angka(now['value'], 2)} {angka(now['n_measured'], 0)} kab/kota terukur {now['band']} "
+        f"{selisih(delta)} (proyeksi balik)" in page
     )
     verb = "naik" if delta > 0 else "turun"
-    assert f"{verb} {angka(abs(delta), 2)} poin dari 2021 (proyeksi balik dengan metode ikotan-dayamas-2022)" in page
+    assert f"{verb} {angka(abs(delta), 2)} poin dari 2021 (proyeksi balik dengan metode 2022)" in page
     # Every IKOTAN change from 2021 names the back-cast (the summary table's header serves all
     # indices: its IKOTAN cell says it); no sentence moves a kab/kota from one band to another
     # across the methods.
-    assert "Perubahan dari 2021 (proyeksi balik dengan metode ikotan-dayamas-2022) Responden" in page
+    assert "Perubahan dari 2021 (proyeksi balik dengan metode 2022) Responden" in page
     for where in re.finditer(r"(Kenaikan terbesar|poin) dari 2021", page):
         assert page[where.end() :].startswith(" (proyeksi balik"), page[where.start() : where.end() + 40]
     bands = "|".join(BANDS)
@@ -178,16 +182,31 @@ def test_a_change_is_said_as_it_is_shown():
     # never "naik 0,00"; a half rounds away from zero, as it prints (0.015 → 0,02).
     compared = pd.DataFrame({"value": [3.20], "band": ["Tanggap"]}, index=["11"])
     changes = pd.DataFrame(
-        {"change_score": [0.004, 0.006, -0.12, 0.04, 0.015], "change_score_all": 0.0, "n_common": 1},
+        {"change_score": [0.004, 0.006, -0.12, 0.04, 0.015], "change_all_score": 0.0, "n_common": 1},
         index=["11", "12", "13", "14", "15"],
     ).assign(n_now=1, n_before=1)
-    base = s.breaks.Baseline(2023, compared, compared, None, changes)
+    on_score = Headline(on_score=True, low=1, high=4, decimals=2)
+    base = s.breaks.Baseline(on_score, 2023, compared, compared, None, changes)
     assert base.movement("11") == "; tetap dari 2023"
     assert base.movement("12") == "; naik 0,01 poin dari 2023"
     assert base.movement("13") == "; turun 0,12 poin dari 2023"
-    assert base.movement("14", decimals=1) == "; tetap dari 2023"
     assert base.movement("15") == "; naik 0,02 poin dari 2023"
     assert base.movement("16") == ""  # no change computed: nothing said
+    coarse = s.breaks.Baseline(dataclasses.replace(on_score, decimals=1), 2023, compared, compared, None, changes)
+    assert coarse.movement("14") == "; tetap dari 2023"  # 0.04 at one decimal
+
+
+def test_a_change_is_read_on_the_headline_scale():
+    # A spec that shows 0–100 reads the engine's 0–100 change (6.0 points), not its 1–4 twin.
+    compared = pd.DataFrame({"value": [3.20], "value_100": [73.3], "band": ["Tanggap"]}, index=["11"])
+    changes = pd.DataFrame(
+        {"change": [6.0], "change_score": [0.18], "change_all": [6.0], "change_all_score": [0.18], "n_common": 1},
+        index=["11"],
+    ).assign(n_now=1, n_before=1)
+    rescaled = Headline(on_score=False, low=0, high=100, decimals=1)
+    base = s.breaks.Baseline(rescaled, 2023, compared, compared, None, changes)
+    assert base.movement("11") == "; naik 6,0 poin dari 2023"
+    assert base.value(compared, "11") == "73,3 (Tanggap)"
 
 
 def test_a_long_kabkota_name_keeps_the_trend_legend_inside_the_figure():

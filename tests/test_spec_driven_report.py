@@ -2,7 +2,8 @@
 
 One province report is rendered by the batch (in a child process, as ``bnn reports`` does) from
 results computed with a changed IKOTAN spec (equal-interval bands with other labels and another
-success band, six variables instead of five) and a changed IKP spec (another minimum cell size).
+success band, six variables instead of five) and a changed IKP spec (another minimum cell size,
+and shown on 0–100 at one decimal instead of 1–4 at two).
 """
 
 from __future__ import annotations
@@ -50,7 +51,13 @@ def changed(sample_dir, tmp_path_factory):
     """Results of 2023 and 2024 under the changed specs, and Aceh's report of 2024."""
     out = tmp_path_factory.mktemp("spec-driven")
     ikotan = write_spec(six_variables(load_spec("ikotan-juknis-2021")), out / "ikotan.toml")
-    reporting = {"min_cell": MIN_CELL, "provenance": "assumed", "note": "Uji: sel kecil."}
+    reporting = {
+        "min_cell": MIN_CELL,
+        "headline_scale": "rescaled",
+        "headline_decimals": 1,
+        "provenance": "assumed",
+        "note": "Uji: sel kecil, skala 0–100.",
+    }
     ikp = write_spec(modify(load_spec("ikp-placeholder-2024"), {"reporting": reporting}), out / "ikp.toml")
     args = ["compute", "--year", "2023", "2024", "--data", sample_dir, "--out", str(out), "--replicates", "0"]
     assert cli.main([*args, "--samples", "0", "--spec", f"ikotan={ikotan}", "--spec", f"ikp={ikp}"]) == 0
@@ -69,9 +76,10 @@ def test_the_report_says_what_the_changed_specs_say(changed):
     edges = pd.read_parquet(changed / "2024" / "results" / "ikotan_bands.parquet")
     assert edges["label"].tolist() == LABELS
     # The band edges: equal intervals over the observed range, from the results, named by the spec.
-    lowers = "; ".join(f"{r.label} ≥ {angka(r.lower, 2)}" for r in edges.iloc[1:].itertuples())
+    # IKOTAN keeps its default headline scale, 1–4 at two decimals.
+    lowers = "; ".join(f"{r.label} ≥ {angka(r.lower_scale, 2)}" for r in edges.iloc[1:].itertuples())
     assert "empat kategori berinterval sama atas rentang nilai kab/kota terukur" in page
-    assert f"menurut spesifikasi ikotan-uji-enam-variabel: {lowers}." in page
+    assert f", skala 1–4: {lowers}." in page
     for old in ("Juknis", "Tidak Tanggap", "Cukup Tanggap", "Sangat Tanggap", "Tanggap ke atas"):
         assert old not in page, old
     # Six variables, by name (IKP keeps its five); the success band of the spec in the sentence,
@@ -88,12 +96,30 @@ def test_the_report_says_what_the_changed_specs_say(changed):
     assert f"kurang dari {MIN_CELL} responden tidak ditampilkan" in page and "kurang dari 5 " not in page
 
 
+def test_every_ikp_figure_follows_its_headline_scale(changed):
+    # The IKP spec shows 0–100 at one decimal: the summary, the kab/kota table and the chart.
+    page = visible((changed / "2024" / "provinsi-11.html").read_text())
+    results = changed / "2024" / "results"
+    aceh = pd.read_parquet(results / "ikp_regions.parquet").set_index("region_code").loc["11"]
+    national = pd.read_parquet(results / "ikp_regions.parquet").set_index("region_code").loc["00"]
+    value = f"{aceh['value_100']:.1f}".replace(".", ",")  # a second formatter: Python's, with the comma
+    assert f"IKP (skala 0–100) {value} {int(aceh['n_measured'])} kab/kota terukur" in page
+    assert f"{national['value_100']:.1f}".replace(".", ",") in page
+    assert "IKOTAN (skala 1–4)" in page and "IKP (skala 1–4)" not in page
+    kabkota = pd.read_parquet(results / "ikp_kabkota.parquet")
+    for row in kabkota[kabkota["province_code"] == "11"].dropna(subset=["value_100"]).itertuples():
+        assert f"{row.kabkota} " in page and f"{row.value_100:.1f}".replace(".", ",") in page
+    data = rd.load(2024, str(changed))
+    [chart] = s.ikp(data, "11").figures
+    assert chart.axes[0].get_xlim() == (0.0, 100.0)
+
+
 def test_the_charts_and_tables_follow_the_changed_bands(changed):
     data = rd.load(2024, str(changed))
     section = s.ikotan(data, "11")
     ranked, profile = section.figures
     assert [t.get_text() for t in ranked.legends[0].get_texts()] == LABELS
-    edges = data.table("ikotan_bands")["lower"].iloc[1:].tolist()
+    edges = data.table("ikotan_bands")["lower_scale"].iloc[1:].tolist()  # on 1–4, the headline scale
     assert [line.get_xdata()[0] for line in ranked.axes[0].get_lines() if line.get_linestyle() == ":"] == edges
     assert profile.axes[0].get_title(loc="left") == "Profil enam variabel IKOTAN"
     names = [t.get_text() for t in profile.axes[0].get_yticklabels()]

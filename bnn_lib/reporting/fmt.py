@@ -103,6 +103,12 @@ def tanggal(when: datetime) -> str:
     return f"{when.day} {MONTHS[when.month - 1]} {when.year}"
 
 
+def waktu(when: datetime) -> str:
+    """A moment as Indonesian prose writes it, with its zone: "8 Desember 2026 pukul 00.21 UTC"."""
+    zone = when.tzname() or ""
+    return f"{tanggal(when)} pukul {when.hour:02d}.{when.minute:02d}" + (f" {zone}" if zone else "")
+
+
 def esc(text: object) -> str:
     """Text from data, escaped for HTML."""
     return html.escape(str(text), quote=True)

@@ -13,6 +13,7 @@ from bnn_lib.regions import NATIONAL, TYPE_PREFIXES, normalise_name, regions
 from bnn_lib.reporting import data as report_data
 from bnn_lib.reporting import is_kabkota, pdf, report_file, words, workbook
 from bnn_lib.reporting.fmt import angka, band_colors, esc, persen
+from bnn_lib.reporting.headline import headline
 from bnn_lib.reporting.html import page
 from bnn_lib.reporting.jobs import STANDING, Status
 from bnn_lib.reporting.words import SYNTHETIC, SYNTHETIC_WHY
@@ -121,6 +122,14 @@ def _value(table: pd.DataFrame, code: str, column: str, show=angka) -> str:
     return show(table.loc[code, column]) if code in table.index and column in table else "–"
 
 
+def _shown(data: report_data.ReportData, index: str, table: pd.DataFrame, code: str) -> str:
+    """Region ``code``'s value of ``index`` on the index's headline scale ("–" without one)."""
+    if data.spec(index) is None:
+        return "–"
+    shown = headline(data, index)
+    return _value(table, code, shown.column("value_100"), shown.value)
+
+
 def write(folder: Path, year: int, reports: list[dict]) -> Path:
     """Write the index page linking ``reports`` (manifest rows) with headline numbers."""
     data = report_data.load(year, str(folder.parent))
@@ -140,14 +149,14 @@ def write(folder: Path, year: int, reports: list[dict]) -> Path:
         )
         rows.append(
             f"{search_row(code)}<td>{_link(folder, report, name)}</td>"
-            f'<td class="num">{_value(ikotan, code, "value")}</td>'
+            f'<td class="num">{_shown(data, "ikotan", ikotan, code)}</td>'
             f"<td>{_chip(ikotan.loc[code, 'band'] if code in ikotan.index else None, colors)}</td>"
-            f'<td class="num">{success}</td><td class="num">{_value(ikp, code, "value")}</td>'
+            f'<td class="num">{success}</td><td class="num">{_shown(data, "ikp", ikp, code)}</td>'
             f'<td class="num">{_value(krn, code, "recovery_rate", persen)}</td></tr>'
         )
     has_ikotan, has_ikp = data.spec("ikotan") is not None, data.spec("ikp") is not None
     success_band = words.success_band(data) if has_ikotan else "–"
-    scales = ", ".join(f"{i.upper()} {words.score_scale(data, i)}" for i in ("ikotan", "ikp") if data.spec(i))
+    scales = ", ".join(f"{i.upper()} {headline(data, i).scale}" for i in ("ikotan", "ikp") if data.spec(i))
     banner = f'<div class="banner">{SYNTHETIC}. {SYNTHETIC_WHY}.</div>' if data.meta.get("synthetic") else ""
     body = (
         f"{banner}<h1>Laporan Kinerja Pemberdayaan Masyarakat {year}</h1>"
@@ -183,9 +192,9 @@ def _kabkota_table(
         rows.append(
             f"{search_row(code)}<td>{_link(folder, report, name)}</td>"
             f"<td>{esc(province)}</td>"
-            f'<td class="num">{_value(ikotan, code, "value")}</td>'
+            f'<td class="num">{_shown(data, "ikotan", ikotan, code)}</td>'
             f"<td>{_chip(ikotan.loc[code, 'band'] if code in ikotan.index else None, colors)}</td>"
-            f'<td class="num">{_value(ikp, code, "value") if has_ikp else "–"}</td></tr>'
+            f'<td class="num">{_shown(data, "ikp", ikp, code) if has_ikp else "–"}</td></tr>'
         )
     return (
         f"<h2>Laporan kab/kota ({len(reports)})</h2>"

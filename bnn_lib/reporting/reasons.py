@@ -8,7 +8,8 @@ import pandas as pd
 
 from bnn_lib.reporting import words
 from bnn_lib.reporting.data import ReportData
-from bnn_lib.reporting.fmt import angka, esc, persen, selang, selisih
+from bnn_lib.reporting.fmt import angka, esc, persen
+from bnn_lib.reporting.headline import headline
 
 # Each rule of the priority list in a word, for a column that sorts and filters.
 REASON_NAMES = {
@@ -24,30 +25,39 @@ REASON_NAMES = {
 
 
 def reason(data: ReportData, row) -> str:
-    """One finding of the ``prioritas`` table as a sentence with its evidence (escaped)."""
-    index = str(row.index).upper()
-    interval = f"selang {words.level()}: {selang(row.lo95, row.hi95)}"
+    """One finding of the ``prioritas`` table as a sentence with its evidence on its index's
+    headline scale (escaped)."""
+    if row.reason in ("rawan_not_intervened", "relapsed") or data.spec(row.index) is None:
+        return _kawasan(data, row)
+    index, shown = str(row.index).upper(), headline(data, row.index)
+    value, lo, hi, reference = (getattr(row, shown.column(c)) for c in ("value", "lo95", "hi95", "reference"))
+    interval = f"selang {words.level()}: {shown.interval(lo, hi)}"
     if row.reason == "below_success":
         return (
-            f"{index} {angka(row.value, 1)} ({interval}) di bawah batas kategori "
-            f"{esc(words.success_band(data, row.index))} ({angka(row.reference, 1)}); hanya "
+            f"{index} {shown.value(value)} ({interval}) di bawah batas kategori "
+            f"{esc(words.success_band(data, row.index))} ({shown.value(reference)}); hanya "
             f"{persen(100 * row.probability, 0)} replikasi bootstrap mencapainya"
         )
     if row.reason == "below_target":
-        return f"{index} {angka(row.value, 1)} ({interval}) di bawah targetnya ({angka(row.reference, 1)})"
+        return f"{index} {shown.value(value)} ({interval}) di bawah targetnya ({shown.value(reference)})"
     if row.reason == "may_fall":
         return (
-            f"{index} {angka(row.value, 1)} dekat batas kategori {esc(words.success_band(data, row.index))} "
-            f"({angka(row.reference, 1)}): dalam {persen(100 * row.probability, 0)} replikasi bootstrap berada di "
+            f"{index} {shown.value(value)} dekat batas kategori {esc(words.success_band(data, row.index))} "
+            f"({shown.value(reference)}): dalam {persen(100 * row.probability, 0)} replikasi bootstrap berada di "
             "bawahnya"
         )
     if row.reason == "declining":
         return (
-            f"{index} turun dua tahun berturut-turut: {selisih(row.reference, 1)} poin tahun lalu dan "
-            f"{selisih(row.value, 1)} poin tahun ini ({interval})"
+            f"{index} turun dua tahun berturut-turut: {shown.change(reference)} poin tahun lalu dan "
+            f"{shown.change(value)} poin tahun ini ({interval})"
         )
     if row.reason in ("weak_variable", "weak_group"):
         return _weak(data, row, interval)
+    return esc(row.reason)
+
+
+def _kawasan(data: ReportData, row) -> str:
+    """A finding about kawasan: counts, no scale."""
     if row.reason == "rawan_not_intervened":
         return (
             f"{angka(row.count, 0)} kawasan rawan ({words.rawan(data)}) dalam pemetaan {data.year}, tidak satu pun "
@@ -73,8 +83,10 @@ def _weak(data: ReportData, row, interval: str) -> str:
         group = spec.groups.get(row.component) if spec is not None else None
         what = f"kelompok {esc(group.name if group else row.component)}"
         national = "kelompok yang sama secara nasional"
-    told = f"{what} {angka(row.score, 1)}, yaitu {angka(-row.value, 1)} poin di bawah {national} "
-    told += f"{angka(row.reference, 1)} ({interval} untuk selisihnya)"
+    shown = headline(data, row.index)
+    score, gap, reference = (getattr(row, shown.column(c)) for c in ("score", "value", "reference"))
+    told = f"{what} {shown.value(score)}, yaitu {shown.value(-gap)} poin di bawah {national} "
+    told += f"{shown.value(reference)} ({interval} untuk selisihnya)"
     if not pd.isna(row.count):
         told += f"; {angka(row.count, 0)} responden"
     return told

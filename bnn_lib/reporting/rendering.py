@@ -17,6 +17,7 @@ import papermill
 
 from bnn_lib.processes import die_with_parent
 from bnn_lib.reporting import engine, html
+from bnn_lib.reporting.fmt import waktu
 from bnn_lib.reporting.jobs import Job
 from bnn_lib.staging import work_path
 from bnn_lib.writing import write_atomic
@@ -43,8 +44,7 @@ def render(job: Job) -> None:
     finally:
         if executed.exists():
             executed.replace(job.executed)
-    built = datetime.now(UTC).isoformat(timespec="seconds")
-    footer = f"{html.esc(job.title)} · dibuat {built} · bnn_lib {version('bnn-lib')}"
+    footer = f"{html.esc(job.title)} · dibuat {waktu(datetime.now(UTC))} · bnn_lib {version('bnn-lib')}"
     write_atomic(Path(job.html), html.notebook_to_html(nb, job.title, footer, toc=job.toc))
 
 

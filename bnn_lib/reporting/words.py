@@ -12,7 +12,8 @@ from bnn_lib.measures import Measure
 from bnn_lib.regions import NATIONAL, regions
 from bnn_lib.reporting import is_kabkota
 from bnn_lib.reporting.data import ReportData
-from bnn_lib.reporting.fmt import angka, bilangan, daftar, esc, persen, rentang, ringkas
+from bnn_lib.reporting.fmt import bilangan, daftar, esc, persen, rentang, ringkas
+from bnn_lib.reporting.headline import headline
 from bnn_lib.sensitivity import RANK_PERCENTILES
 from bnn_lib.spec import STATUSES, IndexSpec
 from bnn_lib.uncertainty import REPORTED
@@ -85,16 +86,18 @@ def rank_interval() -> str:
 
 
 def band_rule(data: ReportData, index: str) -> str:
-    """How the bands of ``index`` are set, with the lower edge of each band above the first
-    (escaped): fixed bands from the spec, or equal intervals over the observed range."""
-    spec, edges = data.spec(index), data.table(f"{index}_bands")
-    lowers = "; ".join(f"{esc(r.label)} ≥ {angka(r.lower, spec.bands.decimals)}" for r in edges.iloc[1:].itertuples())
+    """How the bands of ``index`` are set, with the lower edge of each band above the first on
+    the index's headline scale (escaped): fixed bands from the spec, or equal intervals over the
+    observed range. The spec is named in the method appendix."""
+    spec, edges, shown = data.spec(index), data.table(f"{index}_bands"), headline(data, index)
+    lower, upper = shown.column("lower"), shown.column("upper")
+    lowers = "; ".join(f"{esc(r.label)} ≥ {shown.value(r[lower])}" for _, r in edges.iloc[1:].iterrows())
     if spec.bands.mode == "fixed":
         how = "kategori tetap"
     else:
-        observed = f"{angka(edges['lower'].iloc[0], 2)}–{angka(edges['upper'].iloc[-1], 2)}"
+        observed = shown.interval(edges[lower].iloc[0], edges[upper].iloc[-1])
         how = f"{bilangan(len(edges))} kategori berinterval sama atas rentang nilai kab/kota terukur ({observed})"
-    return f"{how} menurut spesifikasi {esc(spec.id)}: {lowers}"
+    return f"{how}, skala {shown.scale}: {lowers}"
 
 
 def _severe_first(statuses: list[str]) -> list[str]:

@@ -29,41 +29,44 @@ def ranked_bars(
     title: str,
     scale: tuple[float, float],
     label: str = "kabkota",
+    value: str = "value_100",
+    decimals: int = 1,
     ax: Axes | None = None,
 ) -> Axes:
-    """Horizontal bars of ``data``'s ``value_100`` (on the reported ``scale``) ranked high to
-    low, coloured by its ``band``, named by its ``label`` column, with the band edges (``edges``:
-    label, lower) and the ``national`` mean drawn. The reported interval's columns
-    (:func:`~bnn_lib.uncertainty.bounds`), where present, draw whiskers. Returns the axes drawn
-    on: ``ax``, or that of a new figure whose foot holds the band legend."""
-    rows = data.sort_values("value_100")
+    """Horizontal bars of ``data``'s ``value`` column (on ``scale``, written at ``decimals``)
+    ranked high to low, coloured by its ``band``, named by its ``label`` column, with the band
+    edges (``edges``: label, lower, on the same scale) and the ``national`` mean drawn. The
+    reported interval's columns (:func:`~bnn_lib.uncertainty.bounds`), where present, draw
+    whiskers. Returns the axes drawn on: ``ax``, or that of a new figure whose foot holds the
+    band legend."""
+    rows = data.sort_values(value)
     colors = band_colors(list(edges["label"]))
     own = ax is None
     ax = chart_axes(ax, max(2.6, 0.3 * len(rows) + 1.6))
     y = np.arange(len(rows))
     ax.barh(
         y,
-        rows["value_100"],
+        rows[value],
         color=[colors.get(b, NO_DATA) for b in rows["band"].astype(str)],
         edgecolor="#333333",
         linewidth=0.4,
     )
-    right = rows["value_100"].to_numpy()
+    right = rows[value].to_numpy()
     low, high = bounds()
     if {low, high} <= set(rows.columns) and rows[low].notna().any():
         lo, hi = rows[low].to_numpy(), rows[high].to_numpy()
         ax.errorbar(
-            rows["value_100"],
+            rows[value],
             y,
-            xerr=[rows["value_100"] - lo, hi - rows["value_100"]],
+            xerr=[rows[value] - lo, hi - rows[value]],
             fmt="none",
             ecolor="#222222",
             elinewidth=1,
             capsize=2.5,
         )
         right = np.fmax(right, hi)
-    for yi, value, end in zip(y, rows["value_100"], right, strict=True):
-        ax.text(end + 0.8, yi, angka(value, 1), va="center", fontsize=9)
+    for yi, shown, end in zip(y, rows[value], right, strict=True):
+        ax.text(end + _gap(scale), yi, angka(shown, decimals), va="center", fontsize=9)
     for lower in edges["lower"].iloc[1:]:
         ax.axvline(lower, color="#777777", linestyle=":", linewidth=1)
     if national is not None and not math.isnan(national):
@@ -71,7 +74,7 @@ def ranked_bars(
         ax.text(
             national,
             1.0,
-            f"nasional {angka(national, 1)}",
+            f"nasional {angka(national, decimals)}",
             transform=ax.get_xaxis_transform(),
             ha="center",
             va="bottom",
@@ -86,6 +89,11 @@ def ranked_bars(
     ax.set_title(title, loc="left", pad=16)
     _band_legend(ax, colors, own)
     return ax
+
+
+def _gap(scale: tuple[float, float]) -> float:
+    """The space between a bar's end and its value, as a share of the axis: the same on 1–4 as on 0–100."""
+    return 0.008 * (scale[1] - scale[0])
 
 
 def _band_legend(ax: Axes, colors: dict[str, str], own: bool) -> None:
@@ -125,11 +133,13 @@ def rank_intervals(*, data: pd.DataFrame, title: str, ax: Axes | None = None) ->
 
 
 @styled
-def paired_bars(*, data: pd.DataFrame, title: str, scale: tuple[float, float], ax: Axes | None = None) -> Axes:
-    """Region beside nation for each component (a variable profile, environments), on the
-    reported ``scale``. ``data``: one row per component (its name the index, in the order
-    drawn, top to bottom), two columns, the region's scores then the nation's, whose names the
-    legend shows. Returns the axes drawn on."""
+def paired_bars(
+    *, data: pd.DataFrame, title: str, scale: tuple[float, float], decimals: int = 1, ax: Axes | None = None
+) -> Axes:
+    """Region beside nation for each component (a variable profile, environments), on
+    ``scale``, written at ``decimals``. ``data``: one row per component (its name the index, in
+    the order drawn, top to bottom), two columns, the region's scores then the nation's, whose
+    names the legend shows. Returns the axes drawn on."""
     (region, province), (nation, national) = data.items()
     own = ax is None
     ax = chart_axes(ax, 0.55 * len(data) + 1.3)
@@ -138,11 +148,13 @@ def paired_bars(*, data: pd.DataFrame, title: str, scale: tuple[float, float], a
     ax.barh(y - 0.2, province, height=0.38, color=PROVINCE, label=region)
     ax.barh(y + 0.2, national, height=0.38, color="#bdbdbd", label=nation)
     for yi, p, n in zip(y, province, national, strict=True):
-        ax.text((p if not math.isnan(p) else 0) + 0.6, yi - 0.2, angka(p, 1), va="center", fontsize=9)
         ax.text(
-            (n if not math.isnan(n) else 0) + 0.6,
+            (p if not math.isnan(p) else scale[0]) + _gap(scale), yi - 0.2, angka(p, decimals), va="center", fontsize=9
+        )
+        ax.text(
+            (n if not math.isnan(n) else scale[0]) + _gap(scale),
             yi + 0.2,
-            angka(n, 1),
+            angka(n, decimals),
             va="center",
             fontsize=9,
             color=NATIONAL,

@@ -14,9 +14,10 @@ import pandas as pd
 from bnn_lib.regions import regions
 from bnn_lib.reporting import is_kabkota, words
 from bnn_lib.reporting.data import ReportData
-from bnn_lib.reporting.fmt import angka, esc, persen
+from bnn_lib.reporting.fmt import angka, esc, persen, rentang, ringkas, waktu
+from bnn_lib.reporting.headline import headline
 from bnn_lib.reporting.sections.breaks import breaks
-from bnn_lib.reporting.sections.components import Section, code_of, colors_of, html_table
+from bnn_lib.reporting.sections.components import NATIONAL, Section, code_of, colors_of, html_table
 from bnn_lib.reporting.words import BACKCAST
 from bnn_lib.spec import PROVENANCE_WORDS
 from bnn_lib.uncertainty import bounds
@@ -58,6 +59,8 @@ def methodology(data: ReportData, province: str | None) -> Section:
             rows,
             [("index", "Indeks"), ("id", "Spesifikasi"), ("version", "Versi"), ("n", "Unsur tidak terdokumentasi")],
         ),
+        _series_specs(data),
+        _other_scales(data),
         "<h3>Asumsi yang berlaku</h3><p>Unsur berikut tidak terdokumentasi dalam sumber publik: disimpulkan dari "
         "fakta yang terdokumentasi, atau ditetapkan sebagai asumsi (catatan lengkapnya ada di berkas "
         "spesifikasi):</p><ul class='assumptions'>",
@@ -70,6 +73,44 @@ def methodology(data: ReportData, province: str | None) -> Section:
         _sources(meta),
     ]
     return Section.of("".join(parts))
+
+
+def _other_scales(data: ReportData) -> str:
+    """Each index on the scale the reports do not show, with the linear map between the two and
+    the nation's value on it: the only place the other scale appears."""
+    lines = []
+    for index in data.meta.get("specs", {}):
+        spec, national = data.spec(index), data.region_row(f"{index}_regions", NATIONAL)
+        if spec is None or spec.rescale is None or national is None or "value_100" not in national:
+            continue
+        shown, (lo, hi), (a, b) = headline(data, index), spec.rescale.from_range, spec.rescale.to_range
+        other = rentang(a, b) if shown.on_score else rentang(lo, hi)
+        lines.append(
+            f"{esc(index.upper())} ditampilkan pada skala {shown.scale}; skala {rentang(lo, hi)} dipetakan linear ke "
+            f"{rentang(a, b)} ({ringkas(lo)} → {ringkas(a)}, {ringkas(hi)} → {ringkas(b)}). Nilai nasional pada skala "
+            f"{other}: {angka(national[shown.other('value_100')], shown.decimals)}."
+        )
+    return "".join(f"<p>{line}</p>" for line in lines)
+
+
+def _series_specs(data: ReportData) -> str:
+    """The spec of each year of the series, where an index's spec changed within it: "IKOTAN:
+    ikotan-juknis-2021 (2020–2021), ikotan-dayamas-2022 (2022–2024)"."""
+    years = sorted(data.history)
+    lines = []
+    for index in data.meta.get("specs", {}):
+        runs: list[list] = []
+        for y in years:
+            spec = data.history[y].specs.get(index)
+            spec_id = spec.id if spec is not None else "–"
+            if runs and runs[-1][0] == spec_id:
+                runs[-1][2] = y
+            else:
+                runs.append([spec_id, y, y])
+        if len(runs) > 1:
+            spans = ", ".join(f"{esc(s)} ({a}" + (f"–{b})" if b != a else ")") for s, a, b in runs)
+            lines.append(f"{esc(index.upper())}: {spans}")
+    return f"<p>Spesifikasi tiap tahun dalam deret: {'; '.join(lines)}.</p>" if lines else ""
 
 
 def _method_breaks(data: ReportData) -> str:
@@ -119,6 +160,11 @@ def _assumptions(spec: dict) -> str:
     return "".join(items)
 
 
+def _when(stamp: str | None) -> str:
+    """A timestamp of the results in words ("–" where they have none)."""
+    return waktu(datetime.fromisoformat(stamp)) if stamp else "–"
+
+
 def _sources(meta: dict) -> str:
     """Where the data came from and when and with what the numbers and the report were made.
     The input files are counted, not named: the report is shared, and their list (with the hash
@@ -133,8 +179,7 @@ def _sources(meta: dict) -> str:
         f"<h3>Sumber data dan pembuatan</h3><ul>{synthetic}<li>Berkas masukan: "
         f"{sum(len(files) for files in inputs.values())} berkas untuk {len(inputs)} tabel; daftarnya ada pada "
         "<code>results/specs.json</code> hasil perhitungan.</li>"
-        f"<li>Indeks dihitung: {esc(meta.get('computed_at', '–'))}; laporan dibuat: "
-        f"{datetime.now(UTC).isoformat(timespec='seconds')}.</li>"
+        f"<li>Indeks dihitung: {_when(meta.get('computed_at'))}; laporan dibuat: {waktu(datetime.now(UTC))}.</li>"
         f"<li>Perangkat lunak: bnn_lib {esc(version('bnn-lib'))}, pandas {esc(pd.__version__)}.</li></ul>"
     )
 
@@ -242,10 +287,11 @@ def uncertainty_summary(data: ReportData, province: str | None) -> list[str]:
     if len(own):
         row = own.iloc[0]
         where = "nasional" if province is None else esc(regions().province(province).name)
-        lo, hi = bounds()
+        shown = headline(data, "ikotan")
+        lo, hi = (shown.column(c) for c in bounds())
         out.append(
-            f"Selang kepercayaan {words.level()} IKOTAN {where}: {angka(row[lo], 1)}–{angka(row[hi], 1)} "
-            f"(skala {words.report_scale(data, 'ikotan')})."
+            f"Selang kepercayaan {words.level()} IKOTAN {where}: {shown.interval(row[lo], row[hi])} "
+            f"(skala {shown.scale})."
         )
     kab = intervals[intervals["level"] == "kabkota"]
     if province is not None:

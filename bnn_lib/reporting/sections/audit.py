@@ -128,14 +128,15 @@ def _sensitivity(data: ReportData) -> Section:
         "unit_weighting": "Bobot unit observasi (setara/gabung)",
         "bands": "Skema kategori (tetap/interval sama)",
     }
-    wide = sobol.pivot(index="input", columns="output", values=["S1", "ST"])
+    wide = sobol.pivot(index="input", columns="output", values=["S1", "S1_conf", "ST", "ST_conf"])
     rows = [
         {
             "input": esc(names.get(i, i)),
-            "s1_rank": angka(wide.loc[i, ("S1", "mean_abs_rank_shift")], 2),
-            "st_rank": angka(wide.loc[i, ("ST", "mean_abs_rank_shift")], 2),
-            "s1_band": angka(wide.loc[i, ("S1", "share_band_changed")], 2),
-            "st_band": angka(wide.loc[i, ("ST", "share_band_changed")], 2),
+            **{
+                f"{order.lower()}_{key}": _share(wide.loc[i, (order, output)], wide.loc[i, (f"{order}_conf", output)])
+                for order in ("S1", "ST")
+                for key, output in (("rank", "mean_abs_rank_shift"), ("band", "share_band_changed"))
+            },
         }
         for i in wide.index
     ]
@@ -152,10 +153,19 @@ def _sensitivity(data: ReportData) -> Section:
         chart,
         html_table(rows, columns, {"s1_rank", "st_rank", "s1_band", "st_band"})
         + "<p class='note'>Indeks Sobol orde pertama (S1) dan total (ST): bagian ragam keluaran yang berasal dari "
-        "tiap asumsi (ST memasukkan interaksi). Dihitung dengan SALib. Median lebar selang peringkat: "
+        f"tiap asumsi (ST memasukkan interaksi), ± setengah lebar selang {words.level()}-nya. Taksiran di bawah "
+        "nol adalah galat taksiran dari simulasi yang terbatas: ditulis ≈ 0. Dihitung dengan SALib. Median lebar "
+        "selang peringkat: "
         f"{angka(summary['median_rank_width'], 0)} peringkat; kab/kota dengan kategori yang berubah di sebagian "
         f"simulasi: {angka(summary['n_other_band'], 0)} dari {angka(summary['n_ranked'], 0)}.</p>" + _not_varied(data),
     ) + _drop_one(data)
+
+
+def _share(estimate: float, conf: float) -> str:
+    """A Sobol index with its half-interval: "0,83 ± 0,16"; an estimate below zero, which only the
+    finite number of simulations makes, is "≈ 0 ± 0,05"."""
+    shown = "≈ 0" if estimate < 0 else angka(estimate, 2)
+    return f"{shown} ± {angka(conf, 2)}"
 
 
 def _not_varied(data: ReportData) -> str:

@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from bnn_lib.reporting.data import ReportData
-from bnn_lib.reporting.fmt import angka, esc, selisih
+from bnn_lib.reporting.fmt import angka, esc
+from bnn_lib.reporting.headline import Headline, headline
 from bnn_lib.reporting.words import BACKCAST
 from bnn_lib.rounding import sign_at
 
 COLUMNS = ["value", "value_100", "band"]
-EMPTY = pd.DataFrame(columns=["change_score", "change_score_all", "n_common", "n_now", "n_before"])
+CHANGES = ["change", "change_all", "change_score", "change_all_score", "n_common", "n_now", "n_before"]
+EMPTY = pd.DataFrame(columns=CHANGES)
 
 
 @dataclass(frozen=True)
@@ -39,12 +41,20 @@ class Break:
         """The index as the reports write it: "IKOTAN"."""
         return self.index.upper()
 
+    @property
+    def method_now(self) -> str:
+        """The later method as a leader page names it: "metode 2022" (its spec id is in the
+        method appendix)."""
+        return f"metode {self.year}"
+
+    @property
+    def method_before(self) -> str:
+        """The earlier method as a leader page names it: "metode 2021"."""
+        return f"metode {self.year_before}"
+
     def sentence(self) -> str:
-        """The break in words, naming both specs and what changed (escaped)."""
-        return (
-            f"Metode {self.name} berubah antara {self.year_before} dan {self.year} "
-            f"({esc(self.spec_before)} → {esc(self.spec_now)}): {esc(self.changes)}."
-        )
+        """The break in words, what changed (escaped); the specs are named in the method appendix."""
+        return f"Metode {self.name} berubah antara {self.year_before} dan {self.year}: {esc(self.changes)}."
 
 
 def breaks(data: ReportData, index: str) -> list[Break]:
@@ -79,25 +89,27 @@ class Baseline:
     ``published``: the previous year as published; ``compared``: the values a change is computed
     against, the published ones or, across a method break, the back-cast (empty when the break has
     no back-cast: then no change is stated). Both by region code (kab/kota, province, nation).
+    Values and changes are read and written on the index's headline scale (``shown``).
     """
 
+    shown: Headline
     year: int | None
     published: pd.DataFrame
     compared: pd.DataFrame
     method_break: Break | None
     # The engine's change table by region code (``<index>_change``): a region's change over the
-    # kab/kota measured in both years, on the score scale (empty: no such table).
+    # kab/kota measured in both years, on both scales (empty: no such table).
     changes: pd.DataFrame = field(default_factory=lambda: EMPTY)
 
     def change(self, code: str) -> float:
-        """The change of region ``code`` since the comparison year on the score scale, as the
+        """The change of region ``code`` since the comparison year on the headline scale, as the
         engine computed it over the kab/kota measured in both years (NaN where it has none: a
         year between is missing, or a break has no back-cast)."""
         if code not in self.changes.index:
             return float("nan")
-        return float(self.changes.loc[code, "change_score"])
+        return float(self.changes.loc[code, self.shown.column("change")])
 
-    def common(self, code: str, decimals: int = 2) -> str:
+    def common(self, code: str) -> str:
         """Where region ``code``'s kab/kota differ between the two years, how many the change
         counts and the change over all of them: " (atas 207 kab/kota yang diukur pada kedua
         tahun; atas semua kab/kota terukur: +0,03)"; "" where they are the same."""
@@ -108,20 +120,20 @@ class Baseline:
             return ""
         return (
             f" (atas {angka(row['n_common'], 0)} kab/kota yang diukur pada kedua tahun; atas semua kab/kota "
-            f"terukur: {selisih(row['change_score_all'], decimals)})"
+            f"terukur: {self.shown.change(row[self.shown.column('change_all')])})"
         )
 
-    def movement(self, code: str, decimals: int = 2) -> str:
+    def movement(self, code: str) -> str:
         """The change of ``code`` as a clause: "; naik 0,12 poin dari 2023", "; tetap dari 2023",
-        or "" when there is nothing to compare with. A change that rounds to zero at ``decimals``
-        is "tetap", so the words never contradict the number shown."""
+        or "" when there is nothing to compare with. A change that rounds to zero at the headline
+        decimals is "tetap", so the words never contradict the number shown."""
         delta = self.change(code)
         if pd.isna(delta):
             return ""
-        if not sign_at(delta, decimals):
-            return f"; tetap {self.since()}{self.common(code, decimals)}"
-        moved = f"; {'naik' if delta > 0 else 'turun'} {angka(abs(delta), decimals)} poin {self.since()}"
-        return moved + self.common(code, decimals)
+        if not sign_at(delta, self.shown.decimals):
+            return f"; tetap {self.since()}{self.common(code)}"
+        moved = f"; {'naik' if delta > 0 else 'turun'} {self.shown.value(abs(delta))} poin {self.since()}"
+        return moved + self.common(code)
 
     def since(self) -> str:
         """ "dari 2023", or across a break "dari 2021 (proyeksi balik dengan metode X)"."""
@@ -129,42 +141,43 @@ class Baseline:
             return ""
         if self.method_break is None:
             return f"dari {self.year}"
-        return f"dari {self.year} ({BACKCAST} dengan metode {esc(self.method_break.spec_now)})"
+        return f"dari {self.year} ({BACKCAST} dengan {self.method_break.method_now})"
 
-    def earlier_values(self, code: str, decimals: int = 2) -> str:
+    def earlier_values(self, code: str) -> str:
         """Across a break, the earlier year's value of ``code`` as published and as back-cast,
         with their bands (escaped); "" without a break."""
         brk = self.method_break
         if brk is None or code not in self.published.index:
             return ""
-        published = _value(self.published, code, decimals)
-        text = f"Nilai {self.year} menurut metode terbit ({esc(brk.spec_before)}): {published}"
+        published = self.value(self.published, code)
+        text = f"Nilai {self.year} menurut metode terbit ({brk.method_before}): {published}"
         if code in self.compared.index:
-            return text + f"; {BACKCAST} dengan metode {esc(brk.spec_now)}: {_value(self.compared, code, decimals)}."
+            return text + f"; {BACKCAST} dengan {brk.method_now}: {self.value(self.compared, code)}."
         return text + f"; {BACKCAST} tidak tersedia, sehingga perubahannya tidak dinyatakan."
 
-
-def _value(table: pd.DataFrame, code: str, decimals: int) -> str:
-    row = table.loc[code]
-    return f"{angka(row['value'], decimals)} ({esc(row['band'])})"
+    def value(self, table: pd.DataFrame, code: str) -> str:
+        """Region ``code``'s value in ``table`` (the published or back-cast year) with its band:
+        "3,02 (Cukup Tanggap)"."""
+        row = table.loc[code]
+        return f"{self.shown.value(row[self.shown.column('value_100')])} ({esc(row['band'])})"
 
 
 def baseline(data: ReportData, index: str) -> Baseline:
     """The previous year of ``index`` as published and what the report year is compared with."""
-    prev = data.previous
+    prev, shown = data.previous, headline(data, index)
     if prev is None:
         empty = pd.DataFrame(columns=COLUMNS)
-        return Baseline(None, empty, empty, None)
+        return Baseline(shown, None, empty, empty, None)
     published = _published(data, index, prev)
     across = [b for b in breaks(data, index) if prev < b.year <= data.year]
     changes = _changes(data, index, prev)
     if not across:
-        return Baseline(prev, published, published, None, changes)
+        return Baseline(shown, prev, published, published, None, changes)
     brk = across[-1]
     # A back-cast bridges one break between consecutive years; any other gap stays uncompared.
     usable = len(across) == 1 and (brk.year_before, brk.year) == (prev, data.year)
     compared = backcast(data, brk) if usable else pd.DataFrame(columns=COLUMNS)
-    return Baseline(prev, published, compared, brk, changes if usable else EMPTY)
+    return Baseline(shown, prev, published, compared, brk, changes if usable else EMPTY)
 
 
 def _changes(data: ReportData, index: str, prev: int) -> pd.DataFrame:

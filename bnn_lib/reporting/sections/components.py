@@ -18,6 +18,7 @@ from bnn_lib.reporting import report_file
 from bnn_lib.reporting.charts import PNG_DPI
 from bnn_lib.reporting.data import ReportData
 from bnn_lib.reporting.fmt import NO_DATA, angka, band_colors, esc, selisih
+from bnn_lib.reporting.headline import headline
 from bnn_lib.uncertainty import bounds
 
 
@@ -152,13 +153,14 @@ def colors_of(data: ReportData, index: str = "ikotan") -> dict[str, str]:
 
 
 def intervals(data: ReportData, index: str) -> pd.DataFrame:
-    """The reported interval (:func:`~bnn_lib.uncertainty.bounds`) and the uncertain flag by
-    region code (empty when not computed)."""
-    columns = [*bounds(), "uncertain"]
+    """The reported interval (:func:`~bnn_lib.uncertainty.bounds`, named so) on the index's
+    headline scale and the uncertain flag, by region code (empty when not computed)."""
+    shown = headline(data, index)
+    names = {shown.column(c): c for c in bounds()}
     table = data.table(f"{index}_intervals")
     if table is None:
-        return pd.DataFrame(columns=columns)
-    return table.drop_duplicates("region_code").set_index("region_code")[columns]
+        return pd.DataFrame(columns=[*names.values(), "uncertain"])
+    return table.drop_duplicates("region_code").set_index("region_code")[[*names, "uncertain"]].rename(columns=names)
 
 
 def changes(data: ReportData, index: str) -> pd.Series:

@@ -11,7 +11,8 @@ import pandas as pd
 from bnn_lib.regions import regions
 from bnn_lib.reporting import charts, words
 from bnn_lib.reporting.data import ReportData
-from bnn_lib.reporting.fmt import NO_DATA, angka, bilangan, esc, selisih
+from bnn_lib.reporting.fmt import NO_DATA, angka, bilangan
+from bnn_lib.reporting.headline import headline
 from bnn_lib.reporting.sections.breaks import Baseline, baseline
 from bnn_lib.reporting.sections.components import (
     NATIONAL,
@@ -32,7 +33,8 @@ def ikotan(data: ReportData, province: str | None, linked: Collection[str] | Non
     """IKOTAN by kab/kota (or by province): ranked chart with band edges, profile, table. The
     names (a province's kab/kota, the nation's provinces) link to their reports: those in
     ``linked``, or with None those in the year's folder."""
-    edges = data.table("ikotan_bands")
+    shown = headline(data, "ikotan")
+    edges = data.table("ikotan_bands").rename(columns={shown.column("lower"): "lower"}, errors="ignore")
     national = data.region_row("ikotan_regions", NATIONAL)
     if province is None:
         table = data.table("ikotan_regions")
@@ -45,9 +47,16 @@ def ikotan(data: ReportData, province: str | None, linked: Collection[str] | Non
         return Section.of("<p>Tidak ada kab/kota yang diukur IKOTAN di wilayah ini.</p>")
     key = "region_code" if province is None else "kabkota_code"
     table = table.merge(intervals(data, "ikotan"), left_on=key, right_index=True, how="left")
-    scale = data.spec("ikotan").rescale.to_range
+    value = shown.column("value_100")
     chart = charts.ranked_bars(
-        data=table, edges=edges, national=value_of(national, "value_100"), title=title, scale=scale, label="label"
+        data=table,
+        edges=edges,
+        national=value_of(national, value),
+        title=title,
+        scale=shown.span,
+        label="label",
+        value=value,
+        decimals=shown.decimals,
     ).figure
     note = (
         f"<p class='note'>Garis titik-titik: batas {words.band_rule(data, 'ikotan')}. Garis tegas: rata-rata "
@@ -64,8 +73,10 @@ def _profile(data: ReportData, province: str | None) -> Section:
     if variables is None or spec is None or province is None:
         return Section()
     names = {v.id: v.name for v in spec.variables}
-    national = variables[variables["region_code"] == NATIONAL].set_index("variable_id")["score_100"]
-    own = variables[variables["region_code"] == province].set_index("variable_id")["score_100"]
+    shown = headline(data, "ikotan")
+    score = shown.column("score_100")
+    national = variables[variables["region_code"] == NATIONAL].set_index("variable_id")[score]
+    own = variables[variables["region_code"] == province].set_index("variable_id")[score]
     order = [v for v in names if v in national.index]
     fig = charts.paired_bars(
         data=pd.DataFrame(
@@ -73,7 +84,8 @@ def _profile(data: ReportData, province: str | None) -> Section:
             index=[names[v] for v in order],
         ),
         title=f"Profil {bilangan(len(order))} variabel {spec.index}",
-        scale=spec.rescale.to_range,
+        scale=shown.span,
+        decimals=shown.decimals,
     ).figure
     return Section.of(fig)
 
@@ -81,8 +93,10 @@ def _profile(data: ReportData, province: str | None) -> Section:
 def _ikotan_table(
     data: ReportData, province: str | None, table: pd.DataFrame, linked: Collection[str] | None
 ) -> Section:
-    """Rank, value on both scales, interval, band, change and count of each row of ``table``."""
+    """Rank, value and interval on the headline scale, band, change and count of each row of
+    ``table``."""
     colors, base = colors_of(data), baseline(data, "ikotan")
+    shown = base.shown
     key = "region_code" if province is None else "kabkota_code"
     rows, significant = [], changes(data, "ikotan")
     lo, hi = bounds()
@@ -93,7 +107,7 @@ def _ikotan_table(
     for rank, row in zip(positions, table.itertuples(), strict=True):
         count = row.n_respondents if province is not None else row.n_measured
         code = getattr(row, key)
-        delta = selisih(base.change(code))
+        delta = shown.change(base.change(code))
         if delta != "–" and code in significant.index:
             delta += " *" if significant[code] else ""
         # No interval (results computed without the bootstrap) is no sign of uncertainty.
@@ -102,11 +116,8 @@ def _ikotan_table(
             {
                 "rank": angka(rank, 0),
                 "label": linked_name(data, code, row.label, linked),
-                "value": angka(row.value, 3),
-                "value_100": angka(row.value_100, 2),
-                "interval": "–"
-                if pd.isna(getattr(row, lo))
-                else f"{angka(getattr(row, lo), 1)}–{angka(getattr(row, hi), 1)}",
+                "value": shown.value(getattr(row, shown.column("value_100"))),
+                "interval": shown.interval(getattr(row, lo), getattr(row, hi)),
                 "band": chip(row.band, colors) + (" <span class='uncertain'>belum pasti</span>" if uncertain else ""),
                 "change": delta,
                 "n": angka(count, 0),
@@ -116,8 +127,7 @@ def _ikotan_table(
     columns = [
         ("rank", "No."),
         ("label", "Provinsi" if province is None else "Kab/Kota"),
-        ("value", f"Nilai ({words.score_scale(data, 'ikotan')})"),
-        ("value_100", f"Nilai ({words.report_scale(data, 'ikotan')})"),
+        ("value", f"Nilai (skala {shown.scale})"),
         ("interval", f"Selang {words.level()}"),
         ("band", "Kategori"),
         *_earlier_columns(base),
@@ -126,7 +136,7 @@ def _ikotan_table(
     ]
     moving = data.spec("ikotan").bands.mode == "equal_interval"
     return Section.of(
-        html_table(rows, columns, {"value", "value_100", "interval", "change", "n", "published", "backcast"})
+        html_table(rows, columns, {"value", "interval", "change", "n", "published", "backcast"})
         + _break_note(base)
         + f"<p class='note'><b>Belum pasti</b>: peluang kategori yang ditampilkan di bawah {words.level()}"
         + (" (batas kategori pun dihitung ulang pada setiap replikasi)" if moving else "")
@@ -142,8 +152,7 @@ def _earlier(base: Baseline, code: str) -> dict[str, str]:
         return {}
     cells = {}
     for column, table in (("published", base.published), ("backcast", base.compared)):
-        row = table.loc[code] if code in table.index else None
-        cells[column] = "–" if row is None else f"{angka(row['value'], 3)} ({esc(row['band'])})"
+        cells[column] = base.value(table, code) if code in table.index else "–"
     return cells
 
 
@@ -153,8 +162,8 @@ def _earlier_columns(base: Baseline) -> list[tuple[str, str]]:
     if brk is None:
         return []
     return [
-        ("published", f"{base.year}, metode terbit ({brk.spec_before})"),
-        ("backcast", f"{base.year}, {BACKCAST} ({brk.spec_now})"),
+        ("published", f"{base.year}, metode terbit"),
+        ("backcast", f"{base.year}, {BACKCAST} ({brk.method_now})"),
     ]
 
 
@@ -165,7 +174,7 @@ def _break_note(base: Baseline) -> str:
         return ""
     return (
         f"<p class='note'>{brk.sentence()} Perubahan dihitung terhadap nilai {base.year} yang dihitung ulang "
-        f"dengan metode {esc(brk.spec_now)} ({BACKCAST}), bukan terhadap nilai terbit {base.year}; kategori "
+        f"dengan {brk.method_now} ({BACKCAST}), bukan terhadap nilai terbit {base.year}; kategori "
         "kedua kolom mengikuti metode masing-masing.</p>"
     )
 
@@ -198,6 +207,9 @@ def tile_map(data: ReportData, province: str | None, boundary_file: str | None =
         filled = pd.DataFrame({"code": list(fill), "color": list(fill.values())})
         return Section.of(charts.boundary_map(data=filled, path=boundary_file, title=title.split(" (")[0]).figure)
     tiles["label"] = tiles["code"].map(names)
-    tiles["note"] = tiles["code"].map(lambda c: angka(table.loc[c, "value"], 2) if c in table.index else "")
+    shown = headline(data, "ikotan")
+    tiles["note"] = tiles["code"].map(
+        lambda c: shown.value(table.loc[c, shown.column("value_100")]) if c in table.index else ""
+    )
     tiles["color"] = tiles["code"].map(fill)
     return Section.of(charts.tile_map(data=tiles, title=title, legend={**colors, "Tidak diukur": NO_DATA}).figure)

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from bnn_lib.reporting import charts, words
+from bnn_lib.reporting import charts
 from bnn_lib.reporting.data import ReportData, suppress_small
 from bnn_lib.reporting.fmt import angka, bilangan, esc
+from bnn_lib.reporting.headline import headline
 from bnn_lib.reporting.sections.components import NATIONAL, Section, chip, code_of, colors_of, html_table, wider
 from bnn_lib.reporting.words import short_name
 
@@ -31,8 +32,10 @@ def ikp(data: ReportData, province: str | None) -> Section:
     envs = data.table("ikp_environment_regions")
     if envs is None:
         return Section.of("<p>IKP tidak dihitung untuk tahun ini.</p>")
-    national = envs[envs["region_code"] == NATIONAL].set_index("group")["score_100"]
-    own = envs[envs["region_code"] == code_of(province)].set_index("group")["score_100"]
+    shown = headline(data, "ikp")
+    score, value = shown.column("score_100"), shown.column("value_100")
+    national = envs[envs["region_code"] == NATIONAL].set_index("group")[score]
+    own = envs[envs["region_code"] == code_of(province)].set_index("group")[score]
     names = _environments(data, national.index)
     if province is None:
         return Section()
@@ -42,31 +45,32 @@ def ikp(data: ReportData, province: str | None) -> Section:
             index=list(names.values()),
         ),
         title="IKP per lingkungan",
-        scale=data.spec("ikp").rescale.to_range,
+        scale=shown.span,
+        decimals=shown.decimals,
     ).figure
     detail = data.kabkota("ikp_environments", province)
     if detail.empty:
         return Section.of(chart)
     min_cell = data.min_cell("ikp")
     detail = suppress_small(detail, ["value", "value_100"])
-    wide = wider(detail, "kabkota", "group", "value")
+    wide = wider(detail, "kabkota", "group", value)
     colors = colors_of(data, "ikp")
     kab = data.kabkota("ikp_kabkota", province).set_index("kabkota")
     rows = [
         {
             "label": esc(name),
-            **{g: angka(wide.loc[name].get(g), 2) for g in names},
-            "value": angka(kab.loc[name, "value"], 2),
+            **{g: shown.value(wide.loc[name].get(g)) for g in names},
+            "value": shown.value(kab.loc[name, value]),
             "band": chip(kab.loc[name, "band"], colors),
         }
         for name in kab.sort_values("value", ascending=False).index
     ]
-    columns = [("label", "Kab/Kota"), *names.items(), ("value", "IKP"), ("band", "Kategori")]
+    columns = [("label", "Kab/Kota"), *names.items(), ("value", f"IKP (skala {shown.scale})"), ("band", "Kategori")]
     return Section.of(
         chart,
         html_table(rows, columns, {*names, "value"})
         + f"<p class='note'>IKP kab/kota = rata-rata {_each(len(names))} lingkungan (skala "
-        f"{words.score_scale(data, 'ikp')}). Nilai dengan kurang dari {angka(min_cell, 0)} responden tidak "
+        f"{shown.scale}). Nilai dengan kurang dari {angka(min_cell, 0)} responden tidak "
         "ditampilkan.</p>",
     )
 
@@ -82,27 +86,29 @@ def ikp_provinces(data: ReportData) -> Section:
     table = data.table("ikp_regions")
     if envs is None or table is None:
         return ikp(data, None)
-    wide = wider(envs[envs["level"] == "provinsi"], "region_code", "group", "score")
+    shown = headline(data, "ikp")
+    score, value = shown.column("score_100"), shown.column("value_100")
+    wide = wider(envs[envs["level"] == "provinsi"], "region_code", "group", score)
     colors = colors_of(data, "ikp")
     names = _environments(data, wide.columns)
     rows = [
         {
             "label": esc(r.region),
-            **{g: angka(wide.loc[r.region_code].get(g), 2) for g in names},
-            "value": angka(r.value, 2),
+            **{g: shown.value(wide.loc[r.region_code].get(g)) for g in names},
+            "value": shown.value(getattr(r, value)),
             "band": chip(r.band, colors),
         }
         for r in table[table["level"] == "provinsi"].sort_values("value", ascending=False).itertuples()
     ]
-    national = envs[envs["region_code"] == NATIONAL].set_index("group")["score"]
+    national = envs[envs["region_code"] == NATIONAL].set_index("group")[score]
     rows.insert(
         0,
         {
             "label": "<b>Nasional</b>",
-            **{g: angka(national.get(g), 2) for g in names},
-            "value": angka(data.region_row("ikp_regions", NATIONAL)["value"], 2),
+            **{g: shown.value(national.get(g)) for g in names},
+            "value": shown.value(data.region_row("ikp_regions", NATIONAL)[value]),
             "band": "–",
         },
     )
-    columns = [("label", "Provinsi"), *names.items(), ("value", "IKP"), ("band", "Kategori")]
+    columns = [("label", "Provinsi"), *names.items(), ("value", f"IKP (skala {shown.scale})"), ("band", "Kategori")]
     return Section.of(html_table(rows, columns, {*names, "value"}))

@@ -4,14 +4,13 @@ uncertain. Every value is read from the saved results, its ranks too (ties share
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pandas as pd
 
 from bnn_lib.regions import province_code, regions
 from bnn_lib.reporting import charts, words
 from bnn_lib.reporting.data import ReportData, suppress_small
 from bnn_lib.reporting.fmt import angka, esc, persen, selisih
+from bnn_lib.reporting.headline import headline
 from bnn_lib.reporting.sections.appendix import warnings_naming
 from bnn_lib.reporting.sections.breaks import baseline
 from bnn_lib.reporting.sections.components import (
@@ -39,18 +38,19 @@ def rank_in(row: pd.Series, where: str) -> tuple[int, int] | None:
 
 
 def summary(data: ReportData, code: str) -> Section:
-    """Each survey index of the kab/kota: value on both scales, band, interval, ranks in its
-    province and in the nation, change, and the province and nation beside it; then sentences."""
+    """Each survey index of the kab/kota on its headline scale: value, band, interval, ranks in
+    its province and in the nation, change, and the province and nation beside it; then
+    sentences."""
     province = province_code(code)
-    rows, sentences, shown = [], [], []
+    rows, sentences = [], []
     since: set[int | None] = set()  # the years the indices are compared with
-    lo, hi = bounds()
     for index in SURVEY_INDICES:
         row = data.index_row(index, code)
         if row is None or data.spec(index) is None:
             continue
         in_province, nationally = rank_in(row, "province"), rank_in(row, "national")
-        shown.append(index)
+        shown = headline(data, index)
+        value, (lo, hi) = shown.column("value_100"), bounds()
         interval = intervals(data, index)
         found = interval.loc[code] if code in interval.index else None
         base = baseline(data, index)
@@ -59,16 +59,16 @@ def summary(data: ReportData, code: str) -> Section:
         significant = changes(data, index)
         rows.append(
             {
-                "index": index.upper(),
-                "value": angka(row["value"], 2),
-                "value_100": angka(row["value_100"], 1),
+                "index": f"{index.upper()} (skala {shown.scale})",
+                "value": shown.value(row[value]),
                 "band": chip(row["band"], colors_of(data, index)),
-                "interval": "–" if found is None else f"{angka(found[lo], 1)}–{angka(found[hi], 1)}",
+                "interval": "–" if found is None else shown.interval(found[lo], found[hi]),
                 "rank_province": _rank_text(in_province),
                 "rank_nation": _rank_text(nationally),
-                "change": selisih(delta) + (" *" if bool(significant.get(code, False)) and not pd.isna(delta) else ""),
+                "change": shown.change(delta)
+                + (" *" if bool(significant.get(code, False)) and not pd.isna(delta) else ""),
                 "around": " / ".join(
-                    angka(value_of(data.region_row(f"{index}_regions", c), "value"), 2) for c in (province, NATIONAL)
+                    shown.value(value_of(data.region_row(f"{index}_regions", c), value)) for c in (province, NATIONAL)
                 ),
             }
         )
@@ -79,14 +79,9 @@ def summary(data: ReportData, code: str) -> Section:
     # Each index is compared with its own baseline (a back-cast across its method break, which
     # its sentence names); the heading says only the year, when they share one.
     since.discard(None)
-
-    def scales(scale: Callable[[ReportData, str], str]) -> str:
-        return " / ".join(dict.fromkeys(scale(data, i) for i in shown))
-
     columns = [
         ("index", "Indeks"),
         ("value", "Nilai"),
-        ("value_100", f"Skala {scales(words.report_scale)}"),
         ("band", "Kategori"),
         ("interval", f"Selang {words.level()}"),
         ("rank_province", "Peringkat di provinsi"),
@@ -94,9 +89,9 @@ def summary(data: ReportData, code: str) -> Section:
         ("change", f"Perubahan dari {since.pop()}" if len(since) == 1 else "Perubahan"),
         ("around", "Provinsi / nasional"),
     ]
-    numeric = {"value", "value_100", "interval", "rank_province", "rank_nation", "change", "around"}
+    numeric = {"value", "interval", "rank_province", "rank_nation", "change", "around"}
     note = (
-        f"<p class='note'>Nilai pada skala {scales(words.score_scale)} (rata-rata jawaban). Peringkat 1 = "
+        "<p class='note'>Peringkat 1 = "
         f"nilai tertinggi di antara kab/kota yang diukur. <b>*</b>: perubahan berbeda nyata dari nol (selang "
         f"{words.level()} perubahan tidak memuat nol).</p>"
     )
@@ -116,11 +111,12 @@ def _sentence(
     rank: tuple[tuple[int, int] | None, tuple[int, int] | None],
     interval: pd.Series | None,
 ) -> str:
-    """One index of the kab/kota in plain words (escaped)."""
-    in_province, nationally = rank
+    """One index of the kab/kota in plain words, on its headline scale (escaped)."""
+    in_province, nationally, shown = *rank, headline(data, index)
     text = (
-        f"{index.upper()} {esc(short_name(code))} tahun {data.year} sebesar <b>{angka(row['value'], 2)}</b> "
-        f"(skala {words.score_scale(data, index)}), kategori <b>{esc(row['band'])}</b>"
+        f"{index.upper()} {esc(short_name(code))} tahun {data.year} sebesar "
+        f"<b>{shown.value(row[shown.column('value_100')])}</b> (skala {shown.scale}), "
+        f"kategori <b>{esc(row['band'])}</b>"
     )
     if in_province and nationally:
         text += (
@@ -149,11 +145,13 @@ def profile(data: ReportData, code: str) -> Section:
     regional = data.table("ikotan_variable_regions")
     if spec is None or variables is None or regional is None:
         return Section()
-    own = variables[variables["kabkota_code"] == code].set_index("variable_id")["score_100"]
+    shown = headline(data, "ikotan")
+    score = shown.column("score_100")
+    own = variables[variables["kabkota_code"] == code].set_index("variable_id")[score]
     if own.empty:
         return Section()
-    province = regional[regional["region_code"] == province_code(code)].set_index("variable_id")["score_100"]
-    national = regional[regional["region_code"] == NATIONAL].set_index("variable_id")["score_100"]
+    province = regional[regional["region_code"] == province_code(code)].set_index("variable_id")[score]
+    national = regional[regional["region_code"] == NATIONAL].set_index("variable_id")[score]
     names = {v.id: v.name for v in spec.variables if v.id in own.index}
     chart = charts.paired_bars(
         data=pd.DataFrame(
@@ -164,14 +162,15 @@ def profile(data: ReportData, code: str) -> Section:
             index=list(names.values()),
         ),
         title=f"Profil variabel {spec.index}, {short_name(code)}",
-        scale=spec.rescale.to_range,
+        scale=shown.span,
+        decimals=shown.decimals,
     ).figure
     rows = [
         {
             "label": esc(name),
-            "own": angka(own.get(v), 1),
-            "province": angka(province.get(v), 1),
-            "national": angka(national.get(v), 1),
+            "own": shown.value(own.get(v)),
+            "province": shown.value(province.get(v)),
+            "national": shown.value(national.get(v)),
         }
         for v, name in names.items()
     ]
@@ -181,11 +180,10 @@ def profile(data: ReportData, code: str) -> Section:
         ("province", f"Provinsi {esc(regions().province_of(code).name)}"),
         ("national", "Nasional"),
     ]
-    scale = words.report_scale(data, "ikotan")
     return Section.of(
         chart,
         html_table(rows, columns, {"own", "province", "national"})
-        + f"<p class='note'>Skor variabel pada skala {scale}; {words.variables(spec)}.</p>",
+        + f"<p class='note'>Skor variabel pada skala {shown.scale}; {words.variables(spec)}.</p>",
     )
 
 
@@ -230,15 +228,16 @@ def _ikp_environments(data: ReportData, code: str) -> Section:
     own = suppress_small(table[table["kabkota_code"] == code], ["value", "value_100"])
     if own.empty:
         return Section()
+    shown = headline(data, "ikp")
     rows = [
         {
             "label": esc(spec.groups[r.group].name if r.group in spec.groups else r.group),
-            "value": angka(r.value, 2),
+            "value": shown.value(getattr(r, shown.column("value_100"))),
             "n": angka(r.n_respondents, 0),
         }
         for r in own.itertuples()
     ]
-    columns = [("label", "Lingkungan"), ("value", f"IKP (skala {words.score_scale(data, 'ikp')})"), ("n", "Responden")]
+    columns = [("label", "Lingkungan"), ("value", f"IKP (skala {shown.scale})"), ("n", "Responden")]
     return Section.of(
         "<h3>IKP menurut lingkungan</h3>",
         html_table(rows, columns, {"value", "n"})
@@ -344,12 +343,11 @@ def uncertain(data: ReportData, code: str) -> Section:
         interval = intervals(data, index)
         if row is None or code not in interval.index:
             continue
-        lo, hi = bounds()
-        found = interval.loc[code]
+        found, shown = interval.loc[code], headline(data, index)
         items.append(
             f"{index.upper()} dihitung dari {angka(row['n_respondents'], 0)} responden. Dengan responden lain "
-            f"nilainya (skala {words.report_scale(data, index)}) bisa berkisar {angka(found[lo], 1)}–"
-            f"{angka(found[hi], 1)} (selang {words.level()})."
+            f"nilainya (skala {shown.scale}) bisa berkisar {shown.interval(*found[list(bounds())])} "
+            f"(selang {words.level()})."
         )
     ranked = data.table("ikotan_rank_intervals")
     if ranked is not None and code in set(ranked["kabkota_code"]):
@@ -363,7 +361,7 @@ def uncertain(data: ReportData, code: str) -> Section:
     assumed = {i: len(s.get("assumptions", [])) for i, s in data.meta.get("specs", {}).items()}
     if assumed:
         counted = ", ".join(f"{i.upper()} {n}" for i, n in assumed.items())
-        items.append(f"Unsur metode yang masih berupa asumsi (lihat catatan metodologi): {counted}.")
+        items.append(f"Unsur metode yang masih berupa asumsi (lihat Lampiran metode): {counted}.")
     if warnings_naming(data, {code}):
         items.append("Data masukan kab/kota ini memuat hal yang perlu diperiksa: lihat Peringatan data.")
     if not items:

@@ -96,7 +96,7 @@ def ikktt(data: ReportData, province: str | None) -> Section:
     ]
     # The structure is an assumption as long as the spec documents none of its variables.
     assumed = all(v.provenance == "assumed" for v in spec.variables)
-    caveat = " Struktur IKKTT masih berupa asumsi (lihat catatan metodologi)." if assumed else ""
+    caveat = " Struktur IKKTT masih berupa asumsi (lihat Lampiran metode)." if assumed else ""
     already = value_of(data.region_row("ikktt_regions", code_of(province)), "n_already")
     apart = (
         f" {angka(already, 0)} kawasan sudah memenuhi aturan pulih sebelum intervensi: dihitung terpisah, tidak "

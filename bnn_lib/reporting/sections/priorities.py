@@ -14,6 +14,7 @@ from bnn_lib.regions import regions
 from bnn_lib.reporting import is_kabkota, words
 from bnn_lib.reporting.data import ReportData
 from bnn_lib.reporting.fmt import angka, esc
+from bnn_lib.reporting.headline import headline
 from bnn_lib.reporting.reasons import reason
 from bnn_lib.reporting.sections.components import NATIONAL, Section, html_table, linked_name
 from bnn_lib.reporting.words import place_name
@@ -64,9 +65,9 @@ def priorities(data: ReportData, code: str | None, linked: Collection[str] | Non
 def _rules_note(data: ReportData, table: pd.DataFrame) -> str:
     """The scale of the numbers, which rules made the list, and that their thresholds are the suite's."""
     rules = f"{esc(table['rules_id'].iloc[0])} versi {esc(table['rules_version'].iloc[0])}"
-    scales = " / ".join(dict.fromkeys(words.report_scale(data, i) for i in ("ikotan", "ikp") if data.spec(i)))
+    scales = " / ".join(dict.fromkeys(headline(data, i).scale for i in ("ikotan", "ikp") if data.spec(i)))
     return (
         f"<p class='note'>Nilai indeks, selisih dan perubahan pada skala {scales}. Aturan prioritas {rules}: "
-        "ambang aturannya ditetapkan oleh perangkat ini, bukan oleh BNN (lihat catatan metodologi). Setiap alasan "
+        "ambang aturannya ditetapkan oleh perangkat ini, bukan oleh BNN (lihat Lampiran metode). Setiap alasan "
         f"menyebut angka dan selang {words.level()} di baliknya; yang tidak didukung data tidak dicantumkan.</p>"
     )

@@ -12,6 +12,7 @@ from bnn_lib.regions import province_code, regions
 from bnn_lib.reporting import is_kabkota, report_file, words
 from bnn_lib.reporting.data import ReportData
 from bnn_lib.reporting.fmt import angka, esc, persen, selang, selisih, tanggal
+from bnn_lib.reporting.headline import headline
 from bnn_lib.reporting.sections.appendix import uncertainty_summary
 from bnn_lib.reporting.sections.breaks import baseline, breaks
 from bnn_lib.reporting.sections.components import (
@@ -75,7 +76,7 @@ def executive_summary(data: ReportData, province: str | None) -> Section:
     columns = [
         ("index", "Indeks"),
         ("value", "Nilai"),
-        ("value_100", _reported_scale(data)),
+        ("basis", "Dasar"),
         ("band", "Kategori"),
         ("change", f"Perubahan dari {prev}" if prev else "Perubahan"),
         ("national", "Nasional"),
@@ -89,7 +90,8 @@ def executive_summary(data: ReportData, province: str | None) -> Section:
 
 
 def _survey_rows(data: ReportData, province: str | None) -> list[dict]:
-    """The summary rows of IKOTAN and IKP: value, band, change, nation, target."""
+    """The summary rows of IKOTAN and IKP on their headline scales: value, what it rests on, band,
+    change, nation, target."""
     code = code_of(province)
     kpi = kpi_of(data, code)
     rows = []
@@ -99,18 +101,18 @@ def _survey_rows(data: ReportData, province: str | None) -> list[dict]:
             continue
         national = data.region_row(f"{index}_regions", NATIONAL)
         target = kpi["target"].get(index) if "target" in kpi else None
-        base = baseline(data, index)
-        change = selisih(base.change(code))
+        base, shown = baseline(data, index), headline(data, index)
+        change = shown.change(base.change(code))
         if base.method_break is not None and change != "–":
             change += f" ({BACKCAST})"
         rows.append(
             {
-                "index": name,
-                "value": angka(row["value"], 2),
-                "value_100": angka(row["value_100"], 1),
+                "index": f"{name} (skala {shown.scale})",
+                "value": shown.value(row[shown.column("value_100")]),
+                "basis": _basis(row),
                 "band": chip(row["band"], colors_of(data, index)),
                 "change": change,
-                "national": angka(national["value"], 2) if province else "–",
+                "national": shown.value(national[shown.column("value_100")]) if province else "–",
                 "target": angka(target, 2),
                 "capaian": persen(kpi["capaian_pct"].get(index)) if "capaian_pct" in kpi else "–",
             }
@@ -136,7 +138,7 @@ def _kawasan_rows(data: ReportData, province: str | None) -> list[dict]:
             {
                 "index": name,
                 "value": "–" if _few(row) else persen(row["recovery_rate"]),
-                "value_100": f"{angka(row['n_pulih'], 0)} dari {decided(row)} kawasan",
+                "basis": f"{angka(row['n_pulih'], 0)} pulih dari {decided(row)} kawasan",
                 "band": "–",
                 "change": points(_change_of(data, index, code, "recovery_rate_change")),
                 "national": persen(national["recovery_rate"]) if province and not _few(national) else "–",
@@ -175,26 +177,26 @@ def summary_sentences(data: ReportData, province: str | None) -> list[str]:
     return out + effect_sentences(data, code)
 
 
-def _reported_scale(data: ReportData) -> str:
-    """The heading of the second value column: the survey indices' reported scale, and counts for
-    the kawasan indices ("Skala 0–100 / jumlah")."""
-    scales = dict.fromkeys(words.report_scale(data, i) for i in ("ikotan", "ikp") if data.spec(i) is not None)
-    return f"Skala {' / '.join(scales)} / jumlah" if scales else "Jumlah"
+def _basis(row: pd.Series) -> str:
+    """What a survey index's value rests on: "12 kab/kota terukur" for a region, "180
+    responden" for a kab/kota."""
+    if "n_measured" in row and pd.notna(row["n_measured"]):
+        return f"{angka(row['n_measured'], 0)} kab/kota terukur"
+    return f"{angka(row['n_respondents'], 0)} responden" if pd.notna(row.get("n_respondents")) else "–"
 
 
 def _ikotan_sentence(data: ReportData, province: str | None, row: pd.Series) -> str:
-    """IKOTAN of the region: value on both scales, band, change, national mean."""
-    code, base = code_of(province), baseline(data, "ikotan")
+    """IKOTAN of the region on its headline scale: value, band, change, national mean."""
+    code, base, shown = code_of(province), baseline(data, "ikotan"), headline(data, "ikotan")
     where = "nasional" if province is None else esc(regions().province(province).name)
     text = (
-        f"IKOTAN {where} tahun {data.year} sebesar <b>{angka(row['value'], 2)}</b> (skala "
-        f"{words.score_scale(data, 'ikotan')}; {angka(row['value_100'], 1)} pada skala "
-        f"{words.report_scale(data, 'ikotan')}), "
-        f"kategori <b>{esc(row['band'])}</b>"
+        f"IKOTAN {where} tahun {data.year} sebesar <b>{shown.value(row[shown.column('value_100')])}</b> (skala "
+        f"{shown.scale}), kategori <b>{esc(row['band'])}</b>"
     )
     text += base.movement(code)
     if province is not None:
-        text += f". Rata-rata nasional {angka(data.region_row('ikotan_regions', NATIONAL)['value'], 2)}."
+        national = data.region_row("ikotan_regions", NATIONAL)
+        text += f". Rata-rata nasional {shown.value(national[shown.column('value_100')])}."
     return text + ("" if text.endswith(".") else ".")
 
 
@@ -268,12 +270,14 @@ def _edges_moved(data: ReportData) -> str:
     now, before = data.table("ikotan_bands"), data.table("ikotan_bands", prev) if prev else None
     if spec.bands.mode != "equal_interval" or before is None or baseline(data, "ikotan").method_break:
         return ""
-    edge = [t.set_index("label").loc[spec.bands.success_from, "lower_scale"] for t in (now, before)]
-    if angka(edge[0], 2) == angka(edge[1], 2):  # moved, as printed
+    shown = headline(data, "ikotan")
+    lower = shown.column("lower")
+    edge = [shown.value(t.set_index("label").loc[spec.bands.success_from, lower]) for t in (now, before)]
+    if edge[0] == edge[1]:  # moved, as printed
         return ""
     return (
-        f" Batas kategori {esc(spec.bands.success_from)} bergeser dari {angka(edge[1], 2)} ({prev}) ke "
-        f"{angka(edge[0], 2)}: batas dihitung dari kab/kota terendah dan tertinggi tahun itu, sehingga jumlah ini "
+        f" Batas kategori {esc(spec.bands.success_from)} bergeser dari {edge[1]} ({prev}) ke "
+        f"{edge[0]}: batas dihitung dari kab/kota terendah dan tertinggi tahun itu, sehingga jumlah ini "
         "ikut berubah bila kedua kab/kota itu berubah."
     )
 
@@ -309,11 +313,12 @@ def _movers(data: ReportData, province: str | None) -> list[str]:
     up, down = change.idxmax(), change.idxmin()
     # Only a change that shows as one: "kenaikan terbesar (+0,00)" would say nothing rose.
     said = []
-    if sign_at(change[up], 2) > 0:
-        said.append(f"Kenaikan terbesar {base.since()}: {esc(label[up])} ({selisih(change[up])})")
-    if sign_at(change[down], 2) < 0:
+    shown = base.shown
+    if sign_at(change[up], shown.decimals) > 0:
+        said.append(f"Kenaikan terbesar {base.since()}: {esc(label[up])} ({shown.change(change[up])})")
+    if sign_at(change[down], shown.decimals) < 0:
         word = "penurunan terbesar" if said else f"Penurunan terbesar {base.since()}"  # "since" said once
-        said.append(f"{word}: {esc(label[down])} ({selisih(change[down])})")
+        said.append(f"{word}: {esc(label[down])} ({shown.change(change[down])})")
     return ["; ".join(said) + "."] if said else []
 
 
@@ -353,8 +358,8 @@ def performance(data: ReportData, province: str | None) -> Section:
 def _kpi_breaks(data: ReportData) -> str:
     """Why the realisations of IKOTAN are not comparable with those before a method break."""
     return "".join(
-        f" Realisasi {b.name} sejak {b.year} dihitung dengan metode {esc(b.spec_now)}; sebelumnya dengan "
-        f"{esc(b.spec_before)}, sehingga realisasi dan capaian kedua periode tidak sebanding langsung "
+        f" Realisasi {b.name} sejak {b.year} dihitung dengan {b.method_now}; sebelumnya dengan "
+        f"{b.method_before}, sehingga realisasi dan capaian kedua periode tidak sebanding langsung "
         f"(lihat Tren)."
         for b in breaks(data, "ikotan")
     )

@@ -10,6 +10,7 @@ from bnn_lib.regions import province_code
 from bnn_lib.reporting import charts, is_kabkota, words
 from bnn_lib.reporting.data import ReportData
 from bnn_lib.reporting.fmt import angka, esc, persen
+from bnn_lib.reporting.headline import headline
 from bnn_lib.reporting.sections.breaks import Break, backcast, breaks
 from bnn_lib.reporting.sections.components import NATIONAL, Section, code_of, html_table, value_of
 from bnn_lib.reporting.words import BACKCAST, short_name
@@ -31,15 +32,14 @@ def _index_chart(data: ReportData, index: str, province: str | None) -> Section:
     if data.spec(index) is None:
         return Section()
     years, code = sorted(data.history), code_of(province)
-    name = index.upper()
-    shown = dict.fromkeys([code, province_code(code), NATIONAL])  # the region, its province, the nation
-    codes = {f"{name} {short_name(c)}": c for c in shown}
+    name, value = index.upper(), headline(data, index).column("value_100")
+    drawn = dict.fromkeys([code, province_code(code), NATIONAL])  # the region, its province, the nation
+    codes = {f"{name} {short_name(c)}": c for c in drawn}
     found = breaks(data, index)
     series = {
-        label: pd.Series({y: value_of(data.index_row(index, c, y), "value") for y in years})
-        for label, c in codes.items()
+        label: pd.Series({y: value_of(data.index_row(index, c, y), value) for y in years}) for label, c in codes.items()
     }
-    casts = {label: _backcast_series(data, found, c) for label, c in codes.items()}
+    casts = {label: _backcast_series(data, found, c, value) for label, c in codes.items()}
     marks = charts.SeriesMarks(
         breaks=tuple(b.year - 0.5 for b in found),
         break_label=BREAK_LABEL,
@@ -49,14 +49,14 @@ def _index_chart(data: ReportData, index: str, province: str | None) -> Section:
     )
     title = f"Tren {name}, {years[0]}–{years[-1]}" if len(years) > 1 else f"{name} {years[0]}"
     chart = charts.trend(
-        data=pd.DataFrame(series), title=title, ylabel=f"Skala {words.score_scale(data, index)}", marks=marks
+        data=pd.DataFrame(series), title=title, ylabel=f"Skala {headline(data, index).scale}", marks=marks
     ).figure
-    return Section.of(chart, _caption(data, index, found, years))
+    return Section.of(chart, _caption(data, index, found))
 
 
-def _backcast_series(data: ReportData, found: list[Break], code: str) -> pd.Series:
-    """The back-cast value of region ``code`` for the year before each break (where computed)."""
-    values = {b.year_before: value_of(_row(backcast(data, b), code), "value") for b in found}
+def _backcast_series(data: ReportData, found: list[Break], code: str, value: str) -> pd.Series:
+    """The back-cast ``value`` of region ``code`` for the year before each break (where computed)."""
+    values = {b.year_before: value_of(_row(backcast(data, b), code), value) for b in found}
     return pd.Series(values, dtype=float).dropna()
 
 
@@ -65,23 +65,28 @@ def _row(table: pd.DataFrame, code: str) -> pd.Series | None:
 
 
 def _bands(data: ReportData, index: str, years: list[int]) -> pd.DataFrame | None:
-    """The band edges of each year, as computed that year (each in its own method)."""
-    parts = [data.table(f"{index}_bands", y) for y in years]
-    parts = [p.assign(year=y) for y, p in zip(years, parts, strict=True) if p is not None]
+    """The band edges of each year, as computed that year (each in its own method), on the
+    index's headline scale (named ``lower_scale``, ``upper_scale``, as the chart reads them)."""
+    shown = headline(data, index)
+    edges = {shown.column(c): f"{c}_scale" for c in ("lower", "upper")}
+    tables = {y: data.table(f"{index}_bands", y) for y in years}
+    parts = [t[["label", *edges]].rename(columns=edges).assign(year=y) for y, t in tables.items() if t is not None]
     return pd.concat(parts, ignore_index=True) if parts else None
 
 
-def _caption(data: ReportData, index: str, found: list[Break], years: list[int]) -> str:
+def _caption(data: ReportData, index: str, found: list[Break]) -> str:
     """What the chart marks: the breaks with both specs and what changed, the back-cast, and by
     which method each year's bands are drawn (escaped)."""
     name = index.upper()
-    periods = _periods(data, index, years)
-    text = [f"Latar berwarna: kategori {name} tiap tahun menurut metode yang berlaku pada tahun itu ({periods})."]
+    text = [
+        f"Latar berwarna: kategori {name} tiap tahun menurut metode yang berlaku pada tahun itu (spesifikasi tiap "
+        "tahun: Lampiran metode)."
+    ]
     for b in found:
         text.append(f"Garis tegak putus-putus: {b.sentence()}")
         if b.backcast:
             text.append(
-                f"Titik berongga: nilai {b.year_before} dihitung ulang dengan metode {esc(b.spec_now)} "
+                f"Titik berongga: nilai {b.year_before} dihitung ulang dengan {b.method_now} "
                 f"({BACKCAST}); perubahan {b.year_before}–{b.year} dibaca dari titik berongga itu, bukan dari "
                 f"nilai terbit {b.year_before}. Garis {name} tidak disambung melintasi perubahan metode."
             )
@@ -91,19 +96,6 @@ def _caption(data: ReportData, index: str, found: list[Break], years: list[int])
     return f"<p class='note'>{' '.join(text)}</p>"
 
 
-def _periods(data: ReportData, index: str, years: list[int]) -> str:
-    """The spec of each run of years: "ikotan-juknis-2021: 2020–2021; ikotan-dayamas-2022: 2022–2024"."""
-    runs: list[list] = []
-    for y in years:
-        spec = data.history[y].specs.get(index)
-        spec_id = spec.id if spec is not None else "–"
-        if runs and runs[-1][0] == spec_id:
-            runs[-1][2] = y
-        else:
-            runs.append([spec_id, y, y])
-    return "; ".join(f"{esc(s)}: {a}" + (f"–{b}" if b != a else "") for s, a, b in runs)
-
-
 def _table(data: ReportData, province: str | None) -> str:
     """The numbers of each year, with the IKOTAN spec of the year and the back-cast rows."""
     code, found = code_of(province), breaks(data, "ikotan")
@@ -111,14 +103,12 @@ def _table(data: ReportData, province: str | None) -> str:
     for y in sorted(data.history):
         ikot = data.index_row("ikotan", code, y)
         krn = _ikkrn_row(data, code, y)
-        spec = data.history[y].specs.get("ikotan")
         rows.append(
             {
                 "year": str(y),
-                "spec": esc(spec.id) if spec is not None else "–",
-                "ikotan": angka(value_of(ikot, "value"), 3),
+                "ikotan": _value(data, "ikotan", ikot),
                 "success": _success(ikot, code),
-                "ikp": angka(value_of(data.index_row("ikp", code, y), "value"), 3),
+                "ikp": _value(data, "ikp", data.index_row("ikp", code, y)),
                 "rate": persen(value_of(krn, "recovery_rate")),
                 "rawan": angka(value_of(krn, "n_rawan"), 0),
             }
@@ -126,14 +116,21 @@ def _table(data: ReportData, province: str | None) -> str:
         rows += [_backcast_row(data, b, code) for b in found if b.year_before == y and b.backcast]
     columns = [
         ("year", "Tahun"),
-        ("spec", "Metode IKOTAN"),
-        ("ikotan", "IKOTAN"),
+        ("ikotan", f"IKOTAN (skala {headline(data, 'ikotan').scale})"),
         ("success", "Kategori" if is_kabkota(code) else f"Kab/kota {words.success_band(data)} ke atas"),
-        ("ikp", "IKP"),
+        ("ikp", f"IKP (skala {headline(data, 'ikp').scale})" if data.spec("ikp") is not None else "IKP"),
         ("rate", "Keterpulihan kawasan"),
         ("rawan", "Kawasan rawan"),
     ]
     return html_table(rows, columns, {"ikotan", "success", "ikp", "rate", "rawan"})
+
+
+def _value(data: ReportData, index: str, row: pd.Series | None) -> str:
+    """An index value of a row of the trend table on the index's headline scale."""
+    if data.spec(index) is None:
+        return "–"
+    shown = headline(data, index)
+    return shown.value(value_of(row, shown.column("value_100")))
 
 
 def _success(row: pd.Series | None, code: str) -> str:
@@ -155,7 +152,6 @@ def _backcast_row(data: ReportData, brk: Break, code: str) -> dict[str, str]:
     row = _row(backcast(data, brk), code)
     return {
         "year": f"{brk.year_before} ({BACKCAST})",
-        "spec": esc(brk.spec_now),
-        "ikotan": angka(value_of(row, "value"), 3),
+        "ikotan": _value(data, "ikotan", row),
         "success": _success(row, code),
     }
