@@ -9,7 +9,9 @@ import io
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.backend_bases import RendererBase
 from matplotlib.backends.backend_agg import RendererAgg
+from matplotlib.patheffects import PathEffectRenderer
 
 from bnn_lib.reporting import charts
 
@@ -30,7 +32,12 @@ def drawn(monkeypatch) -> list[tuple[str, bool]]:
         calls.append((s, bool(ismath)))
         return original(self, gc, x, y, s, prop, angle, ismath, mtext)
 
+    def record_rimmed(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
+        calls.append((s, bool(ismath)))  # a name with a white rim is drawn as a path
+        return RendererBase.draw_text(self, gc, x, y, s, prop, angle, ismath, mtext)
+
     monkeypatch.setattr(RendererAgg, "draw_text", record)
+    monkeypatch.setattr(PathEffectRenderer, "draw_text", record_rimmed)
     return calls
 
 
@@ -71,11 +78,20 @@ def test_trend_draws_series_names_as_written(drawn):
     assert {FORMULA, BROKEN, PRICE, f"Nilai {PRICE}"} <= literal(drawn)
 
 
-def test_tile_map_draws_wrapped_names_as_written(drawn):
-    tiles = pd.DataFrame(
-        {"col": [0, 1, 2], "row": [0, 0, 1], "label": ["$x^2$", "$y$", "$\\frac{a}$"], "color": ["#2c7bb6"] * 3}
+def test_maps_draw_names_legend_and_title_as_written(drawn):
+    outline = [
+        {"type": "Feature", "properties": {"code": "11"}, "geometry": {"type": "Polygon", "coordinates": [square]}}
+        for square in ([[95.0, 2.0], [99.0, 2.0], [99.0, 6.0], [95.0, 6.0], [95.0, 2.0]],)
+    ]
+    points = pd.DataFrame(
+        {
+            "lon": [95.5, 97.0, 98.5],
+            "lat": [5.5, 4.0, 2.5],
+            "label": ["$x^2$", "$y$", "$\\frac{a}$"],
+            "color": ["#2c7bb6"] * 3,
+        }
     )
-    render(charts.tile_map(data=tiles, title=FORMULA, legend={PRICE: "#2c7bb6", BROKEN: "#d7191c"}))
+    render(charts.point_map(data=points, outline=outline, title=FORMULA, legend={PRICE: "#2c7bb6", BROKEN: "#d7191c"}))
     assert {"$x^2$", "$y$", "$\\frac{a}$", FORMULA, PRICE, BROKEN} <= literal(drawn)
 
 

@@ -5,12 +5,13 @@ the axes it drew on (``ax.figure`` is the figure to embed). A chart draws the nu
 table and computes none.
 
 By what they draw: :mod:`.bars` (ranked bars, rank intervals, region beside nation, kawasan
-status), :mod:`.trend`, :mod:`.maps` (tile grid, boundaries), :mod:`.matrix` (correlation
-heatmap); :mod:`.style` holds the report's look, applied only while a chart draws.
+status), :mod:`.trend`, :mod:`.maps` (boundaries, kab/kota points; :mod:`.labels` writes their
+names where they cover nothing), :mod:`.matrix` (correlation heatmap); :mod:`.style` holds the
+report's look, applied only while a chart draws.
 """
 
 from bnn_lib.reporting.charts.bars import paired_bars, rank_intervals, ranked_bars, status_before_after
-from bnn_lib.reporting.charts.maps import PROVINCE_TILES, boundary_map, grid_positions, tile_map
+from bnn_lib.reporting.charts.maps import boundary_map, point_map
 from bnn_lib.reporting.charts.matrix import correlation_heatmap
 from bnn_lib.reporting.charts.style import PNG_DPI, STYLE, WIDTH, style
 from bnn_lib.reporting.charts.trend import BACKCAST_SHIFT, TREND_STYLES, SeriesMarks, trend
@@ -18,19 +19,17 @@ from bnn_lib.reporting.charts.trend import BACKCAST_SHIFT, TREND_STYLES, SeriesM
 __all__ = [
     "BACKCAST_SHIFT",
     "PNG_DPI",
-    "PROVINCE_TILES",
     "STYLE",
     "TREND_STYLES",
     "WIDTH",
     "SeriesMarks",
     "boundary_map",
     "correlation_heatmap",
-    "grid_positions",
     "paired_bars",
+    "point_map",
     "rank_intervals",
     "ranked_bars",
     "status_before_after",
     "style",
-    "tile_map",
     "trend",
 ]

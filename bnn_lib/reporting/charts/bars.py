@@ -11,7 +11,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
-from bnn_lib.reporting.charts.style import COMMA, chart_axes, styled
+from bnn_lib.reporting.charts.style import COMMA, chart_axes, foot_legend, styled
 from bnn_lib.reporting.fmt import NATIONAL, NO_DATA, PROVINCE, STATUS_COLORS, angka, band_colors, rentang
 from bnn_lib.sensitivity import RANK_PERCENTILES, rank_columns
 from bnn_lib.uncertainty import bounds
@@ -97,15 +97,9 @@ def _gap(scale: tuple[float, float]) -> float:
 
 
 def _band_legend(ax: Axes, colors: dict[str, str], own: bool) -> None:
-    """The band colours: in one row at the foot of a figure the chart made (clear of the bars),
-    else in the caller's axes, at the lower right where the shortest bars leave room."""
+    """The band colours below the bars (:func:`.style.foot_legend`), clear of every bar and value."""
     handles = [Rectangle((0, 0), 1, 1, color=c, ec="#333333", lw=0.4) for c in colors.values()]
-    if not own:
-        ax.legend(handles, list(colors), loc="lower right", fontsize=8)
-        return
-    fig = ax.figure
-    fig.legend(handles, list(colors), loc="lower center", fontsize=8, frameon=False, ncols=len(colors))
-    fig.tight_layout(rect=(0, 0.35 / fig.get_figheight(), 1, 1))
+    foot_legend(ax, handles, list(colors), own)
 
 
 @styled
@@ -126,9 +120,7 @@ def rank_intervals(*, data: pd.DataFrame, title: str, ax: Axes | None = None) ->
     ax.set_ylabel("Peringkat (1 = tertinggi)")
     ax.invert_yaxis()
     ax.set_title(title, loc="left")
-    ax.legend(fontsize=9, loc="lower left")
-    if own:
-        ax.figure.tight_layout()
+    foot_legend(ax, *ax.get_legend_handles_labels(), own)
     return ax
 
 
@@ -165,9 +157,7 @@ def paired_bars(
     ax.xaxis.set_major_formatter(COMMA)
     ax.set_xlabel(f"Skor ({rentang(*scale)})")
     ax.set_title(title, loc="left")
-    ax.legend(loc="lower right", fontsize=9)
-    if own:
-        ax.figure.tight_layout()
+    foot_legend(ax, *ax.get_legend_handles_labels(), own)
     return ax
 
 

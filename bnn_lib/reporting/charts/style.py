@@ -8,11 +8,13 @@ it draws there under the same style, which holds only while it draws (:func:`sty
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import ParamSpec, TypeVar
 
 import matplotlib as mpl
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter
 
@@ -66,3 +68,21 @@ def chart_axes(ax: Axes | None, height: float) -> Axes:
     if ax is not None:
         return ax
     return LiteralFigure(figsize=(WIDTH, height)).subplots()
+
+
+def foot_legend(ax: Axes, handles: list[Artist], labels: list[str], own: bool, fontsize: float = 8) -> None:
+    """The legend below the plot, where it covers no bar, point or value: at the foot of a figure
+    the chart made, in as many columns (four at most) as fit its width, the plot laid out above
+    it; in the caller's axes, just below them."""
+    if not own:
+        below = {"loc": "upper center", "bbox_to_anchor": (0.5, -0.12), "frameon": False}
+        ax.legend(handles, labels, fontsize=fontsize, ncols=min(len(labels), 4), **below)
+        return
+    fig = ax.figure
+    for ncols in range(min(len(labels), 4), 0, -1):
+        legend = fig.legend(handles, labels, loc="lower center", fontsize=fontsize, frameon=False, ncols=ncols)
+        if ncols == 1 or legend.get_window_extent().width <= fig.bbox.width:
+            break
+        legend.remove()
+    rows = math.ceil(len(labels) / ncols)
+    fig.tight_layout(rect=(0, (0.1 + 0.2 * rows) / fig.get_figheight(), 1, 1))

@@ -11,7 +11,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter
 
-from bnn_lib.reporting.charts.style import chart_axes, styled
+from bnn_lib.reporting.charts.style import chart_axes, foot_legend, styled
 from bnn_lib.reporting.fmt import NATIONAL, PROVINCE, angka, band_colors
 
 
@@ -65,8 +65,9 @@ def trend(
         cast = marks.backcast.get(name, pd.Series(dtype=float)).dropna()
         _backcast(ax, values, cast, (color, marker), f"{name}, {marks.backcast_label}")
         if i == 0:  # label the first series only: the others sit too close to read; the table has them
-            _label_points(ax, values, 8)
-            _label_points(ax, cast.set_axis(cast.index + BACKCAST_SHIFT), -14)
+            _label_points(ax, values, _below(values, data.drop(columns=name), cast.index))
+            shifted = cast.set_axis(cast.index + BACKCAST_SHIFT)
+            _label_points(ax, shifted, pd.Series(True, index=shifted.index))
     years = list(data.dropna(how="all").index.sort_values())
     ax.set_xticks(years, [str(y) for y in years])
     if len(years) == 1:
@@ -80,9 +81,7 @@ def trend(
     ax.set_ylabel(ylabel)
     ax.set_title(title, loc="left", pad=16 if marks.breaks else 6)
     if marks.bands is None:
-        ax.legend(fontsize=9, loc="lower right")
-        if own:
-            ax.figure.tight_layout()
+        _trend_legend(ax, {}, own)
     else:
         colors = _shade_bands(ax, marks.bands)
         lo, hi = ax.get_ylim()
@@ -115,10 +114,28 @@ def _backcast(ax: Axes, values: pd.Series, cast: pd.Series, look: tuple[str, str
         label = None  # one legend entry per series
 
 
-def _label_points(ax: Axes, values: pd.Series, offset: float) -> None:
-    """Each value written above (``offset`` > 0) or below its point, in points."""
+def _below(values: pd.Series, others: pd.DataFrame, cast: pd.Index) -> pd.Series:
+    """Which of the first series' labels go below their point: those where another series runs
+    higher that year (the label then moves away from its line), unless a back-cast of the same
+    year is labelled below already."""
+    higher = others.reindex(values.index).max(axis=1) > values
+    return higher & ~values.index.isin(cast)
+
+
+def _label_points(ax: Axes, values: pd.Series, below: pd.Series) -> None:
+    """Each value written just above its point, or just below where ``below`` says, clear of
+    the marker (the text's near edge 7 points from the point's centre, a marker's radius is 4)."""
     for x, v in values.items():
-        ax.annotate(angka(v, 2), (x, v), textcoords="offset points", xytext=(0, offset), ha="center", fontsize=9)
+        down = bool(below[x])
+        ax.annotate(
+            angka(v, 2),
+            (x, v),
+            textcoords="offset points",
+            xytext=(0, -7 if down else 7),
+            ha="center",
+            va="top" if down else "bottom",
+            fontsize=9,
+        )
 
 
 def _value_range(data: pd.DataFrame, marks: SeriesMarks) -> tuple[float, float]:
@@ -145,20 +162,8 @@ def _shade_bands(ax: Axes, bands: pd.DataFrame) -> dict[str, str]:
 
 
 def _trend_legend(ax: Axes, colors: dict[str, str], own: bool) -> None:
-    """The lines and the band colours in one legend: in the caller's axes, or at the foot of a
-    figure the chart made, in as many columns (four at most) as fit its width (a long kab/kota
-    name needs fewer)."""
+    """The lines and the band colours in one legend, below the plot (:func:`.style.foot_legend`)."""
     handles, labels = ax.get_legend_handles_labels()
     handles += [Rectangle((0, 0), 1, 1, color=c, alpha=0.25, lw=0) for c in colors.values()]
     labels += [f"kategori {label}" for label in colors]
-    if not own:
-        ax.legend(handles, labels, fontsize=8)
-        return
-    fig = ax.figure
-    for ncols in range(4, 0, -1):
-        legend = fig.legend(handles, labels, loc="lower center", fontsize=8, frameon=False, ncols=ncols)
-        if ncols == 1 or legend.get_window_extent().width <= fig.bbox.width:
-            break
-        legend.remove()
-    rows = math.ceil(len(labels) / ncols)
-    fig.tight_layout(rect=(0, (0.1 + 0.2 * rows) / fig.get_figheight(), 1, 1))
+    foot_legend(ax, handles, labels, own)

@@ -20,7 +20,7 @@ from bnn_lib.reporting.sections.appendix import band_distribution, methodology, 
 from bnn_lib.reporting.sections.audit import audit_appendix
 from bnn_lib.reporting.sections.components import NATIONAL, Section
 from bnn_lib.reporting.sections.effect import association_appendix
-from bnn_lib.reporting.sections.ikotan import ikotan, tile_map
+from bnn_lib.reporting.sections.ikotan import band_map, ikotan
 from bnn_lib.reporting.sections.ikp import ikp, ikp_provinces
 from bnn_lib.reporting.sections.kawasan import ikkrn, ikktt
 from bnn_lib.reporting.sections.method import intro
@@ -34,6 +34,7 @@ __all__ = [
     "association_appendix",
     "audit_appendix",
     "band_distribution",
+    "band_map",
     "executive_summary",
     "header",
     "ikkrn",
@@ -47,7 +48,6 @@ __all__ = [
     "performance",
     "priorities",
     "summary_sentences",
-    "tile_map",
     "trend",
     "uncertainty_summary",
 ]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from bnn_lib.regions import regions
-from bnn_lib.reporting import charts, words
+from bnn_lib.reporting import charts, geo, words
 from bnn_lib.reporting.data import ReportData
 from bnn_lib.reporting.fmt import NO_DATA, angka, bilangan
 from bnn_lib.reporting.headline import headline
@@ -179,37 +179,41 @@ def _break_note(base: Baseline) -> str:
     )
 
 
-def tile_map(data: ReportData, province: str | None, boundary_file: str | None = None) -> Section:
-    """A map: a built-in tile grid, or real boundaries from a user-supplied GeoJSON file."""
+# The sources of the shipped map data, credited as their licence (CC BY 4.0) asks: data/geo/README.md.
+MAP_CREDIT = (
+    "Sumber peta: batas provinsi dari indonesia-geojson-topojson-maps-with-38-provinces (denyherianto, "
+    "CC BY 4.0); letak kab/kota dari geoBoundaries (Runfola dkk. 2020, CC BY 4.0) melalui "
+    "peta-pixel-nusantara. Garis batas disederhanakan; pulau kecil tidak tergambar."
+)
+# The two provinces whose names are too long for a map, as they are commonly written.
+SHORT = {"31": "DKI Jakarta", "34": "DI Yogyakarta"}
+
+
+def band_map(data: ReportData, province: str | None, boundary_file: str | None = None) -> Section:
+    """The IKOTAN band of each province on the map of Indonesia, or of each kab/kota of a
+    province as a dot inside it; with ``boundary_file``, a GeoJSON of the user's, filled from it."""
     colors = colors_of(data)
     if province is None:
         table = data.table("ikotan_regions")
         table = table[table["level"] == "provinsi"].set_index("region_code")
-        codes = list(charts.PROVINCE_TILES)
-        tiles = pd.DataFrame(
-            {
-                "code": codes,
-                "col": [charts.PROVINCE_TILES[c][0] for c in codes],
-                "row": [charts.PROVINCE_TILES[c][1] for c in codes],
-            }
-        )
-        names = {c: regions().province(c).name for c in codes}
-        title = "Peta kategori IKOTAN per provinsi (kisi ubin, bukan skala)"
+        codes = list(regions().province_table["code"])
+        names = {c: SHORT.get(c, regions().province(c).name) for c in codes}
+        title = f"Peta kategori IKOTAN per provinsi {data.year}"
     else:
         table = data.kabkota("ikotan_kabkota", province).set_index("kabkota_code")
         codes = list(regions().kabkota_of(province)["code"])
-        tiles = charts.grid_positions(codes)
-        names = {c: regions().get(c).short_name for c in codes}
-        title = f"Peta kategori IKOTAN kab/kota, {place_name(province)} (kisi ubin menurut kode wilayah)"
-    band = {c: str(table.loc[c, "band"]) for c in codes if c in table.index}
-    fill = {c: colors.get(band[c], NO_DATA) if c in band else NO_DATA for c in codes}
+        names = {c: regions().label(c) for c in codes}
+        title = f"Peta kategori IKOTAN kab/kota, {place_name(province)} {data.year}"
+    fill = {c: colors.get(str(table.loc[c, "band"]), NO_DATA) if c in table.index else NO_DATA for c in codes}
+    legend = {**colors, "Tidak diukur": NO_DATA}
+    filled = pd.DataFrame({"code": codes, "color": [fill[c] for c in codes], "label": [names[c] for c in codes]})
     if boundary_file and Path(boundary_file).is_file():
-        filled = pd.DataFrame({"code": list(fill), "color": list(fill.values())})
-        return Section.of(charts.boundary_map(data=filled, path=boundary_file, title=title.split(" (")[0]).figure)
-    tiles["label"] = tiles["code"].map(names)
-    shown = headline(data, "ikotan")
-    tiles["note"] = tiles["code"].map(
-        lambda c: shown.value(table.loc[c, shown.column("value_100")]) if c in table.index else ""
-    )
-    tiles["color"] = tiles["code"].map(fill)
-    return Section.of(charts.tile_map(data=tiles, title=title, legend={**colors, "Tidak diukur": NO_DATA}).figure)
+        return Section.of(charts.boundary_map(data=filled, path=boundary_file, title=title, legend=legend).figure)
+    if province is None:
+        chart = charts.boundary_map(data=filled, title=title, legend=legend).figure
+        return Section.of(chart, f"<p class='note'>{MAP_CREDIT}</p>")
+    points = filled.join(geo.kabkota_points()[["lon", "lat"]], on="code")
+    outline = [f for f in geo.features() if f["properties"]["code"] == province]
+    chart = charts.point_map(data=points, outline=outline, title=title, legend=legend).figure
+    dots = "Titik: letak kab/kota di dalam wilayahnya, bukan batasnya."
+    return Section.of(chart, f"<p class='note'>{dots} {MAP_CREDIT}</p>")
