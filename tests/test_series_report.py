@@ -73,7 +73,7 @@ def test_the_break_is_stated_and_its_specs_named_in_the_appendix(page, method_br
     appendix = page.index("Lampiran metode ¶")
     assert "Perubahan metode dalam deret" in page[appendix:]
     assert f"{method_break['spec_before']} → {method_break['spec_now']} {method_break['changes']}" in page[appendix:]
-    assert f"IKOTAN: {method_break['spec_before']} (2021), {method_break['spec_now']} (2022)" in page[appendix:]
+    assert f"IKOTAN: {method_break['spec_before']} (2020–2021), {method_break['spec_now']} (2022)" in page[appendix:]
     for spec in (method_break["spec_before"], method_break["spec_now"]):
         assert spec not in page[:appendix], spec  # named nowhere before the appendix
 
