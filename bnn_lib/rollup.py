@@ -3,7 +3,8 @@
 Province P:  I_P = Σ_{k∈P} a_k I_k / Σ a_k     (a_k = 1 by default, or a weight column)
 National:    I_N = Σ_k a_k I_k / Σ a_k           (over all measured kab/kota, not provinces)
 KPI:         #{k : band_k ≥ success_from}        ("kab/kota Tanggap or above")
-Capaian:     100 × realisasi / target   (100 × target / realisasi where lower is better)
+Capaian:     100 × realisasi / target   (100 × target / realisasi where lower is better), against
+             the year's target and the end-of-period (Renstra) target
 """
 
 from __future__ import annotations
@@ -126,17 +127,21 @@ def capaian(realisasi, target):
 
 
 def kpi_table(realised: pd.DataFrame, targets: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Target, realisasi and capaian % for each measure of ``realised`` that has a target.
+    """Target, realisasi and capaian % for each measure of ``realised`` that has a target, and
+    the same against the end-of-period (Renstra) target where the targets give one.
 
     ``realised``: columns region_code, measure, realisasi. ``targets``: region_code, measure,
-    year, target (the targets contract). Measures without a target keep NaN target and capaian.
-    Capaian is 100 × realisasi / target, or 100 × target / realisasi for a measure whose
-    direction is "turun" (lower is better).
+    year, target and, optionally, target_renstra (the targets contract). Measures without a
+    target keep NaN target and capaian; without a Renstra target, NaN ``target_renstra`` and
+    ``capaian_renstra_pct``. Capaian is 100 × realisasi / target, or 100 × target / realisasi
+    for a measure whose direction is "turun" (lower is better).
     """
-    this_year = targets[targets["year"] == year][["region_code", "measure", "target"]]
+    goals = targets.reindex(columns=["region_code", "measure", "year", "target", "target_renstra"])
+    this_year = goals[goals["year"] == year].drop(columns="year").astype({"target_renstra": float})
     out = realised.merge(this_year, on=["region_code", "measure"], how="left")
     # A measure where lower is better (direction "turun") achieves its target by staying under it.
     lower = out["measure"].isin([m.id for m in measures() if m.direction == "turun"])
-    higher = capaian(out["realisasi"], out["target"])
-    out["capaian_pct"] = higher.where(~lower, capaian(out["target"], out["realisasi"]))
+    for target, pct in (("target", "capaian_pct"), ("target_renstra", "capaian_renstra_pct")):
+        higher = capaian(out["realisasi"], out[target])
+        out[pct] = higher.where(~lower, capaian(out[target], out["realisasi"]))
     return out.assign(year=year)

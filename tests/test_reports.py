@@ -354,7 +354,7 @@ def test_reports_from_ikotan_data_alone(sample_dir, tmp_path):
     assert "IKP tidak dihitung" in (out / "2024" / "provinsi-11.html").read_text()
     # The workbook holds what was computed, and no sheet of rows that the data do not have.
     book = load_workbook(out / "2024" / "tabel-kinerja-2024.xlsx", read_only=True)
-    assert book.sheetnames == ["Kinerja", "IKOTAN", "Prioritas", "Catatan"]
+    assert book.sheetnames == ["Kinerja", "Kinerja Provinsi", "IKOTAN", "Prioritas", "Catatan"]
 
 
 # -- PDFs -------------------------------------------------------------------------------------------

@@ -41,7 +41,7 @@ INDICATORS = {
     "Peserta pelatihan life skill": "lifeskill_participants",
 }
 OUTPUTS = ["penggiat_formed", "kawasan_intervened", "lifeskill_participants"]
-TEXT = {"Tingkat", "Kode", "Wilayah", "Provinsi", "Sasaran", "Indikator Kinerja", "Satuan", "Keluaran", "Kategori"}
+TEXT = {"Tingkat", "Kode", "Wilayah", "Provinsi", "Indikator kinerja", "Satuan", "Keluaran", "Kategori"}
 TEXT |= {"Kategori belum pasti", "Perubahan berbeda nyata dari nol"}
 TEXT |= {"Daftar", "Kode daftar", "Kode kab/kota", "Kab/Kota", "Alasan", "Keterangan"}  # Prioritas
 
@@ -76,10 +76,18 @@ def read(path: Path, name: str) -> pd.DataFrame:
     return pd.read_excel(path, sheet_name=name, header=1, dtype={"Kode": str}, engine="openpyxl")
 
 
-def targets(sample_dir: str) -> pd.Series:
-    """The input targets of the year, by (region code, measure)."""
+def targets(sample_dir: str, column: str = "target") -> pd.Series:
+    """The input targets of the year (or the Renstra targets), by (region code, measure)."""
     raw = pd.read_csv(Path(sample_dir) / str(YEAR) / "targets_synthetic.csv", dtype={"region_code": str})
-    return raw[raw["year"] == YEAR].set_index(["region_code", "measure"])["target"]
+    return raw[raw["year"] == YEAR].set_index(["region_code", "measure"])[column]
+
+
+def kinerja(path: Path) -> pd.DataFrame:
+    """The indicator rows (numbered) of both Kinerja sheets, each with its region code (the
+    nation's sheet has none: "00")."""
+    nation = read(path, "Kinerja").assign(Kode="00")
+    both = pd.concat([nation, read(path, "Kinerja Provinsi")], ignore_index=True)
+    return both[both["No."].notna()].rename(columns={"Indikator kinerja": "indicator"})
 
 
 def by_region(kabkota: pd.Series, how: str) -> pd.Series:
@@ -109,34 +117,66 @@ def realised(base: Path) -> dict[str, pd.Series]:
 
 def test_the_sheets_and_where_the_workbook_goes(written, book, base):
     assert written == base / str(YEAR) / f"tabel-kinerja-{YEAR}.xlsx"
-    assert book.sheetnames == ["Kinerja", "IKOTAN", "IKP", "IKKRN", "IKKTT", "Output", "Prioritas", "Catatan"]
+    assert book.sheetnames == [
+        "Kinerja", "Kinerja Provinsi", "IKOTAN", "IKP", "IKKRN pemetaan", "IKKRN pemulihan", "IKKTT", "Output",
+        "Prioritas", "Catatan",
+    ]  # fmt: skip
 
 
 def test_kinerja_target_realisasi_and_capaian(written, base, sample_dir):
-    shown = read(written, "Kinerja").rename(columns={"Indikator Kinerja": "indicator", "Capaian (%)": "capaian"})
+    shown = kinerja(written)
     assert set(shown["indicator"]) == set(INDICATORS)
     kpi = table(base, "kpi")
     assert len(shown) == (~kpi["region_code"].str.contains(".", regex=False)).sum()  # no kab/kota rows
-    # The nation first, then the provinces by code.
+    # The nation on its own sheet, then the provinces by code.
     regions = list(dict.fromkeys(shown["Kode"]))
     assert regions[0] == "00" and regions[1:] == sorted(regions[1:]) and len(regions) == 39
-    assert set(shown.loc[shown["Kode"] == "00", "Tingkat"]) == {"Nasional"}
-    assert set(shown.loc[shown["Kode"] == "11", "Wilayah"]) == {"Aceh"}
-    expected, goals = realised(base), targets(sample_dir)
+    assert set(shown.loc[shown["Kode"] == "11", "Provinsi"]) == {"Aceh"}
+    expected, goals, ends = realised(base), targets(sample_dir), targets(sample_dir, "target_renstra")
     for row in shown.itertuples(index=False):
-        measure = INDICATORS[row.indicator]
-        assert row.Realisasi == pytest.approx(expected[measure][row.Kode], rel=1e-9), (measure, row.Kode)
-        goal = goals.get((row.Kode, measure), math.nan)
-        if math.isnan(goal):
-            assert math.isnan(row.Target) and math.isnan(row.capaian)
-        else:
-            assert row.Target == goal
-            assert row.capaian == pytest.approx(expected[measure][row.Kode] / goal * 100, rel=1e-9)
-    assert shown["Target"].isna().any()  # a measure without a target: its row is still shown
+        measure, code = INDICATORS[row.indicator], row.Kode
+        values = dict(zip(shown.columns, row, strict=True))
+        assert values[f"Realisasi {YEAR}"] == pytest.approx(expected[measure][code], rel=1e-9), (measure, code)
+        for set_for, column, capaian in [
+            (goals, f"Target {YEAR}", "Capaian (%)"),
+            (ends, "Target akhir Renstra", "Capaian terhadap target akhir Renstra (%)"),
+        ]:
+            goal = set_for.get((code, measure), math.nan)
+            if math.isnan(goal):
+                assert math.isnan(values[column]) and math.isnan(values[capaian]), (measure, code, column)
+            else:
+                assert values[column] == goal
+                assert values[capaian] == pytest.approx(expected[measure][code] / goal * 100, rel=1e-9)
+    assert shown[f"Target {YEAR}"].isna().any()  # a measure without a target: its row is still shown
+    assert shown["Target akhir Renstra"].notna().any() and shown["Target akhir Renstra"].isna().any()
     units = dict(zip(shown["indicator"], shown["Satuan"], strict=False))
     assert units["Indeks Kabupaten/Kota Tanggap Ancaman Narkoba (IKOTAN)"] == "indeks skala 1–4"
     assert units["Tingkat keterpulihan kawasan rawan (IKKRN)"] == "persen"
     assert units["Penggiat anti narkoba yang dibentuk"] == "orang"
+
+
+def test_kinerja_is_grouped_as_a_laporan_kinerja(book):
+    """The sasaran heads its indicators once (no sasaran column); the provinces' sheet heads each
+    province's table, which begins a printed page, and every row keeps its province for a filter."""
+    nation = book["Kinerja"]
+    assert [c.value for c in nation[2]][:3] == ["No.", "Indikator kinerja", "Satuan"]
+    rows = [[c.value for c in line] for line in nation.iter_rows(min_row=3)]
+    outcome = "Sasaran strategis: Meningkatnya ketanggapsiagaan masyarakat"
+    output = "Keluaran program pemberdayaan masyarakat"
+    assert [r[1] for r in rows if r[0] is None] == [outcome, output]
+    assert [r[0] for r in rows] == [None, 1, 2, 3, 4, 5, 6, None, 1, 2, 3]
+    assert {str(m) for m in nation.merged_cells.ranges} == {
+        f"B3:{get_column_letter(nation.max_column)}3",
+        f"B10:{get_column_letter(nation.max_column)}10",
+    }
+    provinces = book["Kinerja Provinsi"]
+    rows = [[c.value for c in line] for line in provinces.iter_rows(min_row=3)]
+    headings = [(i, r) for i, r in enumerate(rows, start=3) if r[2] is None]
+    starts = [i for i, r in headings if r[3].startswith("Provinsi ")]
+    assert len(starts) == 38 and rows[0][3] == "Provinsi Aceh" and rows[0][:2] == ["11", "Aceh"]
+    assert sum(r[3] == outcome for _, r in headings) == 38
+    assert all(r[0] and r[1] for r in rows)  # a filter on Kode or Provinsi keeps whole tables
+    assert [b.id + 1 for b in provinces.row_breaks.brk] == starts[1:]
 
 
 def test_ikotan_rows_against_the_kabkota_tables(written, base):
@@ -170,12 +210,15 @@ def test_ikotan_rows_against_the_kabkota_tables(written, base):
 
 def test_ikkrn_rows_against_the_regions_table(written, base):
     rows = table(base, "ikkrn_regions").set_index("region_code")
-    shown = read(written, "IKKRN").set_index("Kode")
-    assert len(shown) == len(rows) and set(shown.index) == set(rows.index)
-    assert list(shown["Tingkat"]).count("Kab/Kota") == (rows["level"] == "kabkota").sum()
+    mapping = read(written, "IKKRN pemetaan").set_index("Kode")
+    recovery = read(written, "IKKRN pemulihan").set_index("Kode")
+    for shown in (mapping, recovery):  # the key columns on both, the same rows in the same order
+        assert len(shown) == len(rows) and set(shown.index) == set(rows.index)
+        assert list(shown["Tingkat"]).count("Kab/Kota") == (rows["level"] == "kabkota").sum()
+    assert list(mapping.index) == list(recovery.index)
     decided = rows["n_decided"].where(rows["n_decided"] > 0)
-    np.testing.assert_allclose(shown.loc[rows.index, "Tingkat keterpulihan (%)"], 100 * rows["n_pulih"] / decided)
-    assert list(shown.loc[rows.index, "Kawasan rawan"]) == list(rows["n_rawan"])
+    np.testing.assert_allclose(recovery.loc[rows.index, "Tingkat keterpulihan (%)"], 100 * rows["n_pulih"] / decided)
+    assert list(mapping.loc[rows.index, "Kawasan rawan"]) == list(rows["n_rawan"])
 
 
 def test_outputs_of_every_kabkota_and_against_targets(written, book, base, sample_dir):
@@ -213,10 +256,12 @@ def test_numbers_are_numbers_with_a_display_format(book):
                 else:
                     assert cell.data_type == "n" and isinstance(cell.value, int | float), (sheet.title, name)
                     assert not isinstance(cell.value, bool) and cell.number_format != "General", cell.coordinate
-    kinerja = {row[4].value: row for row in book["Kinerja"].iter_rows(min_row=3, max_row=11)}
-    assert kinerja["Indeks Kemandirian Partisipasi (IKP)"][7].number_format == "#,##0.00"
-    assert kinerja["Penggiat anti narkoba yang dibentuk"][7].number_format == "#,##0"
-    assert kinerja["Tingkat keterpulihan kawasan rawan (IKKRN)"][7].number_format == "#,##0.0"
+    sheet = book["Kinerja"]
+    at = [c.value for c in sheet[2]].index(f"Realisasi {YEAR}")
+    shown = {row[1].value: row[at] for row in sheet.iter_rows(min_row=3)}
+    assert shown["Indeks Kemandirian Partisipasi (IKP)"].number_format == "#,##0.00"
+    assert shown["Penggiat anti narkoba yang dibentuk"].number_format == "#,##0"
+    assert shown["Tingkat keterpulihan kawasan rawan (IKKRN)"].number_format == "#,##0.0"
 
 
 def test_no_cell_is_a_formula(book, written):
@@ -242,9 +287,9 @@ def test_notes_say_the_data_are_synthetic(book):
     notes = [c.value for line in book["Catatan"].iter_rows() for c in line if isinstance(c.value, str)]
     assert any(v.startswith("DATA CONTOH SINTETIS") for v in notes)
     assert all(sheet["A1"].value.startswith("DATA CONTOH SINTETIS") for sheet in book.worksheets)
-    # The workbook is shared: no input file is named; the analyst's list is in the results.
+    # The workbook is shared: no input file is named; the analyst keeps their list.
     assert not any(v.endswith((".csv", ".parquet", ".xlsx")) for v in notes)
-    assert any("results/specs.json" in v for v in notes)
+    assert any("disimpan analis bersama hasil perhitungan" in v for v in notes)
 
 
 @pytest.fixture(scope="module")
@@ -324,11 +369,11 @@ def test_a_failed_write_leaves_the_previous_workbook(base, monkeypatch, tmp_path
 def test_kinerja_sets_last_years_realisasi_beside_this_years(written, base):
     """A Laporan Kinerja compares the year's realisasi with the year before's: each row's
     "Realisasi 2023" is the 2023 KPI table's realisasi of that region and measure."""
-    shown = read(written, "Kinerja")
+    shown = kinerja(written)
     earlier = table(base, "kpi", YEAR - 1).set_index(["region_code", "measure"])["realisasi"]
     checked = 0
     for row in shown.itertuples(index=False):
-        key = (row.Kode, INDICATORS[row[shown.columns.get_loc("Indikator Kinerja")]])
+        key = (row.Kode, INDICATORS[row.indicator])
         expected = earlier.get(key, math.nan)
         got = row[shown.columns.get_loc(f"Realisasi {YEAR - 1}")]
         assert (math.isnan(expected) and math.isnan(got)) or got == pytest.approx(expected, rel=1e-9), key
@@ -339,3 +384,64 @@ def test_kinerja_sets_last_years_realisasi_beside_this_years(written, base):
 def test_every_sheet_prints_its_name_and_page_numbers(book):
     for sheet in book.worksheets:
         assert sheet.oddFooter.left.text == "&A" and sheet.oddFooter.right.text == "Halaman &P dari &N", sheet.title
+
+
+# A4 landscape is 11.69 inches wide; Excel's column width w (in characters of the default font,
+# Calibri 11) is 7w pixels at 96 dpi, 5.25w points. Fitted to the page width, a sheet prints at
+# (printable width) ÷ (sum of its column widths), and its 11 pt text at that times 11 pt.
+A4_LONG_SIDE = 11.69
+POINTS_PER_WIDTH = 7 * 72 / 96
+SMALLEST_PRINT = 8  # points
+
+
+def test_every_sheet_prints_legibly_on_one_page_width(book):
+    assert book._named_styles["Normal"].font.sz == 11  # the text the scale applies to
+    for sheet in book.worksheets:
+        setup = sheet.page_setup
+        assert (setup.orientation, int(setup.paperSize)) == ("landscape", int(sheet.PAPERSIZE_A4)), sheet.title
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        assert (setup.fitToWidth, setup.fitToHeight) == (1, 0), sheet.title  # one page wide, as many down
+        assert sheet.print_title_rows, sheet.title
+        widths = [sheet.column_dimensions[get_column_letter(j)].width for j in range(1, sheet.max_column + 1)]
+        assert all(widths), sheet.title  # every column sized, none left to a program's default
+        printable = (A4_LONG_SIDE - sheet.page_margins.left - sheet.page_margins.right) * 72
+        scale = min(1.0, printable / (sum(widths) * POINTS_PER_WIDTH))
+        assert 11 * scale >= SMALLEST_PRINT, (sheet.title, round(11 * scale, 1))
+
+
+# A spec's field path ("groups.keluarga", "variables[0].indicators[1]") or a file's
+# ("methodology.md"): an identifier, a dot and another, once web addresses are set aside.
+FIELD_PATH = re.compile(r"\b[A-Za-z_]\w*(?:\[\d+\])?\.[A-Za-z_]\w*")
+WEB_ADDRESS = re.compile(r"https?://\S+")
+
+
+def spec_fields() -> set[str]:
+    """The field names of the spec's sections that a note could cite (those with an underscore:
+    one-word names such as "scale" are also plain words)."""
+    from pydantic import BaseModel
+
+    from bnn_lib.spec import sections
+
+    models = [m for m in vars(sections).values() if isinstance(m, type) and issubclass(m, BaseModel)]
+    return {name for m in models for name in m.model_fields if "_" in name}
+
+
+def test_catatan_speaks_in_plain_words(book, base):
+    notes = book["Catatan"]
+    texts = [c.value for line in notes.iter_rows() for c in line if isinstance(c.value, str)]
+    software = next(line[1].value for line in notes.iter_rows() if line[0].value == "Perangkat lunak")
+    fields = spec_fields()
+    assert "min_kawasan" in fields
+    for text in texts:
+        plain = WEB_ADDRESS.sub("", text)
+        assert not FIELD_PATH.search(plain), text
+        assert text == software or not fields & set(re.findall(r"\w+", plain)), text
+    # The elements by what they are, named and numbered as the spec of the year has them.
+    spec = json.loads((base / str(YEAR) / "results" / "specs.json").read_text())["specs"]["ikotan"]["spec"]
+    variable = spec["variables"][0]
+    header = next(line for line in notes.iter_rows() if line[0].value == "Indeks" and line[2].value == "Unsur")
+    units = {line[2].value for line in notes.iter_rows(min_row=header[0].row + 1)}
+    assert f"Kelompok responden “{spec['groups']['keluarga']['name']}”" in units
+    assert f"Variabel 1 “{variable['name']}”" in units
+    assert f"Indikator 1.2 “{variable['indicators'][1]['name']}”" in units
+    assert "Skala jawaban" in units

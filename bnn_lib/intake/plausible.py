@@ -31,6 +31,8 @@ from bnn_lib.regions import NATIONAL, regions
 from bnn_lib.spec import IndexSpec
 
 KAWASAN_TABLES = ("kawasan_assessments", "ikktt_areas")
+# The targets of the year and of the end of the Renstra period (optional): the same rules hold.
+TARGET_COLUMNS = ("target", "target_renstra")
 
 
 def check_table(name: str, frame: pd.DataFrame, year: int, specs: Mapping[str, IndexSpec]) -> Found:
@@ -103,7 +105,8 @@ def outputs(frame: pd.DataFrame) -> Found:
 def targets(frame: pd.DataFrame, specs: Mapping[str, IndexSpec]) -> Found:
     """Targets a measure can reach: a count whole and within its ceiling (a count of kab/kota
     within the kab/kota of the region, and never set for one kab/kota), a percentage at most
-    100, a mean within the spec's scale."""
+    100, a mean within the spec's scale. The end-of-period (Renstra) target, where given, is
+    held to the same rules."""
     if not {"measure", "region_code", "target"} <= set(frame.columns):
         return [], []
     region = frame["region_code"].to_numpy(dtype=object)
@@ -111,26 +114,39 @@ def targets(frame: pd.DataFrame, specs: Mapping[str, IndexSpec]) -> Found:
     level = np.where(region == NATIONAL, "nasional", np.where(is_kabkota, "kabkota", "provinsi"))
     problems: list[Problem] = []
     for m in measures.measures():
-        measure, unit = m.id, m.unit
-        rows = (frame["measure"] == measure).to_numpy()
-        x = np.where(rows, frame["target"].to_numpy(dtype=float), np.nan)
-        if unit == "kab/kota":  # a count of kab/kota has no meaning for one of them
-            message = f"target {measure} (jumlah kab/kota) berlaku untuk provinsi atau nasional, bukan satu kab/kota"
+        rows = (frame["measure"] == m.id).to_numpy()
+        if m.unit == "kab/kota":  # a count of kab/kota has no meaning for one of them
+            message = f"target {m.id} (jumlah kab/kota) berlaku untuk provinsi atau nasional, bukan satu kab/kota"
             problems += at_rows(frame, rows & is_kabkota, "region_code", message)
-        if unit != "persen" and PERCENT + "target" in frame:
-            message = (
-                f"target {measure} bukan persentase (satuannya {unit}); tulis angkanya tanpa tanda atau format persen"
-            )
-            problems += at_rows(frame, rows & frame[PERCENT + "target"].to_numpy(), "target", message)
-        if m.is_count:
-            problems += _count(frame, "target", x, unit, level, region)
-        elif unit == "persen":
-            problems += at_rows(frame, x > 100, "target", "persentase tidak dapat lebih dari 100")
-        elif unit == "indeks" and m.index in specs:
-            scale = specs[m.index].scale
-            message = f"di luar skala {scale.min:g}–{scale.max:g} ukuran {measure} (rata-rata jawaban, bukan 0–100)"
-            problems += at_rows(frame, (x < scale.min) | (x > scale.max), "target", message)
+        for column in (c for c in TARGET_COLUMNS if c in frame):
+            problems += _reachable(frame, column, rows, m, specs, level, region)
     return problems, []
+
+
+def _reachable(
+    frame: pd.DataFrame,
+    column: str,
+    rows: np.ndarray,
+    m: measures.Measure,
+    specs: Mapping[str, IndexSpec],
+    level: np.ndarray,
+    region: np.ndarray,
+) -> list[Problem]:
+    """The targets in ``column`` of measure ``m`` (its ``rows``) that it cannot reach."""
+    problems: list[Problem] = []
+    x = np.where(rows, frame[column].to_numpy(dtype=float), np.nan)
+    if m.unit != "persen" and PERCENT + column in frame:
+        message = f"target {m.id} bukan persentase (satuannya {m.unit}); tulis angkanya tanpa tanda atau format persen"
+        problems += at_rows(frame, rows & frame[PERCENT + column].to_numpy(), column, message)
+    if m.is_count:
+        problems += _count(frame, column, x, m.unit, level, region)
+    elif m.unit == "persen":
+        problems += at_rows(frame, x > 100, column, "persentase tidak dapat lebih dari 100")
+    elif m.unit == "indeks" and m.index in specs:
+        scale = specs[m.index].scale
+        message = f"di luar skala {scale.min:g}–{scale.max:g} ukuran {m.id} (rata-rata jawaban, bukan 0–100)"
+        problems += at_rows(frame, (x < scale.min) | (x > scale.max), column, message)
+    return problems
 
 
 def _count(

@@ -225,6 +225,16 @@ def table_columns(table: str, spec: IndexSpec | None = None) -> list[Column]:
             Column(
                 "target", "number", "Target (angka > 0; untuk ukuran dalam persen, 35 atau 35%).", gt=0, percent=True
             ),
+            Column(
+                "target_renstra",
+                "number",
+                "Target akhir periode Renstra (boleh dikosongkan); ditulis seperti target.",
+                required=False,
+                blank_ok=True,
+                gt=0,
+                percent=True,
+                aliases=("target_akhir_renstra",),
+            ),
         ]
     raise KeyError(f"no input table {table!r}; the tables are {sorted(TABLES)}")
 

@@ -1,10 +1,11 @@
 """The sheets of the performance workbook as tables (:mod:`.workbook` writes them): for each
-sheet, its rows from the saved results in report order, and its columns with their headings and
-Excel number formats.
+sheet, its rows from the saved results in report order, and its columns with their headings,
+Excel number formats and, for long text, the width it wraps at.
 
-- ``Kinerja`` (:func:`kinerja_frame`): each KPI measure of the nation and each province;
-- one sheet per index (:func:`index_frame`, :func:`index_columns`);
-- ``Output`` (:func:`output_frame`) and ``Prioritas`` (:func:`priority_frame`).
+- the sheets of an index (:func:`index_frame`, :func:`index_sheets`): one, or two where its
+  columns would not print legibly on one page width;
+- ``Output`` (:func:`output_frame`) and ``Prioritas`` (:func:`priority_frame`);
+- the Kinerja sheets are shaped as a Laporan Kinerja: :mod:`.kinerja`.
 
 The number formats carry the decimals of the measures table and the reports (a value is shown
 as the reports print it; Excel rounds a shown value half away from zero, as the reports do).
@@ -20,7 +21,6 @@ import pandas as pd
 
 from bnn_lib import measures
 from bnn_lib.kawasan import UNKNOWN
-from bnn_lib.measures import Measure
 from bnn_lib.regions import NATIONAL, province_codes, regions
 from bnn_lib.reporting import is_kabkota, words
 from bnn_lib.reporting.data import ReportData
@@ -29,12 +29,6 @@ from bnn_lib.reporting.words import BACKCAST, place_name
 from bnn_lib.spec import STATUSES
 from bnn_lib.uncertainty import bounds
 
-# The Deputi's strategic target that the outcome indicators serve, in the words of the LKj Deputi
-# Dayamas 2021 (docs/methodology.md §1); the outputs are the programme's own products.
-SASARAN = {
-    "outcome": "Meningkatnya ketanggapsiagaan masyarakat",
-    "output": "Keluaran program pemberdayaan masyarakat",
-}
 LEVEL_NAMES = {"nasional": "Nasional", "provinsi": "Provinsi", "kabkota": "Kab/Kota"}
 LEVEL_ORDER = {"nasional": 0, "provinsi": 1, "kabkota": 2}
 # The interval shown is the widest computed (95 %), in the columns the results name after it.
@@ -53,32 +47,36 @@ YES_NO = {True: "ya", False: "tidak"}
 
 @dataclass(frozen=True)
 class Col:
-    """A column of a sheet: the frame column it shows, its heading and its number format
-    (None: text)."""
+    """A column of a sheet: the frame column it shows, its heading, its number format (None:
+    text) and, for text that can run long, the width it wraps at (None: as wide as its values)."""
 
     key: str
     header: str
     fmt: str | None = None
+    width: float | None = None
 
 
+# Names wrap beyond these widths, so that a sheet of every kab/kota prints legibly: each province
+# and most kab/kota on one line, the longest (Kab. Kepulauan Siau Tagulandang Biaro) on two.
 PLACE = [
     Col("level_name", "Tingkat"),
     Col("region_code", "Kode"),
-    Col("region", "Wilayah"),
-    Col("province", "Provinsi"),
+    Col("region", "Wilayah", width=28),
+    Col("province", "Provinsi", width=30),
 ]
 
 
 # -- Prioritas -------------------------------------------------------------------------------------
 
+# The text columns wrap, so that the sheet prints legibly on one page width.
 PRIORITAS = [
-    Col("list", "Daftar"),
+    Col("list", "Daftar", width=16),
     Col("code", "Kode daftar"),
-    Col("rank", "No.", DECIMALS[0]),
+    Col("rank", "No.", DECIMALS[0], width=5),
     Col("kabkota_code", "Kode kab/kota"),
-    Col("kabkota", "Kab/Kota"),
-    Col("reason_name", "Alasan"),
-    Col("sentence", "Keterangan"),
+    Col("kabkota", "Kab/Kota", width=16),
+    Col("reason_name", "Alasan", width=16),
+    Col("sentence", "Keterangan", width=62),
     Col("value", "Nilai", DECIMALS[2]),
     Col("lo95", "Selang bawah", DECIMALS[2]),
     Col("hi95", "Selang atas", DECIMALS[2]),
@@ -86,10 +84,6 @@ PRIORITAS = [
     Col("probability", "Peluang", DECIMALS[2]),
     Col("count", "Jumlah", DECIMALS[0]),
 ]
-
-
-# The text columns of the Prioritas sheet wrap at these widths, so that it prints legibly.
-PRIORITAS_WIDTHS = {"list": 20, "kabkota": 20, "reason_name": 18, "sentence": 55}
 
 
 def priority_frame(data: ReportData) -> pd.DataFrame:
@@ -109,81 +103,17 @@ def priority_frame(data: ReportData) -> pd.DataFrame:
     return out.sort_values(["level", "code", "rank"], key=lambda c: c.map(order) if c.name == "level" else c)
 
 
-# -- Kinerja ---------------------------------------------------------------------------------------
-
-# What a Laporan Kinerja shows of an indicator or an output: its unit, target, realisation and
-# achievement.
-ACHIEVEMENT = [
-    Col("unit", "Satuan"),
-    Col("target", "Target", PER_ROW),
-    Col("realisasi", "Realisasi", PER_ROW),
-    Col("capaian_pct", "Capaian (%)", DECIMALS[2]),
-]
-KINERJA = [*PLACE[:3], Col("sasaran", "Sasaran"), Col("indicator", "Indikator Kinerja"), *ACHIEVEMENT]
+# -- regions ---------------------------------------------------------------------------------------
 
 
-def kinerja_columns(data: ReportData) -> list[Col]:
-    """The Kinerja sheet's columns: a Laporan Kinerja sets this year's realisasi beside the year
-    before's, where the results of that year are there."""
-    if data.previous is None:
-        return KINERJA
-    before = Col("realisasi_before", f"Realisasi {data.previous}", PER_ROW)
-    at = next(i for i, c in enumerate(KINERJA) if c.key == "realisasi")
-    return [*KINERJA[:at], before, *KINERJA[at:]]
-
-
-def kinerja_frame(data: ReportData) -> pd.DataFrame:
-    """One row per region and KPI measure of the ``kpi`` table: the nation, then the provinces by
-    code (no kab/kota: the Deputi reports these); in each, the outcome indicators, then the
-    outputs, in the order the reports show them."""
-    kpi = data.table("kpi")
-    columns = [*[c.key for c in kinerja_columns(data)], "number_format"]
-    if kpi is None:
-        return pd.DataFrame(columns=columns)
-    earlier = data.table("kpi", data.previous) if data.previous is not None else None
-    before = {} if earlier is None else earlier.set_index(["region_code", "measure"])["realisasi"].to_dict()
-    rows = []
-    regional = kpi[kpi["region_code"].map(_level) != "kabkota"]
-    for code in sorted(set(regional["region_code"])):  # "00" sorts first
-        by_measure = regional[regional["region_code"] == code].set_index("measure")
-        rows += [
-            {
-                "level_name": LEVEL_NAMES[_level(code)],
-                "region_code": code,
-                "region": _region_name(code),
-                "sasaran": SASARAN[m.kind],
-                "indicator": indicator(data, m),
-                "unit": words.measure_unit(data, m),
-                "target": item["target"],
-                "realisasi": item["realisasi"],
-                "realisasi_before": before.get((code, m.id)),
-                "capaian_pct": item["capaian_pct"],
-                "number_format": DECIMALS[m.decimals],
-            }
-            for m, item in measures.listed(by_measure)
-        ]
-    return pd.DataFrame(rows, columns=columns)
-
-
-def indicator(data: ReportData, m: Measure) -> str:
-    """The indicator as a Laporan Kinerja names it: an index by its spec's title and abbreviation
-    ("Indeks Kabupaten/Kota Tanggap Ancaman Narkoba (IKOTAN)"); another measure by its label,
-    with the index it comes from where it comes from one."""
-    spec = data.spec(m.index) if m.index else None
-    if spec is not None and m.id == m.index:
-        return f"{spec.title} ({spec.index})"
-    text = words.measure_name(data, m)
-    return text if spec is None else f"{text} ({spec.index})"
-
-
-def _level(code: str) -> str:
+def level_of(code: str) -> str:
     """The level of a region code: "00" the nation, "11" a province, "11.01" a kab/kota."""
     if code == NATIONAL:
         return "nasional"
     return "kabkota" if is_kabkota(code) else "provinsi"
 
 
-def _region_name(code: str) -> str:
+def region_name(code: str) -> str:
     """ "Nasional", or the province's name."""
     return place_name(None) if code == NATIONAL else regions().label(code)
 
@@ -225,19 +155,41 @@ def _in_order(frame: pd.DataFrame, then: tuple[str, ...] = ()) -> pd.DataFrame:
     return out.drop(columns=["_province", "_level"])
 
 
-def index_columns(data: ReportData, index: str) -> list[Col]:
-    """The columns an index sheet can show (those the results have are shown)."""
+def index_sheets(data: ReportData, index: str, frame: pd.DataFrame) -> list[tuple[str, list[Col]]]:
+    """The sheets of an index as (sheet name, columns), the place columns first on each, with
+    the columns that have a value in ``frame``. A survey index is one sheet named by the
+    index; a kawasan index is its mapping (``IKKRN pemetaan``) and its recovery
+    (``IKKRN pemulihan``), apart: its fifteen or so counts and rates on one page width would
+    print too small to read. A kawasan index with one of the two (IKKTT has no mapping) is one
+    sheet named by the index."""
+    name = data.spec(index).index
     if data.table(f"{index}_kabkota") is not None:
-        return [*PLACE, *_survey_columns(data, index)]
-    return [*PLACE, *_kawasan_columns()]
+        parts = {name: _survey_columns(data, index)}
+    else:
+        parts = {f"{name} pemetaan": _mapping_columns(), f"{name} pemulihan": _recovery_columns()}
+    shown = {
+        title: [c for c in columns if c.key in frame and frame[c.key].notna().any()] for title, columns in parts.items()
+    }
+    shown = {title: columns for title, columns in shown.items() if columns}
+    if len(shown) == 1:
+        return [(name, [*PLACE, *columns]) for columns in shown.values()]
+    return [(title, [*PLACE, *columns]) for title, columns in shown.items()]
+
+
+def value_columns(data: ReportData, index: str) -> list[Col]:
+    """The columns an index's value is shown in: the scale it is computed on and the scale it is
+    reported on. Which scale a sheet shows a value on is chosen here alone."""
+    return [
+        Col("value", f"Nilai (skala {words.score_scale(data, index)})", DECIMALS[2]),
+        Col("value_100", f"Nilai (skala {words.report_scale(data, index)})", DECIMALS[2]),
+    ]
 
 
 def _survey_columns(data: ReportData, index: str) -> list[Col]:
-    """Value on both scales, band, interval, change and respondents of a survey index."""
+    """Value, band, interval, change and respondents of a survey index."""
     to, level = words.report_scale(data, index), words.level()
     return [
-        Col("value", f"Nilai (skala {words.score_scale(data, index)})", DECIMALS[2]),
-        Col("value_100", f"Nilai (skala {to})", DECIMALS[2]),
+        *value_columns(data, index),
         Col("band", "Kategori"),
         Col(LO, f"Batas bawah selang {level} (skala {to})", DECIMALS[2]),
         Col(HI, f"Batas atas selang {level} (skala {to})", DECIMALS[2]),
@@ -257,14 +209,18 @@ def _change_header(data: ReportData, index: str, scale: str) -> str:
     return f"Perubahan dari {data.year - 1}{f', {BACKCAST}' if across else ''} (poin skala {scale})"
 
 
-def _kawasan_columns() -> list[Col]:
-    """Mapping counts, recovery and its interval of a kawasan index (IKKRN, IKKTT)."""
-    level, count = words.level(), DECIMALS[0]
+def _mapping_columns() -> list[Col]:
+    """What the routine mapping of a kawasan index found (IKKRN): kawasan by status."""
+    count = DECIMALS[0]
     statuses = [Col(s, f"Status {s.replace('_', ' ')}", count) for s in [*reversed(STATUSES), UNKNOWN]]
+    return [Col("n_kawasan", "Kawasan dipetakan", count), Col("n_rawan", "Kawasan rawan", count), *statuses]
+
+
+def _recovery_columns() -> list[Col]:
+    """The kawasan intervened and recovered, the recovery rate and its interval, and the scores
+    before and after of a kawasan index (IKKRN, IKKTT)."""
+    level, count = words.level(), DECIMALS[0]
     return [
-        Col("n_kawasan", "Kawasan dipetakan", count),
-        Col("n_rawan", "Kawasan rawan", count),
-        *statuses,
         Col("n_intervened", "Kawasan diintervensi", count),
         Col("n_pulih", "Kawasan pulih", count),
         Col("n_unknown", "Belum pasti (data kosong)", count),
@@ -280,7 +236,15 @@ def _kawasan_columns() -> list[Col]:
 
 # -- Output ----------------------------------------------------------------------------------------
 
-OUTPUT = [*PLACE, Col("output", "Keluaran"), *ACHIEVEMENT]
+# What a Laporan Kinerja shows of an output: its unit, target, realisation and achievement.
+OUTPUT = [
+    *PLACE,
+    Col("output", "Keluaran", width=40),
+    Col("unit", "Satuan"),
+    Col("target", "Target", PER_ROW),
+    Col("realisasi", "Realisasi", PER_ROW),
+    Col("capaian_pct", "Capaian (%)", DECIMALS[2]),
+]
 
 
 def output_frame(data: ReportData) -> pd.DataFrame:
@@ -294,9 +258,9 @@ def output_frame(data: ReportData) -> pd.DataFrame:
         kpi = kpi[kpi["measure"].isin(list(listed))]
         # From the filtered rows' own codes: assigning to an empty frame would adopt another
         # frame's index and invent rows.
-        kpi = kpi.assign(level=kpi["region_code"].map(_level))
+        kpi = kpi.assign(level=kpi["region_code"].map(level_of))
         regional = kpi[kpi["level"] != "kabkota"]
-        parts.append(regional.assign(region=regional["region_code"].map(_region_name)))
+        parts.append(regional.assign(region=regional["region_code"].map(region_name)))
     outputs = data.table("outputs")
     if outputs is not None:
         long = outputs.melt(

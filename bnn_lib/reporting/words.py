@@ -8,6 +8,8 @@ researcher who changes a spec gets reports (and a workbook) that say so.
 
 from __future__ import annotations
 
+import re
+
 from bnn_lib.measures import Measure
 from bnn_lib.regions import NATIONAL, regions
 from bnn_lib.reporting import is_kabkota
@@ -15,7 +17,7 @@ from bnn_lib.reporting.data import ReportData
 from bnn_lib.reporting.fmt import bilangan, daftar, esc, persen, rentang, ringkas
 from bnn_lib.reporting.headline import headline
 from bnn_lib.sensitivity import RANK_PERCENTILES
-from bnn_lib.spec import STATUSES, IndexSpec
+from bnn_lib.spec import STATUSES, Element, IndexSpec
 from bnn_lib.uncertainty import REPORTED
 
 # What every page and sheet made from the sample data says first.
@@ -128,3 +130,51 @@ def recovery_rule(data: ReportData, index: str) -> str:
     else:
         text = "status sesudah intervensi lebih rendah daripada sebelumnya"
     return f"Pulih: {text}."
+
+
+# The parts of a spec in a reader's words (a spec names them by its field names).
+SECTION_WORDS = {
+    "scale": "Skala jawaban",
+    "weighting": "Pembobotan",
+    "aggregation": "Agregasi",
+    "rescale": "Konversi skala",
+    "bands": "Kategori",
+    "status_rule": "Aturan status kawasan",
+    "recovery": "Aturan pulih",
+    "effect": "Efek intervensi",
+    "reporting": "Aturan pelaporan",
+    "groups": "Kelompok responden",
+    "dimensions": "Dimensi",
+    "variables": "Variabel",
+    "indicators": "Indikator",
+}
+# An element's place in its spec, as the spec's field path gives it: "variables[1].indicators[0]".
+_PLACE = re.compile(r"(?P<section>[a-z_]+)(?:\[(?P<at>\d+)\])?(?:\.indicators\[(?P<indicator>\d+)\])?")
+
+
+def element_name(path: str, element: Element) -> str:
+    """An element of a spec in a reader's words, from its field path: "Skala jawaban",
+    "Kelompok responden “Keluarga”", "Variabel 2 “Ketahanan Masyarakat”", "Indikator 2.1
+    “Partisipasi masyarakat”" (the numbers count from 1, as a questionnaire does)."""
+    place = _PLACE.match(path)
+    section = "indicators" if place["indicator"] else place["section"]
+    numbers = [str(int(n) + 1) for n in (place["at"], place["indicator"]) if n is not None]
+    words = " ".join([SECTION_WORDS.get(section, section), ".".join(numbers)]).strip()
+    name = getattr(element, "name", None)
+    return f"{words} “{name}”" if name else words
+
+
+def plain_note(note: str | None, spec: IndexSpec) -> str | None:
+    """A spec's note for a reader without the repository: the methodology document by name, not
+    by its path, and a spec's settings by what they say, not by their field names."""
+    if not note:
+        return note
+    settings = {
+        "docs/methodology.md": "dokumen metodologi",
+        " (labels)": "",
+        "[scale]": "bagian skala jawaban spesifikasi",
+        "min_kawasan": f"batas {spec.min_kawasan} kawasan",
+    }
+    for written, said in settings.items():
+        note = note.replace(written, said)
+    return note

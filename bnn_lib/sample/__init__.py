@@ -14,7 +14,8 @@ What it makes, per year, in ``<out>/<year>/``:
 - Kawasan: about 15 mapped kawasan per kab/kota (routine mapping, 13 indicators), and 60–80
   intervened kawasan a year measured before and after, with supply/demand scores.
 - IKKTT: kawasan in the five Aceh cannabis regencies, before and after.
-- Programme outputs per kab/kota, and targets for the nation and each province.
+- Programme outputs per kab/kota, and targets for the nation and each province (with the
+  end-of-period Renstra target of the outcome measures).
 
 Each kab/kota keeps its standing from year to year (a province effect and its own) and its
 strengths and weaknesses per variable and indicator, drifting a little, with a slight upward
@@ -94,25 +95,31 @@ def plan(year: int) -> dict[str, float]:
 
 
 def targets(kabkota: pd.DataFrame, out: pd.DataFrame) -> pd.DataFrame:
-    """National and provincial targets per measure and year (:func:`plan`)."""
+    """National and provincial targets per measure and year (:func:`plan`). The outcome measures
+    also carry the target of the end of the Renstra period (``target_renstra``): set when the
+    period began, a step beyond what the yearly plans reach in its last year. The outputs have
+    none (a plan may set them year by year only), so the column is blank on their rows."""
     rows = []
     per_province = kabkota.groupby("province_code").size()
+    end = plan(YEARS[-1] + 1)
     for year in YEARS:
         p = plan(year)
         for measure in ("ikotan", "ikp", "ikkrn_pulih", "ikkrn_rate", "ikktt_pulih"):
-            rows.append((measure, "00", year, p[measure]))
-        rows.append(("ikotan_n_tanggap", "00", year, float(round(p["share_tanggap"] * len(kabkota)))))
+            rows.append((measure, "00", year, p[measure], end[measure]))
+        tanggap = [float(round(share * len(kabkota))) for share in (p["share_tanggap"], end["share_tanggap"])]
+        rows.append(("ikotan_n_tanggap", "00", year, *tanggap))
         year_out = out[out["year"] == year]
         for measure in (m.id for m in measures.outputs()):
             total = year_out[measure].sum()
-            rows.append((measure, "00", year, float(round(total * 0.95, -1) or 10)))
+            rows.append((measure, "00", year, float(round(total * 0.95, -1) or 10), np.nan))
             by_prov = year_out.assign(p=province_codes(year_out["kabkota_code"])).groupby("p")[measure].sum()
             for prov, value in by_prov.items():
-                rows.append((measure, prov, year, float(max(1, round(value * 0.95)))))
+                rows.append((measure, prov, year, float(max(1, round(value * 0.95))), np.nan))
         for prov, n in per_province.items():
-            rows.append(("ikotan", prov, year, p["ikotan"]))
-            rows.append(("ikotan_n_tanggap", prov, year, float(max(1, round(p["share_tanggap"] * n)))))
-    return pd.DataFrame(rows, columns=["measure", "region_code", "year", "target"])
+            rows.append(("ikotan", prov, year, p["ikotan"], end["ikotan"]))
+            tanggap = [float(max(1, round(share * n))) for share in (p["share_tanggap"], end["share_tanggap"])]
+            rows.append(("ikotan_n_tanggap", prov, year, *tanggap))
+    return pd.DataFrame(rows, columns=["measure", "region_code", "year", "target", "target_renstra"])
 
 
 def write_sample(out: str | Path, seed: int = SEED) -> Path:
