@@ -191,18 +191,17 @@ def test_ikotan_rows_against_the_kabkota_tables(written, base):
     assert set(kabkota.index) == set(now.index)
     kabkota = kabkota.loc[now.index]
     np.testing.assert_allclose(kabkota["Nilai (skala 1–4)"], now["value"], rtol=1e-12)
-    np.testing.assert_allclose(kabkota["Nilai (skala 0–100)"], (now["value"] - 1) / 3 * 100, rtol=1e-9)
-    assert list(kabkota["Kategori"]) == list(now["band"].astype(str))
-    assert list(kabkota["Wilayah"]) == list(now["kabkota"])
-    assert set(kabkota.loc[kabkota.index.str.startswith("11."), "Provinsi"]) == {"Aceh"}
-    assert set(kabkota.loc[kabkota.index.str.startswith("31."), "Provinsi"]) == {"Daerah Khusus Ibukota Jakarta"}
-    np.testing.assert_allclose(kabkota["Batas bawah selang 95 % (skala 0–100)"], intervals.loc[now.index, "lo95"])
-    np.testing.assert_allclose(kabkota["Batas atas selang 95 % (skala 0–100)"], intervals.loc[now.index, "hi95"])
+    # One scale, the spec's headline (1–4): the 0–100 interval and change of the results mapped
+    # back by hand (x = y / 100 × 3 + 1; a change × 3 / 100).
+    assert "Nilai (skala 0–100)" not in kabkota
+    lo, hi = ((intervals.loc[now.index, c] / 100 * 3 + 1) for c in ("lo95", "hi95"))
+    np.testing.assert_allclose(kabkota["Batas bawah selang 95 % (skala 1–4)"], lo, rtol=1e-9)
+    np.testing.assert_allclose(kabkota["Batas atas selang 95 % (skala 1–4)"], hi, rtol=1e-9)
     # The change from last year's value (the sample measures the same kab/kota in both years).
-    change = now["value_100"] - before["value_100"].reindex(now.index)
+    change = now["value"] - before["value"].reindex(now.index)
     # Held as shown, rounded half away from zero on the decimal written (Decimal, a second method).
     shown = [float(Decimal(repr(x)).quantize(Decimal("0.01"), ROUND_HALF_UP)) for x in change]
-    np.testing.assert_allclose(kabkota["Perubahan dari 2023 (poin skala 0–100)"], shown, rtol=1e-12)
+    np.testing.assert_allclose(kabkota["Perubahan dari 2023 (poin skala 1–4)"], shown, rtol=1e-12)
     assert list(kabkota["Responden"]) == list(now["n_respondents"])
     small = kabkota["Sel kecil (kurang dari 5 responden)"]
     assert list(small) == ["ya" if n < 5 else "tidak" for n in now["n_respondents"]]
@@ -295,7 +294,7 @@ def test_notes_say_the_data_are_synthetic(book):
 @pytest.fixture(scope="module")
 def hostile(base, tmp_path_factory) -> tuple[Path, list[str], str]:
     """A copy of the results with formula-like kab/kota, province and file names and a spec note,
-    one kab/kota without its value on 0–100 and its change, and real (not synthetic) data: its
+    one kab/kota without its value (on the headline scale, 1–4) and its change, and real (not synthetic) data: its
     workbook, the codes renamed and the code whose values are missing."""
     copy = tmp_path_factory.mktemp("hostile")
     folder = copy / str(YEAR) / "results"
@@ -303,7 +302,7 @@ def hostile(base, tmp_path_factory) -> tuple[Path, list[str], str]:
     kabkota = pd.read_parquet(folder / "ikotan_kabkota.parquet")
     codes = list(kabkota["kabkota_code"][: len(HOSTILE)])
     kabkota.loc[: len(HOSTILE) - 1, "kabkota"] = HOSTILE
-    kabkota.loc[len(HOSTILE), "value_100"] = math.nan
+    kabkota.loc[len(HOSTILE), "value"] = math.nan
     kabkota.to_parquet(folder / "ikotan_kabkota.parquet", index=False)
     change = pd.read_parquet(folder / "ikotan_change.parquet")
     change[change["region_code"] != kabkota.loc[len(HOSTILE), "kabkota_code"]].to_parquet(
@@ -339,10 +338,12 @@ def test_formula_like_text_is_stored_as_text(hostile):
     with zipfile.ZipFile(path) as archive:
         assert not any(re.search(rb"<f[ >]", archive.read(n)) for n in archive.namelist() if "worksheets" in n)
     assert list(read(path, "IKOTAN").set_index("Kode").loc[codes, "Wilayah"]) == HOSTILE
-    # Missing values are empty cells: value_100 (column F) and the change (column K).
-    assert ikotan[missing][4].value is not None and ikotan[missing][5].value is None
-    assert book["IKOTAN"]["K2"].value.startswith("Perubahan") and ikotan[missing][10].value is None
-    assert all(line[10].value is not None for code, line in ikotan.items() if code != missing)
+    # Missing values are empty cells: the value and the change.
+    header = [c.value for c in book["IKOTAN"][2]]
+    value, change = header.index("Nilai (skala 1–4)"), header.index("Perubahan dari 2023 (poin skala 1–4)")
+    assert ikotan[missing][value].value is None and ikotan[missing][value + 1].value is not None  # its band
+    assert ikotan[missing][change].value is None
+    assert all(line[change].value is not None for code, line in ikotan.items() if code != missing)
 
 
 def test_real_data_carry_no_synthetic_banner(hostile):

@@ -20,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from bnn_lib.reporting import words
 from bnn_lib.reporting.data import ReportData
+from bnn_lib.reporting.headline import headline
 from bnn_lib.reporting.kinerja import SASARAN
 from bnn_lib.reporting.sheets import WHEN, YEAR
 from bnn_lib.reporting.words import SYNTHETIC, SYNTHETIC_WHY, element_name, plain_note
@@ -69,7 +70,7 @@ def _note_lines(data: ReportData) -> list[tuple[str, object, str | None]]:
     if versions:
         lines.append(("Perangkat lunak", versions, None))
     surveys = {key: s for key, s in data.results.specs.items() if data.table(f"{key}_kabkota") is not None}
-    scales = " / ".join(dict.fromkeys(words.report_scale(data, key) for key in surveys))
+    scales = " / ".join(dict.fromkeys(headline(data, key).scale for key in surveys))
     unchanged = [s.index for key, s in surveys.items() if data.table(f"{key}_change") is None]
     return [
         *lines,

@@ -24,6 +24,7 @@ from bnn_lib.kawasan import UNKNOWN
 from bnn_lib.regions import NATIONAL, province_codes, regions
 from bnn_lib.reporting import is_kabkota, words
 from bnn_lib.reporting.data import ReportData
+from bnn_lib.reporting.headline import headline
 from bnn_lib.reporting.reasons import REASON_NAMES, reason
 from bnn_lib.reporting.words import BACKCAST, place_name
 from bnn_lib.spec import STATUSES
@@ -34,11 +35,14 @@ LEVEL_ORDER = {"nasional": 0, "provinsi": 1, "kabkota": 2}
 # The interval shown is the widest computed (95 %), in the columns the results name after it.
 LO, HI = bounds()
 # Excel's invariant format codes: Indonesian Excel shows 1,234.5 as 1.234,5.
-DECIMALS = {0: "#,##0", 1: "#,##0.0", 2: "#,##0.00"}
-# A change shows its sign, as the reports write it; its cells hold the change rounded as the
-# reports round it (:data:`CHANGE_DECIMALS`), so that one printed as 0,00 is neither + nor −.
-CHANGE_DECIMALS = 2
-CHANGE = "+{0};-{0};{0}".format("0." + "0" * CHANGE_DECIMALS)
+DECIMALS = {d: "#,##0" + ("." + "0" * d if d else "") for d in range(5)}
+
+
+def change_format(decimals: int) -> str:
+    """A change shows its sign, as the reports write it: "+0.00;-0.00;0.00" for two decimals."""
+    return "+{0};-{0};{0}".format("0" + ("." + "0" * decimals if decimals else ""))
+
+
 YEAR = "0"
 WHEN = "yyyy-mm-dd hh:mm"
 PER_ROW = "per-row"  # a column whose number format each row gives (column "number_format")
@@ -48,12 +52,15 @@ YES_NO = {True: "ya", False: "tidak"}
 @dataclass(frozen=True)
 class Col:
     """A column of a sheet: the frame column it shows, its heading, its number format (None:
-    text) and, for text that can run long, the width it wraps at (None: as wide as its values)."""
+    text), for text that can run long, the width it wraps at (None: as wide as its values) and,
+    for a change, the decimals its cells are rounded to as the reports round it (Excel signs the
+    stored value, not the shown one: a change printed as 0,00 is then neither + nor −)."""
 
     key: str
     header: str
     fmt: str | None = None
     width: float | None = None
+    rounded: int | None = None
 
 
 # Names wrap beyond these widths, so that a sheet of every kab/kota prints legibly: each province
@@ -88,7 +95,8 @@ PRIORITAS = [
 
 def priority_frame(data: ReportData) -> pd.DataFrame:
     """The ``prioritas`` table as the sheet shows it: each list, each finding with its sentence
-    (as the reports write it) and its numbers (empty when not computed)."""
+    (as the reports write it) and its numbers on its index's headline scale (empty when not
+    computed)."""
     table = data.table("prioritas")
     if table is None or table.empty:
         return pd.DataFrame()
@@ -98,9 +106,21 @@ def priority_frame(data: ReportData) -> pd.DataFrame:
         kabkota=table["kabkota_code"].map(labels),
         reason_name=table["reason"].map(REASON_NAMES).fillna(table["reason"]),
         sentence=[html.unescape(re.sub("<[^>]+>", "", reason(data, r))) for r in table.itertuples()],
+        **{c: _on_headline(data, table, c) for c in ("value", "lo95", "hi95", "reference")},
     )
     order = {"nasional": 0, "provinsi": 1, "kabkota": 2}
     return out.sort_values(["level", "code", "rank"], key=lambda c: c.map(order) if c.name == "level" else c)
+
+
+def _on_headline(data: ReportData, table: pd.DataFrame, column: str) -> list[float]:
+    """``column`` of each finding (named as on 0–100) on the headline scale of its index; a
+    finding about kawasan (counts) as it is."""
+    return [
+        getattr(r, headline(data, r.index).column(column))
+        if data.spec(r.index) and r.measure != "count"
+        else getattr(r, column)
+        for r in table.itertuples()
+    ]
 
 
 # -- regions ---------------------------------------------------------------------------------------
@@ -130,11 +150,21 @@ def index_frame(data: ReportData, index: str) -> pd.DataFrame:
     if kabkota is not None:
         kabkota = kabkota.rename(columns={"kabkota_code": "region_code", "kabkota": "region"})
         frame = pd.concat([frame[frame["level"] != "kabkota"], kabkota.assign(level="kabkota")], ignore_index=True)
-        frame = _join(frame, data.table(f"{index}_intervals"), [LO, HI, "uncertain"])
-        frame = _join(frame, data.table(f"{index}_change"), ["change", "distinguishable"])
+        # The interval and the change on the index's headline scale, under the names the columns show.
+        shown = headline(data, index)
+        scaled = {shown.column(c): c for c in (LO, HI, "change")}
+        frame = _join(frame, _renamed(data.table(f"{index}_intervals"), scaled), [LO, HI, "uncertain"])
+        frame = _join(frame, _renamed(data.table(f"{index}_change"), scaled), ["change", "distinguishable"])
     # A word that a filter offers, not TRUE/FALSE (assigned to a copy: the loaded table is shared).
     flags = {f: frame[f].map(YES_NO) for f in ("uncertain", "distinguishable", "small_cell") if f in frame}
     return _in_order(frame.assign(**flags))
+
+
+def _renamed(table: pd.DataFrame | None, names: dict[str, str]) -> pd.DataFrame | None:
+    """``table`` with the columns ``names`` maps renamed, those they replace dropped."""
+    if table is None:
+        return None
+    return table.drop(columns=[c for c in names.values() if c not in names], errors="ignore").rename(columns=names)
 
 
 def _join(frame: pd.DataFrame, table: pd.DataFrame | None, columns: list[str]) -> pd.DataFrame:
@@ -176,25 +206,23 @@ def index_sheets(data: ReportData, index: str, frame: pd.DataFrame) -> list[tupl
     return [(title, [*PLACE, *columns]) for title, columns in shown.items()]
 
 
-def value_columns(data: ReportData, index: str) -> list[Col]:
-    """The columns an index's value is shown in: the scale it is computed on and the scale it is
-    reported on. Which scale a sheet shows a value on is chosen here alone."""
-    return [
-        Col("value", f"Nilai (skala {words.score_scale(data, index)})", DECIMALS[2]),
-        Col("value_100", f"Nilai (skala {words.report_scale(data, index)})", DECIMALS[2]),
-    ]
-
-
 def _survey_columns(data: ReportData, index: str) -> list[Col]:
-    """Value, band, interval, change and respondents of a survey index."""
-    to, level = words.report_scale(data, index), words.level()
+    """Value, band, interval, change and respondents of a survey index, on its headline scale
+    (:func:`index_frame` joins the interval and the change of that scale)."""
+    shown, level = headline(data, index), words.level()
+    number = DECIMALS[shown.decimals]
     return [
-        *value_columns(data, index),
+        Col(shown.column("value_100"), f"Nilai (skala {shown.scale})", number),
         Col("band", "Kategori"),
-        Col(LO, f"Batas bawah selang {level} (skala {to})", DECIMALS[2]),
-        Col(HI, f"Batas atas selang {level} (skala {to})", DECIMALS[2]),
+        Col(LO, f"Batas bawah selang {level} (skala {shown.scale})", number),
+        Col(HI, f"Batas atas selang {level} (skala {shown.scale})", number),
         Col("uncertain", "Kategori belum pasti"),
-        Col("change", _change_header(data, index, to), CHANGE),
+        Col(
+            "change",
+            _change_header(data, index, shown.scale),
+            change_format(shown.decimals),
+            rounded=shown.decimals,
+        ),
         Col("distinguishable", "Perubahan berbeda nyata dari nol"),
         Col("n_respondents", "Responden", DECIMALS[0]),
         Col("small_cell", f"Sel kecil (kurang dari {data.min_cell(index)} responden)"),
@@ -230,7 +258,7 @@ def _recovery_columns() -> list[Col]:
         Col(HI, f"Batas atas selang {level} (%)", DECIMALS[1]),
         Col("mean_before", "Skor sebelum intervensi", DECIMALS[2]),
         Col("mean_after", "Skor sesudah intervensi", DECIMALS[2]),
-        Col("mean_delta", "Perubahan skor (poin)", CHANGE),
+        Col("mean_delta", "Perubahan skor (poin)", change_format(2), rounded=2),
     ]
 
 

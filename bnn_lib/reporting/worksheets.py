@@ -21,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from bnn_lib.reporting.data import ReportData
 from bnn_lib.reporting.kinerja import INDICATOR, REGION
-from bnn_lib.reporting.sheets import CHANGE, CHANGE_DECIMALS, PER_ROW, Col
+from bnn_lib.reporting.sheets import PER_ROW, Col
 from bnn_lib.reporting.words import SYNTHETIC
 from bnn_lib.rounding import rounded
 from bnn_lib.writing import MAX_WIDTH, printable, put, write_rows
@@ -51,8 +51,8 @@ def table(
     and header on every page. A ``PER_ROW`` column takes each row's ``number_format``."""
     title(sheet, data, heading)
     values = frame[[c.key for c in columns]].astype(object)
-    for c in (c for c in columns if c.fmt == CHANGE):  # Excel signs the stored value, not the shown one
-        values[c.key] = [None if pd.isna(v) else rounded(v, CHANGE_DECIMALS) for v in values[c.key]]
+    for c in (c for c in columns if c.rounded is not None):  # Excel signs the stored value, not the shown one
+        values[c.key] = [None if pd.isna(v) else rounded(v, c.rounded) for v in values[c.key]]
     rows = values.where(values.notna(), None).to_numpy().tolist()
     formats = {j: c.fmt for j, c in enumerate(columns) if c.fmt and c.fmt != PER_ROW}
     widths = {j: c.width for j, c in enumerate(columns) if c.width}
