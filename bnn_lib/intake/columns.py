@@ -68,7 +68,7 @@ class Resolver:
         self.survey = any(c.kind == "answer" for c in columns) and any(c.name == "respondent_id" for c in columns)
         names: dict[str, str] = {}
         for column in columns:
-            for alias in column.aliases:
+            for alias in column.headers:
                 names.setdefault(key(alias), column.name)
         if spec is not None and self.survey:
             # The form's labels (an item's question text among them): a survey tool may export
