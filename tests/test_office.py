@@ -22,6 +22,7 @@ from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
 from bnn_lib import cli
+from bnn_lib.intake import names
 from bnn_lib.office.template import write_template
 from bnn_lib.office.xlsform import write_form
 from bnn_lib.pipeline import compute_year
@@ -54,11 +55,14 @@ def fill(path: Path, tables: dict[str, pd.DataFrame], year: int) -> None:
     for name, table in tables.items():
         sheet = book[name]
         header = [c.value for c in sheet[1]]
+        ids = {names.header(column): column for column in table.columns} | {"tahun": "year"}
         for i, record in enumerate(table.to_dict("records"), start=2):
             record = record | {"year": year}
             record["kabkota_code"] = f"{record['kabkota_code']} {labels[record['kabkota_code']]}"
+            if "phase" in record:  # the dropdown's word
+                record["phase"] = {"mapping": "pemetaan", "before": "sebelum", "after": "sesudah"}[record["phase"]]
             for j, column in enumerate(header, start=1):
-                value = record.get(column)
+                value = record.get(ids.get(column, column))
                 if value is not None and not (isinstance(value, float) and np.isnan(value)):
                     sheet.cell(i, j, value)
     book.save(path)
@@ -73,7 +77,7 @@ def test_template_sheets_lists_and_guide(tmp_path):
     assert book["daftar"].sheet_state == "hidden"
     survey = book["ikotan_survey"]
     header = [c.value for c in survey[1]]
-    assert header[:4] == ["respondent_id", "kabkota_code", "group", "weight"]
+    assert header[:4] == ["id_responden", "kode_kab_kota", "kelompok", "bobot"]
     assert header[4:] == [it.id for ind in SPEC.indicators for it in ind.items]
     lists = {c[0].value: [x.value for x in c[1:] if x.value is not None] for c in book["daftar"].iter_cols()}
     aceh = regions().kabkota_of("11")
@@ -213,7 +217,17 @@ def test_validate_lists_every_problem_per_file(sample_dir, tmp_path):
     out = tmp_path / "validasi"
     assert cli.main(["validate", "--year", "2024", "--data", str(data), "--out", str(out)]) == 1
     rows = CalamineWorkbook.from_path(str(out / "validasi-2024.xlsx")).get_sheet_by_name("Masalah").to_python()
-    assert rows[0] == ["Jenis", "Berkas", "Lembar", "Baris", "Kolom", "Nilai", "Masalah", "Sama dengan"]
+    assert rows[0] == [
+        "Jenis",
+        "Berkas",
+        "Lembar",
+        "Baris",
+        "Kolom",
+        "Nilai",
+        "Masalah",
+        "Sama dengan",
+        "Baris terdampak",
+    ]
     found = {(r[0], r[1], r[3], r[4], r[5]) for r in rows[1:]}
     assert ("Harus diperbaiki", f"2024/kawasan_assessments_{LABEL}.csv", 6.0, "D (phase)", "sesudahnya") in found
     assert ("Harus diperbaiki", f"2024/targets_{LABEL}.csv", "", "", "") in found

@@ -166,6 +166,8 @@ def respondents(frame: pd.DataFrame, spec: IndexSpec) -> Found:
     problems += absent[0]
     warnings += absent[1]
     if not problems:
+        # A group absent everywhere is reported once, above, not again in every kab/kota.
+        counts = counts.loc[:, counts.sum() > 0]
         for code, row in counts[(counts == 0).any(axis=1)].iterrows():
             missing = ", ".join(sorted(row.index[row == 0]))
             message = f"kab/kota {code} ({regions().label(code)}) tanpa responden kelompok: {missing}"
@@ -203,7 +205,7 @@ def absent_groups(absent: list[str], spec: IndexSpec, source: str) -> Found:
                 f"tidak ada responden kelompok {names[gid]}: indikatornya dihitung dari kelompok lain yang "
                 "menjawabnya; bila data kelompok ini ada, kirimkan"
             )
-            warnings.append(Problem(source, None, "group", gid, message))
+            warnings.append(Problem(source, None, "group", None, message))
     return problems, warnings
 
 
