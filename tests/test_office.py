@@ -293,3 +293,51 @@ def test_a_file_that_is_not_a_table_is_named_in_the_report_never_quoted(sample_d
     leaks = {name: re.findall(r"RAHASIA-\w+", text) for name, text in texts.items()}
     assert not any(leaks.values()), leaks
     assert str(data) not in texts["validasi-2024.html"]  # the data folder by its name: it names the machine
+
+
+def test_the_template_speaks_the_offices_language(tmp_path):
+    book = load_workbook(write_template(2025, tmp_path, "Aceh"))
+    headers = {name: [c.value for c in book[name][1]] for name in book.sheetnames[1:-1]}
+    assert headers["kawasan_assessments"][:6] == [
+        "id_kawasan",
+        "kode_kab_kota",
+        "tahun",
+        "fase",
+        "status",
+        "kasus_narkoba",
+    ]
+    assert headers["ikktt_areas"][:5] == ["id_kawasan", "kode_kab_kota", "tahun", "fase", "diintervensi"]
+    assert headers["program_outputs"] == [
+        "kode_kab_kota", "tahun", "penggiat_dibentuk", "kawasan_diintervensi", "peserta_kecakapan_hidup"
+    ]  # fmt: skip
+    lists = {c[0].value: [x.value for x in c[1:] if x.value is not None] for c in book["daftar"].iter_cols()}
+    assert lists["fase"] == ["pemetaan", "sebelum", "sesudah"] or lists["fase"] == ["sebelum", "sesudah"]
+    assert ["sebelum", "sesudah"] in lists.values() and ["ya", "tidak"] in lists.values()
+    guide = "\n".join(str(c) for row in book["Petunjuk"].iter_rows(values_only=True) for c in row if c)
+    assert "bnn " not in guide and "jalankan" not in guide  # no command for a clerk to run
+    for words in ("BNNP", "Deputi Bidang Pemberdayaan Masyarakat", "email", ".xlsx", "Lembar ikotan_survey"):
+        assert words in guide, words
+
+
+def test_the_validation_workbook_groups_a_cause_and_stores_counts_as_numbers(sample_dir, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(sample_dir, data)
+    path = data / "2024" / f"ikotan_respondents_{LABEL}.parquet"
+    people = pd.read_parquet(path)
+    people["weight"] = np.where(np.arange(len(people)) == 10, 0.0, np.nan)  # record 11 (Parquet has no header row)
+    people.to_parquet(path)
+    out = tmp_path / "v"
+    assert cli.main(["validate", "--year", "2024", "--data", str(data), "--out", str(out)]) == 1
+    book = load_workbook(out / "validasi-2024.xlsx")
+    rows = list(book["Masalah"].iter_rows(min_row=2, values_only=True))
+    assert [r[0] for r in rows] == ["Harus diperbaiki"] + ["Terdampak"] * 21
+    cause = rows[0]
+    assert (cause[3], cause[4], cause[5], cause[8]) == (11, "weight", 0, len(people) - 1)
+    assert [r[3] for r in rows[1:21]] == [r for r in range(1, 22) if r != 11]
+    assert rows[21][8] == len(people) - 1 - 20
+    summary = {r[0]: r for r in book["Ringkasan"].iter_rows(min_row=2, values_only=True)}
+    assert summary[f"2024/ikotan_respondents_{LABEL}.parquet"][4:6] == (1, 0)
+    for sheet in book.worksheets:  # every count and row number is a number, never text
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                assert not (isinstance(cell.value, str) and cell.value.strip().isdigit()), cell.coordinate
