@@ -22,13 +22,14 @@ from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
 from bnn_lib import cli
+from bnn_lib.inputs import check_year
 from bnn_lib.intake import names
 from bnn_lib.office.template import write_template
 from bnn_lib.office.xlsform import write_form
 from bnn_lib.pipeline import compute_year
 from bnn_lib.regions import regions
 from bnn_lib.sample import LABEL
-from bnn_lib.spec import DEFAULT_SPECS, load_spec
+from bnn_lib.spec import DEFAULT_SPECS, choose_specs, load_spec
 
 SPEC = load_spec(DEFAULT_SPECS["ikotan"])
 
@@ -195,13 +196,47 @@ def test_an_export_of_the_form_is_read_back_in(sample_dir, tmp_path, tool, separ
         export["_uuid"], export["_index"] = answers["respondent_id"].to_numpy(), np.arange(len(export)) + 1
     else:
         export["KEY"], export["SubmissionDate"] = answers["respondent_id"].to_numpy(), "2024-05-02"
+    for header in headers:  # the interview's own questions, and one interview refused
+        leaf = header.rsplit(separator, 1)[-1]
+        values = {
+            "nama_pencacah": "Siti",
+            "tanggal_wawancara": "2024-11-05",
+            "persetujuan": "ya",
+            "wawancara_selesai": "",
+        }
+        if leaf in values:
+            export[header] = values[leaf]
+    refused = {h: "" for h in export.columns} | {
+        meta: "uuid:x",
+        next(h for h in headers if h.endswith("persetujuan")): "tidak",
+    }
+    export = pd.concat([export, pd.DataFrame([refused])], ignore_index=True)
     assert set(headers) <= set(export.columns)
     data = tmp_path / "data" / "2024"
     data.mkdir(parents=True)
     export.to_csv(data / "ikotan_survey.csv", sep=sep, index=False)
+    loaded = check_year(data.parent, 2024, choose_specs())
+    assert loaded.problems == [] and loaded.warnings == []  # the extra columns are the form's own: no word
     got = compute_year(2024, data.parent).table("ikotan_kabkota").set_index("kabkota_code")["value"]
     want = compute_year(2024, sample_dir).table("ikotan_kabkota").set_index("kabkota_code")["value"]
     pd.testing.assert_series_equal(got, want[want.index.str[:2] == "31"])
+
+
+def test_the_form_asks_who_when_and_consent_and_requires_every_item(tmp_path):
+    root = xform(write_form(SPEC, tmp_path / "ikotan.xlsx"))
+    binds = {b.get("nodeset").removeprefix("/data/"): b for b in root.iter(f"{XF}bind")}
+    assert binds["nama_pencacah"].get("required") == "true()" and binds["nama_pencacah"].get("type") == "string"
+    assert binds["tanggal_wawancara"].get("type") == "date"
+    assert binds["persetujuan"].get("required") == "true()"
+    today = [s for s in root.iter(f"{XF}setvalue") if s.get("ref") == "/data/tanggal_wawancara"]
+    defaults = {e.tag.removeprefix(XF): e.text for i in root.iter(f"{XF}instance") if i.get("id") is None for e in i[0]}
+    assert today or defaults.get("tanggal_wawancara") == "today()" or "today()" in ET.tostring(root, encoding="unicode")
+    consent = "/data/persetujuan = 'ya'"
+    for name in ("province_code", "kabkota_code", "group", *[v.id for v in SPEC.variables]):
+        assert consent in " ".join(binds[name].get("relevant", "").split()), name
+    items = [f"{v.id}/{it.id}" for v in SPEC.variables for ind in v.indicators for it in ind.items]
+    assert all(binds[i].get("required") == "true()" for i in items)
+    assert "tidak tahu" in binds[items[0]].get("{http://openrosa.org/javarosa}requiredMsg", "").lower()
 
 
 def test_validate_lists_every_problem_per_file(sample_dir, tmp_path):

@@ -45,6 +45,10 @@ TOOL_COLUMNS = {
     "formversion",
     "key",
     "status",
+    # The interview's own questions in the forms bnn form writes (bnn_lib.office.xlsform).
+    "nama_pencacah",
+    "tanggal_wawancara",
+    "wawancara_selesai",
 }
 # Where the form has no id question: the submission's own id, best first.
 SUBMISSION_IDS = ["_uuid", "key", "meta/instanceid", "meta-instanceid", "instanceid", "_id", "_index"]

@@ -302,8 +302,11 @@ def _parse(
             location[PERCENT + name] = np.fromiter(map(is_percentage, cells), dtype=bool, count=len(cells))
         blanks[name] = values.isna().to_numpy() & ~bad  # a cell that could not be read is not blank
     frame = pd.DataFrame(out | location)
-    # A row with nothing in any known column (spaces only, say) is no record.
+    # A row with nothing in any known column (spaces only, say) is no record, nor is an interview
+    # the respondent refused (a survey form's consent): its questions were never asked.
     record = ~(np.logical_and.reduce(list(blanks.values())) & ~unreadable)
+    if "consent" in frame:
+        record &= (frame["consent"] != "tidak").to_numpy()
     for name, blank in blanks.items():
         if not by_name[name].blank_ok:
             piece.problems += at_rows(frame, blank & record, name, "kosong; wajib diisi", value=False)
@@ -332,7 +335,7 @@ def _mappings(parts: list[Part], columns: list[Column], loaded: Loaded) -> dict[
 
 def _clean(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     """A checked table as the engine takes it: its own columns only, typed."""
-    dropped = ("kabkota_name", "province_code", "survey_year")
+    dropped = ("kabkota_name", "province_code", "survey_year", "consent")
     keep = [c for c in frame.columns if c not in LOCATION and c not in dropped and not c.startswith(PERCENT)]
     if "weight" in keep and frame["weight"].isna().all():
         keep.remove("weight")  # no weights given: every respondent counts once

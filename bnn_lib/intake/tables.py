@@ -155,6 +155,15 @@ def respondent_columns(spec: IndexSpec) -> list[Column]:
             gt=0,
         ),
         SURVEY_YEAR,
+        Column(
+            "consent",
+            "choice",
+            "Persetujuan responden (formulir survei): tidak = wawancara ditolak, baris ini tidak dihitung; "
+            "kosong = ya.",
+            required=False,
+            blank_ok=True,
+            choices=names.choices("consent", ["ya", "tidak"]),
+        ),
     ]
 
 

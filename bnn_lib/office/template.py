@@ -29,7 +29,7 @@ LISTS = "daftar"  # the hidden sheet that holds the dropdown lists
 LAST_ROW = 1_048_576
 OFFICE_TABLES = ["ikotan_survey", "ikp_survey", "kawasan_assessments", "ikktt_areas", "program_outputs"]
 # The kab/kota dropdown gives code and name in one cell; a survey's year is its folder's.
-LEFT_OUT = {"kabkota_name", "province_code", "survey_year"}
+LEFT_OUT = {"kabkota_name", "province_code", "survey_year", "consent"}
 NOT_ASKED = PatternFill("solid", fgColor="D9D9D9")
 GUIDE_WIDTHS = (24, 8, 90)  # Petunjuk: column, required, what to write (characters)
 
