@@ -177,7 +177,7 @@ def _staleness(
 ) -> str:
     """Why a year's saved results are out of date, or "" if they are not."""
     if meta is None:
-        return "no saved results"
+        return "belum ada hasil tersimpan"
     if not (data / str(year)).is_dir():
         return ""  # results with no input folder (copied from elsewhere): use them as they are
     saved = meta.get("fingerprint") or {}
@@ -185,17 +185,17 @@ def _staleness(
     for part in ("data", "data_before"):
         changed = sorted({name for name, _ in set(saved.get(part, {}).items()) ^ set(now[part].items())})
         if changed:
-            more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""
-            return f"input changed: {', '.join(changed[:3])}{more}"
+            more = f" dan {len(changed) - 3} lainnya" if len(changed) > 3 else ""
+            return f"input berubah: {', '.join(changed[:3])}{more}"
     if saved.get("results_before") != _computed_at(out, year - 1):
-        return f"the results of {year - 1} were recomputed since"
+        return f"hasil {year - 1} dihitung ulang sejak itu"
     if saved.get("code") != now["code"]:
-        return "the computing code changed"
+        return "kode perhitungan berubah"
     if explicit and meta.get("analyses") != asdict(analyses):
-        return "other analysis settings"
+        return "pengaturan analisis lain"
     for key, record in meta.get("specs", {}).items():
         if key in specs and specs[key].content() != record["spec"]:
-            return f"spec file {record['path']} changed"
+            return f"berkas spesifikasi {record['path']} berubah"
     return ""
 
 
@@ -210,7 +210,7 @@ def build(
     its back-cast: :func:`bnn_lib.pipeline.compute_years`). ``progress``: a bar of the years done.
     """
     todo = [p for p in plans if p.compute]
-    outcomes = {p.year: YearOutcome(p.year, "kept", "up to date") for p in plans if not p.compute}
+    outcomes = {p.year: YearOutcome(p.year, "kept", "sudah mutakhir") for p in plans if not p.compute}
     for group in _by_settings(todo):
         specs = {p.year: p.specs for p in group}
         earlier = {y - 1: r for y in specs if y - 1 not in specs and (r := _saved(out, y - 1)) is not None}
@@ -226,15 +226,15 @@ def build(
             progress=progress,
         )
         for year, exc in errors.items():
-            kept = "previous results kept" if saved_meta(out, year) else "no results for this year"
+            kept = "hasil sebelumnya dipertahankan" if saved_meta(out, year) else "belum ada hasil tahun ini"
             outcomes[year] = YearOutcome(year, "refused", f"{_short(exc)}; {kept}")
         for year, results in sorted(computed.items()):  # the year before is saved first
             results.fingerprint = prints[year] | {"results_before": _computed_at(out, year - 1)}
             folder = results.save(out / str(year) / "results")
-            outcomes[year] = YearOutcome(year, "updated", f"{len(results.tables)} tables in {folder}", results.warnings)
+            outcomes[year] = YearOutcome(year, "updated", f"{len(results.tables)} tabel di {folder}", results.warnings)
     for p in todo:
         if p.notes and outcomes[p.year].status == "updated":
-            outcomes[p.year].message += "; spec changed from the saved results: " + "; ".join(p.notes)
+            outcomes[p.year].message += "; spesifikasi berbeda dari hasil tersimpan: " + "; ".join(p.notes)
     return [outcomes[p.year] for p in plans]
 
 
@@ -256,15 +256,15 @@ def _saved(out: Path, year: int) -> Results | None:
 
 def _short(exc: Exception) -> str:
     if isinstance(exc, DataError):
-        return f"input refused ({len(exc.problems)} problem(s)), first: {exc.problems[0]}"
+        return f"input ditolak ({len(exc.problems)} masalah), yang pertama: {exc.problems[0]}"
     return str(exc)
 
 
 def check_writable(path: Path) -> str | None:
     """Why ``path`` (a folder to write into) cannot be used, or None if it can."""
     if path.exists() and not path.is_dir():
-        return f"{path} is a file, not a folder"
+        return f"{path} adalah berkas, bukan folder"
     existing = next((p for p in [path, *path.parents] if p.exists()), None)
     if existing is None or not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
-        return f"cannot write to {path}: {existing} is not writable"
+        return f"tidak dapat menulis ke {path}: {existing} tidak dapat ditulisi"
     return None

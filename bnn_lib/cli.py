@@ -28,6 +28,8 @@ from bnn_lib.staging import sweep
 from bnn_lib.terminal import say
 
 SHOWN = 5  # problems and warnings printed per year; the rest are in the saved files
+# What happened to a year's results (bnn_lib.build's statuses), as the console says it.
+STATUS_WORDS = {"updated": "diperbarui", "refused": "ditolak", "kept": "tetap"}
 
 
 class UsageError(ValueError):
@@ -47,23 +49,26 @@ def main(argv: list[str] | None = None) -> int:
     except (DataError, SpecError, OSError, UnknownRegionError, UsageError) as exc:
         if args.debug:
             say(traceback.format_exc().rstrip(), file=sys.stderr)
-        say(f"error: {_os_message(exc) if isinstance(exc, OSError) else exc}", file=sys.stderr)
+        say(f"kesalahan: {_os_message(exc) if isinstance(exc, OSError) else exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        say("stopped; files already written are complete, nothing is half-written", file=sys.stderr)
+        say("dihentikan; berkas yang sudah ditulis lengkap, tidak ada yang setengah jadi", file=sys.stderr)
         return 130
     except Exception as exc:  # a fault of ours: one line for users, the traceback for developers
         if args.debug:
             say(traceback.format_exc().rstrip(), file=sys.stderr)
         else:
-            say(f"internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
-            say("run the same command with `bnn --debug ...` and send us what it prints", file=sys.stderr)
+            say(f"kesalahan internal: {type(exc).__name__}: {exc}", file=sys.stderr)
+            say(
+                "jalankan perintah yang sama dengan `bnn --debug ...` dan kirim keluarannya kepada pengelola aplikasi",
+                file=sys.stderr,
+            )
         return 3
 
 
 def _run(args: argparse.Namespace) -> int:
     if args.command == "sample":
-        say(f"sample data written to {write_sample(args.out)}")
+        say(f"data contoh ditulis ke {write_sample(args.out)}")
     elif args.command == "compute":
         return _compute(args)
     elif args.command == "reports":
@@ -74,15 +79,15 @@ def _run(args: argparse.Namespace) -> int:
         _export(args)
     elif args.command == "template":
         specs = choose_specs(parse_overrides(args.spec), args.year)
-        say(f"template written to {write_template(args.year, args.out, args.province, specs)}")
+        say(f"templat ditulis ke {write_template(args.year, args.out, args.province, specs)}")
     elif args.command == "form":
         spec = load_spec(args.spec) if args.spec else choose_specs(None, args.year)[args.index]
-        say(f"form written to {write_form(spec, args.out, args.province)}")
+        say(f"formulir ditulis ke {write_form(spec, args.out, args.province)}")
     else:
         for name in args.files or list_specs():
             spec = load_spec(name)
             assumed = len(spec.assumptions())
-            say(f"{spec.id} {spec.version} ({spec.index}, {spec.kind}): {assumed} assumed elements")
+            say(f"{spec.id} {spec.version} ({spec.index}, {spec.kind}): {assumed} elemen diasumsikan")
     return 0
 
 
@@ -104,7 +109,7 @@ def _reports(args: argparse.Namespace) -> int:
     _check_folders(args, require_data=False)
     _check_start_method(args.start_method)
     if args.province_notebook and not args.province_notebook.is_file():
-        raise UsageError(f"--province-notebook {args.province_notebook}: no such notebook")
+        raise UsageError(f"--province-notebook {args.province_notebook}: notebook tidak ada")
     if args.dask_scheduler:  # reached before anything is computed, not after
         try:
             cluster.connect(args.dask_scheduler, jobs.DEFAULT_CONNECT_TIMEOUT).close()
@@ -119,7 +124,7 @@ def _reports(args: argparse.Namespace) -> int:
     failed = bool(refused)
     for year in args.year:
         if year in refused:
-            say(f"{year}: reports not rendered: its results could not be brought up to date (see above)")
+            say(f"{year}: laporan tidak dibuat: hasilnya tidak dapat diperbarui (lihat di atas)")
             continue
         settings = batch.Batch(
             year=year,
@@ -143,15 +148,15 @@ def _reports(args: argparse.Namespace) -> int:
         except cluster.ClusterError as exc:  # the cluster went away between two years
             raise UsageError(f"--dask-scheduler: {exc}") from None
         except batch.NotWrittenError as exc:  # the index or the workbook (open in Excel, say)
-            say(f"{year}: error: {_os_message(exc.error)}", file=sys.stderr)
+            say(f"{year}: kesalahan: {_os_message(exc.error)}", file=sys.stderr)
             outcomes, failed = exc.outcomes, True
         except OSError as exc:  # before any report was rendered: the other years go on
-            say(f"{year}: error: {_os_message(exc)}", file=sys.stderr)
+            say(f"{year}: kesalahan: {_os_message(exc)}", file=sys.stderr)
             failed = True
             continue
         say(
-            f"{year}: {batch.summary(outcomes)} in {time.perf_counter() - start:.1f} s; "
-            f"index: {args.out / str(year) / 'index.html'}"
+            f"{year}: {batch.summary(outcomes)} dalam {time.perf_counter() - start:.1f} detik; "
+            f"indeks: {args.out / str(year) / 'index.html'}"
         )
         failed |= any(o.status in (jobs.Status.FAILED, jobs.Status.TIMEOUT) for o in outcomes)
         # A missing engine is said once and is no failure: the HTML is what was asked for first.
@@ -166,7 +171,7 @@ def _validate(args: argparse.Namespace) -> int:
     choose_specs(overrides)  # a bad --spec is refused before any year is read
     missing = [y for y in args.year if not (args.data / str(y)).is_dir()]
     if missing:
-        raise UsageError(f"no input folder {', '.join(str(args.data / str(y)) for y in missing)}")
+        raise UsageError(f"folder input tidak ada: {', '.join(str(args.data / str(y)) for y in missing)}")
     if args.out and (problem := check_writable(args.out)):
         raise UsageError(f"--out: {problem}")
     blocked = False
@@ -189,9 +194,11 @@ def _export(args: argparse.Namespace) -> None:
     """Copy each year's results (after checking every year has some and ``--to`` fits)."""
     missing = [y for y in args.year if not saved_meta(args.out, y)]
     if missing:
-        raise UsageError(f"no results for {', '.join(map(str, missing))} in {args.out}; run `bnn compute` first")
+        raise UsageError(
+            f"belum ada hasil tahun {', '.join(map(str, missing))} di {args.out}; jalankan `bnn compute` dahulu"
+        )
     if args.to and len(args.year) > 1:
-        raise UsageError("--to takes one year; leave it out to export several years beside their results")
+        raise UsageError("--to hanya untuk satu tahun; tanpa --to, beberapa tahun diekspor di samping hasilnya")
     for year in args.year:
         default = "results-publik" if args.public else "results-salinan"
         to = args.to or args.out / str(year) / default
@@ -199,32 +206,39 @@ def _export(args: argparse.Namespace) -> None:
         if problem := check_writable(to) or target_problem(results, to):
             raise UsageError(f"--to: {problem}")
         folder, blanked = export(results, to, public=args.public, min_cell=args.min_cell)
-        rule = f"; {blanked} rows blanked (too few respondents, or would give such a cell away)" if args.public else ""
-        say(f"{year}: copied to {folder}{rule}")
+        rule = (
+            f"; {blanked} baris dikosongkan (responden terlalu sedikit, atau akan membuka sel seperti itu)"
+            if args.public
+            else ""
+        )
+        say(f"{year}: disalin ke {folder}{rule}")
 
 
 def _build(plans: list[YearPlan], args: argparse.Namespace) -> list[YearOutcome]:
     """Compute what the plans say and print, year by year, what happened to its results."""
     for plan in plans:
         if plan.compute and plan.reason != "asked":
-            say(f"{plan.year}: computing ({plan.reason})")
+            say(f"{plan.year}: menghitung ({plan.reason})")
     start = time.perf_counter()
     outcomes = build(plans, args.data, args.out, args.start_method, progress=not args.no_progress)
     computed = [o for o in outcomes if o.status != "kept"]
     for outcome in outcomes:
         stream = sys.stderr if outcome.status == "refused" else sys.stdout
-        say(f"{outcome.year}: {outcome.status}: {outcome.message}", file=stream)
+        say(f"{outcome.year}: {STATUS_WORDS[outcome.status]}: {outcome.message}", file=stream)
         if outcome.status == "refused":
-            say(f"  (bnn validate --year {outcome.year} --data {args.data} lists every problem per file)", file=stream)
+            say(
+                f"  (bnn validate --year {outcome.year} --data {args.data} mendaftar setiap masalah per berkas)",
+                file=stream,
+            )
         for warning in outcome.warnings[:SHOWN]:
-            say(f"  warning: {warning}")
+            say(f"  peringatan: {warning}")
         if len(outcome.warnings) > SHOWN:
-            say(f"  … {len(outcome.warnings) - SHOWN} more warnings in specs.json")
+            say(f"  … {len(outcome.warnings) - SHOWN} peringatan lain di specs.json")
     if computed:
         updated = sum(o.status == "updated" for o in computed)
         say(
-            f"computed {len(computed)} year(s) in {time.perf_counter() - start:.1f} s: {updated} updated, "
-            f"{len(computed) - updated} refused (their previous results, if any, are unchanged)"
+            f"{len(computed)} tahun dihitung dalam {time.perf_counter() - start:.1f} detik: {updated} diperbarui, "
+            f"{len(computed) - updated} ditolak (hasil sebelumnya, bila ada, tidak berubah)"
         )
     return outcomes
 
@@ -239,16 +253,16 @@ def _check_folders(args: argparse.Namespace, require_data: bool) -> None:
         if problem := check_writable(folder):
             raise UsageError(f"--out: {problem}")
     if not args.data.is_dir() and (require_data or not all(saved_meta(args.out, y) for y in args.year)):
-        raise UsageError(f"--data {args.data}: no such folder")
+        raise UsageError(f"--data {args.data}: folder tidak ada")
     missing = [
         y for y in args.year if not (args.data / str(y)).is_dir() and (require_data or not saved_meta(args.out, y))
     ]
     if missing:
         have = sorted(p.name for p in args.data.glob("*") if p.name.isdigit()) if args.data.is_dir() else []
         raise UsageError(
-            f"no input folder {', '.join(str(args.data / str(y)) for y in missing)}"
-            + (" and no saved results" if not require_data else "")
-            + f"; years with input: {', '.join(have) or 'none'}"
+            f"folder input tidak ada: {', '.join(str(args.data / str(y)) for y in missing)}"
+            + (", dan belum ada hasil tersimpan" if not require_data else "")
+            + f"; tahun yang ada inputnya: {', '.join(have) or 'tidak ada'}"
         )
 
 
@@ -258,7 +272,7 @@ def _clear_leftovers(out: Path, years: list[int]) -> None:
     folders = [out / str(year) for year in years] or [out]
     cleared = [path for folder in folders for path in sweep(folder, depth=2 if years else 0)]
     if cleared:
-        say(f"cleared {len(cleared)} leftover(s) of an interrupted run: {', '.join(p.name for p in cleared[:3])}")
+        say(f"{len(cleared)} sisa proses yang terputus dibersihkan: {', '.join(p.name for p in cleared[:3])}")
 
 
 def _check_start_method(asked: str) -> None:
@@ -290,14 +304,28 @@ def _provinces(asked: list[str] | None) -> list[str] | None:
 # What to do about the file-system errors a user meets, by errno.
 OFFICE_FILES = (".xlsx", ".csv")
 OS_HINTS = {
-    errno.ENOSPC: "the disk is full; free some space and run the command again",
-    errno.EDQUOT: "the disk quota is used up; free some space and run the command again",
-    errno.EACCES: "no permission; choose another folder or ask for write access",
-    errno.EPERM: "no permission; choose another folder or ask for write access",
-    errno.EROFS: "the disk is read-only; choose another folder",
-    errno.EEXIST: "a file is in the way of a folder of that name; move it or choose another path",
-    errno.ENOTDIR: "a file is in the way of a folder of that name; move it or choose another path",
-    errno.EISDIR: "that is a folder; give a file name",
+    errno.ENOSPC: "disk penuh; kosongkan sebagian lalu jalankan perintahnya lagi",
+    errno.EDQUOT: "kuota disk habis; kosongkan sebagian lalu jalankan perintahnya lagi",
+    errno.EACCES: "tidak ada izin; pilih folder lain atau minta izin menulis",
+    errno.EPERM: "tidak ada izin; pilih folder lain atau minta izin menulis",
+    errno.EROFS: "disk hanya-baca; pilih folder lain",
+    errno.EEXIST: "ada berkas bernama sama dengan folder itu; pindahkan berkasnya atau pilih jalur lain",
+    errno.ENOTDIR: "ada berkas bernama sama dengan folder itu; pindahkan berkasnya atau pilih jalur lain",
+    errno.EISDIR: "itu folder; berikan nama berkas",
+}
+
+
+# What the operating system says, in the console's language, for the errors a user meets.
+OS_WORDS = {
+    errno.ENOENT: "tidak ada",
+    errno.ENOSPC: "ruang disk habis",
+    errno.EDQUOT: "kuota disk habis",
+    errno.EACCES: "akses ditolak",
+    errno.EPERM: "tidak diizinkan",
+    errno.EROFS: "disk hanya-baca",
+    errno.EEXIST: "sudah ada",
+    errno.ENOTDIR: "bukan folder",
+    errno.EISDIR: "adalah folder",
 }
 
 
@@ -306,10 +334,10 @@ def _os_message(exc: OSError) -> str:
     # A failed rename names its target second; the source is a temporary file, gone by now.
     path = exc.filename2 or exc.filename
     where = f"{path}: " if path else ""
-    what = exc.strerror or str(exc)
+    what = OS_WORDS.get(exc.errno or 0, exc.strerror or str(exc))
     hint = OS_HINTS.get(exc.errno or 0)
     if hint and exc.errno in (errno.EACCES, errno.EPERM) and str(path).endswith(OFFICE_FILES):
-        hint = "is it open in Excel? close it and run the command again"  # Windows locks an open file
+        hint = "sedang dibuka di Excel? tutup lalu jalankan perintahnya lagi"  # Windows locks an open file
     return f"{where}{what}" + (f" ({hint})" if hint else "")
 
 

@@ -159,7 +159,7 @@ class RegionRegistry:
             return found[0]
         if found:
             options = ", ".join(f"{r.label} ({r.code})" for r in found)
-            raise UnknownRegionError(f"region name {text!r} is ambiguous: {options}")
+            raise UnknownRegionError(f"nama wilayah {text!r} bisa berarti beberapa wilayah: {options}")
         raise UnknownRegionError(self._unknown_name(text, wanted))
 
     def province(self, key: str | int) -> Region:
@@ -225,19 +225,21 @@ class RegionRegistry:
         change = self.former(code)
         if change is not None:
             now = self._by_code[change.new_code].label
-            return f"{code!r} is a code from before {change.since_year} ({change.source}); now {change.new_code} {now}"
+            return (
+                f"{code!r} adalah kode sebelum {change.since_year} ({change.source}); sekarang {change.new_code} {now}"
+            )
         nearest = self.nearest(code)
         if nearest:
             hint = ", ".join(f"{r.label} ({r.code})" for r in nearest)
-            return f"unknown region code {code!r}; nearest codes in province {province_code(code)}: {hint}"
-        return f"unknown region code {code!r}; codes look like '11' (province) or '11.01' (kab/kota)"
+            return f"kode wilayah {code!r} tidak dikenal; kode terdekat di provinsi {province_code(code)}: {hint}"
+        return f"kode wilayah {code!r} tidak dikenal; kode berbentuk '11' (provinsi) atau '11.01' (kab/kota)"
 
     def _unknown_name(self, text: str, types: tuple[RegionType, ...]) -> str:
         """The error for an unknown name, suggesting up to four close names."""
         labels = [f"{r.label} ({r.code})" for r in self.suggest(text, types)]
-        what = " or ".join(types) if types else "region"
-        hint = f"; did you mean {', '.join(labels)}?" if labels else ""
-        return f"unknown {what} {text!r}{hint}"
+        what = " atau ".join(types) if types else "wilayah"
+        hint = f"; mungkin maksudnya {', '.join(labels)}?" if labels else ""
+        return f"{what} {text!r} tidak dikenal{hint}"
 
 
 def province_code(code: str) -> str:

@@ -145,7 +145,7 @@ def test_the_next_run_removes_what_a_killed_run_left(year_2024, capsys):
     (year / ".catatan.txt.tmp").write_text("milik pengguna")  # hidden, but no work of a run
     capsys.readouterr()
     assert cli.main(["compute", "--year", "2024", "--data", str(data), "--out", str(out), *FAST]) == 0
-    assert "cleared 2 leftover(s) of an interrupted run" in capsys.readouterr().out
+    assert "2 sisa proses yang terputus dibersihkan" in capsys.readouterr().out
     assert sorted(p.name for p in year.iterdir() if p.name.startswith(".")) == sorted(
         [mine, theirs, ".catatan.txt.tmp"]
     )
@@ -192,7 +192,7 @@ def test_an_unwritable_folder_is_named_as_the_user_knows_it(year_2024, capsys):
         capsys.readouterr()
         assert cli.main(["compute", "--year", "2024", "--data", str(data), "--out", str(out), *FAST]) == 1
         err = capsys.readouterr().err
-        assert f"--out: cannot write to {year}: {year} is not writable" in err
+        assert f"--out: tidak dapat menulis ke {year}: {year} tidak dapat ditulisi" in err
         # Met half-way (a lock that takes hold after the checks): the same names, never a hidden one.
         with pytest.raises(OSError) as wrote:
             write_atomic(year / "index.html", "<p>laporan</p>")
@@ -210,7 +210,7 @@ def test_a_year_folder_that_is_a_file_is_named(sample_dir, tmp_path, capsys):
     (out / "2024").write_text("bukan folder")
     for command in ("compute", "reports"):
         assert cli.main([command, "--year", "2024", "--data", sample_dir, "--out", str(out), *FAST]) == 1
-        assert f"--out: {out / '2024'} is a file, not a folder" in capsys.readouterr().err
+        assert f"--out: {out / '2024'} adalah berkas, bukan folder" in capsys.readouterr().err
     assert (out / "2024").read_text() == "bukan folder"
 
 

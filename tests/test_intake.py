@@ -105,8 +105,9 @@ def test_respondent_rules(tmp_path):
         {"ikotan_respondents.csv": only_a, "ikotan_answers.csv": "respondent_id,item_id,value\nr1,i1a,4\n"},
     )
     assert found == [
-        "2024/ikotan_respondents.csv: kolom C 'group': kelompok responden 'b' dari spesifikasi tiny tidak punya "
-        "responden sama sekali (nilai 'b')"
+        "2024/ikotan_respondents.csv: kolom C 'group': tidak ada responden kelompok b (B): indikator I2 hanya "
+        "ditanyakan kepada kelompok ini, dan TINY tidak dapat dihitung tanpanya; kirim data responden kelompok ini "
+        "(lembar tiny_survey atau tabel tiny_respondents)"
     ]
     loaded = check_year(
         year_folder(
@@ -125,8 +126,9 @@ def test_item_not_asked_of_the_group_and_unknown_respondent(tmp_path):
     answers = ANSWERS + "r2,i2a,3\nr77,i1a,3\n"
     found = problems(tmp_path, {"ikotan_respondents.csv": PEOPLE, "ikotan_answers.csv": answers})
     assert (
-        "2024/ikotan_answers.csv: baris 7, kolom B 'item_id': butir ini tidak ditanyakan kepada kelompok 'a' (spesifikasi tiny) (nilai 'i2a')"
-        in found
+        "2024/ikotan_respondents.csv: baris 3, kolom C 'group': kelompok ini tidak ditanya butir yang dijawab "
+        "responden ini (spesifikasi tiny); periksa kelompoknya, atau hapus jawaban butir itu (nilai 'a') "
+        "— 1 baris lain terdampak" in found
     )
     assert (
         "2024/ikotan_answers.csv: baris 8, kolom A 'respondent_id': responden tidak ada di tabel responden (nilai 'r77')"
@@ -161,7 +163,7 @@ def test_kawasan_bad_indicator_and_phase(tmp_path):
     rows = ["K1,11.01,2024,mapping," + ",".join(["0"] * 13), "K2,11.01,2024,kemarin,2," + ",".join(["0"] * 12)]
     found = problems(tmp_path, {"kawasan_assessments.csv": "\n".join([header, *rows]) + "\n"}, {"ikkrn": spec})
     assert (
-        "2024/kawasan_assessments.csv: baris 3, kolom D 'phase': harus salah satu dari: mapping, before, after (nilai 'kemarin')"
+        "2024/kawasan_assessments.csv: baris 3, kolom D 'phase': harus salah satu dari: pemetaan, sebelum, sesudah (nilai 'kemarin')"
         in found
     )
     assert (
@@ -451,10 +453,10 @@ def test_any_table_gives_problems_or_results_never_an_exception(tmp_path, table,
     }
     assert all(p.row is None or p.row >= 2 for p in loaded.problems)  # a record is never the header row
     if not loaded.problems and "ikotan_answers" in loaded.tables:
-        from bnn_lib.pipeline import compute_year
+        from bnn_lib.pipeline import compute_survey
 
-        people = loaded.tables["ikotan_respondents"]
-        computed = compute_year(2024, data, {"ikotan": SPECS["ikotan"]}).table("ikotan_kabkota")
+        people, answers = loaded.tables["ikotan_respondents"], loaded.tables["ikotan_answers"]
+        computed = compute_survey(people, answers, SPECS["ikotan"], "ikotan")["ikotan_kabkota"]
         assert set(computed["kabkota_code"]) <= set(people["kabkota_code"])
         assert computed["n_respondents"].sum() == len(people)
 
@@ -488,10 +490,10 @@ def test_tables_of_spaces_only_and_keys_repeated_across_rows(tmp_path):
     ]
     targets = "measure,region_code,year,target\nikotan,00,2024,3\nikotan,Nasional,2024,3.1\nikotann,11,2024,3\n"
     assert problems(tmp_path / "b", {"targets.csv": targets}, {}) == [
-        "2024/targets.csv: baris 4, kolom A 'measure': harus salah satu dari: ikotan, ikotan_n_tanggap, ikp, "
-        "ikkrn_pulih, ikkrn_rate, ikktt_pulih, penggiat_formed, kawasan_intervened, lifeskill_participants "
-        "(nilai 'ikotann')",
-        "2024/targets.csv: baris 3: kunci yang sama tercatat dua kali: measure, region_code, year "
+        "2024/targets.csv: baris 4, kolom A 'measure': harus salah satu dari: ikotan, ikotan_jumlah_tanggap, ikp, "
+        "ikkrn_pulih, ikkrn_persen_pulih, ikktt_pulih, penggiat_dibentuk, kawasan_diintervensi, "
+        "peserta_kecakapan_hidup (nilai 'ikotann')",
+        "2024/targets.csv: baris 3: kunci yang sama tercatat dua kali: ukuran, kode_wilayah, tahun "
         "(nilai 'ikotan, 00, 2024'); sama dengan baris 2",
     ]
 

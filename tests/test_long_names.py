@@ -41,7 +41,7 @@ def test_files_named_with_255_bytes_get_lists_of_their_own(sample_dir, tmp_path,
     out = tmp_path / "validasi"
     assert cli.main(["validate", "--year", "2024", "--data", str(data), "--out", str(out)]) == 1
     captured = capsys.readouterr()
-    assert "error:" not in captured.err and "Traceback" not in captured.err
+    assert "kesalahan:" not in captured.err and "Traceback" not in captured.err
     assert {row[1] for row in masalah(out)} == {f"2024/{name}" for name in names}
     lists = sorted(p.name for p in (out / "per-berkas-2024").iterdir())
     assert len(lists) == 2  # one each: the shortened names do not collide
@@ -84,6 +84,6 @@ def test_an_output_folder_too_deep_is_one_message_naming_it(sample_dir, tmp_path
     out = deep(tmp_path, path_max(tmp_path) - 24)  # room for "validasi-2024.xlsx", not for the rest
     assert cli.main(["validate", "--year", "2024", "--data", sample_dir, "--out", str(out)]) == 1
     err = capsys.readouterr().err
-    assert err.startswith(f"error: {out}/") and "Traceback" not in err
+    assert err.startswith(f"kesalahan: {out}/") and "Traceback" not in err
     assert not any(mark in err for mark in HIDDEN)
     assert not any(p.name.startswith(".") for p in out.iterdir())

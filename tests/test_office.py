@@ -22,12 +22,14 @@ from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
 from bnn_lib import cli
+from bnn_lib.inputs import check_year
+from bnn_lib.intake import names
 from bnn_lib.office.template import write_template
 from bnn_lib.office.xlsform import write_form
 from bnn_lib.pipeline import compute_year
 from bnn_lib.regions import regions
 from bnn_lib.sample import LABEL
-from bnn_lib.spec import DEFAULT_SPECS, load_spec
+from bnn_lib.spec import DEFAULT_SPECS, choose_specs, load_spec
 
 SPEC = load_spec(DEFAULT_SPECS["ikotan"])
 
@@ -54,11 +56,14 @@ def fill(path: Path, tables: dict[str, pd.DataFrame], year: int) -> None:
     for name, table in tables.items():
         sheet = book[name]
         header = [c.value for c in sheet[1]]
+        ids = {names.header(column): column for column in table.columns} | {"tahun": "year"}
         for i, record in enumerate(table.to_dict("records"), start=2):
             record = record | {"year": year}
             record["kabkota_code"] = f"{record['kabkota_code']} {labels[record['kabkota_code']]}"
+            if "phase" in record:  # the dropdown's word
+                record["phase"] = {"mapping": "pemetaan", "before": "sebelum", "after": "sesudah"}[record["phase"]]
             for j, column in enumerate(header, start=1):
-                value = record.get(column)
+                value = record.get(ids.get(column, column))
                 if value is not None and not (isinstance(value, float) and np.isnan(value)):
                     sheet.cell(i, j, value)
     book.save(path)
@@ -73,7 +78,7 @@ def test_template_sheets_lists_and_guide(tmp_path):
     assert book["daftar"].sheet_state == "hidden"
     survey = book["ikotan_survey"]
     header = [c.value for c in survey[1]]
-    assert header[:4] == ["respondent_id", "kabkota_code", "group", "weight"]
+    assert header[:4] == ["id_responden", "kode_kab_kota", "kelompok", "bobot"]
     assert header[4:] == [it.id for ind in SPEC.indicators for it in ind.items]
     lists = {c[0].value: [x.value for x in c[1:] if x.value is not None] for c in book["daftar"].iter_cols()}
     aceh = regions().kabkota_of("11")
@@ -191,13 +196,47 @@ def test_an_export_of_the_form_is_read_back_in(sample_dir, tmp_path, tool, separ
         export["_uuid"], export["_index"] = answers["respondent_id"].to_numpy(), np.arange(len(export)) + 1
     else:
         export["KEY"], export["SubmissionDate"] = answers["respondent_id"].to_numpy(), "2024-05-02"
+    for header in headers:  # the interview's own questions, and one interview refused
+        leaf = header.rsplit(separator, 1)[-1]
+        values = {
+            "nama_pencacah": "Siti",
+            "tanggal_wawancara": "2024-11-05",
+            "persetujuan": "ya",
+            "wawancara_selesai": "",
+        }
+        if leaf in values:
+            export[header] = values[leaf]
+    refused = {h: "" for h in export.columns} | {
+        meta: "uuid:x",
+        next(h for h in headers if h.endswith("persetujuan")): "tidak",
+    }
+    export = pd.concat([export, pd.DataFrame([refused])], ignore_index=True)
     assert set(headers) <= set(export.columns)
     data = tmp_path / "data" / "2024"
     data.mkdir(parents=True)
     export.to_csv(data / "ikotan_survey.csv", sep=sep, index=False)
+    loaded = check_year(data.parent, 2024, choose_specs())
+    assert loaded.problems == [] and loaded.warnings == []  # the extra columns are the form's own: no word
     got = compute_year(2024, data.parent).table("ikotan_kabkota").set_index("kabkota_code")["value"]
     want = compute_year(2024, sample_dir).table("ikotan_kabkota").set_index("kabkota_code")["value"]
     pd.testing.assert_series_equal(got, want[want.index.str[:2] == "31"])
+
+
+def test_the_form_asks_who_when_and_consent_and_requires_every_item(tmp_path):
+    root = xform(write_form(SPEC, tmp_path / "ikotan.xlsx"))
+    binds = {b.get("nodeset").removeprefix("/data/"): b for b in root.iter(f"{XF}bind")}
+    assert binds["nama_pencacah"].get("required") == "true()" and binds["nama_pencacah"].get("type") == "string"
+    assert binds["tanggal_wawancara"].get("type") == "date"
+    assert binds["persetujuan"].get("required") == "true()"
+    today = [s for s in root.iter(f"{XF}setvalue") if s.get("ref") == "/data/tanggal_wawancara"]
+    defaults = {e.tag.removeprefix(XF): e.text for i in root.iter(f"{XF}instance") if i.get("id") is None for e in i[0]}
+    assert today or defaults.get("tanggal_wawancara") == "today()" or "today()" in ET.tostring(root, encoding="unicode")
+    consent = "/data/persetujuan = 'ya'"
+    for name in ("province_code", "kabkota_code", "group", *[v.id for v in SPEC.variables]):
+        assert consent in " ".join(binds[name].get("relevant", "").split()), name
+    items = [f"{v.id}/{it.id}" for v in SPEC.variables for ind in v.indicators for it in ind.items]
+    assert all(binds[i].get("required") == "true()" for i in items)
+    assert "tidak tahu" in binds[items[0]].get("{http://openrosa.org/javarosa}requiredMsg", "").lower()
 
 
 def test_validate_lists_every_problem_per_file(sample_dir, tmp_path):
@@ -213,7 +252,17 @@ def test_validate_lists_every_problem_per_file(sample_dir, tmp_path):
     out = tmp_path / "validasi"
     assert cli.main(["validate", "--year", "2024", "--data", str(data), "--out", str(out)]) == 1
     rows = CalamineWorkbook.from_path(str(out / "validasi-2024.xlsx")).get_sheet_by_name("Masalah").to_python()
-    assert rows[0] == ["Jenis", "Berkas", "Lembar", "Baris", "Kolom", "Nilai", "Masalah", "Sama dengan"]
+    assert rows[0] == [
+        "Jenis",
+        "Berkas",
+        "Lembar",
+        "Baris",
+        "Kolom",
+        "Nilai",
+        "Masalah",
+        "Sama dengan",
+        "Baris terdampak",
+    ]
     found = {(r[0], r[1], r[3], r[4], r[5]) for r in rows[1:]}
     assert ("Harus diperbaiki", f"2024/kawasan_assessments_{LABEL}.csv", 6.0, "D (phase)", "sesudahnya") in found
     assert ("Harus diperbaiki", f"2024/targets_{LABEL}.csv", "", "", "") in found
@@ -279,3 +328,51 @@ def test_a_file_that_is_not_a_table_is_named_in_the_report_never_quoted(sample_d
     leaks = {name: re.findall(r"RAHASIA-\w+", text) for name, text in texts.items()}
     assert not any(leaks.values()), leaks
     assert str(data) not in texts["validasi-2024.html"]  # the data folder by its name: it names the machine
+
+
+def test_the_template_speaks_the_offices_language(tmp_path):
+    book = load_workbook(write_template(2025, tmp_path, "Aceh"))
+    headers = {name: [c.value for c in book[name][1]] for name in book.sheetnames[1:-1]}
+    assert headers["kawasan_assessments"][:6] == [
+        "id_kawasan",
+        "kode_kab_kota",
+        "tahun",
+        "fase",
+        "status",
+        "kasus_narkoba",
+    ]
+    assert headers["ikktt_areas"][:5] == ["id_kawasan", "kode_kab_kota", "tahun", "fase", "diintervensi"]
+    assert headers["program_outputs"] == [
+        "kode_kab_kota", "tahun", "penggiat_dibentuk", "kawasan_diintervensi", "peserta_kecakapan_hidup"
+    ]  # fmt: skip
+    lists = {c[0].value: [x.value for x in c[1:] if x.value is not None] for c in book["daftar"].iter_cols()}
+    assert lists["fase"] == ["pemetaan", "sebelum", "sesudah"] or lists["fase"] == ["sebelum", "sesudah"]
+    assert ["sebelum", "sesudah"] in lists.values() and ["ya", "tidak"] in lists.values()
+    guide = "\n".join(str(c) for row in book["Petunjuk"].iter_rows(values_only=True) for c in row if c)
+    assert "bnn " not in guide and "jalankan" not in guide  # no command for a clerk to run
+    for words in ("BNNP", "Deputi Bidang Pemberdayaan Masyarakat", "email", ".xlsx", "Lembar ikotan_survey"):
+        assert words in guide, words
+
+
+def test_the_validation_workbook_groups_a_cause_and_stores_counts_as_numbers(sample_dir, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(sample_dir, data)
+    path = data / "2024" / f"ikotan_respondents_{LABEL}.parquet"
+    people = pd.read_parquet(path)
+    people["weight"] = np.where(np.arange(len(people)) == 10, 0.0, np.nan)  # record 11 (Parquet has no header row)
+    people.to_parquet(path)
+    out = tmp_path / "v"
+    assert cli.main(["validate", "--year", "2024", "--data", str(data), "--out", str(out)]) == 1
+    book = load_workbook(out / "validasi-2024.xlsx")
+    rows = list(book["Masalah"].iter_rows(min_row=2, values_only=True))
+    assert [r[0] for r in rows] == ["Harus diperbaiki"] + ["Terdampak"] * 21
+    cause = rows[0]
+    assert (cause[3], cause[4], cause[5], cause[8]) == (11, "weight", 0, len(people) - 1)
+    assert [r[3] for r in rows[1:21]] == [r for r in range(1, 22) if r != 11]
+    assert rows[21][8] == len(people) - 1 - 20
+    summary = {r[0]: r for r in book["Ringkasan"].iter_rows(min_row=2, values_only=True)}
+    assert summary[f"2024/ikotan_respondents_{LABEL}.parquet"][4:6] == (1, 0)
+    for sheet in book.worksheets:  # every count and row number is a number, never text
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                assert not (isinstance(cell.value, str) and cell.value.strip().isdigit()), cell.coordinate

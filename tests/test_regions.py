@@ -54,17 +54,17 @@ def test_province_and_kabkota_lookups():
 
 
 def test_ambiguous_name_lists_the_candidates():
-    with pytest.raises(UnknownRegionError, match=r"ambiguous: Kab\. Bekasi \(32\.16\), Kota Bekasi \(32\.75\)"):
+    with pytest.raises(UnknownRegionError, match=r"beberapa wilayah: Kab\. Bekasi \(32\.16\), Kota Bekasi \(32\.75\)"):
         regions().get("Bekasi")
 
 
 def test_unknown_name_suggests_closest():
-    with pytest.raises(UnknownRegionError, match=r"did you mean Kab\. Aceh Besar \(11\.06\)"):
+    with pytest.raises(UnknownRegionError, match=r"mungkin maksudnya Kab\. Aceh Besar \(11\.06\)"):
         regions().get("Acehh Besarr")
 
 
 def test_unknown_code_suggests_neighbours():
-    with pytest.raises(UnknownRegionError, match=r"unknown region code '11\.99'; nearest codes in province 11"):
+    with pytest.raises(UnknownRegionError, match=r"kode wilayah '11\.99' tidak dikenal; kode terdekat di provinsi 11"):
         regions().get("11.99")
 
 
@@ -118,6 +118,8 @@ def test_the_new_codes_keep_the_order_of_the_old_ones_within_each_province():
 
 
 def test_an_old_code_names_what_it_became():
-    with pytest.raises(UnknownRegionError, match=r"'91\.01' is a code from before 2022 .*; now 93\.01 Kab\. Merauke"):
+    with pytest.raises(
+        UnknownRegionError, match=r"'91\.01' adalah kode sebelum 2022 .*; sekarang 93\.01 Kab\. Merauke"
+    ):
         regions().get("91.01")
     assert regions().former("91.03") is None  # Kab. Jayapura kept its code

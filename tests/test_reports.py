@@ -330,7 +330,7 @@ def test_a_workbook_open_in_excel_stops_neither_the_year_nor_the_next(reports_di
     capsys.readouterr()
     assert cli.main(args) == 1
     captured = capsys.readouterr()
-    assert f"2023: error: {locked}: Permission denied (is it open in Excel?" in captured.err
+    assert f"2023: kesalahan: {locked}: akses ditolak (sedang dibuka di Excel?" in captured.err
     assert "Traceback" not in captured.err and "2023: 1 ok" in captured.out and "2024: 1 ok" in captured.out
     assert locked.read_bytes() == b"the workbook a planner has open"
     assert [p.name for p in locked.parent.glob(".tabel-kinerja*")] == []  # no temporary file left

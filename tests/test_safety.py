@@ -66,7 +66,7 @@ def test_reports_render_custom_results_without_recomputing(data, tmp_path, my_sp
     where = ["--data", str(data), "--out", str(out), "--province", "11", "--level", "provinsi", "--no-progress"]
     assert cli.main(["reports", "--year", "2024", *where]) == 0
     printed = capsys.readouterr().out
-    assert "2024: kept: up to date" in printed and "computing" not in printed
+    assert "2024: tetap: sudah mutakhir" in printed and "menghitung" not in printed
     assert snapshot(out / "2024" / "results") == before
     html = (out / "2024" / "provinsi-11.html").read_text(encoding="utf-8")
     assert "ikotan-saya" in html  # the report states the spec its numbers came from
@@ -93,7 +93,7 @@ def test_changed_input_is_recomputed_with_the_saved_spec(data, tmp_path, my_spec
     frame.loc[0, "target"] = frame.loc[0, "target"] + 1  # a corrected target
     frame.to_csv(targets, index=False)
     plans = plan_years([2024], data, out)
-    assert plans[0].reason == "input changed: 2024/targets_synthetic.csv"
+    assert plans[0].reason == "input berubah: 2024/targets_synthetic.csv"
     assert plans[0].specs["ikotan"].id == "ikotan-saya"
     assert plan_years([2024], data, out, {"ikp": "ikp-placeholder-2024"})[0].specs["ikotan"].id == "ikotan-saya"
 
@@ -103,14 +103,14 @@ def test_an_edited_spec_file_makes_its_results_out_of_date(data, tmp_path, my_sp
     assert compute(data, out, 2024, extra=("--spec", f"ikotan={my_spec}")) == 0
     assert plan_years([2024], data, out)[0].reason == ""
     my_spec.write_text(my_spec.read_text().replace('method = "geometric"', 'method = "arithmetic"'))
-    assert plan_years([2024], data, out)[0].reason == f"spec file {my_spec} changed"
+    assert plan_years([2024], data, out)[0].reason == f"berkas spesifikasi {my_spec} berubah"
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (["--province", "Atlantis"], "Atlantis"),
-        (["--year", "2031"], "no input folder"),
+        (["--year", "2031"], "folder input tidak ada"),
     ],
 )
 def test_bad_arguments_are_refused_before_anything_is_written(data, tmp_path, capsys, args, message):
@@ -132,7 +132,7 @@ def test_an_output_path_that_is_a_file_is_refused(data, tmp_path, capsys):
     out = tmp_path / "reports.txt"
     out.write_text("not a folder")
     assert compute(data, out, 2024) == 1
-    assert f"--out: {out} is a file, not a folder" in capsys.readouterr().err
+    assert f"--out: {out} adalah berkas, bukan folder" in capsys.readouterr().err
     assert out.read_text() == "not a folder"
 
 
@@ -144,10 +144,10 @@ def test_one_refused_year_keeps_its_results_and_the_others_are_updated(data, tmp
     capsys.readouterr()
     assert compute(data, out, 2023, 2024) == 1
     captured = capsys.readouterr()
-    assert "2023: updated" in captured.out
-    assert "2024: refused: input refused (" in captured.err and "targets_synthetic.csv: baris 2" in captured.err
-    assert "previous results kept" in captured.err
-    assert "1 updated, 1 refused" in captured.out
+    assert "2023: diperbarui" in captured.out
+    assert "2024: ditolak: input ditolak (" in captured.err and "targets_synthetic.csv: baris 2" in captured.err
+    assert "hasil sebelumnya dipertahankan" in captured.err
+    assert "1 diperbarui, 1 ditolak" in captured.out
     assert snapshot(out / "2024" / "results") == old_2024
     assert json.loads((out / "2023" / "results" / "specs.json").read_text())["computed_at"] and (
         snapshot(out / "2023" / "results") != old_2023  # rewritten (its computed_at changed at least)
@@ -171,7 +171,7 @@ def test_a_disk_that_fills_up_mid_write_loses_nothing(data, tmp_path, capsys, mo
     capsys.readouterr()
     assert compute(data, out, 2024, extra=("--replicates", "40")) == 1  # other settings: recomputed
     err = capsys.readouterr().err
-    assert "No space left on device" in err and "Traceback" not in err
+    assert "ruang disk habis (disk penuh" in err and "Traceback" not in err
     assert snapshot(out) == before  # the old results, and no staging folder left behind
 
 
@@ -202,7 +202,7 @@ def test_a_fault_of_the_suite_is_one_line_and_debug_shows_the_traceback(tmp_path
     monkeypatch.setattr(cli, "write_sample", broken)
     assert cli.main(["sample", "--out", str(tmp_path)]) == 3
     err = capsys.readouterr().err
-    assert "internal error: KeyError: 'kabkota_code'" in err and "bnn --debug" in err and "Traceback" not in err
+    assert "kesalahan internal: KeyError: 'kabkota_code'" in err and "bnn --debug" in err and "Traceback" not in err
     assert cli.main(["--debug", "sample", "--out", str(tmp_path)]) == 3
     assert "Traceback (most recent call last)" in capsys.readouterr().err
 
@@ -400,11 +400,11 @@ def test_a_year_is_out_of_date_when_the_year_before_changed(data, tmp_path):
     assert compute(data, out, 2023, 2024) == 0
     assert plan_years([2024], data, out)[0].reason == ""
     assert compute(data, out, 2023) == 0  # 2024's change tables rest on the 2023 it was computed with
-    assert plan_years([2024], data, out)[0].reason == "the results of 2023 were recomputed since"
+    assert plan_years([2024], data, out)[0].reason == "hasil 2023 dihitung ulang sejak itu"
     assert compute(data, out, 2024) == 0
     targets = data / "2023" / "targets_synthetic.csv"
     targets.write_text(targets.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    assert plan_years([2024], data, out)[0].reason == "input changed: 2023/targets_synthetic.csv"
+    assert plan_years([2024], data, out)[0].reason == "input berubah: 2023/targets_synthetic.csv"
 
 
 def test_public_export_blanks_a_small_kabkota_in_the_kpi_table_too():

@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from bnn_lib.intake.causes import by_value, caused
 from bnn_lib.intake.problems import MAX_PER_CHECK, Problem, at_rows, plain
 from bnn_lib.intake.tables import Column
 from bnn_lib.limits import FIRST_YEAR, LAST_YEAR, year_range
@@ -144,9 +145,9 @@ def region_names(frame: pd.DataFrame) -> list[Problem]:
 
 
 def respondents(frame: pd.DataFrame, spec: IndexSpec) -> Found:
-    """A respondent once and in one kab/kota; weights for all or for none; every group of the
-    spec has respondents; a group missing in one kab/kota is a warning (that kab/kota's
-    indicators use the units present)."""
+    """A respondent once and in one kab/kota; weights for all or for none; a group of the spec
+    without respondents refused or noted (:func:`absent_groups`); a group missing in one
+    kab/kota is a warning (that kab/kota's indicators use the units present)."""
     problems: list[Problem] = []
     warnings: list[Problem] = []
     ids = frame["respondent_id"]
@@ -158,20 +159,74 @@ def respondents(frame: pd.DataFrame, spec: IndexSpec) -> Found:
         problems += unique_key(frame[moved.to_numpy()], ["respondent_id"], message)
         problems += unique_key(frame[~moved.to_numpy()], ["respondent_id"], "kode responden ganda")
     if "weight" in frame and frame["weight"].notna().any():
-        message = "bobot kosong, padahal responden lain berbobot; isi semua bobot atau kosongkan semuanya"
-        problems += at_rows(frame, frame["weight"].isna().to_numpy(), "weight", message, value=False)
+        problems += weights(frame)
     present = frame.dropna(subset=["kabkota_code", "group"])
     counts = pd.crosstab(present["kabkota_code"], present["group"]).reindex(columns=list(spec.groups), fill_value=0)
-    for gid in counts.columns[counts.sum() == 0]:
-        message = f"kelompok responden {gid!r} dari spesifikasi {spec.id} tidak punya responden sama sekali"
-        problems.append(Problem(source_of(frame, f"responden {spec.index}"), None, "group", gid, message))
+    absent = absent_groups(list(counts.columns[counts.sum() == 0]), spec, source_of(frame, f"responden {spec.index}"))
+    problems += absent[0]
+    warnings += absent[1]
     if not problems:
+        # A group absent everywhere is reported once, above, not again in every kab/kota.
+        counts = counts.loc[:, counts.sum() > 0]
         for code, row in counts[(counts == 0).any(axis=1)].iterrows():
             missing = ", ".join(sorted(row.index[row == 0]))
             message = f"kab/kota {code} ({regions().label(code)}) tanpa responden kelompok: {missing}"
             rows = present[present["kabkota_code"] == code]
             warnings.append(Problem(source_of(rows, f"responden {spec.index}"), None, "group", None, message))
     return problems, warnings
+
+
+def absent_groups(absent: list[str], spec: IndexSpec, source: str) -> Found:
+    """Groups of the spec without a single respondent. Refused: a group the spec requires, and
+    the groups that alone answer an indicator (one problem per such set of groups, naming the
+    indicators lost); the others are warnings (their indicators are computed from the groups
+    present). Each says what to do."""
+    problems, warnings = [], []
+    names = {gid: f"{gid} ({spec.groups[gid].name})" for gid in absent}
+    lost: dict[tuple[str, ...], list[str]] = {}
+    for ind in spec.indicators:
+        if set(ind.groups) <= set(absent):
+            lost.setdefault(tuple(ind.groups), []).append(ind.id)
+    table = spec.index.lower()
+    send = f"kirim data responden kelompok ini (lembar {table}_survey atau tabel {table}_respondents)"
+    for groups, indicators in lost.items():
+        message = (
+            f"tidak ada responden kelompok {', '.join(names[g] for g in groups)}: indikator {', '.join(indicators)} "
+            f"hanya ditanyakan kepada kelompok ini, dan {spec.index} tidak dapat dihitung tanpanya; {send}"
+        )
+        problems.append(Problem(source, None, "group", None, message))
+    counted = {g for groups in lost for g in groups}
+    for gid in absent:
+        if spec.groups[gid].required and gid not in counted:
+            message = f"tidak ada responden kelompok {names[gid]}, yang diwajibkan spesifikasi {spec.id}; {send}"
+            problems.append(Problem(source, None, "group", gid, message))
+        elif gid not in counted:
+            message = (
+                f"tidak ada responden kelompok {names[gid]}: indikatornya dihitung dari kelompok lain yang "
+                "menjawabnya; bila data kelompok ini ada, kirimkan"
+            )
+            warnings.append(Problem(source, None, "group", None, message))
+    return problems, warnings
+
+
+def weights(frame: pd.DataFrame) -> list[Problem]:
+    """Weights for every respondent or for none. Where fewer rows have a weight than lack one,
+    the rows with a weight are the odd ones (a weight typed by mistake, a 0 meant as "none"):
+    each is a problem, and the first carries the rows left without a weight. Otherwise each row
+    without a weight is a problem of its own."""
+    given = frame["weight"].notna().to_numpy()
+    if given.sum() >= (~given).sum():
+        message = "bobot kosong, padahal responden lain berbobot; isi semua bobot atau kosongkan semuanya"
+        return at_rows(frame, ~given, "weight", message, value=False)
+    message = (
+        f"hanya {given.sum()} dari {len(frame)} responden yang berbobot; isi bobot semua responden, "
+        "atau kosongkan semuanya bila semua berbobot sama"
+    )
+    problems = at_rows(frame, given, "weight", message)
+    blank = "bobot kosong, padahal responden lain berbobot"
+    first = next(i for i, p in enumerate(problems) if p.row is not None)
+    problems[first] = caused(problems[first], frame, ~given, "weight", blank, value=False)
+    return problems
 
 
 def answers(frame: pd.DataFrame, spec: IndexSpec, people: pd.DataFrame) -> Found:
@@ -183,7 +238,7 @@ def answers(frame: pd.DataFrame, spec: IndexSpec, people: pd.DataFrame) -> Found
     """
     resp = positions(frame["respondent_id"], pd.Index(people["respondent_id"]))
     unknown = (resp < 0) & frame["respondent_id"].notna().to_numpy()  # a blank id is reported as blank
-    problems = at_rows(frame, unknown, "respondent_id", "responden tidak ada di tabel responden")
+    problems = by_value(frame, unknown, "respondent_id", "responden tidak ada di tabel responden")
     silent = np.ones(len(people), dtype=bool)
     silent[resp[resp >= 0]] = False
     warnings = at_rows(people, silent & people["respondent_id"].notna().to_numpy(), "respondent_id",
@@ -197,14 +252,36 @@ def answers(frame: pd.DataFrame, spec: IndexSpec, people: pd.DataFrame) -> Found
     asked = np.array([[g in item_groups for g in groups] for _, item_groups in items], dtype=bool)
     unasked = np.zeros(len(frame), dtype=bool)
     unasked[ok] = ~asked[item[ok], group[ok]]
-    for g in np.unique(group[unasked]):
-        message = f"butir ini tidak ditanyakan kepada kelompok {groups[g]!r} (spesifikasi {spec.id})"
-        problems += at_rows(frame, unasked & (group == g), "item_id", message)
+    problems += _unasked(frame, unasked, resp, people, spec)
     # A wide table holds each (respondent, item) in one cell; repeats can come from long tables only.
     long = frame["_column"].isna().to_numpy() if "_column" in frame else np.ones(len(frame), dtype=bool)
     pair = np.where(ok & long, resp.astype(np.int64) * len(items) + item, -1)
     message = "jawaban ganda: responden dan butir yang sama"
     return problems + repeats(frame, pair, ["respondent_id", "item_id"], message), warnings
+
+
+def _unasked(frame: pd.DataFrame, unasked: np.ndarray, resp: np.ndarray, people: pd.DataFrame, spec: IndexSpec):
+    """Answers to items a respondent's group is not asked: one problem at the respondent's group
+    (a wrong group puts every answer out of place), its answers listed under it; the first
+    MAX_PER_CHECK respondents of each file, then a count."""
+    problems: list[Problem] = []
+    sources, group = people["_source"].to_numpy(), people["group"].to_numpy(dtype=object)
+    counted: dict[object, int] = {}
+    for r in pd.unique(resp[unasked]):
+        counted[sources[r]] = counted.get(sources[r], 0) + 1
+        if counted[sources[r]] <= MAX_PER_CHECK:
+            message = (
+                f"kelompok ini tidak ditanya butir yang dijawab responden ini (spesifikasi {spec.id}); "
+                "periksa kelompoknya, atau hapus jawaban butir itu"
+            )
+            (cause,) = at_rows(people.iloc[[r]], np.ones(1, dtype=bool), "group", message)
+            why = f"butir ini tidak ditanyakan kepada kelompok {group[r]!r}"
+            problems.append(caused(cause, frame, unasked & (resp == r), "item_id", why))
+    for source, n in counted.items():
+        if n > MAX_PER_CHECK:
+            message = f"{n - MAX_PER_CHECK} responden lain juga menjawab butir yang tidak ditanyakan kepada kelompoknya"
+            problems.append(Problem(str(source), None, "group", None, message))
+    return problems
 
 
 def kawasan(frame: pd.DataFrame, spec: IndexSpec) -> Found:

@@ -45,6 +45,10 @@ TOOL_COLUMNS = {
     "formversion",
     "key",
     "status",
+    # The interview's own questions in the forms bnn form writes (bnn_lib.office.xlsform).
+    "nama_pencacah",
+    "tanggal_wawancara",
+    "wawancara_selesai",
 }
 # Where the form has no id question: the submission's own id, best first.
 SUBMISSION_IDS = ["_uuid", "key", "meta/instanceid", "meta-instanceid", "instanceid", "_id", "_index"]
@@ -68,7 +72,7 @@ class Resolver:
         self.survey = any(c.kind == "answer" for c in columns) and any(c.name == "respondent_id" for c in columns)
         names: dict[str, str] = {}
         for column in columns:
-            for alias in column.aliases:
+            for alias in column.headers:
                 names.setdefault(key(alias), column.name)
         if spec is not None and self.survey:
             # The form's labels (an item's question text among them): a survey tool may export

@@ -24,9 +24,11 @@ import numpy as np
 import pandas as pd
 
 from bnn_lib.intake import checks, plausible
+from bnn_lib.intake.causes import fold
 from bnn_lib.intake.cells import PERCENT, is_percentage
 from bnn_lib.intake.columns import Resolver
 from bnn_lib.intake.files import Part, discover, file_parts, table_of_name
+from bnn_lib.intake.names import header as header_of
 from bnn_lib.intake.problems import LOCATION, DataError, Problem, Source, at_rows, describe
 from bnn_lib.intake.read import Raw, UnreadableError, read, sheet_names
 from bnn_lib.intake.survey import passed, survey_tables
@@ -131,7 +133,7 @@ def read_year(folder: Path, year: int, specs: dict[str, IndexSpec], tables: Coll
         if name in raw_tables:
             keys = list(TABLES[name].keys)
             loaded.problems += checks.unique_key(
-                raw_tables[name], keys, "kunci yang sama tercatat dua kali: " + ", ".join(keys)
+                raw_tables[name], keys, "kunci yang sama tercatat dua kali: " + ", ".join(map(header_of, keys))
             )
     return loaded
 
@@ -139,8 +141,8 @@ def read_year(folder: Path, year: int, specs: dict[str, IndexSpec], tables: Coll
 def finish(loaded: Loaded) -> Loaded:
     """The problems and warnings with their files, sheets and columns as written, and, when
     nothing blocks, the checked tables as the engine takes them."""
-    loaded.problems = describe(loaded.problems, loaded.sources)
-    loaded.warnings = describe(loaded.warnings, loaded.sources)
+    loaded.problems = describe(fold(loaded.problems), loaded.sources)
+    loaded.warnings = describe(fold(loaded.warnings), loaded.sources)
     if not loaded.problems:
         computed = [f"{k}_{t}" for k in SURVEY_INDICES for t in ("respondents", "answers")]
         computed += ["kawasan_assessments", "ikktt_areas", "program_outputs", "targets"]
@@ -231,12 +233,13 @@ def _header_problems(
     if not names:
         # No header is known: the file may be no table at all (a letter saved as text), and its
         # words would travel with the report to the offices. Its name says which file it is.
-        wanted = ", ".join(c.name for c in columns if c.required)
+        wanted = ", ".join(c.header for c in columns if c.required)
         message = f"tidak ada judul kolom yang dikenal (bukan tabel?); kolom yang diperlukan: {wanted}"
         piece.problems.append(Problem(key, None, None, None, message))
         return False
     for first, again, name in resolved.duplicates:
-        message = f"kolom ganda: sama artinya ({name}) dengan kolom {raw.letters[first] or ''} {raw.headers[first]!r}"
+        same = f"{raw.letters[first] or ''} {raw.headers[first]!r}"
+        message = f"kolom ganda: sama artinya ({header_of(name)}) dengan kolom {same}"
         piece.problems.append(
             Problem(key, None, raw.headers[again], None, message.replace("  ", " "), letter=raw.letters[again])
         )
@@ -299,8 +302,11 @@ def _parse(
             location[PERCENT + name] = np.fromiter(map(is_percentage, cells), dtype=bool, count=len(cells))
         blanks[name] = values.isna().to_numpy() & ~bad  # a cell that could not be read is not blank
     frame = pd.DataFrame(out | location)
-    # A row with nothing in any known column (spaces only, say) is no record.
+    # A row with nothing in any known column (spaces only, say) is no record, nor is an interview
+    # the respondent refused (a survey form's consent): its questions were never asked.
     record = ~(np.logical_and.reduce(list(blanks.values())) & ~unreadable)
+    if "consent" in frame:
+        record &= (frame["consent"] != "tidak").to_numpy()
     for name, blank in blanks.items():
         if not by_name[name].blank_ok:
             piece.problems += at_rows(frame, blank & record, name, "kosong; wajib diisi", value=False)
@@ -329,7 +335,7 @@ def _mappings(parts: list[Part], columns: list[Column], loaded: Loaded) -> dict[
 
 def _clean(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     """A checked table as the engine takes it: its own columns only, typed."""
-    dropped = ("kabkota_name", "province_code", "survey_year")
+    dropped = ("kabkota_name", "province_code", "survey_year", "consent")
     keep = [c for c in frame.columns if c not in LOCATION and c not in dropped and not c.startswith(PERCENT)]
     if "weight" in keep and frame["weight"].isna().all():
         keep.remove("weight")  # no weights given: every respondent counts once

@@ -19,7 +19,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from bnn_lib.intake import names
 from bnn_lib.intake.cells import MARKED
+from bnn_lib.intake.values import key
 
 MAX_LISTED = 50  # problems printed by DataError
 MAX_PER_CHECK = 20  # rows listed per column and check; the rest are counted in one more problem
@@ -41,6 +43,10 @@ class Problem:
     sheet: str | None = None
     letter: str | None = None  # the spreadsheet column letter, where the file has one
     also: tuple[str, int | None] | None = None  # (file, row) of the row this one repeats
+    # What this problem makes fail elsewhere (other rows, other checks), listed under it rather
+    # than as problems of their own (:mod:`.causes`); ``unlisted`` counts those beyond the list.
+    affected: tuple[Problem, ...] = ()
+    unlisted: int = 0
 
     def __str__(self) -> str:
         parts = []
@@ -50,7 +56,18 @@ class Problem:
             parts.append(f"kolom {self.letter + ' ' if self.letter else ''}{self.column!r}")
         where = f"{', '.join(parts)}: " if parts else ""
         value = "" if self.value is None else f" (nilai {shown(self.value)!r})"
-        return f"{self.place}: {where}{self.message}{value}{self.elsewhere}"
+        return f"{self.place}: {where}{self.message}{value}{self.elsewhere}{self.consequences}"
+
+    @property
+    def consequences(self) -> str:
+        """How many rows (or other problems) this one makes fail, in words: " — 11 baris lain
+        terdampak" (empty when none)."""
+        n = len(self.affected) + self.unlisted
+        if not n:
+            return ""
+        rows = {(a.file, a.row) for a in self.affected}
+        what = "sel" if rows == {(self.file, self.row)} else "baris" if None not in {r for _, r in rows} else "masalah"
+        return f" — {n} {what} lain terdampak"
 
     @property
     def place(self) -> str:
@@ -169,18 +186,34 @@ class Source:
         """The file, and its sheet where it has one."""
         return place(self.file, self.sheet)
 
+    @property
+    def uses_ids(self) -> bool:
+        """Whether the file names its columns by their ids (``respondent_id``) rather than by
+        their Indonesian names (``id_responden``): more of its headers are ids than are those names."""
+        spelled = [(key(h), column) for column, (h, _) in (self.headers or {}).items()]
+        named = [column for column in (self.headers or {}) if names.header(column) != column]
+        as_id = sum(h == key(c) for h, c in spelled if c in named)
+        return as_id > sum(h == key(names.header(c)) for h, c in spelled if c in named)
+
 
 def describe(problems: Iterable[Problem], sources: Mapping[str, Source]) -> list[Problem]:
-    """Problems with the file name, sheet and the column as written in the file filled in."""
+    """Problems with the file name, sheet and the column as written in the file filled in; a
+    column the file does not have, and a choice's value, named as the file would: by its
+    Indonesian name, or by its id in a file that names its columns by their ids."""
     out = []
     for p in problems:
+        affected = tuple(describe(p.affected, sources))
         source = sources.get(p.file)
+        ids = source is not None and source.uses_ids
+        value = p.value if ids or p.column is None else names.word(p.column, p.value)
+        column = p.column if ids or p.column is None else names.header(p.column)
         if source is None:
-            out.append(p)
+            out.append(replace(p, column=column, value=value, affected=affected))
             continue
-        header, letter = (source.headers or {}).get(p.column or "", (p.column, p.letter))
+        header, letter = (source.headers or {}).get(p.column or "", (column, p.letter))
         also = p.also
         if also is not None and also[0] in sources:
             also = (sources[also[0]].place, also[1])
-        out.append(replace(p, file=source.file, sheet=source.sheet, column=header, letter=letter, also=also))
+        where = {"file": source.file, "sheet": source.sheet, "column": header, "letter": letter, "also": also}
+        out.append(replace(p, **where, value=value, affected=affected))
     return out

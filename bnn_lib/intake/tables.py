@@ -4,6 +4,9 @@ One definition drives the reading (which headers mean which column, how a cell i
 checks (required, blank allowed, range, allowed values), the input templates (headers, dropdown
 lists, the ``Petunjuk`` sheet) and the survey forms. Columns that depend on an index spec (the
 questionnaire items, the kawasan indicators, the IKKTT measurements) are built from the spec.
+A column is named by its id here and in the engine; offices see its Indonesian header and the
+Indonesian words of its choices, from one table, ``data/names.toml`` (:mod:`.names`), and a file
+may use either.
 
 Column kinds:
 
@@ -21,7 +24,7 @@ answer     an answer on the spec's scale, a missing code, or a label of either; 
            not answered
 number     a number (decimal point or, in Indonesian-locale files, decimal comma)
 year       a whole number such as 2024
-choice     one of a few words (Indonesian synonyms accepted)
+choice     one of a few words: an id or its Indonesian word (``sebelum`` for ``before``)
 flag       0 or 1 (``ya``/``tidak`` accepted)
 text       free text
 ========== =========================================================================
@@ -33,6 +36,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from bnn_lib.intake import names
 from bnn_lib.measures import measures, outputs
 from bnn_lib.spec import STATUSES, IndexSpec
 
@@ -54,10 +58,28 @@ class Column:
     gt: float | None = None
     le: float | None = None
     choices: Mapping[str, str] = field(default_factory=dict)  # word as written → canonical word
-    aliases: tuple[str, ...] = ()  # other headers that mean this column
+    aliases: tuple[str, ...] = ()  # other headers that mean this column, beside data/names.toml's
     # Numbers: the column may hold percentages, so a cell shown as 35 % is read as 35 (elsewhere
     # a percentage is refused: 0.35 and 35 would both be guesses).
     percent: bool = False
+
+    @property
+    def header(self) -> str:
+        """The header the template writes and messages use: its Indonesian name (data/names.toml)."""
+        return names.header(self.name)
+
+    @property
+    def words(self) -> list[str]:
+        """The word written for each choice, in order: the first word that reads as it."""
+        first: dict[str, str] = {}
+        for written, canonical in self.choices.items():
+            first.setdefault(canonical, written)
+        return list(first.values())
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        """Every header read as this column besides its name: its Indonesian name and aliases."""
+        return tuple(dict.fromkeys([*names.headers(self.name), *self.aliases]))
 
 
 @dataclass(frozen=True)
@@ -86,7 +108,7 @@ TABLES: dict[str, Table] = {
     )
 }
 
-YEAR = Column("year", "year", "Tahun penilaian, misalnya 2024.", aliases=("tahun",))
+YEAR = Column("year", "year", "Tahun penilaian, misalnya 2024.")
 # A survey's year is its folder's; a year column, where a form or sheet has one, must agree.
 SURVEY_YEAR = Column(
     "survey_year",
@@ -94,13 +116,9 @@ SURVEY_YEAR = Column(
     "Tahun survei (boleh dikosongkan); bila diisi, harus tahun foldernya.",
     required=False,
     blank_ok=True,
-    aliases=("year", "tahun", "tahun_survei"),
 )
 KABKOTA = Column(
-    "kabkota_code",
-    "kabkota",
-    "Kode kab/kota Kemendagri sebagai teks, misalnya 11.01 (pilih dari daftar).",
-    aliases=("kode_kabkota", "kode_kab_kota", "kabkota_id", "kode_kab/kota"),
+    "kabkota_code", "kabkota", "Kode kab/kota Kemendagri sebagai teks, misalnya 11.01 (pilih dari daftar)."
 )
 KABKOTA_NAME = Column(
     "kabkota_name",
@@ -108,7 +126,6 @@ KABKOTA_NAME = Column(
     "Nama kab/kota (boleh dikosongkan); bila diisi, harus sesuai dengan kodenya.",
     required=False,
     blank_ok=True,
-    aliases=("kabkota", "nama_kabkota", "nama_kab_kota", "kab_kota", "kabupaten_kota", "kab/kota"),
 )
 PROVINCE = Column(
     "province_code",
@@ -116,38 +133,19 @@ PROVINCE = Column(
     "Kode atau nama provinsi (boleh dikosongkan); bila diisi, kab/kota harus berada di provinsi ini.",
     required=False,
     blank_ok=True,
-    aliases=("provinsi", "kode_provinsi", "province"),
 )
-KAWASAN = Column(
-    "kawasan_id",
-    "id",
-    "Kode unik kawasan (desa, kelurahan atau gampong).",
-    aliases=("id_kawasan", "kode_kawasan", "kode_desa"),
-)
-MAPPING = {"mapping": "mapping", "pemetaan": "mapping"}
-BEFORE = {"before": "before", "sebelum": "before"}
-AFTER = {"after": "after", "sesudah": "after", "setelah": "after"}
+KAWASAN = Column("kawasan_id", "id", "Kode unik kawasan (desa, kelurahan atau gampong).")
 
 
 def respondent_columns(spec: IndexSpec) -> list[Column]:
     """The columns that describe a respondent: id, kab/kota, group and optional weight."""
     groups = ", ".join(spec.groups)
     return [
-        Column(
-            "respondent_id",
-            "id",
-            "Nomor/kode unik responden; tidak boleh sama dalam satu tahun.",
-            aliases=("id_responden", "kode_responden", "responden_id"),
-        ),
+        Column("respondent_id", "id", "Nomor/kode unik responden; tidak boleh sama dalam satu tahun."),
         PROVINCE,
         KABKOTA,
         KABKOTA_NAME,
-        Column(
-            "group",
-            "group",
-            f"Kelompok responden (unit observasi) menurut spesifikasi {spec.id}: {groups}.",
-            aliases=("kelompok", "kelompok_responden", "unit_observasi", "lingkungan"),
-        ),
+        Column("group", "group", f"Kelompok responden (unit observasi) menurut spesifikasi {spec.id}: {groups}."),
         Column(
             "weight",
             "number",
@@ -155,18 +153,26 @@ def respondent_columns(spec: IndexSpec) -> list[Column]:
             required=False,
             blank_ok=True,
             gt=0,
-            aliases=("bobot",),
         ),
         SURVEY_YEAR,
+        Column(
+            "consent",
+            "choice",
+            "Persetujuan responden (formulir survei): tidak = wawancara ditolak, baris ini tidak dihitung; "
+            "kosong = ya.",
+            required=False,
+            blank_ok=True,
+            choices=names.choices("consent", ["ya", "tidak"]),
+        ),
     ]
 
 
 def item_columns(spec: IndexSpec) -> list[Column]:
     """One answer column per questionnaire item of a survey spec (the wide table)."""
-    names = {gid: g.name for gid, g in spec.groups.items()}
+    group_names = {gid: g.name for gid, g in spec.groups.items()}
     columns = []
     for ind in spec.indicators:
-        asked = ", ".join(names[g] for g in ind.groups)
+        asked = ", ".join(group_names[g] for g in ind.groups)
         for item in ind.items:
             text = f"{item.text} " if item.text else ""
             columns.append(
@@ -185,19 +191,10 @@ def table_columns(table: str, spec: IndexSpec | None = None) -> list[Column]:
         return respondent_columns(spec)
     if table.endswith("_answers"):
         return [
-            Column("respondent_id", "id", "Kode responden, seperti di tabel responden.", aliases=("id_responden",)),
+            Column("respondent_id", "id", "Kode responden, seperti di tabel responden."),
+            Column("item_id", "item", f"Kode butir pertanyaan menurut spesifikasi {spec.id}."),
             Column(
-                "item_id",
-                "item",
-                f"Kode butir pertanyaan menurut spesifikasi {spec.id}.",
-                aliases=("butir", "kode_butir"),
-            ),
-            Column(
-                "value",
-                "answer",
-                "Jawaban pada skala, atau kode tidak tahu; kosong = tidak dijawab.",
-                blank_ok=True,
-                aliases=("nilai", "jawaban"),
+                "value", "answer", "Jawaban pada skala, atau kode tidak tahu; kosong = tidak dijawab.", blank_ok=True
             ),
         ]
     if table == "kawasan_assessments":
@@ -211,16 +208,10 @@ def table_columns(table: str, spec: IndexSpec | None = None) -> list[Column]:
             Column(
                 "measure",
                 "choice",
-                f"Ukuran kinerja: {', '.join(m.id for m in measures())}.",
-                choices={m.id: m.id for m in measures()},
-                aliases=("ukuran",),
+                f"Ukuran kinerja: {', '.join(names.word('measure', m.id) for m in measures())}.",
+                choices=names.choices("measure", [m.id for m in measures()]),
             ),
-            Column(
-                "region_code",
-                "region",
-                "00 untuk nasional, kode/nama provinsi, atau kode kab/kota (mis. 11.06).",
-                aliases=("kode_wilayah", "wilayah"),
-            ),
+            Column("region_code", "region", "00 untuk nasional, kode/nama provinsi, atau kode kab/kota (mis. 11.06)."),
             YEAR,
             Column(
                 "target", "number", "Target (angka > 0; untuk ukuran dalam persen, 35 atau 35%).", gt=0, percent=True
@@ -241,15 +232,15 @@ def table_columns(table: str, spec: IndexSpec | None = None) -> list[Column]:
 
 def _kawasan_keys(phases: Mapping[str, str], phase_help: str) -> list[Column]:
     """The columns that identify an assessment of a kawasan: the kawasan, its kab/kota, year, phase."""
-    phase = Column("phase", "choice", phase_help, choices=phases, aliases=("fase", "tahap"))
+    phase = Column("phase", "choice", phase_help, choices=phases)
     return [KAWASAN, PROVINCE, KABKOTA, KABKOTA_NAME, YEAR, phase]
 
 
 def _kawasan_columns(spec: IndexSpec) -> list[Column]:
     rule = spec.status_rule
-    phases = "mapping (pemetaan rutin), before (sebelum intervensi) atau after (sesudah intervensi)."
+    phases = "pemetaan (pemetaan rutin), sebelum (sebelum intervensi) atau sesudah (sesudah intervensi)."
     columns = [
-        *_kawasan_keys(MAPPING | BEFORE | AFTER, phases),
+        *_kawasan_keys(names.choices("phase", ["mapping", "before", "after"]), phases),
         Column(
             "status",
             "choice",
@@ -280,12 +271,9 @@ def _kawasan_columns(spec: IndexSpec) -> list[Column]:
     return columns
 
 
-# Whether a kawasan of the IKKTT table is in the programme or a comparison kawasan outside it.
-INTERVENED = {"ya": "ya", "yes": "ya", "program": "ya", "tidak": "tidak", "no": "tidak", "pembanding": "tidak"}
-
-
 def _area_columns(spec: IndexSpec) -> list[Column]:
-    columns = _kawasan_keys(BEFORE | AFTER, "before (sebelum intervensi) atau after (sesudah intervensi).")
+    phases = "sebelum (sebelum intervensi) atau sesudah (sesudah intervensi)."
+    columns = _kawasan_keys(names.choices("phase", ["before", "after"]), phases)
     columns.append(
         Column(
             "intervened",
@@ -294,8 +282,7 @@ def _area_columns(spec: IndexSpec) -> list[Column]:
             "yang sama. Kosong = ya.",
             required=False,
             blank_ok=True,
-            choices=INTERVENED,
-            aliases=("intervensi", "program", "diintervensi"),
+            choices=names.choices("intervened", ["ya", "tidak"]),  # in the programme, or a comparison kawasan
         )
     )
     for ind in spec.indicators:

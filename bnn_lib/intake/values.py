@@ -201,7 +201,7 @@ def _reader(column: Column, context: Context) -> Callable[[object], tuple[object
     if kind == "item":
         return _lookup(context.spec.item_ids, {}, "butir")
     if kind == "choice":
-        return _choice(column.choices)
+        return _choice(column.choices, column.words)
     return lambda c: (_words(c), None)
 
 
@@ -264,9 +264,10 @@ def _flag(context: Context) -> Callable[[object], tuple[float, str | None]]:
     return read
 
 
-def _choice(choices: Mapping[str, str]) -> Callable[[object], tuple[object, str | None]]:
+def _choice(choices: Mapping[str, str], shown: list[str]) -> Callable[[object], tuple[object, str | None]]:
+    """Any word of ``choices`` as its id; a message lists the words ``shown`` (Indonesian ones)."""
     words = {key(w): canonical for w, canonical in choices.items()}
-    allowed = ", ".join(dict.fromkeys(choices.values()))
+    allowed = ", ".join(shown)
 
     def read(cell: object) -> tuple[object, str | None]:
         if is_blank(cell):

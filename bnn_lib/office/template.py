@@ -23,14 +23,15 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from bnn_lib.intake.tables import TABLES, Column, table_columns
 from bnn_lib.regions import regions
 from bnn_lib.spec import IndexSpec, choose_specs
-from bnn_lib.writing import put, save_workbook, write_rows
+from bnn_lib.writing import printable, put, save_workbook, write_rows
 
 LISTS = "daftar"  # the hidden sheet that holds the dropdown lists
 LAST_ROW = 1_048_576
 OFFICE_TABLES = ["ikotan_survey", "ikp_survey", "kawasan_assessments", "ikktt_areas", "program_outputs"]
 # The kab/kota dropdown gives code and name in one cell; a survey's year is its folder's.
-LEFT_OUT = {"kabkota_name", "province_code", "survey_year"}
+LEFT_OUT = {"kabkota_name", "province_code", "survey_year", "consent"}
 NOT_ASKED = PatternFill("solid", fgColor="D9D9D9")
+GUIDE_WIDTHS = (24, 8, 90)  # Petunjuk: column, required, what to write (characters)
 
 
 def template_tables(province: str | None) -> list[str]:
@@ -89,7 +90,7 @@ class _Lists:
 
 def _data_sheet(sheet, columns: list[Column], spec: IndexSpec | None, year: int, province: str | None, lists) -> None:
     """Header, comments, number formats, dropdowns and checks of one table's sheet."""
-    write_rows(sheet, [c.name for c in columns], [], widths={j: 14 for j in range(len(columns))}, filters=False)
+    write_rows(sheet, [c.header for c in columns], [], widths={j: 14 for j in range(len(columns))}, filters=False)
     rules: dict[str, DataValidation] = {}
     for j, column in enumerate(columns, start=1):
         letter = get_column_letter(j)
@@ -118,8 +119,7 @@ def _validation(
         values = [v for v, _ in spec.scale.choices()]
         return _list(lists.range(f"jawaban {spec.id}", values), column.help or "Pilih jawaban dari daftar.")
     if kind == "choice":
-        values = list(dict.fromkeys(column.choices.values()))
-        return _list(lists.range(column.name, values), f"Pilih: {', '.join(values)}.")
+        return _list(lists.range(column.header, column.words), f"Pilih: {', '.join(column.words)}.")
     if kind == "flag":
         return _list(lists.range("indikator", [0, 1]), "1 = ada, 0 = tidak ada.")
     if kind == "region":
@@ -175,35 +175,65 @@ def _grey_unasked(sheet, columns: list[Column], spec: IndexSpec) -> None:
 
 
 def _guide(sheet, tables: list[str], specs: dict[str, IndexSpec], year: int, province: str | None) -> None:
-    """The Petunjuk sheet: how to fill in, then every column of every sheet explained."""
+    """The Petunjuk sheet: what to fill in which sheet, how, and where to send it; then every
+    column of every sheet explained."""
     where = f" — Provinsi {province}" if province else ""
-    steps = [
-        "Isi satu baris per responden (kuesioner), atau per kawasan dan fase; baris 1 berisi judul kolom: "
-        "jangan diubah.",
-        "Pilih kab/kota, kelompok responden, jawaban dan fase dari daftar (panah di sel).",
-        "Kode ditulis sebagai teks (11.01), angka sebagai angka. Biarkan sel kosong bila tidak ada jawaban.",
-        "Sel abu-abu di lembar kuesioner: butir itu tidak ditanyakan kepada kelompok responden pada baris itu.",
-        f"Simpan berkas ini di folder data/{year}/, lalu jalankan: bnn validate --year {year}",
-    ]
-    lines: list[tuple[str, ...]] = [(f"Petunjuk pengisian data BNN {year}{where}",), ()]
-    lines += [(f"{i}. {step}",) for i, step in enumerate(steps, start=1)] + [()]
+    lines: list[tuple[str, ...]] = [(f"Petunjuk pengisian data BNN tahun {year}{where}",), ()]
+    lines.append(("Apa yang diisi",))
+    lines += [(f"• Lembar {name}: {TABLES[name].title}.",) for name in tables]
+    lines += [("• Lembar yang tidak ada datanya dibiarkan kosong; jangan dihapus atau diganti namanya.",), ()]
+    lines.append(("Cara mengisi",))
+    lines += [(f"{i}. {step}",) for i, step in enumerate(HOW, start=1)] + [()]
+    lines.append(("Pengiriman",))
+    lines += [(f"{i}. {step.format(year=year)}",) for i, step in enumerate(SENDING, start=1)] + [()]
     for name in tables:
         spec = specs.get(TABLES[name].index) if TABLES[name].index else None
         lines += [(f"Lembar {name}: {TABLES[name].title}",), ("Kolom", "Wajib", "Isi")]
         for column in table_columns(name, spec):
             if column.name not in LEFT_OUT:
-                lines.append((column.name, "ya" if column.required else "", column.help))
+                lines.append((column.header, "ya" if column.required else "", column.help))
         if spec is not None and spec.kind == "survey":
             lines += _survey_notes(spec)
         lines.append(())
+    headings = {"Apa yang diisi", "Cara mengisi", "Pengiriman", "Kolom", "Wajib", "Isi"}
     for i, line in enumerate(lines, start=1):
         for j, text in enumerate(line, start=1):
             cell = put(sheet, i, j, text)
-            cell.alignment = Alignment(wrap_text=j == 3, vertical="top")
-            if len(line) == 1 or text in ("Kolom", "Wajib", "Isi"):
+            cell.alignment = Alignment(wrap_text=j == 3 or len(line) == 1, vertical="top")
+            if text in headings or (len(line) == 1 and str(text).startswith(("Petunjuk", "Lembar "))):
                 cell.font = Font(bold=True, size=14 if i == 1 else 11)
-    for letter, width in (("A", 24), ("B", 8), ("C", 100)):
+        if len(line) == 1:  # a sentence spans the three columns
+            sheet.merge_cells(start_row=i, start_column=1, end_row=i, end_column=3)
+        if line:
+            # Wrapped text in a row of its own height: a spreadsheet sizes no merged row itself, and
+            # LibreOffice prints a wrapped cell over the next row unless told.
+            width = sum(GUIDE_WIDTHS) if len(line) == 1 else GUIDE_WIDTHS[-1]
+            sheet.row_dimensions[i].height = 15 * -(-len(str(line[-1])) // int(width * 1.15))
+    for letter, width in zip("ABC", GUIDE_WIDTHS, strict=True):
         sheet.column_dimensions[letter].width = width
+    printable(sheet)
+
+
+# How to fill a sheet, and where the filled workbook goes: the office's own steps, no command.
+HOW = [
+    "Baris 1 tiap lembar berisi judul kolom: jangan diubah, dipindah atau dihapus. Isi data mulai baris 2, "
+    "satu baris per responden (kuesioner), per kawasan dan fase, atau per kab/kota.",
+    "Kab/kota, kelompok responden, jawaban, fase dan status dipilih dari daftar (klik sel, lalu panah di "
+    "sebelah kanannya).",
+    "Kode ditulis seperti di daftar (11.01), angka sebagai angka tanpa satuan. Sel yang jawabannya tidak ada "
+    "dibiarkan kosong; jawaban 'tidak tahu' dipilih dari daftar jawaban.",
+    "Sel abu-abu di lembar kuesioner: butir itu tidak ditanyakan kepada kelompok responden pada baris itu; "
+    "biarkan kosong.",
+    "Arti tiap kolom dijelaskan di bawah, dan muncul sebagai catatan bila judul kolom disentuh.",
+]
+SENDING = [
+    "Simpan berkas dalam format Excel (.xlsx) dengan nama yang menyebut kantor Anda, misalnya "
+    "data-{year}-bnnk-pidie.xlsx.",
+    "Kirim berkas kepada operator data BNNP di provinsi Anda (BNNK), atau kepada operator Deputi Bidang "
+    "Pemberdayaan Masyarakat (BNNP), melalui email atau unggahan sesuai pengaturan kantor Anda.",
+    "Operator memeriksa berkas dan mengirim kembali daftar masalah per baris dan kolom bila ada. Perbaiki "
+    "sel yang disebut di berkas yang sama, lalu kirim lagi.",
+]
 
 
 def _survey_notes(spec: IndexSpec) -> list[tuple[str, ...]]:

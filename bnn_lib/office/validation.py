@@ -27,7 +27,9 @@ from bnn_lib.writing import atomic_folder, printable, save_workbook, write_atomi
 
 BLOCKING = "Harus diperbaiki"
 WARNING = "Peringatan"
-PROBLEM_HEADER = ["Jenis", "Berkas", "Lembar", "Baris", "Kolom", "Nilai", "Masalah", "Sama dengan"]
+AFFECTED = "Terdampak"  # a row another problem makes fail, listed under it
+KINDS = {BLOCKING: "bad", WARNING: "warn", AFFECTED: "affected"}  # the page's style of each
+PROBLEM_HEADER = ["Jenis", "Berkas", "Lembar", "Baris", "Kolom", "Nilai", "Masalah", "Sama dengan", "Baris terdampak"]
 SUMMARY_HEADER = ["Berkas", "Lembar", "Tabel", "Dibaca sebagai", "Harus diperbaiki", "Peringatan", "Status"]
 
 
@@ -50,14 +52,24 @@ class FileSummary:
 
 
 def problem_rows(loaded: Loaded) -> list[list[object]]:
-    """One row per problem (blocking first, then warnings), in file and row order."""
+    """One row per problem (blocking first, then warnings), in file and row order; under a
+    problem that makes other rows fail, those rows (kind "Terdampak"), and how many more."""
     rows = []
     for kind, problems in ((BLOCKING, loaded.problems), (WARNING, loaded.warnings)):
         for p in sorted(problems, key=lambda p: (p.file, p.sheet or "", p.row or 0)):
-            column = f"{p.letter} ({p.column})" if p.letter and p.column else p.column
-            also = None if p.also is None else f"baris {p.also[1]} di {p.also[0]}"
-            rows.append([kind, p.file, p.sheet, p.row, column, _cell(p.value), p.message, also])
+            n = len(p.affected) + p.unlisted
+            rows.append(_row(kind, p, p.message + p.consequences, n or None))
+            rows += [_row(AFFECTED, a, a.message, None) for a in p.affected]
+            if p.unlisted:
+                more = f"… dan {p.unlisted} baris lain terdampak (tidak didaftar satu per satu)"
+                rows.append([AFFECTED, p.file, p.sheet, None, None, None, more, None, p.unlisted])
     return rows
+
+
+def _row(kind: str, p: Problem, message: str, affected: int | None) -> list[object]:
+    column = f"{p.letter} ({p.column})" if p.letter and p.column else p.column
+    also = None if p.also is None else f"baris {p.also[1]} di {p.also[0]}"
+    return [kind, p.file, p.sheet, p.row, column, _cell(p.value), message, also, affected]
 
 
 def _cell(value: object) -> object:
@@ -123,7 +135,7 @@ def _workbook(rows: list[list[object]], files: list[FileSummary], path: Path) ->
         widths={0: 40, 3: 50},
     )
     problems = book.create_sheet("Masalah")
-    write_rows(problems, PROBLEM_HEADER, rows, widths={4: 24, 5: 24, 6: 70, 7: 30}, formats={3: "0"})
+    write_rows(problems, PROBLEM_HEADER, rows, widths={4: 24, 5: 24, 6: 70, 7: 30}, formats={3: "0", 8: "0"})
     for sheet in book.worksheets:
         printable(sheet)
     return save_workbook(book, path)
@@ -146,7 +158,7 @@ def _page(loaded: Loaded, rows: list[list[object]], files: list[FileSummary], ye
     for i, f in enumerate(files):
         own = [r for r in rows if r[1] == f.file and r[2] == f.sheet]
         body = "".join(
-            f"<tr class='{'bad' if r[0] == BLOCKING else 'warn'}'><td>{e(r[0])}</td>"
+            f"<tr class='{KINDS[r[0]]}'><td>{e(r[0])}</td>"
             f"<td class='num'>{e(_text(r[3]))}</td><td>{e(_text(r[4]))}</td><td>{e(_text(r[5]))}</td>"
             f"<td>{e(r[6])}</td><td>{e(_text(r[7]))}</td></tr>"
             for r in own
@@ -185,6 +197,8 @@ th {{ background: #1f4e79; color: #fff; }}
 td.num {{ text-align: right; }}
 tr.bad td:first-child, p.bad {{ color: #a00; }}
 tr.warn td:first-child {{ color: #8a5a00; }}
+tr.affected td {{ color: #555; font-size: .85rem; }}
+tr.affected td:first-child {{ padding-left: 1.5rem; }}
 p.good {{ color: #060; }}
 .note {{ color: #555; font-size: .85rem; }}
 </style></head><body>

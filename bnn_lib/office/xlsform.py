@@ -1,12 +1,16 @@
 """Survey forms: an XLSForm (the form definition KoboToolbox and ODK deploy) from a survey spec.
 
-The form asks, in order: the province, the kab/kota (a cascade: only the kab/kota of the chosen
-province, by ``choice_filter``), the respondent group, then each variable of the spec as a
-group of ``select_one`` questions on the spec's scale plus its missing code. An item is shown
-only to the respondent groups the spec asks it of (``relevant``). Question names are the column
+The form asks, in order: the enumerator's name, the interview date (today by default) and the
+respondent's consent, which ends the form when refused (every later question is ``relevant``
+only after a yes); then the province, the kab/kota (a cascade: only the kab/kota of the chosen
+province, by ``choice_filter``), the respondent group, and each variable of the spec as a group
+of ``select_one`` questions on the spec's scale plus its missing code. An item is shown only to
+the respondent groups the spec asks it of (``relevant``), and is ``required`` where the scale
+has a "tidak tahu" code to give instead of an answer. Question names are the column
 names and item ids of the input tables, so an export of the form is read back as it stands: its
 headers are ``<variable>/<item>`` (KoboToolbox) or ``<variable>-<item>`` (ODK Central), and the
-submission id stands in for the respondent id.
+submission id stands in for the respondent id. The enumerator and the date are read as the
+tools' own columns (set apart); a refused interview is left out.
 """
 
 from __future__ import annotations
@@ -19,12 +23,23 @@ from bnn_lib.regions import regions
 from bnn_lib.spec import IndexSpec, Indicator, Item, SpecError
 from bnn_lib.writing import save_workbook, write_rows
 
-SURVEY = ["type", "name", "label", "hint", "required", "relevant", "choice_filter"]
+SURVEY = ["type", "name", "label", "hint", "required", "relevant", "choice_filter", "default", "required_message"]
 CHOICES = ["list_name", "name", "label", "provinsi"]
+# The interview's own questions, before the spec's: who asked, when, and whether the respondent
+# agreed. A refusal ends the form: every later question is relevant only after a yes, and the
+# reader leaves a refused interview out (its consent column, :mod:`bnn_lib.intake.tables`).
+ENUMERATOR, DATE, CONSENT, END = "nama_pencacah", "tanggal_wawancara", "persetujuan", "wawancara_selesai"
+AGREED = f"${{{CONSENT}}} = 'ya'"
+REQUIRED = "Wajib diisi."
 
 
 # The labels of the form's own questions: a survey tool exporting "labels" writes them as headers.
-LABELS = {"province_code": "Provinsi", "kabkota_code": "Kabupaten/Kota", "group": "Kelompok responden"}
+LABELS = {
+    "province_code": "Provinsi",
+    "kabkota_code": "Kabupaten/Kota",
+    "group": "Kelompok responden",
+    "consent": "Responden bersedia diwawancarai?",
+}
 
 
 def item_label(indicator: Indicator, item: Item) -> str:
@@ -52,24 +67,61 @@ def form_rows(spec: IndexSpec, province: str | None = None) -> tuple[list[list],
         code = registry.province(province).code
         provinces = provinces[provinces["code"] == code]
         kabkota = kabkota[kabkota["province_code"] == code]
+    # Every item is required where the scale has a "tidak tahu" code: a respondent who cannot
+    # answer picks it, and a skipped item is a mistake the form stops.
+    unknown = _unknown_words(spec)
+    item_required, item_message = ("yes", f"Wajib dijawab; pilih {unknown} bila tidak tahu.") if unknown else ("", "")
     survey = [
-        ["select_one provinsi", "province_code", LABELS["province_code"], "", "yes", "", ""],
-        ["select_one kabkota", "kabkota_code", LABELS["kabkota_code"], "", "yes", "", "provinsi=${province_code}"],
-        ["select_one kelompok", "group", LABELS["group"], "", "yes", "", ""],
+        ["text", ENUMERATOR, "Nama pencacah", "", "yes", "", "", "", REQUIRED],
+        ["date", DATE, "Tanggal wawancara", "", "yes", "", "", "today()", REQUIRED],
+        ["select_one ya_tidak", CONSENT, LABELS["consent"], "", "yes", "", "", "", REQUIRED],
+        [
+            "note",
+            END,
+            "Responden tidak bersedia: wawancara selesai. Simpan formulir.",
+            "",
+            "",
+            f"${{{CONSENT}}} = 'tidak'",
+            "",
+            "",
+            "",
+        ],
+        ["select_one provinsi", "province_code", LABELS["province_code"], "", "yes", AGREED, "", "", REQUIRED],
+        [
+            "select_one kabkota",
+            "kabkota_code",
+            LABELS["kabkota_code"],
+            "",
+            "yes",
+            AGREED,
+            "provinsi=${province_code}",
+            "",
+            REQUIRED,
+        ],
+        ["select_one kelompok", "group", LABELS["group"], "", "yes", AGREED, "", "", REQUIRED],
     ]
     for variable in spec.variables:
         asked = sorted({g for ind in variable.indicators for g in ind.groups}, key=list(spec.groups).index)
-        survey.append(["begin_group", variable.id, variable.name, "", "", _shown_to(asked), ""])
+        shown = f"{AGREED} and ({_shown_to(asked)})"
+        survey.append(["begin_group", variable.id, variable.name, "", "", shown, "", "", ""])
         for indicator in variable.indicators:
             for item in indicator.items:
                 label = item_label(indicator, item)
-                survey.append(["select_one skala", item.id, label, indicator.name, "", _shown_to(indicator.groups), ""])
-        survey.append(["end_group", "", "", "", "", "", ""])
-    choices = [["provinsi", r.code, r.name, ""] for r in provinces.itertuples()]
+                row = ["select_one skala", item.id, label, indicator.name, item_required, _shown_to(indicator.groups)]
+                survey.append([*row, "", "", item_message])
+        survey.append(["end_group", "", "", "", "", "", "", "", ""])
+    choices = [["ya_tidak", "ya", "Ya", ""], ["ya_tidak", "tidak", "Tidak", ""]]
+    choices += [["provinsi", r.code, r.name, ""] for r in provinces.itertuples()]
     choices += [["kabkota", r.code, registry.label(r.code), r.province_code] for r in kabkota.itertuples()]
     choices += [["kelompok", gid, group.name, ""] for gid, group in spec.groups.items()]
     choices += [["skala", f"{value:g}", label, ""] for value, label in spec.scale.choices()]
     return survey, choices
+
+
+def _unknown_words(spec: IndexSpec) -> str:
+    """The "tidak tahu" choices of the scale, quoted ('Tidak tahu'), or "" where it has none."""
+    points = set(spec.scale.points)
+    return " atau ".join(f"'{label}'" for value, label in spec.scale.choices() if value not in points)
 
 
 def _shown_to(groups: list[str]) -> str:

@@ -93,9 +93,17 @@ class Scale(Element):
 
 
 class Group(Element):
-    """A respondent group (observation unit) such as Pemda, Polres or keluarga."""
+    """A respondent group (observation unit) such as Pemda, Polres or keluarga.
+
+    ``required``: whether the index cannot do without the group. A year without a single
+    respondent of a required group is refused. Without those of another group it is a warning,
+    and each indicator is computed from the groups present that answer it, as it is in a
+    kab/kota without the group; an indicator that no group present answers is refused all the
+    same (the index would lose a part).
+    """
 
     name: str
+    required: bool = False
 
 
 class Item(Element):
