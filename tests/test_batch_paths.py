@@ -252,7 +252,7 @@ def test_cluster_retries_a_dead_report_once_and_stops_a_hung_one(dask_cluster, r
     start = time.perf_counter()
     outcomes = {o.key: o for o in batch.run(run)}
     assert (outcomes["11"].status, outcomes["11"].attempts) == ("ok", 2)
-    assert outcomes["12"].status == "timeout" and "no result after 15 s" in outcomes["12"].error
+    assert outcomes["12"].status == "timeout" and "tidak ada hasil setelah 15 detik" in outcomes["12"].error
     assert time.perf_counter() - start < 60
     # The worker that ran the hung report is free again.
     again = batch.run(settings(out, ["12"], scheduler=dask_cluster.address, force=True))
@@ -268,8 +268,8 @@ def free_port() -> int:
 @pytest.mark.parametrize(
     ("address", "message"),
     [
-        (None, "cannot reach the Dask scheduler at 'tcp://127.0.0.1:"),  # nobody listens there
-        ("scheduler.example", "cannot reach the Dask scheduler at 'scheduler.example': missing port number"),
+        (None, "penjadwal Dask di 'tcp://127.0.0.1:"),  # nobody listens there
+        ("scheduler.example", "penjadwal Dask di 'scheduler.example' tidak dapat dihubungi: missing port number"),
     ],
 )
 def test_a_bad_scheduler_address_is_one_clear_error(address, message, reports_dir, tmp_path):
@@ -285,7 +285,7 @@ def test_a_bad_scheduler_address_is_one_clear_error(address, message, reports_di
 def test_a_scheduler_without_workers_is_one_clear_error(tmp_path):
     with local_cluster(0, tmp_path / "dask") as lonely:
         start = time.perf_counter()
-        with pytest.raises(cluster.ClusterError, match="has no worker"):
+        with pytest.raises(cluster.ClusterError, match="tidak punya pekerja"):
             cluster.connect(lonely.address, timeout=2)
         assert time.perf_counter() - start < 10
 
@@ -303,6 +303,7 @@ class StaleCluster:
 
 def test_workers_running_other_report_code_are_refused():
     with pytest.raises(
-        cluster.ClusterError, match=r"^1 worker\(s\) run other report code .*: tcp://127.0.0.1:40002; install"
+        cluster.ClusterError,
+        match=r"^1 pekerja menjalankan kode laporan yang berbeda .*: tcp://127.0.0.1:40002; pasang",
     ):
         cluster._check_workers(StaleCluster(), "tcp://127.0.0.1:8786", 1)

@@ -188,7 +188,7 @@ def test_batch_goes_on_past_a_failing_province(reports_dir, tmp_path, capsys):
     notebook = notebook_with(tmp_path, 'if code == "12":\n    raise RuntimeError("uji kegagalan")')
     args = reports_args(out, reports_dir / "no-data", ["11", "12"], "--province-notebook", str(notebook))
     assert cli.main(args) == 1
-    assert "1 failed, 1 ok" in capsys.readouterr().out
+    assert "1 gagal, 1 dibuat" in capsys.readouterr().out
     manifest = {r["key"]: r for r in json.loads((out / "2024" / "manifest.json").read_text())["reports"]}
     assert manifest["12"]["status"] == "failed" and "uji kegagalan" in manifest["12"]["error"]
     assert manifest["11"]["status"] == "ok"
@@ -331,7 +331,7 @@ def test_a_workbook_open_in_excel_stops_neither_the_year_nor_the_next(reports_di
     assert cli.main(args) == 1
     captured = capsys.readouterr()
     assert f"2023: kesalahan: {locked}: akses ditolak (sedang dibuka di Excel?" in captured.err
-    assert "Traceback" not in captured.err and "2023: 1 ok" in captured.out and "2024: 1 ok" in captured.out
+    assert "Traceback" not in captured.err and "2023: 1 dibuat" in captured.out and "2024: 1 dibuat" in captured.out
     assert locked.read_bytes() == b"the workbook a planner has open"
     assert [p.name for p in locked.parent.glob(".tabel-kinerja*")] == []  # no temporary file left
     for year in ("2023", "2024"):
@@ -365,7 +365,7 @@ def test_reports_pdf_prints_beside_each_report_once(reports_dir, tmp_path, capsy
     out = copy_reports(reports_dir, tmp_path)
     args = reports_args(out, reports_dir / "no-data", ["11", "nasional"], "--pdf")
     assert cli.main(args) == 0
-    assert "2 ok; 2 PDF" in capsys.readouterr().out
+    assert "2 dibuat; 2 PDF" in capsys.readouterr().out
     folder = out / "2024"
     for name in ("provinsi-11", "nasional"):
         assert (folder / f"{name}.pdf").read_bytes().startswith(b"%PDF-")
@@ -373,13 +373,13 @@ def test_reports_pdf_prints_beside_each_report_once(reports_dir, tmp_path, capsy
     assert 'href="provinsi-11.pdf"' in index and 'href="nasional.pdf"' in index
     printed = (folder / "nasional.pdf").stat().st_mtime_ns
     assert cli.main(args) == 0  # up to date: neither report nor PDF is made again
-    assert "2 skipped; 2 PDF" in capsys.readouterr().out
+    assert "2 tidak berubah; 2 PDF" in capsys.readouterr().out
     assert (folder / "nasional.pdf").stat().st_mtime_ns == printed
     manifest = {r["key"]: r for r in json.loads((folder / "manifest.json").read_text())["reports"]}
     assert {r["pdf"] for r in manifest.values()} == {"up to date"}
     # Rendered again without --pdf: the PDFs show the old pages, so they go, and the run says so.
     assert cli.main([a for a in args if a != "--pdf"] + ["--force"]) == 0
-    assert "2 ok; 2 old PDF removed" in capsys.readouterr().out
+    assert "2 dibuat; 2 PDF lama dihapus" in capsys.readouterr().out
     assert not list(folder.glob("*.pdf"))
 
 
@@ -388,7 +388,7 @@ def test_without_chromium_reports_say_so_once_and_write_the_html(reports_dir, tm
     out = copy_reports(reports_dir, tmp_path)
     assert cli.main(reports_args(out, reports_dir / "no-data", ["11", "12"], "--pdf")) == 0
     printed = capsys.readouterr().out
-    assert printed.count("No PDF") == 1 and "2 ok" in printed
+    assert printed.count("Tanpa PDF") == 1 and "2 dibuat" in printed
     assert (out / "2024" / "provinsi-12.html").is_file() and not list((out / "2024").glob("*.pdf"))
 
 

@@ -345,7 +345,10 @@ def test_an_unreachable_cluster_is_refused_before_anything_is_computed(data, tmp
     where = ["--data", str(data), "--out", str(out), "--no-progress", "--dask-scheduler", "tcp://127.0.0.1:9"]
     assert cli.main(["reports", "--year", "2024", *where]) == 1
     err = capsys.readouterr().err
-    assert "--dask-scheduler: cannot reach the Dask scheduler at 'tcp://127.0.0.1:9'" in err and "Traceback" not in err
+    assert (
+        "--dask-scheduler: penjadwal Dask di 'tcp://127.0.0.1:9' tidak dapat dihubungi" in err
+        and "Traceback" not in err
+    )
     assert snapshot(out) == before
 
 

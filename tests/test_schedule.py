@@ -52,7 +52,7 @@ class Scripted:
             elif does == "fail":
                 done.append(Ended(key, Status.FAILED, f"RuntimeError: {key} rusak (cell 3)"))
             elif does == "die":
-                done.append(Ended(key, Status.DIED, "worker died (exit code 3)"))
+                done.append(Ended(key, Status.DIED, "proses pekerja berhenti (kode keluar 3)"))
             else:
                 continue
             del self.running[key]
@@ -92,7 +92,7 @@ def test_a_report_process_that_dies_once_is_retried_and_counts_as_ok():
 def test_a_report_process_that_dies_twice_fails():
     outcomes, scripted, _ = run({"11": ["die", "die"]})
     assert (outcomes["11"].status, outcomes["11"].attempts) == (Status.FAILED, 2)
-    assert outcomes["11"].error == "worker died (exit code 3), also on retry"
+    assert outcomes["11"].error == "proses pekerja berhenti (kode keluar 3), juga pada percobaan ulang"
     assert outcomes["11"].input_hash == ""
     assert scripted.submitted == [("11", 1), ("11", 2)]  # no third try
 
@@ -109,7 +109,7 @@ def test_a_report_that_never_ends_is_stopped_at_its_timeout():
     start = time.monotonic()
     outcomes, scripted, _ = run({"11": ["hang"], "12": ["ok"]}, timeout=1.0)
     assert (outcomes["11"].status, outcomes["11"].attempts) == (Status.TIMEOUT, 1)  # killed: not retried
-    assert outcomes["11"].error == "timeout: no result after 1 s" and not outcomes["11"].input_hash
+    assert outcomes["11"].error == "batas waktu: tidak ada hasil setelah 1 detik" and not outcomes["11"].input_hash
     assert 1.0 <= outcomes["11"].seconds < 5 and time.monotonic() - start < 5
     assert outcomes["12"].status == Status.OK
     assert scripted.submitted == [("11", 1), ("12", 1)]
@@ -125,7 +125,7 @@ def test_a_runner_that_kills_what_hangs_is_never_given_up_on(monkeypatch):
     # A local child is always found and killed: each hung report gets its full timeout.
     monkeypatch.setattr(schedule, "STALL_GRACE", 0.1)
     outcomes, _, _ = run({"11": ["hang"], "12": ["hang"], "13": ["hang"]}, timeout=0.3, slots=1)
-    assert [o.error for o in outcomes.values()] == ["timeout: no result after 0 s"] * 3
+    assert [o.error for o in outcomes.values()] == ["batas waktu: tidak ada hasil setelah 0 detik"] * 3
     assert all(o.seconds >= 0.3 for o in outcomes.values())
 
 
@@ -136,7 +136,7 @@ def test_when_nothing_comes_back_the_rest_is_given_up(monkeypatch):
     script = {"11": ["hang"], "12": ["hang"], "13": ["ok"], "14": ["ok"]}
     outcomes, scripted, _ = run(script, timeout=0.3, slots=1, lost=True)
     assert {o.status for o in outcomes.values()} == {Status.TIMEOUT}
-    assert outcomes["11"].error == "timeout: no result after 0 s"  # stopped at its own timeout
+    assert outcomes["11"].error == "batas waktu: tidak ada hasil setelah 0 detik"  # stopped at its own timeout
     # 0.5 s after the start without a sign of work: 12 (running) and 13, 14 (never started) given up.
     assert {k: outcomes[k].error for k in ("12", "13", "14")} == dict.fromkeys(
         ("12", "13", "14"), "timeout: nothing came back for 0 s"

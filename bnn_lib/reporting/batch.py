@@ -52,6 +52,13 @@ __all__ = ["PDF_DONE", "PDF_REMOVED", "Batch", "NotWrittenError", "Outcome", "pl
 PDF_DONE = ("ok", "up to date")
 # A PDF beside a page rendered again without --pdf: it showed the old page, and is removed.
 PDF_REMOVED = "removed"
+# What the console calls each status (the manifest keeps the ids).
+STATUS_WORDS = {
+    Status.OK: "dibuat",
+    Status.SKIPPED: "tidak berubah",
+    Status.FAILED: "gagal",
+    Status.TIMEOUT: "melewati batas waktu",
+}
 
 
 def runner_name(batch: Batch) -> str:
@@ -220,7 +227,7 @@ def summary(outcomes: list[Outcome]) -> str:
     counts: dict[str, int] = {}
     for o in outcomes:
         counts[o.status] = counts.get(o.status, 0) + 1
-    lines = [", ".join(f"{n} {status}" for status, n in sorted(counts.items()))]
+    lines = [", ".join(f"{n} {STATUS_WORDS[status]}" for status, n in sorted(counts.items()))]
     removed = [o for o in outcomes if o.pdf == PDF_REMOVED]
     asked = [o for o in outcomes if o.pdf and o.pdf != PDF_REMOVED]
     failed = [o for o in asked if o.pdf not in PDF_DONE]
@@ -229,9 +236,9 @@ def summary(outcomes: list[Outcome]) -> str:
     if asked:
         lines[0] += f"; {failed[0].pdf}" if once else f"; {len(asked) - len(failed)} PDF"
     if removed:
-        lines[0] += f"; {len(removed)} old PDF removed (older than the page; --pdf prints them again)"
+        lines[0] += f"; {len(removed)} PDF lama dihapus (lebih tua daripada halamannya; --pdf mencetaknya lagi)"
     lines += [
-        f"  {o.key}: {o.status}: {o.error} (notebook kept: {o.executed})"
+        f"  {o.key}: {STATUS_WORDS[o.status]}: {o.error} (notebook disimpan: {o.executed})"
         for o in outcomes
         if o.status in (Status.FAILED, Status.TIMEOUT)
     ]

@@ -110,7 +110,7 @@ def connect(address: str, timeout: float) -> Client:
         from distributed import Client
         from distributed.comm import connect as open_comm
     except ImportError:
-        raise ClusterError("rendering on a cluster needs dask.distributed: pip install 'bnn-lib[cluster]'") from None
+        raise ClusterError("laporan di klaster memerlukan dask.distributed: pip install 'bnn-lib[cluster]'") from None
 
     async def reachable() -> None:
         comm = await open_comm(address, timeout=timeout)
@@ -120,7 +120,7 @@ def connect(address: str, timeout: float) -> Client:
     try:
         asyncio.run(reachable())
     except (OSError, ValueError, TypeError) as exc:
-        raise ClusterError(f"cannot reach the Dask scheduler at {address!r}: {exc}") from None
+        raise ClusterError(f"penjadwal Dask di {address!r} tidak dapat dihubungi: {exc}") from None
     client = Client(address, timeout=timeout, set_as_default=False)
     try:
         _check_workers(client, address, timeout)
@@ -135,19 +135,19 @@ def _check_workers(client: Client, address: str, timeout: float) -> None:
     try:
         client.wait_for_workers(1, timeout=timeout)
     except TimeoutError:
-        raise ClusterError(f"the Dask scheduler at {address} has no worker (waited {timeout:g} s)") from None
+        raise ClusterError(f"penjadwal Dask di {address} tidak punya pekerja (ditunggu {timeout:g} detik)") from None
     try:
         found = client.run(worker_fingerprint)
     except Exception as exc:
         raise ClusterError(
-            f"the workers cannot run the report code ({error_text(exc)}): install bnn_lib on each"
+            f"pekerja tidak dapat menjalankan kode laporan ({error_text(exc)}): pasang bnn_lib pada setiap pekerja"
         ) from None
     mine = code_fingerprint()
     other = sorted(worker for worker, fingerprint in found.items() if fingerprint != mine)
     if other:
         raise ClusterError(
-            f"{len(other)} worker(s) run other report code than this machine (bnn_lib {version('bnn-lib')}): "
-            f"{', '.join(other)}; install the same version everywhere and restart the workers"
+            f"{len(other)} pekerja menjalankan kode laporan yang berbeda dari mesin ini (bnn_lib "
+            f"{version('bnn-lib')}): {', '.join(other)}; pasang versi yang sama di semua mesin lalu mulai ulang pekerja"
         )
 
 
@@ -194,7 +194,7 @@ def _reply(future: Future) -> Reply:
     try:
         return future.result()
     except KilledWorker as exc:
-        return Reply(Status.DIED, f"worker died ({exc})", None, None)
+        return Reply(Status.DIED, f"proses pekerja berhenti ({exc})", None, None)
     except Exception as exc:  # e.g. a worker without the suite, or a task cancelled (stopped, or by a restart)
         return Reply(Status.FAILED, error_text(exc), None, None)
 

@@ -75,7 +75,7 @@ class Processes:
             conn.close()
             del self.running[key]
             if message is None:
-                done.append(Ended(key, Status.DIED, f"worker died (exit code {process.exitcode})"))
+                done.append(Ended(key, Status.DIED, f"proses pekerja berhenti (kode keluar {process.exitcode})"))
             else:
                 ok, error = message
                 done.append(Ended(key, Status.OK if ok else Status.FAILED, error))

@@ -81,12 +81,14 @@ def unavailable(executable: str | None = None) -> str | None:
     reason, as one sentence for the user. Checks that the parts are there; starts nothing."""
     missing = [name for name in ("playwright", "pypdf") if find_spec(name) is None]
     if missing:
-        return f"No PDF: the Python package {' and '.join(missing)} is missing (pip install 'bnn-lib[pdf]')."
+        return f"Tanpa PDF: paket Python {' dan '.join(missing)} tidak terpasang (pip install 'bnn-lib[pdf]')."
     path = executable or chromium()
     if path is None:
-        return f"No PDF: Chromium is not installed (apt-get install chromium, or set {CHROMIUM_ENV} to its path)."
+        return (
+            f"Tanpa PDF: Chromium tidak terpasang (apt-get install chromium, atau isi {CHROMIUM_ENV} dengan letaknya)."
+        )
     if not (Path(path).is_file() and os.access(path, os.X_OK)):
-        return f"No PDF: Chromium was not found at {path} (check {CHROMIUM_ENV})."
+        return f"Tanpa PDF: Chromium tidak ditemukan di {path} (periksa {CHROMIUM_ENV})."
     return None
 
 
@@ -121,7 +123,7 @@ class Printer:
             self._browser = self._run(launch)
         except Exception as exc:
             self.close()
-            raise PdfError(f"No PDF: Chromium ({self.executable}) did not start: {one_line(exc)}") from exc
+            raise PdfError(f"Tanpa PDF: Chromium ({self.executable}) tidak dapat dijalankan: {one_line(exc)}") from exc
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
@@ -179,7 +181,11 @@ class Printer:
                 await asyncio.wait_for(print_page(page, html, pdf), self.timeout)
                 results[html] = None
             except Exception as exc:  # one report's failure never stops the others
-                why = f"no PDF after {self.timeout:.0f} s" if isinstance(exc, TimeoutError) else one_line(exc)
+                why = (
+                    f"PDF belum jadi setelah {self.timeout:.0f} detik"
+                    if isinstance(exc, TimeoutError)
+                    else one_line(exc)
+                )
                 results[html] = f"{html.name}: {why}"
                 # A page that failed (crashed, timed out) may be in any state: start a fresh one.
                 page = await _discard(page)

@@ -113,9 +113,9 @@ def _finished(run: _Running, end: Ended, timeout: float, hashes: dict[str, str])
     managed to finish first; a second death is "failed"."""
     status, error = end.status, end.error
     if run.stopped and status is not Status.OK:
-        status, error = Status.TIMEOUT, f"timeout: no result after {timeout:.0f} s"
+        status, error = Status.TIMEOUT, f"batas waktu: tidak ada hasil setelah {timeout:.0f} detik"
     elif status is Status.DIED:
-        status, error = Status.FAILED, f"{error}, also on retry"
+        status, error = Status.FAILED, f"{error}, juga pada percobaan ulang"
     return _outcome(run.job, status, time.monotonic() - run.started, run.attempt, error, hashes)
 
 
