@@ -35,7 +35,6 @@ from bnn_lib.uncertainty import CONFIDENCE_LEVELS, bounds
 
 # The interval columns (lo90 … hi95) a report may show on the score scale beside the 0–100 ones.
 INTERVAL = [c for level in CONFIDENCE_LEVELS for c in bounds(level)]
-CHANGES = ["change", "change_all", *INTERVAL]
 
 
 @dataclass(frozen=True)
@@ -172,8 +171,9 @@ def change_tables(
     replicates (:func:`bnn_lib.uncertainty.change`; blank, as ``distinguishable``, where a year
     was computed without the bootstrap); ``change_all`` beside it is the difference of
     the published means over every kab/kota of each year (``n_now``, ``n_before``);
-    ``change_score``, ``change_all_score`` and ``lo95_score`` … are the same on the score scale
-    (1–4; :func:`~bnn_lib.aggregate.on_score_scale`). The KPI count
+    ``change_score`` and ``change_all_score`` are the same on the score scale (1–4), computed
+    from the score-scale values, and ``lo95_score`` … the interval mapped there
+    (:func:`~bnn_lib.aggregate.on_score_scale`). The KPI count
     (kab/kota at the success band or above) changes the same way: ``n_success_change`` over the
     common kab/kota, each year under its own band edges (re-estimated in each replicate), with
     its interval, and ``n_success_change_all``.
@@ -196,6 +196,11 @@ def change_tables(
         change = _regions_of(nominal_now[common]) - _regions_of(nominal_before[common])
         table = change.to_frame("change").join(_change_interval(name, now, before, common))
         table["change_all"] = (_regions_of(nominal_now) - _regions_of(nominal_before)).reindex(table.index)
+        score_now, score_before = _nominal(now[key], "value"), _nominal(before[key], "value")
+        table["change_score"] = (_regions_of(score_now[common]) - _regions_of(score_before[common])).reindex(
+            table.index
+        )
+        table["change_all_score"] = (_regions_of(score_now) - _regions_of(score_before)).reindex(table.index)
         table["n_common"] = _counts(common).reindex(table.index)
         table["n_now"] = _counts(nominal_now.index).reindex(table.index)
         table["n_before"] = _counts(nominal_before.index).reindex(table.index)
@@ -203,7 +208,7 @@ def change_tables(
         if bands.success_from:
             table = table.join(_kpi_change(name, (now, before), common, bands))
         table = table.rename_axis("region_code").reset_index().assign(**spec_columns.to_dict(), basis=basis)
-        out[f"{name}_change"] = on_score_scale(table, specs[name].rescale, differences=CHANGES)
+        out[f"{name}_change"] = on_score_scale(table, specs[name].rescale, differences=INTERVAL)
     return out
 
 

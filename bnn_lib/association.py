@@ -15,13 +15,17 @@ import pandas as pd
 from scipy import stats
 
 from bnn_lib import measures
+from bnn_lib.aggregate import on_score_scale
+from bnn_lib.spec import IndexSpec
 from bnn_lib.uncertainty import REPORTED
 
 # Fewer kab/kota than this with an output and a change, and no association is computed.
 MIN_KABKOTA = 10
 
 
-def output_association(outputs: pd.DataFrame, changes: dict[str, pd.DataFrame]) -> pd.DataFrame:
+def output_association(
+    outputs: pd.DataFrame, changes: dict[str, pd.DataFrame], specs: dict[str, IndexSpec] | None = None
+) -> pd.DataFrame:
     """For each outcome index (``changes``: its ``<index>_change`` table) and each programme
     output (columns of ``outputs``, one row per kab/kota of the year): how the change of the
     index (0–100 points, kab/kota measured in both years) goes with the output.
@@ -29,7 +33,9 @@ def output_association(outputs: pd.DataFrame, changes: dict[str, pd.DataFrame]) 
     ``slope``: the least-squares slope of the change on the output, in points per ``per`` units
     of output (a round unit near the output's spread), with its 95 % t interval; ``r``: Pearson's
     correlation with its 95 % interval (Fisher's z); ``n``: kab/kota. Blank where fewer than
-    :data:`MIN_KABKOTA` kab/kota have both, or the output does not vary."""
+    :data:`MIN_KABKOTA` kab/kota have both, or the output does not vary. With the index
+    ``specs``, ``slope_score`` … beside them on the score scale
+    (:func:`~bnn_lib.aggregate.on_score_scale`)."""
     counted = [m.id for m in measures.outputs()]
     per_kabkota = outputs.groupby("kabkota_code")[counted].sum()
     rows = []
@@ -38,7 +44,14 @@ def output_association(outputs: pd.DataFrame, changes: dict[str, pd.DataFrame]) 
         for output in counted:
             both = pd.concat([per_kabkota[output], change], axis=1, join="inner").dropna()
             rows.append({"index": index, "output": output, **_fit(both[output], both["change"])})
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    if not specs or table.empty:
+        return table
+    slopes = ["slope", "slope_low", "slope_high"]
+    parts = [
+        on_score_scale(part, specs[i].rescale, differences=slopes) for i, part in table.groupby("index", sort=False)
+    ]
+    return pd.concat(parts).sort_index()
 
 
 def _fit(x: pd.Series, y: pd.Series) -> dict[str, float]:

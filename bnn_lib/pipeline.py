@@ -309,7 +309,7 @@ def follow_up_tables(
     out = {"prioritas": priority_table(tables, specs, load_rules(), previous)}
     changes = {key: tables[f"{key}_change"] for key in SURVEY_INDICES if f"{key}_change" in tables}
     if "outputs" in tables and changes:
-        out["output_association"] = output_association(tables["outputs"], changes)
+        out["output_association"] = output_association(tables["outputs"], changes, specs)
     return out
 
 

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from bnn_lib.spec import Bands, IndexSpec
+from bnn_lib.spec import IndexSpec
+from bnn_lib.spec.numbers import reported_scale
 
 # The columns of a back-cast region row, as the index's kab/kota and region tables name them
 # (``n_success``: a region's kab/kota at the success band or above under the later spec).
@@ -51,7 +52,10 @@ def breaks_table(
             "spec_version_before": before[key].version,
             "spec_now": now[key].id,
             "spec_version_now": now[key].version,
-            "changes": "; ".join(spec_changes(before[key], now[key])),
+            "changes": "; ".join(changes := spec_changes(before[key], now[key])),
+            # What changed in a word or two ("kategori"), for a sentence a leader reads: the part
+            # of each change before its colon.
+            "changed": "; ".join(dict.fromkeys(c.split(": ")[0] for c in changes)),
             "backcast": key in backcast,
         }
         for key in method_breaks(before, now)
@@ -63,7 +67,7 @@ def spec_changes(before: IndexSpec, now: IndexSpec) -> list[str]:
     """What differs in the method between two specs of an index, sentence by sentence, in Bahasa
     Indonesia: bands, success band, aggregation, weights, structure, answer scale, rescale."""
     changes = [
-        *_band_changes(before.bands, now.bands),
+        *_band_changes(before, now),
         *_aggregation_changes(before, now),
         *_weight_changes(before, now),
         *_structure_changes(before, now),
@@ -91,22 +95,26 @@ def _strip(value: object) -> object:
     return value
 
 
-def _band_changes(before: Bands | None, now: Bands | None) -> list[str]:
+def _band_changes(old: IndexSpec, new: IndexSpec) -> list[str]:
+    before, now = old.bands, new.bands
     if before is None or now is None:
         return [] if before == now else ["kategori ditambahkan atau dihapus"]
     out = []
-    if (before.mode, _bands_text(before)) != (now.mode, _bands_text(now)):
-        out.append(f"kategori: {_bands_text(before)} → {_bands_text(now)}")
+    if (before.mode, _bands_text(old)) != (now.mode, _bands_text(new)):
+        out.append(f"kategori: {_bands_text(old)} → {_bands_text(new)}")
     if before.success_from != now.success_from:
         out.append(f"kategori sukses (KPI): {before.success_from or '–'} ke atas → {now.success_from or '–'} ke atas")
     return out
 
 
-def _bands_text(bands: Bands) -> str:
-    """The band scheme in words: the fixed bands with their edges, or the equal-interval rule."""
+def _bands_text(spec: IndexSpec) -> str:
+    """The band scheme in words: the fixed bands with their edges on the scale they are set on
+    (the reported scale), or the equal-interval rule."""
+    bands = spec.bands
     if bands.mode == "fixed":
+        low, high = reported_scale(spec)
         edges = ", ".join(f"{b.label} {_number(b.lower)}–{_number(b.upper)}" for b in bands.fixed)
-        return f"batas tetap pada skala 0–100 ({edges})"
+        return f"batas tetap pada skala {_number(low)}–{_number(high)} ({edges})"
     return (
         f"{len(bands.labels)} kelas sama lebar atas rentang nilai kab/kota yang teramati tahun itu "
         f"({', '.join(bands.labels)})"

@@ -39,6 +39,8 @@ NARROW = {"left": 0.25, "right": 0.25, "top": 0.75, "bottom": 0.75, "header": 0.
 # What makes a spreadsheet read a CSV cell as a formula (OWASP, "CSV Injection").
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
+LINE_HEIGHT = 15  # points: one line of the default 11 pt font
+
 
 @contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
@@ -175,10 +177,9 @@ def write_rows(
         for j, value in enumerate(row, start=1):
             cell = put(sheet, i, j, value, formats.get(j - 1))
             cell.alignment = Alignment(vertical="top", wrap_text=j - 1 in wrapped)
-        # Row height for the wrapped text, word by word (not every spreadsheet program sizes rows itself).
-        lines = max([1] + [len(textwrap.wrap(str(row[j]), max(int(widths[j]) - 1, 1))) for j in wrapped if row[j]])
-        if lines > 1:
-            sheet.row_dimensions[i].height = 15 * lines
+        height = max([LINE_HEIGHT] + [wrapped_height(row[j], widths[j] - 1) for j in wrapped if row[j]])
+        if height > LINE_HEIGHT:
+            sheet.row_dimensions[i].height = height
     for j, name in enumerate(header):
         if widths and j in widths:
             width = widths[j]
@@ -190,6 +191,12 @@ def write_rows(
         sheet.freeze_panes = sheet.cell(start + 1, 1)
     if filters and header:
         sheet.auto_filter.ref = f"A{start}:{get_column_letter(len(header))}{start + max(len(rows), 1)}"
+
+
+def wrapped_height(text: object, width: float) -> float:
+    """The height (points) of a row whose cell of ``width`` characters wraps ``text`` word by word:
+    not every spreadsheet program sizes rows itself."""
+    return LINE_HEIGHT * max(1, len(textwrap.wrap(str(text), max(int(width), 1))))
 
 
 def printable(sheet: Worksheet) -> None:

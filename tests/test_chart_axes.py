@@ -20,7 +20,7 @@ from bnn_lib.reporting.fmt import angka
 YEARS = [2022, 2023, 2024]
 BANDS = pd.DataFrame(
     [(y, label, lo, lo + 1.5) for y in YEARS for label, lo in (("Rendah", 1.0), ("Tinggi", 2.5))],
-    columns=["year", "label", "lower_scale", "upper_scale"],
+    columns=["year", "label", "lower", "upper"],
 )
 
 

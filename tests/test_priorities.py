@@ -88,6 +88,23 @@ def test_each_rule_finds_what_the_numbers_support():
     assert own["rank"].tolist() == [1, 2, 3, 4] and set(own["reason"]) == found["11.01"]
 
 
+def test_each_finding_carries_its_numbers_on_the_score_scale_worked_by_hand():
+    # 1–4 = 0–100 / 100 × 3 + 1 for a level (a value, an edge, a score); × 3 / 100 for a gap or a
+    # change. A level mapped as a gap would be 1 off; a gap mapped as a level would be 1 off.
+    previous = {"ikotan_change": pd.DataFrame({"region_code": ["11.01", "11.02"], "change": [-1.0, -4.0]})}
+    table = priority_table(year(), {"ikotan": SPEC}, load_rules(), previous)
+    national = table[table["level"] == "nasional"].set_index("reason")
+    below = national.loc["below_success"]
+    assert (below["value_score"], below["hi95_score"]) == pytest.approx((2.35, 2.44))
+    assert below["reference_score"] == pytest.approx(2.5003)
+    weak = national.loc["weak_variable"]
+    assert (weak["value_score"], weak["lo95_score"], weak["hi95_score"]) == pytest.approx((-0.24, -0.39, -0.09))
+    assert (weak["reference_score"], weak["score_score"]) == pytest.approx((3.1, 2.86))
+    decline = national.loc["declining"]
+    assert (decline["value_score"], decline["reference_score"]) == pytest.approx((-0.06, -0.03))
+    assert np.isnan(national.loc["rawan_not_intervened", "value_score"])  # a count has no scale
+
+
 def test_a_small_cell_is_listed_nowhere():
     # What the public copy blanks (an index resting on too few respondents) must not reappear in a list.
     tables = year()

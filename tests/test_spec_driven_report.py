@@ -103,12 +103,17 @@ def test_every_ikp_figure_follows_its_headline_scale(changed):
     aceh = pd.read_parquet(results / "ikp_regions.parquet").set_index("region_code").loc["11"]
     national = pd.read_parquet(results / "ikp_regions.parquet").set_index("region_code").loc["00"]
     value = f"{aceh['value_100']:.1f}".replace(".", ",")  # a second formatter: Python's, with the comma
-    assert f"IKP (skala 0–100) {value} {int(aceh['n_measured'])} kab/kota terukur" in page
-    assert f"{national['value_100']:.1f}".replace(".", ",") in page
-    assert "IKOTAN (skala 1–4)" in page and "IKP (skala 1–4)" not in page
+    nation = f"{national['value_100']:.1f}".replace(".", ",")
+    # The summary's IKP row: value, basis, band, change, the nation beside it.
+    row = rf"IKP \(skala 0–100\) {value} {int(aceh['n_measured'])} kab/kota terukur {aceh['band']} \S+ {nation} "
+    assert re.search(row, page), row
+    # Its KPI stays on the scale its target is set on, and says so.
+    assert "IKOTAN (skala 1–4)" in page and "IKP (skala 1–4) indeks" in page
     kabkota = pd.read_parquet(results / "ikp_kabkota.parquet")
     for row in kabkota[kabkota["province_code"] == "11"].dropna(subset=["value_100"]).itertuples():
-        assert f"{row.kabkota} " in page and f"{row.value_100:.1f}".replace(".", ",") in page
+        # Its row of the IKP table: the environments' scores, then its IKP and band.
+        value = f"{row.value_100:.1f}".replace(".", ",")
+        assert re.search(rf"{row.kabkota} (?:[\d,–]+ )+{value} {row.band}", page), row.kabkota
     data = rd.load(2024, str(changed))
     [chart] = s.ikp(data, "11").figures
     assert chart.axes[0].get_xlim() == (0.0, 100.0)

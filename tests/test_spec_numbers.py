@@ -231,7 +231,7 @@ def test_a_bad_number_is_refused_alike_by_specs_and_compute(case, tmp_path, samp
     path = write(tmp_path / "salinan.toml", changed(shipped(name), changes))
     assert cli.main(["specs", str(path)]) == 1
     by_specs = error_of(capsys)
-    assert by_specs.startswith(f"error: {path}: ")
+    assert by_specs.startswith(f"kesalahan: {path}: ")
     assert f"\n  {expected}" in by_specs
     out = tmp_path / "hasil"
     argv = ["compute", "--year", "2024", "--data", sample_dir, "--out", str(out), "--spec", f"{index}={path}"]

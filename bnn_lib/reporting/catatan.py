@@ -10,7 +10,6 @@ shared): their list is the analyst's, with the results.
 
 from __future__ import annotations
 
-import textwrap
 from datetime import UTC, datetime
 
 from openpyxl.styles import Alignment, Font
@@ -24,9 +23,9 @@ from bnn_lib.reporting.headline import headline
 from bnn_lib.reporting.kinerja import SASARAN
 from bnn_lib.reporting.sheets import WHEN, YEAR
 from bnn_lib.reporting.words import SYNTHETIC, SYNTHETIC_WHY, element_name, plain_note
-from bnn_lib.reporting.worksheets import LINE_HEIGHT, title
+from bnn_lib.reporting.worksheets import title
 from bnn_lib.spec import PROVENANCE_WORDS
-from bnn_lib.writing import printable, put, write_rows
+from bnn_lib.writing import printable, put, wrapped_height, write_rows
 
 # Catatan holds several tables in the same columns: widths that suit all of them and print on
 # one page width.
@@ -42,7 +41,7 @@ def notes(sheet: Worksheet, data: ReportData) -> None:
         cell = put(sheet, row, 2, value, fmt)
         cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
         sheet.merge_cells(start_row=row, start_column=2, end_row=row, end_column=len(WIDTHS))
-        sheet.row_dimensions[row].height = LINE_HEIGHT * max(1, len(textwrap.wrap(str(value), text_width - 4)))
+        sheet.row_dimensions[row].height = wrapped_height(value, text_width - 4)
         row += 1
     specs = data.results.specs.values()
     spec_rows = [[s.index, s.id, s.version, s.title, s.years_from, s.years_to] for s in specs]
@@ -90,7 +89,7 @@ def _note_lines(data: ReportData) -> list[tuple[str, object, str | None]]:
         (
             "Selang",
             f"Selang kepercayaan {level}: selang bootstrap nilai indeks survei (skala {scales}) atau selang Wilson "
-            "tingkat keterpulihan (%). Kategori belum pasti: peluang kategori yang tercantum di bawah 95 %.",
+            f"tingkat keterpulihan (%). Kategori belum pasti: peluang kategori yang tercantum di bawah {level}.",
             None,
         ),
         (

@@ -10,7 +10,10 @@ workbook name the column they want as it is named on the rescaled scale and ask
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+import pandas as pd
 
 from bnn_lib.reporting.data import ReportData
 from bnn_lib.reporting.fmt import angka, rentang, selang, selisih
@@ -33,6 +36,13 @@ class Headline:
         """The column holding ``name`` (as named on the rescaled scale: "value_100", "lo95",
         "change", "lower") on the headline scale: "value", "lo95_score", "change_score"."""
         return SCORE_TWINS.get(name, f"{name}_score") if self.on_score else name
+
+    def under_names(self, table: pd.DataFrame, names: Iterable[str]) -> pd.DataFrame:
+        """``table`` with the headline-scale columns of ``names`` (named as on the rescaled
+        scale) under those names, their twins of the other scale dropped: a chart or a sheet
+        then reads "lower", "lo95", "change" whatever the scale."""
+        moved = {self.column(n): n for n in names if self.column(n) != n and self.column(n) in table}
+        return table.drop(columns=list(moved.values()), errors="ignore").rename(columns=moved)
 
     def other(self, name: str) -> str:
         """The column holding ``name`` on the scale that is not the headline (for the appendix)."""
@@ -57,8 +67,13 @@ class Headline:
         return selisih(x, self.decimals)
 
     def interval(self, lo: float | None, hi: float | None) -> str:
-        """An interval on this scale: "3,18–3,25"."""
-        return selang(lo, hi, self.decimals)
+        """An interval on this scale: "3,18–3,25". One narrower than the value's last digit gets
+        a digit or two more ("3,327–3,334", not "3,33–3,33"), so that it never reads as no
+        uncertainty at all."""
+        decimals = self.decimals
+        while decimals < self.decimals + 2 and angka(lo, decimals) == angka(hi, decimals):
+            decimals += 1
+        return selang(lo, hi, decimals)
 
 
 def headline_of(spec: IndexSpec) -> Headline:

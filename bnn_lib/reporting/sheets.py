@@ -152,19 +152,14 @@ def index_frame(data: ReportData, index: str) -> pd.DataFrame:
         frame = pd.concat([frame[frame["level"] != "kabkota"], kabkota.assign(level="kabkota")], ignore_index=True)
         # The interval and the change on the index's headline scale, under the names the columns show.
         shown = headline(data, index)
-        scaled = {shown.column(c): c for c in (LO, HI, "change")}
-        frame = _join(frame, _renamed(data.table(f"{index}_intervals"), scaled), [LO, HI, "uncertain"])
-        frame = _join(frame, _renamed(data.table(f"{index}_change"), scaled), ["change", "distinguishable"])
+        intervals, changes = (data.table(f"{index}_{t}") for t in ("intervals", "change"))
+        if intervals is not None:
+            frame = _join(frame, shown.under_names(intervals, [LO, HI]), [LO, HI, "uncertain"])
+        if changes is not None:
+            frame = _join(frame, shown.under_names(changes, ["change"]), ["change", "distinguishable"])
     # A word that a filter offers, not TRUE/FALSE (assigned to a copy: the loaded table is shared).
     flags = {f: frame[f].map(YES_NO) for f in ("uncertain", "distinguishable", "small_cell") if f in frame}
     return _in_order(frame.assign(**flags))
-
-
-def _renamed(table: pd.DataFrame | None, names: dict[str, str]) -> pd.DataFrame | None:
-    """``table`` with the columns ``names`` maps renamed, those they replace dropped."""
-    if table is None:
-        return None
-    return table.drop(columns=[c for c in names.values() if c not in names], errors="ignore").rename(columns=names)
 
 
 def _join(frame: pd.DataFrame, table: pd.DataFrame | None, columns: list[str]) -> pd.DataFrame:

@@ -72,11 +72,6 @@ def measure_unit(data: ReportData, m: Measure) -> str:
     return f"{m.unit} skala {score_scale(data, m.index)}" if m.unit == "indeks" and m.index else m.unit
 
 
-def report_scale(data: ReportData, index: str) -> str:
-    """The scale an index is reported on, from its rescale rule: "0–100"."""
-    return rentang(*data.spec(index).rescale.to_range)
-
-
 def level(confidence: float = REPORTED) -> str:
     """The confidence level of the intervals the reports show: "95 %"."""
     return persen(confidence * 100, 0)

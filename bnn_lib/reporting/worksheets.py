@@ -10,9 +10,6 @@ keeps the print legible: the sheets are laid out so that none is scaled below ab
 
 from __future__ import annotations
 
-import math
-import textwrap
-
 import pandas as pd
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -24,13 +21,12 @@ from bnn_lib.reporting.kinerja import INDICATOR, REGION
 from bnn_lib.reporting.sheets import PER_ROW, Col
 from bnn_lib.reporting.words import SYNTHETIC
 from bnn_lib.rounding import rounded
-from bnn_lib.writing import MAX_WIDTH, printable, put, write_rows
+from bnn_lib.writing import MAX_WIDTH, printable, put, wrapped_height, write_rows
 
 TITLE_FONT = Font(bold=True, size=12)
 BANNER_FONT = Font(bold=True, size=12, color="C00000")
 # A heading row of a Laporan Kinerja table: a region's darker than a sasaran's.
 HEADING_FILLS = {REGION: PatternFill("solid", fgColor="BDD7EE"), "sasaran": PatternFill("solid", fgColor="DDEBF7")}
-LINE_HEIGHT = 15  # points: one line of the default 11 pt font
 # The narrowest number column: its heading ("Batas bawah selang 95 % (skala 0–100)") wraps onto
 # four lines rather than seven.
 NUMBER_WIDTH = 10
@@ -83,7 +79,7 @@ def headings(sheet: Worksheet, frame: pd.DataFrame, columns: list[Col], text_key
             cell.font, cell.fill = Font(bold=True), HEADING_FILLS[kind]
         sheet.cell(i, first).alignment = Alignment(wrap_text=True, vertical="top")
         sheet.merge_cells(start_row=i, start_column=first, end_row=i, end_column=len(columns))
-        sheet.row_dimensions[i].height = LINE_HEIGHT * math.ceil(len(text) / (across - 2))
+        sheet.row_dimensions[i].height = wrapped_height(text, across - 2)
         if kind == REGION and i > 3:
             sheet.row_breaks.append(Break(id=i - 1))
 
@@ -92,7 +88,7 @@ def _fit(sheet: Worksheet, columns: list[Col], rows: list[list[object]], per_row
     """Widths of the columns without a set width: the longest value as shown, or the longest
     word of the heading; the heading row as tall as its most wrapped heading (not every
     program sizes rows itself)."""
-    lines = 1
+    height = 0.0
     for j, column in enumerate(columns):
         width = column.width
         if width is None:
@@ -101,8 +97,8 @@ def _fit(sheet: Worksheet, columns: list[Col], rows: list[list[object]], per_row
             longest = max([*shown, *(len(w) for w in column.header.split())])
             width = min(MAX_WIDTH, max(longest + 2, NUMBER_WIDTH if column.fmt else 0))
             sheet.column_dimensions[get_column_letter(j + 1)].width = width
-        lines = max(lines, len(textwrap.wrap(column.header, int(width) - 2)))
-    sheet.row_dimensions[2].height = LINE_HEIGHT * lines
+        height = max(height, wrapped_height(column.header, width - 2))
+    sheet.row_dimensions[2].height = height
 
 
 def _shown(value: object, fmt: object) -> int:

@@ -186,6 +186,13 @@ def _recovery(spec: IndexSpec) -> Iterator[Problem]:
 def _reporting(spec: IndexSpec) -> Iterator[Problem]:
     if spec.reporting is None:
         return
+    if spec.kind in ("kawasan", "area") and spec.reporting.headline_scale != "rescaled":
+        # A kawasan's scores, changes and recovery threshold exist on the reported scale only.
+        yield (
+            "reporting.headline_scale",
+            spec.reporting.headline_scale,
+            "indeks kawasan ditampilkan pada skala laporan: 'rescaled'",
+        )
     for name in ("min_cell", "min_kawasan"):
         value = getattr(spec.reporting, name)
         if value > MAX_MIN_CELL:

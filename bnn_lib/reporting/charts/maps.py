@@ -58,7 +58,7 @@ def boundary_map(
         for f in features
         if (code := str(f["properties"].get(key, ""))) in names and "label_lon" in f["properties"]
     ]
-    _write(ax, labels, CENTRED, [])
+    _names(ax, labels, CENTRED, [])
     return ax
 
 
@@ -83,15 +83,24 @@ def point_map(
     ax.scatter(data["lon"], data["lat"], s=MARKER**2, c=list(data["color"]), edgecolors="#333333", lw=0.6, zorder=3)
     points = np.column_stack([data["lon"], data["lat"]])
     _frame(ax, [*rings, points], title, legend, own)
-    dots = _dot_boxes(ax, points)
     labels = [Label(x, y, text) for x, y, text in zip(data["lon"], data["lat"], data["label"], strict=True)]
-    left_out = _write(ax, labels, AROUND, dots)
+    _names(ax, labels, AROUND, _dot_boxes(ax, points))
+    return ax
+
+
+def _names(ax: Axes, labels: list[Label], places: list, obstacles: list[Bbox]) -> None:
+    """Each name where it covers no other name and no obstacle (:func:`_write` at ``places``);
+    a name that finds no room is replaced by a number, listed with its name under the map."""
+    left_out = _write(ax, labels, places, obstacles)
     numbers = [Label(a.x, a.y, str(i)) for i, a in enumerate(left_out, start=1)]
-    missing = {n.text for n in _write(ax, numbers, AROUND, dots)}
-    key = [f"{n.text} = {a.text}" for n, a in zip(numbers, left_out, strict=True) if n.text not in missing]
+    missing = {n.text for n in _write(ax, numbers, AROUND, obstacles)}
+    key = [
+        f"{n.text} = {' '.join(a.text.split())}"
+        for n, a in zip(numbers, left_out, strict=True)
+        if n.text not in missing
+    ]
     if key:
         ax.set_xlabel("  ·  ".join(key), fontsize=7, loc="left", wrap=True)
-    return ax
 
 
 def _polygons(feature: dict) -> list:

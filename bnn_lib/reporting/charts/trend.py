@@ -23,7 +23,7 @@ class SeriesMarks:
     labelled ``break_label``; no line joins the years on either side. ``backcast``: by series
     name, earlier years recomputed under the later method, drawn hollow and joined (dashed) to
     the next published year, labelled "<series>, ``backcast_label``". ``bands``: the band edges
-    of each year on the value's scale (year, label, lower_scale, upper_scale), shaded per year.
+    of each year on the value's scale (year, label, lower, upper), shaded per year.
     """
 
     breaks: tuple[float, ...] = ()
@@ -47,10 +47,12 @@ def trend(
     ylabel: str,
     ylim: tuple[float, float] | None = None,
     marks: SeriesMarks | None = None,
+    decimals: int = 2,
     ax: Axes | None = None,
 ) -> Axes:
     """Lines over the years, one per column of ``data`` (index: year; the column's name is the
-    series' name, a blank value a year without one), the first one's values labelled; with
+    series' name, a blank value a year without one), the first one's values labelled at
+    ``decimals``; with
     ``marks``, method breaks, back-casts and bands (:class:`SeriesMarks`). Returns the axes
     drawn on: ``ax``, or that of a new figure, with bands, the legend at its foot."""
     marks = marks or SeriesMarks()
@@ -65,9 +67,9 @@ def trend(
         cast = marks.backcast.get(name, pd.Series(dtype=float)).dropna()
         _backcast(ax, values, cast, (color, marker), f"{name}, {marks.backcast_label}")
         if i == 0:  # label the first series only: the others sit too close to read; the table has them
-            _label_points(ax, values, _below(values, data.drop(columns=name), cast.index))
+            _label_points(ax, values, _below(values, data.drop(columns=name), cast.index), decimals)
             shifted = cast.set_axis(cast.index + BACKCAST_SHIFT)
-            _label_points(ax, shifted, pd.Series(True, index=shifted.index))
+            _label_points(ax, shifted, pd.Series(True, index=shifted.index), decimals)
     years = list(data.dropna(how="all").index.sort_values())
     ax.set_xticks(years, [str(y) for y in years])
     if len(years) == 1:
@@ -77,7 +79,7 @@ def trend(
         trans = ax.get_xaxis_transform()
         ax.text(x, 1.0, marks.break_label, transform=trans, ha="center", va="bottom", fontsize=8, color="#555555")
     ax.set_ylim(*(ylim or _value_range(data, marks)))
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _p: angka(x, 2)))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _p: angka(x, decimals)))
     ax.set_ylabel(ylabel)
     ax.set_title(title, loc="left", pad=16 if marks.breaks else 6)
     if marks.bands is None:
@@ -86,7 +88,7 @@ def trend(
         colors = _shade_bands(ax, marks.bands)
         lo, hi = ax.get_ylim()
         bands = marks.bands
-        seen = set(bands.loc[(bands["upper_scale"] > lo) & (bands["lower_scale"] < hi), "label"])
+        seen = set(bands.loc[(bands["upper"] > lo) & (bands["lower"] < hi), "label"])
         _trend_legend(ax, {label: c for label, c in colors.items() if label in seen}, own)
     return ax
 
@@ -122,13 +124,13 @@ def _below(values: pd.Series, others: pd.DataFrame, cast: pd.Index) -> pd.Series
     return higher & ~values.index.isin(cast)
 
 
-def _label_points(ax: Axes, values: pd.Series, below: pd.Series) -> None:
+def _label_points(ax: Axes, values: pd.Series, below: pd.Series, decimals: int) -> None:
     """Each value written just above its point, or just below where ``below`` says, clear of
     the marker (the text's near edge 7 points from the point's centre, a marker's radius is 4)."""
     for x, v in values.items():
         down = bool(below[x])
         ax.annotate(
-            angka(v, 2),
+            angka(v, decimals),
             (x, v),
             textcoords="offset points",
             xytext=(0, -7 if down else 7),
@@ -155,8 +157,8 @@ def _shade_bands(ax: Axes, bands: pd.DataFrame) -> dict[str, str]:
     order += [label for labels in by_year for label in labels if label not in order]
     colors = band_colors(list(dict.fromkeys(order)))
     for row in bands.itertuples():
-        height = row.upper_scale - row.lower_scale
-        patch = Rectangle((row.year - 0.5, row.lower_scale), 1, height, color=colors[row.label], alpha=0.25, lw=0)
+        height = row.upper - row.lower
+        patch = Rectangle((row.year - 0.5, row.lower), 1, height, color=colors[row.label], alpha=0.25, lw=0)
         ax.add_patch(patch).set_zorder(0)
     return colors
 

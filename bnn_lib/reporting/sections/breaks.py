@@ -35,6 +35,8 @@ class Break:
     spec_now: str
     changes: str
     backcast: bool
+    # What changed in a word or two ("kategori"); the whole of it (``changes``) is in the appendix.
+    changed: str
 
     @property
     def name(self) -> str:
@@ -53,8 +55,12 @@ class Break:
         return f"metode {self.year_before}"
 
     def sentence(self) -> str:
-        """The break in words, what changed (escaped); the specs are named in the method appendix."""
-        return f"Metode {self.name} berubah antara {self.year_before} dan {self.year}: {esc(self.changes)}."
+        """The break in a leader's words, what changed in a word or two (escaped); the specs and
+        the whole of what changed are in the method appendix."""
+        what = esc(self.changed or self.changes)
+        return (
+            f"Metode {self.name} berubah antara {self.year_before} dan {self.year} ({what}; rincian: Lampiran metode)."
+        )
 
 
 def breaks(data: ReportData, index: str) -> list[Break]:
@@ -69,6 +75,7 @@ def breaks(data: ReportData, index: str) -> list[Break]:
             spec_now=str(r.spec_now),
             changes=str(r.changes),
             backcast=bool(r.backcast),
+            changed=str(r.changed),
         )
         for r in table.itertuples(index=False)
     ]

@@ -155,12 +155,16 @@ def colors_of(data: ReportData, index: str = "ikotan") -> dict[str, str]:
 def intervals(data: ReportData, index: str) -> pd.DataFrame:
     """The reported interval (:func:`~bnn_lib.uncertainty.bounds`, named so) on the index's
     headline scale and the uncertain flag, by region code (empty when not computed)."""
-    shown = headline(data, index)
-    names = {shown.column(c): c for c in bounds()}
+    columns = [*bounds(), "uncertain"]
     table = data.table(f"{index}_intervals")
     if table is None:
-        return pd.DataFrame(columns=[*names.values(), "uncertain"])
-    return table.drop_duplicates("region_code").set_index("region_code")[[*names, "uncertain"]].rename(columns=names)
+        return pd.DataFrame(columns=columns)
+    return (
+        headline(data, index)
+        .under_names(table, bounds())
+        .drop_duplicates("region_code")
+        .set_index("region_code")[columns]
+    )
 
 
 def changes(data: ReportData, index: str) -> pd.Series:

@@ -10,6 +10,7 @@ from bnn_lib import measures
 from bnn_lib.reporting import words
 from bnn_lib.reporting.data import ReportData
 from bnn_lib.reporting.fmt import angka, bertanda, esc, persen, selang, selisih
+from bnn_lib.reporting.headline import headline
 from bnn_lib.reporting.sections.components import Section, html_table
 from bnn_lib.reporting.words import short_name
 
@@ -57,6 +58,7 @@ def _sentence(data: ReportData, index: str, code: str) -> str:
     if row is None:
         return ""
     name, what, cohort = index.upper(), success(data, index), int(row["cohort"])
+    shown = headline(data, index)
     if row["start_year"] != row["end_year"]:
         start, end = int(row["start_year"]), int(row["end_year"])
         window = f"kawasan yang diintervensi pada {cohort}, dibaca dari pemetaan {start} dan {end}"
@@ -88,9 +90,10 @@ def _sentence(data: ReportData, index: str, code: str) -> str:
         )
     if not pd.isna(row["did"]):
         text += (
-            f" Skor {name} ({words.report_scale(data, index)}) kawasan yang diintervensi berubah "
-            f"{selisih(row['change_intervened'], 1)} poin, pembanding {selisih(row['change_comparison'], 1)}: selisih "
-            f"{selisih(row['did'], 1)} poin (selang {words.level()}: {selang(row['did_ci_low'], row['did_ci_high'])})."
+            f" Skor {name} ({shown.scale}) kawasan yang diintervensi berubah "
+            f"{shown.change(row['change_intervened'])} poin, pembanding {shown.change(row['change_comparison'])}: "
+            f"selisih {shown.change(row['did'])} poin (selang {words.level()}: "
+            f"{shown.interval(row['did_ci_low'], row['did_ci_high'])})."
         )
     if row.get("n_excluded", 0) and not pd.isna(row["n_excluded"]):
         text += (
@@ -164,7 +167,7 @@ def association_appendix(data: ReportData) -> Section:
             "index": esc(r.index.upper()),
             "output": f"{esc(outputs.get(r.output, r.output))} (per {angka(r.per, 0)})",
             "n": angka(r.n, 0),
-            "slope": "–" if pd.isna(r.slope) else f"{selisih(r.slope, 2)} ({selang(r.slope_low, r.slope_high, 2)})",
+            "slope": _slope(data, r),
             "r": "–" if pd.isna(r.r) else f"{bertanda(r.r, 2)} ({selang(r.r_low, r.r_high, 2)})",
         }
         for r in table.itertuples()
@@ -178,8 +181,15 @@ def association_appendix(data: ReportData) -> Section:
     ]
     return Section.of(
         html_table(rows, columns, {"n", "slope", "r"})
-        + f"<p class='note'>Kemiringan: berapa poin (skala {words.report_scale(data, 'ikotan')}) perubahan indeks "
+        + "<p class='note'>Kemiringan: berapa poin (skala indeks itu) perubahan indeks "
         "sejak tahun lalu berbeda antara kab/kota yang keluarannya berselisih satu satuan yang disebut, atas "
         "kab/kota yang diukur pada kedua tahun. <b>Hubungan, bukan bukti sebab-akibat</b>: keluaran diarahkan ke "
         "tempat yang membutuhkannya, dan kab/kota berbeda dalam banyak hal yang tidak tercatat dalam data ini.</p>"
     )
+
+
+def _slope(data: ReportData, row) -> str:
+    """An association slope with its interval on the headline scale of its index (its scale named)."""
+    shown = headline(data, row.index)
+    slope, low, high = (getattr(row, shown.column(c)) for c in ("slope", "slope_low", "slope_high"))
+    return "–" if pd.isna(slope) else f"{shown.change(slope)} ({shown.interval(low, high)}; skala {shown.scale})"

@@ -34,7 +34,7 @@ def ikotan(data: ReportData, province: str | None, linked: Collection[str] | Non
     names (a province's kab/kota, the nation's provinces) link to their reports: those in
     ``linked``, or with None those in the year's folder."""
     shown = headline(data, "ikotan")
-    edges = data.table("ikotan_bands").rename(columns={shown.column("lower"): "lower"}, errors="ignore")
+    edges = shown.under_names(data.table("ikotan_bands"), ["lower", "upper"])
     national = data.region_row("ikotan_regions", NATIONAL)
     if province is None:
         table = data.table("ikotan_regions")

@@ -9,7 +9,7 @@ import pandas as pd
 from bnn_lib.regions import province_code, regions
 from bnn_lib.reporting import charts, words
 from bnn_lib.reporting.data import ReportData, suppress_small
-from bnn_lib.reporting.fmt import angka, esc, persen, selisih
+from bnn_lib.reporting.fmt import angka, esc, persen
 from bnn_lib.reporting.headline import headline
 from bnn_lib.reporting.sections.appendix import warnings_naming
 from bnn_lib.reporting.sections.breaks import baseline
@@ -268,7 +268,7 @@ def kawasan(data: ReportData, code: str) -> Section:
                 "before": esc(r.status_before),
                 "after": esc(r.status_after),
                 "pulih": _yes_no(r.pulih),
-                "delta": selisih(r.delta, 1),
+                "delta": headline(data, "ikkrn").change(r.delta),
             }
             for r in own.itertuples()
         ]
@@ -277,7 +277,7 @@ def kawasan(data: ReportData, code: str) -> Section:
             ("before", "Status sebelum"),
             ("after", "Status sesudah"),
             ("pulih", "Pulih"),
-            ("delta", f"Perubahan skor IKKRN ({words.report_scale(data, 'ikkrn')})"),
+            ("delta", f"Perubahan skor IKKRN ({headline(data, 'ikkrn').scale})"),
         ]
         region = data.table("ikkrn_regions")
         rate = region[(region["region_code"] == code)] if region is not None else pd.DataFrame()
@@ -304,20 +304,20 @@ def kawasan(data: ReportData, code: str) -> Section:
 
 
 def _ikktt(data: ReportData, code: str) -> str:
-    table = data.table("ikktt_recovery")
+    table, shown = data.table("ikktt_recovery"), headline(data, "ikktt")
     own = None if table is None else table[table["kabkota_code"] == code]
     if own is None or own.empty:
         return ""
     rows = [
         {
             "id": esc(r.kawasan_id),
-            "before": angka(r.value_before, 1),
-            "after": angka(r.value_after, 1),
+            "before": shown.value(r.value_before),
+            "after": shown.value(r.value_after),
             "pulih": _yes_no(r.pulih),
         }
         for r in own.itertuples()
     ]
-    scale = words.report_scale(data, "ikktt")
+    scale = shown.scale
     columns = [
         ("id", "Kawasan"),
         ("before", f"Skor sebelum ({scale})"),

@@ -7,7 +7,8 @@ import pandas as pd
 from bnn_lib.regions import province_codes
 from bnn_lib.reporting import charts, words
 from bnn_lib.reporting.data import ReportData
-from bnn_lib.reporting.fmt import angka, esc, persen, selisih
+from bnn_lib.reporting.fmt import angka, esc, persen
+from bnn_lib.reporting.headline import headline
 from bnn_lib.reporting.sections.components import Section, code_of, decided, html_table, value_of
 from bnn_lib.reporting.sections.effect import effect_table
 from bnn_lib.reporting.words import place_name
@@ -42,7 +43,7 @@ def ikkrn(data: ReportData, province: str | None) -> Section:
             "pulih": angka(r.n_pulih, 0),
             "rate": "–" if r.few else persen(r.recovery_rate),
             "ci": "–" if r.few else f"{angka(getattr(r, lo), 0)}–{angka(getattr(r, hi), 0)} %",
-            "delta": selisih(getattr(r, "mean_delta", float("nan")), 1),
+            "delta": headline(data, "ikkrn").change(getattr(r, "mean_delta", float("nan"))),
             "rawan": angka(r.n_rawan, 0),
         }
         for r in table.sort_values("recovery_rate", ascending=False).itertuples()
@@ -53,7 +54,7 @@ def ikkrn(data: ReportData, province: str | None) -> Section:
         ("pulih", "Pulih"),
         ("rate", "Tingkat keterpulihan"),
         ("ci", f"Selang {words.level()}"),
-        ("delta", f"Perubahan skor IKKRN ({words.report_scale(data, 'ikkrn')})"),
+        ("delta", f"Perubahan skor IKKRN ({headline(data, 'ikkrn').scale})"),
         ("rawan", "Kawasan rawan (pemetaan)"),
     ]
     return Section.of(
@@ -68,7 +69,7 @@ def ikkrn(data: ReportData, province: str | None) -> Section:
 
 def ikktt(data: ReportData, province: str | None) -> Section:
     """IKKTT where it applies; one line where it does not."""
-    spec = data.spec("ikktt")
+    spec, shown = data.spec("ikktt"), headline(data, "ikktt")
     if data.kabkota("ikktt_recovery", province).empty:
         return Section.of(
             "<p>IKKTT tidak berlaku: wilayah ini tidak memiliki kawasan tanaman terlarang yang diukur "
@@ -80,12 +81,12 @@ def ikktt(data: ReportData, province: str | None) -> Section:
             "n": decided(r._asdict()),
             "pulih": angka(r.n_pulih, 0),
             "rate": "–" if r.few else persen(r.recovery_rate),
-            "before": angka(r.mean_before, 1),
-            "after": angka(r.mean_after, 1),
+            "before": shown.value(r.mean_before),
+            "after": shown.value(r.mean_after),
         }
         for r in _rows_of(data, "ikktt", province).itertuples()
     ]
-    scale = words.report_scale(data, "ikktt")
+    scale = shown.scale
     columns = [
         ("label", "Kab/Kota" if province else "Provinsi"),
         ("n", "Kawasan diukur"),

@@ -113,11 +113,20 @@ def _survey_rows(data: ReportData, province: str | None) -> list[dict]:
                 "band": chip(row["band"], colors_of(data, index)),
                 "change": change,
                 "national": shown.value(national[shown.column("value_100")]) if province else "–",
-                "target": angka(target, 2),
+                "target": _target(data, index, target),
                 "capaian": persen(kpi["capaian_pct"].get(index)) if "capaian_pct" in kpi else "–",
             }
         )
     return rows
+
+
+def _target(data: ReportData, index: str, target: float | None) -> str:
+    """An index's target as its measure is set (on the score scale, at the measure's decimals),
+    its scale named where the index is shown on the other one."""
+    text = angka(target, measures.measure(index).decimals)
+    if headline(data, index).on_score or text == "–":
+        return text
+    return f"{text} (skala {words.score_scale(data, index)})"
 
 
 def _kawasan_rows(data: ReportData, province: str | None) -> list[dict]:

@@ -49,7 +49,11 @@ def _index_chart(data: ReportData, index: str, province: str | None) -> Section:
     )
     title = f"Tren {name}, {years[0]}–{years[-1]}" if len(years) > 1 else f"{name} {years[0]}"
     chart = charts.trend(
-        data=pd.DataFrame(series), title=title, ylabel=f"Skala {headline(data, index).scale}", marks=marks
+        data=pd.DataFrame(series),
+        title=title,
+        ylabel=f"Skala {headline(data, index).scale}",
+        marks=marks,
+        decimals=headline(data, index).decimals,
     ).figure
     return Section.of(chart, _caption(data, index, found))
 
@@ -66,11 +70,14 @@ def _row(table: pd.DataFrame, code: str) -> pd.Series | None:
 
 def _bands(data: ReportData, index: str, years: list[int]) -> pd.DataFrame | None:
     """The band edges of each year, as computed that year (each in its own method), on the
-    index's headline scale (named ``lower_scale``, ``upper_scale``, as the chart reads them)."""
+    index's headline scale (columns label, lower, upper, year)."""
     shown = headline(data, index)
-    edges = {shown.column(c): f"{c}_scale" for c in ("lower", "upper")}
     tables = {y: data.table(f"{index}_bands", y) for y in years}
-    parts = [t[["label", *edges]].rename(columns=edges).assign(year=y) for y, t in tables.items() if t is not None]
+    parts = [
+        shown.under_names(t, ["lower", "upper"])[["label", "lower", "upper"]].assign(year=y)
+        for y, t in tables.items()
+        if t is not None
+    ]
     return pd.concat(parts, ignore_index=True) if parts else None
 
 
