@@ -59,7 +59,7 @@ def question_labels(spec: IndexSpec) -> dict[str, str]:
 def form_rows(spec: IndexSpec, province: str | None = None) -> tuple[list[list], list[list]]:
     """The ``survey`` and ``choices`` rows of the form of ``spec`` (optionally one province)."""
     if spec.kind != "survey":
-        raise SpecError(f"{spec.id}: a form can be made for a survey index only, not a {spec.kind} index")
+        raise SpecError(f"{spec.id}: formulir hanya dapat dibuat untuk indeks survei, bukan indeks {spec.kind}")
     registry = regions()
     provinces = registry.province_table
     kabkota = registry.kabkota_table

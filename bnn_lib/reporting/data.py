@@ -103,7 +103,9 @@ def load(year: int, results_dir: str | None = None) -> ReportData:
         if folder.parent.name.isdigit() and int(folder.parent.name) <= year:
             history[int(folder.parent.name)] = load_results(int(folder.parent.name), folder)
     if year not in history:
-        raise FileNotFoundError(f"{base / str(year) / 'results'}: no results; run `bnn compute --year {year}`")
+        raise FileNotFoundError(
+            f"{base / str(year) / 'results'}: belum ada hasil; jalankan `bnn compute --year {year}`"
+        )
     meta = json.loads((base / str(year) / "results" / "specs.json").read_text(encoding="utf-8"))
     return ReportData(year, history[year], history, meta, base / str(year))
 

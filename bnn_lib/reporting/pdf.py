@@ -197,7 +197,7 @@ async def print_page(page: Any, html: Path, pdf: Path) -> None:
     """Load ``html`` in ``page`` and write its PDF to ``pdf`` through a temporary file beside it.
     A table of contents gets its page numbers from a first print, then the page prints again."""
     if not html.is_file():
-        raise FileNotFoundError(f"no such report: {html}")
+        raise FileNotFoundError(f"laporan tidak ada: {html}")
     await page.goto(html.resolve().as_uri(), wait_until="load")
     data = await page.pdf(**PDF_OPTIONS)
     if await page.locator("nav.toc").count():

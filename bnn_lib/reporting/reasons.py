@@ -11,6 +11,8 @@ from bnn_lib.reporting.data import ReportData
 from bnn_lib.reporting.fmt import angka, esc, persen
 from bnn_lib.reporting.headline import headline
 
+# The rules whose findings are counts of kawasan, on no index's scale.
+COUNTED = {"rawan_not_intervened", "relapsed"}
 # Each rule of the priority list in a word, for a column that sorts and filters.
 REASON_NAMES = {
     "below_success": "di bawah kategori sukses",
@@ -24,10 +26,15 @@ REASON_NAMES = {
 }
 
 
+def on_a_scale(data: ReportData, row) -> bool:
+    """Whether a finding's numbers are an index's (on its headline scale), not kawasan counts."""
+    return row.reason not in COUNTED and data.spec(row.index) is not None
+
+
 def reason(data: ReportData, row) -> str:
     """One finding of the ``prioritas`` table as a sentence with its evidence on its index's
     headline scale (escaped)."""
-    if row.reason in ("rawan_not_intervened", "relapsed") or data.spec(row.index) is None:
+    if not on_a_scale(data, row):
         return _kawasan(data, row)
     index, shown = str(row.index).upper(), headline(data, row.index)
     value, lo, hi, reference = (getattr(row, shown.column(c)) for c in ("value", "lo95", "hi95", "reference"))

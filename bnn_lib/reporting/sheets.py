@@ -25,7 +25,7 @@ from bnn_lib.regions import NATIONAL, province_codes, regions
 from bnn_lib.reporting import is_kabkota, words
 from bnn_lib.reporting.data import ReportData
 from bnn_lib.reporting.headline import headline
-from bnn_lib.reporting.reasons import REASON_NAMES, reason
+from bnn_lib.reporting.reasons import REASON_NAMES, on_a_scale, reason
 from bnn_lib.reporting.words import BACKCAST, place_name
 from bnn_lib.spec import STATUSES
 from bnn_lib.uncertainty import bounds
@@ -84,10 +84,10 @@ PRIORITAS = [
     Col("kabkota", "Kab/Kota", width=16),
     Col("reason_name", "Alasan", width=16),
     Col("sentence", "Keterangan", width=62),
-    Col("value", "Nilai", DECIMALS[2]),
-    Col("lo95", "Selang bawah", DECIMALS[2]),
-    Col("hi95", "Selang atas", DECIMALS[2]),
-    Col("reference", "Pembanding", DECIMALS[2]),
+    Col("value", "Nilai", PER_ROW),
+    Col("lo95", "Selang bawah", PER_ROW),
+    Col("hi95", "Selang atas", PER_ROW),
+    Col("reference", "Pembanding", PER_ROW),
     Col("probability", "Peluang", DECIMALS[2]),
     Col("count", "Jumlah", DECIMALS[0]),
 ]
@@ -107,18 +107,20 @@ def priority_frame(data: ReportData) -> pd.DataFrame:
         reason_name=table["reason"].map(REASON_NAMES).fillna(table["reason"]),
         sentence=[html.unescape(re.sub("<[^>]+>", "", reason(data, r))) for r in table.itertuples()],
         **{c: _on_headline(data, table, c) for c in ("value", "lo95", "hi95", "reference")},
+        # At the decimals of the index's headline scale; a count of kawasan whole.
+        number_format=[
+            DECIMALS[headline(data, r.index).decimals if on_a_scale(data, r) else 0] for r in table.itertuples()
+        ],
     )
     order = {"nasional": 0, "provinsi": 1, "kabkota": 2}
     return out.sort_values(["level", "code", "rank"], key=lambda c: c.map(order) if c.name == "level" else c)
 
 
 def _on_headline(data: ReportData, table: pd.DataFrame, column: str) -> list[float]:
-    """``column`` of each finding (named as on 0–100) on the headline scale of its index; a
+    """``column`` of each finding (named as on the rescaled scale) on the headline scale of its index; a
     finding about kawasan (counts) as it is."""
     return [
-        getattr(r, headline(data, r.index).column(column))
-        if data.spec(r.index) and r.measure != "count"
-        else getattr(r, column)
+        getattr(r, headline(data, r.index).column(column) if on_a_scale(data, r) else column)
         for r in table.itertuples()
     ]
 
@@ -225,7 +227,7 @@ def _survey_columns(data: ReportData, index: str) -> list[Col]:
 
 
 def _change_header(data: ReportData, index: str, scale: str) -> str:
-    """ "Perubahan dari 2023 (poin skala 0–100)", saying when the earlier year is a back-cast.
+    """ "Perubahan dari 2023 (poin skala 1–4)", saying when the earlier year is a back-cast.
     The change tables compare consecutive years (:func:`bnn_lib.pipeline.compute_years`)."""
     table = data.table(f"{index}_change")
     across = table is not None and "basis" in table and (table["basis"] == "backcast").any()

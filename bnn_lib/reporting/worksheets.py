@@ -27,7 +27,7 @@ TITLE_FONT = Font(bold=True, size=12)
 BANNER_FONT = Font(bold=True, size=12, color="C00000")
 # A heading row of a Laporan Kinerja table: a region's darker than a sasaran's.
 HEADING_FILLS = {REGION: PatternFill("solid", fgColor="BDD7EE"), "sasaran": PatternFill("solid", fgColor="DDEBF7")}
-# The narrowest number column: its heading ("Batas bawah selang 95 % (skala 0–100)") wraps onto
+# The narrowest number column: its heading ("Batas bawah selang 95 % (skala 1–4)") wraps onto
 # four lines rather than seven.
 NUMBER_WIDTH = 10
 

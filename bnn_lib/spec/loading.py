@@ -109,7 +109,7 @@ def parse_spec(raw: dict, source: str = "<dict>") -> IndexSpec:
         problems = [f"  {_located(err)}: {_message(err)}" for err in errors[:MAX_LISTED]]
         if len(errors) > MAX_LISTED:
             problems.append(f"  … and {len(errors) - MAX_LISTED} more")
-        raise SpecError(f"{source}: invalid spec\n" + "\n".join(problems)) from None
+        raise SpecError(f"{source}: spesifikasi tidak sah\n" + "\n".join(problems)) from None
     except RecursionError:  # a nesting deeper than the validator's recursion limit
         raise SpecError(f"{source}: nested too deeply to be a spec") from None
     _refuse(source, numbers.out_of_range(spec))

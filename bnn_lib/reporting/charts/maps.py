@@ -93,7 +93,8 @@ def _names(ax: Axes, labels: list[Label], places: list, obstacles: list[Bbox]) -
     a name that finds no room is replaced by a number, listed with its name under the map."""
     left_out = _write(ax, labels, places, obstacles)
     numbers = [Label(a.x, a.y, str(i)) for i, a in enumerate(left_out, start=1)]
-    missing = {n.text for n in _write(ax, numbers, AROUND, obstacles)}
+    written = [t.get_window_extent() for t in ax.texts]  # the names placed: no number over them
+    missing = {n.text for n in _write(ax, numbers, AROUND, [*obstacles, *written])}
     key = [
         f"{n.text} = {' '.join(a.text.split())}"
         for n, a in zip(numbers, left_out, strict=True)
