@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from bnn_lib.intake.tables import Column
 from bnn_lib.intake.values import key
-from bnn_lib.office.xlsform import question_labels
+from bnn_lib.office.xlsform import DATE, END, ENUMERATOR, question_labels
 from bnn_lib.spec import IndexSpec
 
 META = "(metadata)"
@@ -45,10 +45,11 @@ TOOL_COLUMNS = {
     "formversion",
     "key",
     "status",
-    # The interview's own questions in the forms bnn form writes (bnn_lib.office.xlsform).
-    "nama_pencacah",
-    "tanggal_wawancara",
-    "wawancara_selesai",
+    # The interview's own questions in the forms bnn form writes, set aside (its consent answer
+    # is a column of the table: names.toml, "consent").
+    ENUMERATOR,
+    DATE,
+    END,
 }
 # Where the form has no id question: the submission's own id, best first.
 SUBMISSION_IDS = ["_uuid", "key", "meta/instanceid", "meta-instanceid", "instanceid", "_id", "_index"]

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from bnn_lib.intake import names
 from bnn_lib.regions import regions
 from bnn_lib.spec import IndexSpec, Indicator, Item, SpecError
 from bnn_lib.writing import save_workbook, write_rows
@@ -28,7 +29,8 @@ CHOICES = ["list_name", "name", "label", "provinsi"]
 # The interview's own questions, before the spec's: who asked, when, and whether the respondent
 # agreed. A refusal ends the form: every later question is relevant only after a yes, and the
 # reader leaves a refused interview out (its consent column, :mod:`bnn_lib.intake.tables`).
-ENUMERATOR, DATE, CONSENT, END = "nama_pencacah", "tanggal_wawancara", "persetujuan", "wawancara_selesai"
+ENUMERATOR, DATE, END = "nama_pencacah", "tanggal_wawancara", "wawancara_selesai"
+CONSENT = names.header("consent")
 AGREED = f"${{{CONSENT}}} = 'ya'"
 REQUIRED = "Wajib diisi."
 
