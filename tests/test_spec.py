@@ -8,7 +8,7 @@ import shutil
 import pytest
 from conftest import TINY
 
-from bnn_lib.spec import SpecError, list_specs, load_spec, parse_spec
+from bnn_lib.spec import SpecError, list_specs, load_spec, modify, parse_spec
 
 
 def test_shipped_specs_load_and_mark_provenance():
@@ -134,3 +134,22 @@ def test_broken_toml_names_the_file(tmp_path):
 def test_unknown_spec_id_lists_the_shipped_ones():
     with pytest.raises(SpecError, match="ikotan-juknis-2021"):
         load_spec("ikotan-2099")
+
+
+def test_each_kind_of_index_has_its_headline_scale_and_a_kawasan_index_keeps_its_own():
+    # A survey index on the scale it is computed on (1–4, as BNN publishes it), a kawasan index
+    # on 0–100, where its recovery threshold lies; a spec may choose, but a kawasan index's scores
+    # exist on 0–100 only.
+    assert (load_spec("ikotan-dayamas-2022").shows_score, load_spec("ikotan-dayamas-2022").headline_decimals) == (
+        True,
+        2,
+    )
+    assert (load_spec("ikkrn-dayatif-2024").shows_score, load_spec("ikkrn-dayatif-2024").headline_decimals) == (
+        False,
+        1,
+    )
+    reporting = {"headline_scale": "score", "provenance": "assumed", "note": "Uji."}
+    with pytest.raises(SpecError, match=r"reporting\.headline_scale = 'score': indeks kawasan"):
+        modify(load_spec("ikkrn-dayatif-2024"), {"reporting": reporting})
+    shown = modify(load_spec("ikp-placeholder-2024"), {"reporting": {**reporting, "headline_scale": "rescaled"}})
+    assert (shown.shows_score, shown.headline_decimals) == (False, 2)  # the kind's decimals where none are set

@@ -186,7 +186,7 @@ def _recovery(spec: IndexSpec) -> Iterator[Problem]:
 def _reporting(spec: IndexSpec) -> Iterator[Problem]:
     if spec.reporting is None:
         return
-    if spec.kind in ("kawasan", "area") and spec.reporting.headline_scale != "rescaled":
+    if spec.kind in ("kawasan", "area") and spec.reporting.headline_scale == "score":
         # A kawasan's scores, changes and recovery threshold exist on the reported scale only.
         yield (
             "reporting.headline_scale",

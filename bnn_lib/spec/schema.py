@@ -87,13 +87,17 @@ class IndexSpec(BaseModel):
     @property
     def shows_score(self) -> bool:
         """Whether the index is shown on the scale it is computed on (``[reporting]
-        headline_scale = "score"``, e.g. 1–4) rather than its rescaled one (e.g. 0–100)."""
-        return (self.reporting.headline_scale if self.reporting is not None else HEADLINE[0]) == "score"
+        headline_scale = "score"``, e.g. 1–4) rather than its rescaled one (e.g. 0–100); without
+        the setting, as :data:`HEADLINE` says for its kind."""
+        chosen = self.reporting.headline_scale if self.reporting is not None else None
+        return (chosen or HEADLINE[self.kind][0]) == "score"
 
     @property
     def headline_decimals(self) -> int:
-        """The decimals an index value on the headline scale is written with (``[reporting]``)."""
-        return self.reporting.headline_decimals if self.reporting is not None else HEADLINE[1]
+        """The decimals an index value on the headline scale is written with (``[reporting]``;
+        without it, as :data:`HEADLINE` says for its kind)."""
+        chosen = self.reporting.headline_decimals if self.reporting is not None else None
+        return HEADLINE[self.kind][1] if chosen is None else chosen
 
     @property
     def indicators(self) -> list[Indicator]:

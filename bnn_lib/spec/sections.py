@@ -19,9 +19,16 @@ MIN_CELL = 5
 # or less would move it by 20 points or more. An assumption of this suite.
 MIN_KAWASAN = 5
 # The scale and decimals an index is shown on when its spec sets none (``[reporting]
-# headline_scale``): the scale it is computed on, as BNN publishes IKOTAN (3,1 in 2021) and sets
-# its targets, at two decimals (0,01 on 1–4 is a third of a point on 0–100).
-HEADLINE: tuple[Literal["score", "rescaled"], int] = ("score", 2)
+# headline_scale``), by kind: a survey index on the scale it is computed on, as BNN publishes
+# IKOTAN (3,1 in 2021) and sets its targets, at two decimals (0,01 on 1–4 is a third of a point
+# on 0–100); a kawasan index on the reported scale its recovery rule is set on, at one; a
+# composite on the reported scale it is published on (Indeks P4GN 53,14).
+HEADLINE: dict[str, tuple[Literal["score", "rescaled"], int]] = {
+    "survey": ("score", 2),
+    "kawasan": ("rescaled", 1),
+    "area": ("rescaled", 1),
+    "composite": ("rescaled", 2),
+}
 
 # What an element rests on (docs/methodology.md, "How each element is labelled"): a public source
 # says so; it follows from documented facts (the note gives the argument); or the suite chose it.
@@ -325,5 +332,5 @@ class Reporting(Element):
 
     min_cell: int = Field(MIN_CELL, ge=1)
     min_kawasan: int = Field(MIN_KAWASAN, ge=1)
-    headline_scale: Literal["score", "rescaled"] = HEADLINE[0]
-    headline_decimals: int = Field(HEADLINE[1], ge=0, le=4)
+    headline_scale: Literal["score", "rescaled"] | None = None
+    headline_decimals: int | None = Field(None, ge=0, le=4)
