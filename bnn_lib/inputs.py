@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from bnn_lib.intake import DataError, Loaded, finish, read_year
+from bnn_lib.intake import DataError, Loaded, Problem, finish, read_year
 from bnn_lib.intake.checks import contradicted_status, status_checkable
 from bnn_lib.intake.plausible import survey_scores
 from bnn_lib.kawasan import recorded_status
@@ -52,3 +52,27 @@ def load_inputs(folder: Path, year: int, specs: dict[str, IndexSpec]) -> Loaded:
     if loaded.problems:
         raise DataError(loaded.problems, loaded.warnings)
     return loaded
+
+
+def outside_years(specs: dict[str, IndexSpec], year: int) -> list[Problem]:
+    """A warning for each spec applied to a ``year`` outside its own years (``years_from`` …
+    ``years_to``): allowed (a researcher tries a method on another year), never silent."""
+    return [
+        Problem(
+            spec.path or spec.id,
+            None,
+            None,
+            year,
+            f"spesifikasi {spec.id} berlaku {_years(spec)}, dipakai untuk tahun di luar itu: hasilnya tidak sebanding "
+            "dengan yang diterbitkan untuk tahun ini",
+        )
+        for spec in specs.values()
+        if not spec.applies_to(year)
+    ]
+
+
+def _years(spec: IndexSpec) -> str:
+    """ "2022 dan sesudahnya", "sampai 2021", "2020–2021"."""
+    if spec.years_from is not None and spec.years_to is not None:
+        return f"{spec.years_from}–{spec.years_to}"
+    return f"{spec.years_from} dan sesudahnya" if spec.years_from is not None else f"sampai {spec.years_to}"

@@ -26,7 +26,7 @@ from bnn_lib.aggregate import index_tables, kabkota_mean, rescale
 from bnn_lib.analyses import Analyses, change_tables, survey_tables
 from bnn_lib.association import output_association
 from bnn_lib.bands import band_edges, classify, edges_table
-from bnn_lib.inputs import load_inputs
+from bnn_lib.inputs import load_inputs, outside_years
 from bnn_lib.intake import DataError, Problem
 from bnn_lib.kawasan_year import compute_ikkrn, compute_ikktt, kawasan_changes, kawasan_history, without_before
 from bnn_lib.paths import SAMPLE_DIR
@@ -152,6 +152,8 @@ def compute_year(
     """
     loaded = {key: spec for key, spec in choose_specs(specs, year).items() if indices is None or key in indices}
     read = load_inputs(Path(data) if data else SAMPLE_DIR, year, loaded)
+    if indices is None:  # a back-cast (some indices) applies a later spec to its year on purpose
+        read.warnings += outside_years(loaded, year)
     inputs = read.tables
     tables: dict[str, pd.DataFrame] = {}
     for key in SURVEY_INDICES:

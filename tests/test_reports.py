@@ -267,8 +267,14 @@ def test_exploration_notebook_runs_a_changed_spec_end_to_end(sample_dir, tmp_pat
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
     text = "".join(o.get("text", "") + str(o.get("data", {}).get("text/plain", "")) for o in outputs)
-    assert "kab/kota berkategori belum pasti" in text and "'ikotan-eksperimen'" in text
+    assert "kab/kota berkategori belum pasti" in text and "'ikotan-varian-1'" in text
     assert "unit_weighting" in text  # the Sobol table names the assumptions
+    # The baseline is the spec in force in the year, named; each variant changes one assumption,
+    # named, and says whether it ran outside its spec's years (these do not).
+    assert "Dasar 2024: ikotan-dayamas-2022" in text
+    assert "ikotan-varian-1: bobot Ketahanan Keluarga ×2; peringatan: tidak ada" in text
+    assert "ikotan-varian-2: agregasi geometrik; peringatan: tidak ada" in text
+    assert re.search(r"agregasi geometrik: kategori berubah pada \d+ kab/kota", text)
 
 
 def test_a_boundary_file_draws_a_real_map(tmp_path):

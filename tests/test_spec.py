@@ -8,6 +8,7 @@ import shutil
 import pytest
 from conftest import TINY
 
+from bnn_lib.inputs import outside_years
 from bnn_lib.spec import SpecError, list_specs, load_spec, modify, parse_spec
 
 
@@ -153,3 +154,12 @@ def test_each_kind_of_index_has_its_headline_scale_and_a_kawasan_index_keeps_its
         modify(load_spec("ikkrn-dayatif-2024"), {"reporting": reporting})
     shown = modify(load_spec("ikp-placeholder-2024"), {"reporting": {**reporting, "headline_scale": "rescaled"}})
     assert (shown.shows_score, shown.headline_decimals) == (False, 2)  # the kind's decimals where none are set
+
+
+def test_a_spec_used_outside_its_years_is_said():
+    juknis, dayamas = load_spec("ikotan-juknis-2021"), load_spec("ikotan-dayamas-2022")  # through 2021; 2022 on
+    [said] = outside_years({"ikotan": juknis}, 2024)
+    assert said.value == 2024 and said.message.startswith("spesifikasi ikotan-juknis-2021 berlaku sampai 2021,")
+    assert outside_years({"ikotan": juknis}, 2021) == [] and outside_years({"ikotan": dayamas}, 2024) == []
+    [said] = outside_years({"ikotan": dayamas}, 2021)
+    assert "berlaku 2022 dan sesudahnya" in said.message
