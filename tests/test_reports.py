@@ -243,7 +243,8 @@ def test_reports_show_uncertainty_and_the_audit(rendered, reports_dir):
     province = (rendered / "provinsi-11.html").read_text()
     intervals = pd.read_parquet(reports_dir / "2024" / "results" / "ikotan_intervals.parquet").set_index("region_code")
     aceh = intervals.loc["11"]
-    assert f"Selang kepercayaan 95 % IKOTAN Aceh: {angka(aceh['lo95'], 1)}–{angka(aceh['hi95'], 1)}" in province
+    lo, hi = (aceh[c] / 100 * 3 + 1 for c in ("lo95", "hi95"))  # on 1–4, the headline scale, mapped by hand
+    assert f"Selang kepercayaan 95 % IKOTAN Aceh: {angka(lo, 2)}–{angka(hi, 2)} (skala 1–4)" in province
     assert "Selang 95 %" in province and "Belum pasti" in province
     uncertain = intervals[
         (intervals["level"] == "kabkota") & intervals.index.str.startswith("11.") & intervals["uncertain"]

@@ -304,10 +304,11 @@ def kawasan(data: ReportData, code: str) -> Section:
 
 
 def _ikktt(data: ReportData, code: str) -> str:
-    table, shown = data.table("ikktt_recovery"), headline(data, "ikktt")
+    table = data.table("ikktt_recovery")
     own = None if table is None else table[table["kabkota_code"] == code]
     if own is None or own.empty:
         return ""
+    shown = headline(data, "ikktt")
     rows = [
         {
             "id": esc(r.kawasan_id),

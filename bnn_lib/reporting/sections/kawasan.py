@@ -69,12 +69,13 @@ def ikkrn(data: ReportData, province: str | None) -> Section:
 
 def ikktt(data: ReportData, province: str | None) -> Section:
     """IKKTT where it applies; one line where it does not."""
-    spec, shown = data.spec("ikktt"), headline(data, "ikktt")
+    spec = data.spec("ikktt")
     if data.kabkota("ikktt_recovery", province).empty:
         return Section.of(
             "<p>IKKTT tidak berlaku: wilayah ini tidak memiliki kawasan tanaman terlarang yang diukur "
             f"pada tahun {data.year}.</p>"
         )
+    shown = headline(data, "ikktt")
     rows = [
         {
             "label": esc(r.region),
