@@ -193,7 +193,7 @@ def index_sheets(data: ReportData, index: str, frame: pd.DataFrame) -> list[tupl
     if data.table(f"{index}_kabkota") is not None:
         parts = {name: _survey_columns(data, index)}
     else:
-        parts = {f"{name} pemetaan": _mapping_columns(), f"{name} pemulihan": _recovery_columns()}
+        parts = {f"{name} pemetaan": _mapping_columns(), f"{name} pemulihan": _recovery_columns(data, index)}
     shown = {
         title: [c for c in columns if c.key in frame and frame[c.key].notna().any()] for title, columns in parts.items()
     }
@@ -241,10 +241,11 @@ def _mapping_columns() -> list[Col]:
     return [Col("n_kawasan", "Kawasan dipetakan", count), Col("n_rawan", "Kawasan rawan", count), *statuses]
 
 
-def _recovery_columns() -> list[Col]:
+def _recovery_columns(data: ReportData, index: str) -> list[Col]:
     """The kawasan intervened and recovered, the recovery rate and its interval, and the scores
-    before and after of a kawasan index (IKKRN, IKKTT)."""
-    level, count = words.level(), DECIMALS[0]
+    before and after of a kawasan index (IKKRN, IKKTT), on its headline scale as the reports
+    write them."""
+    level, count, shown = words.level(), DECIMALS[0], headline(data, index)
     return [
         Col("n_intervened", "Kawasan diintervensi", count),
         Col("n_pulih", "Kawasan pulih", count),
@@ -253,9 +254,9 @@ def _recovery_columns() -> list[Col]:
         Col("recovery_rate", "Tingkat keterpulihan (%)", DECIMALS[1]),
         Col(LO, f"Batas bawah selang {level} (%)", DECIMALS[1]),
         Col(HI, f"Batas atas selang {level} (%)", DECIMALS[1]),
-        Col("mean_before", "Skor sebelum intervensi", DECIMALS[2]),
-        Col("mean_after", "Skor sesudah intervensi", DECIMALS[2]),
-        Col("mean_delta", "Perubahan skor (poin)", change_format(2), rounded=2),
+        Col("mean_before", f"Skor sebelum intervensi (skala {shown.scale})", DECIMALS[shown.decimals]),
+        Col("mean_after", f"Skor sesudah intervensi (skala {shown.scale})", DECIMALS[shown.decimals]),
+        Col("mean_delta", "Perubahan skor (poin)", change_format(shown.decimals), rounded=shown.decimals),
     ]
 
 

@@ -262,13 +262,14 @@ def kawasan(data: ReportData, code: str) -> Section:
     recovery = data.table("ikkrn_recovery")
     own = None if recovery is None else recovery[recovery["kabkota_code"] == code]
     if own is not None and len(own):
+        shown = headline(data, "ikkrn")
         rows = [
             {
                 "id": esc(r.kawasan_id),
                 "before": esc(r.status_before),
                 "after": esc(r.status_after),
                 "pulih": _yes_no(r.pulih),
-                "delta": headline(data, "ikkrn").change(r.delta),
+                "delta": shown.change(r.delta),
             }
             for r in own.itertuples()
         ]
@@ -277,7 +278,7 @@ def kawasan(data: ReportData, code: str) -> Section:
             ("before", "Status sebelum"),
             ("after", "Status sesudah"),
             ("pulih", "Pulih"),
-            ("delta", f"Perubahan skor IKKRN ({headline(data, 'ikkrn').scale})"),
+            ("delta", f"Perubahan skor IKKRN ({shown.scale})"),
         ]
         region = data.table("ikkrn_regions")
         rate = region[(region["region_code"] == code)] if region is not None else pd.DataFrame()

@@ -35,7 +35,7 @@ def ikkrn(data: ReportData, province: str | None) -> Section:
     chart = charts.status_before_after(data=counts, title=title).figure
     table = _rows_of(data, "ikkrn", province)
     table = table[table["n_intervened"].fillna(0) > 0]
-    lo, hi = bounds()
+    (lo, hi), shown = bounds(), headline(data, "ikkrn")
     rows = [
         {
             "label": esc(r.region),
@@ -43,7 +43,7 @@ def ikkrn(data: ReportData, province: str | None) -> Section:
             "pulih": angka(r.n_pulih, 0),
             "rate": "–" if r.few else persen(r.recovery_rate),
             "ci": "–" if r.few else f"{angka(getattr(r, lo), 0)}–{angka(getattr(r, hi), 0)} %",
-            "delta": headline(data, "ikkrn").change(getattr(r, "mean_delta", float("nan"))),
+            "delta": shown.change(getattr(r, "mean_delta", float("nan"))),
             "rawan": angka(r.n_rawan, 0),
         }
         for r in table.sort_values("recovery_rate", ascending=False).itertuples()
@@ -54,7 +54,7 @@ def ikkrn(data: ReportData, province: str | None) -> Section:
         ("pulih", "Pulih"),
         ("rate", "Tingkat keterpulihan"),
         ("ci", f"Selang {words.level()}"),
-        ("delta", f"Perubahan skor IKKRN ({headline(data, 'ikkrn').scale})"),
+        ("delta", f"Perubahan skor IKKRN ({shown.scale})"),
         ("rawan", "Kawasan rawan (pemetaan)"),
     ]
     return Section.of(
