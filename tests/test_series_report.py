@@ -80,6 +80,8 @@ def test_the_break_is_stated_and_its_specs_named_in_the_appendix(page, method_br
     for spec in (method_break["spec_before"], method_break["spec_now"]):
         assert spec not in page[:appendix], spec  # named nowhere before the appendix
     assert "batas tetap pada skala 0–100" in page[appendix:] and "skala 0–100" not in page[:appendix]
+    # The assumptions cite the methodology by its name, as the workbook does, not by a repository path.
+    assert "dokumen metodologi" in page[appendix:] and "docs/methodology.md" not in page
 
 
 def test_the_earlier_year_is_shown_as_published_beside_its_backcast(page, data, method_break):

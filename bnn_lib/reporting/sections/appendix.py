@@ -19,7 +19,7 @@ from bnn_lib.reporting.headline import headline
 from bnn_lib.reporting.sections.breaks import breaks
 from bnn_lib.reporting.sections.components import NATIONAL, Section, code_of, colors_of, html_table
 from bnn_lib.reporting.words import BACKCAST
-from bnn_lib.spec import PROVENANCE_WORDS
+from bnn_lib.spec import PROVENANCE_WORDS, IndexSpec
 from bnn_lib.uncertainty import bounds
 
 SECTION_NAMES = {
@@ -64,7 +64,7 @@ def methodology(data: ReportData, province: str | None) -> Section:
         "<h3>Asumsi yang berlaku</h3><p>Unsur berikut tidak terdokumentasi dalam sumber publik: disimpulkan dari "
         "fakta yang terdokumentasi, atau ditetapkan sebagai asumsi (catatan lengkapnya ada di berkas "
         "spesifikasi):</p><ul class='assumptions'>",
-        *(_assumptions(s) for s in specs.values()),
+        *(_assumptions(s, data.spec(key)) for key, s in specs.items()),
         "</ul>",
         _method_breaks(data),
         "<h3>Cakupan dan ukuran sampel</h3>",
@@ -143,13 +143,15 @@ def _method_breaks(data: ReportData) -> str:
     )
 
 
-def _assumptions(spec: dict) -> str:
+def _assumptions(spec: dict, loaded: IndexSpec) -> str:
     """The first elements of a spec that no source states (as the results record it), each with
-    what it rests on and its note."""
+    what it rests on and its note, in a reader's words as the workbook gives it
+    (:func:`~bnn_lib.reporting.words.plain_note`: no repository path, no field name)."""
     notes = [a for a in spec.get("assumptions", []) if a.get("note")]
     items = [
         f"<li><b>{esc(spec['index'])}</b> · {esc(SECTION_NAMES.get(a['name'], a['name']))} "
-        f"({esc(PROVENANCE_WORDS.get(a.get('provenance', 'assumed'), ''))}): {esc(a['note'])}</li>"
+        f"({esc(PROVENANCE_WORDS.get(a.get('provenance', 'assumed'), ''))}): "
+        f"{esc(words.plain_note(a['note'], loaded))}</li>"
         for a in notes[:ASSUMPTIONS_SHOWN]
     ]
     if len(notes) > ASSUMPTIONS_SHOWN:
