@@ -20,12 +20,14 @@ from pandas.api.types import union_categoricals
 
 from bnn_lib import sensitivity
 from bnn_lib.inputs import check_year, load_inputs
-from bnn_lib.paths import SAMPLE_DIR
 from bnn_lib.pipeline import compute_year, compute_years
 from bnn_lib.sample import LABEL, YEARS, wide_survey
 from bnn_lib.scoring import group_sums, respondent_scores
 from bnn_lib.spec import DEFAULT_SPECS, load_spec
 from bnn_lib.uncertainty import bootstrap_survey
+from bnn_lib.workspace import workspace
+
+SAMPLE_DIR = workspace().data  # the repository's workspace: its sample data
 
 REPEATS = 3
 

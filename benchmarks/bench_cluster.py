@@ -27,12 +27,16 @@ from pathlib import Path
 import psutil
 
 from bnn_lib import cli
-from bnn_lib.paths import REPORTS_DIR, ROOT, SAMPLE_DIR
 from bnn_lib.reporting import batch
+from bnn_lib.workspace import workspace
 
+ROOT = Path(__file__).resolve().parents[1]
 # The local cluster is test tooling, not library code: it lives with the tests.
 sys.path.insert(0, str(ROOT / "tests"))
-from dask_harness import LocalCluster, local_cluster
+from dask_harness import LocalCluster, local_cluster  # noqa: E402 (found on the path just set)
+
+SAMPLE_DIR = workspace().data  # the repository's workspace: its sample data
+REPORTS_DIR = workspace().reports
 
 MB = 1024 * 1024
 

@@ -26,8 +26,10 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from bnn_lib.paths import REPORTS_DIR
 from bnn_lib.reporting import LEVELS, batch, pdf
+from bnn_lib.workspace import workspace
+
+REPORTS_DIR = workspace().reports
 
 
 def level(key: str) -> str:

@@ -27,10 +27,13 @@ import psutil
 from bench_cluster import MB, Sampler
 
 from bnn_lib import cli
-from bnn_lib.paths import REPORTS_DIR, SAMPLE_DIR
 from bnn_lib.regions import regions
 from bnn_lib.reporting import batch
 from bnn_lib.reporting.jobs import NATIONAL_NOTEBOOK, PROVINCE_NOTEBOOK
+from bnn_lib.workspace import workspace
+
+SAMPLE_DIR = workspace().data  # the repository's workspace: its sample data
+REPORTS_DIR = workspace().reports
 
 BIN = Path(sys.executable).parent
 TARGET_SECONDS = 180  # every report of one year on a 2-core machine

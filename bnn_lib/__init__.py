@@ -1,7 +1,7 @@
 """bnn_lib: the performance indices of BNN's Deputi Bidang Pemberdayaan Masyarakat.
 
 IKOTAN, IKP, IKKRN and IKKTT computed from data shaped as BNN collects it, by a pipeline of small
-stages driven by versioned index specifications (``data/specs/*.toml``).
+stages driven by versioned index specifications (``bnn_lib/data/specs/*.toml``).
 
     import bnn_lib
     results = bnn_lib.compute_year(2024)

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import NoReturn
 
 from bnn_lib.limits import FIRST_YEAR, LAST_YEAR, MAX_MIN_CELL
-from bnn_lib.paths import REPORTS_DIR, SAMPLE_DIR
 from bnn_lib.pipeline import START_METHODS
 from bnn_lib.reporting import LEVELS
 from bnn_lib.sensitivity import MIN_SAMPLES
@@ -88,13 +87,23 @@ def parser(description: str | None) -> argparse.ArgumentParser:
     """The parser of ``bnn`` and its subcommands (each a :class:`Parser` too)."""
     parser = Parser(prog="bnn", description=description)
     parser.add_argument("--debug", action="store_true", help="show the Python traceback of an error")
+    parser.add_argument(
+        "--project", type=Path, metavar="DIR", help="the workspace to work on (default: the one this folder is in)"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
+    p = sub.add_parser("init", help="make a folder a workspace: data/, specs/, reports/, notebooks/ and bnn.toml")
+    p.add_argument("folder", type=Path, nargs="?", default=Path(), help="the folder (default: this one)")
+
+    p = sub.add_parser("lab", help="open JupyterLab in the workspace, its research notebooks ready")
+    p.add_argument("--dry-run", action="store_true", help="only print the command that would open it")
+    p.add_argument("jupyter", nargs="*", metavar="JUPYTER_OPTION", help="JupyterLab's own options, after --")
+
     p = sub.add_parser("sample", help="write the synthetic sample data")
-    p.add_argument("--out", type=Path, default=SAMPLE_DIR)
+    p.add_argument("--out", type=Path, help="where to (default: the workspace's data folder)")
 
     p = sub.add_parser("compute", help="compute every index for one or more years and save the tables")
-    _year_data_out(p, "results go to OUT/<year>/results")
+    _year_data_out(p, "results go to OUT/<year>/results (default: the workspace's reports/)")
     _spec_option(p, "use another spec for every year computed, e.g. ikotan=my-copy.toml (repeatable)")
     _analysis_options(p, default_replicates=1000, default_samples=2000)
     _start_method(p)
@@ -104,7 +113,7 @@ def parser(description: str | None) -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", help="copy a year's results folder, e.g. a public copy fit for publication")
     _years(p, required=True)
-    p.add_argument("--out", type=Path, default=REPORTS_DIR, help="the results are in OUT/<year>/results")
+    p.add_argument("--out", type=Path, help="the results are in OUT/<year>/results (default: the workspace's reports/)")
     p.add_argument("--to", type=Path, help="where the copy goes (default: OUT/<year>/results-publik or -salinan)")
     p.add_argument(
         "--public", action="store_true", help="aggregates only, cells of fewer than --min-cell respondents blanked"
@@ -120,7 +129,7 @@ def parser(description: str | None) -> argparse.ArgumentParser:
     p.add_argument("files", nargs="*")
 
     p = sub.add_parser("validate", help="check a year's input data and write a validation report; compute nothing")
-    _year_data_out(p, "report folder (default: reports/<year>/validasi)", default_out=None)
+    _year_data_out(p, "report folder (default: the workspace's reports/<year>/validasi)")
     _spec_option(p, "check against another spec")
 
     p = sub.add_parser("template", help="write the input workbook an office fills in")
@@ -150,7 +159,7 @@ def _reports(sub: argparse._SubParsersAction) -> None:
         "reports",
         help="render every report of a year as HTML, computing first only the results that are missing or out of date",
     )
-    _year_data_out(p, "reports go to OUT/<year>/")
+    _year_data_out(p, "reports go to OUT/<year>/ (default: the workspace's reports/)")
     p.add_argument(
         "--province",
         nargs="+",
@@ -188,10 +197,12 @@ def _years(p: argparse.ArgumentParser, required: bool) -> None:
     p.add_argument("--year", type=YEAR, nargs="+", required=required, help=f"one or more years, {YEAR.limits}")
 
 
-def _year_data_out(p: argparse.ArgumentParser, out_help: str, default_out: Path | None = REPORTS_DIR) -> None:
+def _year_data_out(p: argparse.ArgumentParser, out_help: str) -> None:
     _years(p, required=True)
-    p.add_argument("--data", type=Path, default=SAMPLE_DIR, help="folder holding <year>/ input tables")
-    p.add_argument("--out", type=Path, default=default_out, help=out_help)
+    p.add_argument(
+        "--data", type=Path, help="folder holding <year>/ input tables (default: the workspace's, see bnn.toml)"
+    )
+    p.add_argument("--out", type=Path, help=out_help)
 
 
 def _spec_option(p: argparse.ArgumentParser, text: str) -> None:

@@ -4,7 +4,8 @@ input templates, survey forms and the validation report of their data."""
 from __future__ import annotations
 
 import argparse
-import errno
+import os
+import subprocess
 import sys
 import time
 import traceback
@@ -18,14 +19,14 @@ from bnn_lib.intake import DataError
 from bnn_lib.office.template import write_template
 from bnn_lib.office.validation import write_report
 from bnn_lib.office.xlsform import write_form
-from bnn_lib.paths import REPORTS_DIR
 from bnn_lib.pipeline import start_method_for
 from bnn_lib.publish import export, target_problem
 from bnn_lib.regions import UnknownRegionError, regions
-from bnn_lib.sample import write_sample
-from bnn_lib.spec import SpecError, choose_specs, list_specs, load_spec, parse_overrides
+from bnn_lib.sample import is_sample, write_sample
+from bnn_lib.spec import SpecError, choose_specs, list_specs, load_spec, parse_overrides, shadowed_specs
 from bnn_lib.staging import sweep
-from bnn_lib.terminal import say
+from bnn_lib.terminal import os_message, safe_console, say
+from bnn_lib.workspace import PROJECT_VARIABLE, WorkspaceError, init, lab_command, workspace
 
 SHOWN = 5  # problems and warnings printed per year; the rest are in the saved files
 # What happened to a year's results (bnn_lib.build's statuses), as the console says it.
@@ -39,17 +40,17 @@ class UsageError(ValueError):
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code: 0 done, 1 refused or failed (one message says why),
     2 a malformed command line, 3 a fault of the suite itself (``--debug`` shows where)."""
-    _safe_console()
+    safe_console()
     try:
         args = arguments.parser(__doc__).parse_args(argv)
     except SystemExit as exc:  # --help (0), or a malformed command line, said by argparse (2)
         return exc.code if isinstance(exc.code, int) else 2
     try:
         return _run(args)
-    except (DataError, SpecError, OSError, UnknownRegionError, UsageError) as exc:
+    except (DataError, SpecError, OSError, UnknownRegionError, UsageError, WorkspaceError) as exc:
         if args.debug:
             say(traceback.format_exc().rstrip(), file=sys.stderr)
-        say(f"kesalahan: {_os_message(exc) if isinstance(exc, OSError) else exc}", file=sys.stderr)
+        say(f"kesalahan: {os_message(exc) if isinstance(exc, OSError) else exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         say("dihentikan; berkas yang sudah ditulis lengkap, tidak ada yang setengah jadi", file=sys.stderr)
@@ -66,8 +67,29 @@ def main(argv: list[str] | None = None) -> int:
         return 3
 
 
+# The commands that work on a workspace (its data, its reports), and where each one's --out goes
+# by default: its reports folder, or (for the sample) its data folder.
+IN_WORKSPACE = {
+    "sample": "data",
+    "compute": "reports",
+    "reports": "reports",
+    "validate": None,
+    "export": "reports",
+    "lab": None,
+}
+
+
 def _run(args: argparse.Namespace) -> int:
+    if args.project:  # the environment carries it to the report kernels and worker processes too
+        os.environ[PROJECT_VARIABLE] = str(args.project.resolve())
+    if args.command in IN_WORKSPACE:
+        _in_workspace(args)
+    if args.command == "init":
+        return _init(args.folder)
+    if args.command == "lab":
+        return _lab(args)
     if args.command == "sample":
+        _refuse_real_data(args.out)
         say(f"data contoh ditulis ke {write_sample(args.out)}")
     elif args.command == "compute":
         return _compute(args)
@@ -87,8 +109,50 @@ def _run(args: argparse.Namespace) -> int:
         for name in args.files or list_specs():
             spec = load_spec(name)
             assumed = len(spec.assumptions())
-            say(f"{spec.id} {spec.version} ({spec.index}, {spec.kind}): {assumed} elemen diasumsikan")
+            say(f"{spec.id} {spec.version} ({spec.index}, {spec.kind}): {assumed} elemen diasumsikan; {spec.path}")
+        for name in [] if args.files else shadowed_specs():
+            say(f"specs/{name}.toml tidak dipakai: id-nya sama dengan spesifikasi bawaan (pakai: own_specs = true)")
     return 0
+
+
+def _in_workspace(args: argparse.Namespace) -> None:
+    """Fill in the folders a command was not given from the workspace it works on; raises
+    :class:`WorkspaceError` outside one."""
+    place = workspace()
+    if hasattr(args, "data") and args.data is None:
+        args.data = place.data
+    where = IN_WORKSPACE[args.command]
+    if where and args.out is None:
+        args.out = getattr(place, where)
+
+
+def _refuse_real_data(out: Path) -> None:
+    """Refuse to write the synthetic sample where other data are: its files would be read with
+    them (the workspace's data folder is where an office's own tables go)."""
+    if not out.is_dir() or not any(out.iterdir()) or is_sample(out):
+        return
+    raise UsageError(
+        f"{out}: sudah berisi data yang bukan data contoh; data contoh tidak ditulis di sana "
+        "(pilih folder lain: bnn sample --out FOLDER)"
+    )
+
+
+def _init(folder: Path) -> int:
+    """Make ``folder`` a workspace and say what was made and what to do next."""
+    root, made = init(folder)
+    listed = ", ".join(str(p.relative_to(root)) for p in made) or "tidak ada yang baru (sudah ruang kerja)"
+    say(f"ruang kerja {root}: dibuat {listed}")
+    say(f"berikutnya: cd {root}, lalu `bnn sample` (data contoh) atau salin data Anda ke data/<tahun>/")
+    return 0
+
+
+def _lab(args: argparse.Namespace) -> int:
+    """Open JupyterLab in the workspace (``--dry-run``: print the command); its exit code."""
+    command, env = lab_command(workspace(), args.jupyter)
+    if args.dry_run:
+        say(" ".join(command))
+        return 0
+    return subprocess.call(command, env=env)
 
 
 def _compute(args: argparse.Namespace) -> int:
@@ -148,10 +212,10 @@ def _reports(args: argparse.Namespace) -> int:
         except cluster.ClusterError as exc:  # the cluster went away between two years
             raise UsageError(f"--dask-scheduler: {exc}") from None
         except batch.NotWrittenError as exc:  # the index or the workbook (open in Excel, say)
-            say(f"{year}: kesalahan: {_os_message(exc.error)}", file=sys.stderr)
+            say(f"{year}: kesalahan: {os_message(exc.error)}", file=sys.stderr)
             outcomes, failed = exc.outcomes, True
         except OSError as exc:  # before any report was rendered: the other years go on
-            say(f"{year}: kesalahan: {_os_message(exc)}", file=sys.stderr)
+            say(f"{year}: kesalahan: {os_message(exc)}", file=sys.stderr)
             failed = True
             continue
         say(
@@ -177,7 +241,7 @@ def _validate(args: argparse.Namespace) -> int:
     blocked = False
     for year in args.year:
         loaded = check_year(args.data, year, choose_specs(overrides, year))
-        out = args.out or REPORTS_DIR / str(year) / "validasi"
+        out = args.out or workspace().reports / str(year) / "validasi"
         _clear_leftovers(out, [])
         written = write_report(loaded, year, out, str(args.data))
         verdict = "dapat dihitung" if not loaded.problems else f"{len(loaded.problems)} masalah harus diperbaiki"
@@ -299,55 +363,6 @@ def _provinces(asked: list[str] | None) -> list[str] | None:
     if not asked:
         return None
     return [p if p.casefold() == "nasional" else regions().province(p).code for p in asked]
-
-
-# What to do about the file-system errors a user meets, by errno.
-OFFICE_FILES = (".xlsx", ".csv")
-OS_HINTS = {
-    errno.ENOSPC: "disk penuh; kosongkan sebagian lalu jalankan perintahnya lagi",
-    errno.EDQUOT: "kuota disk habis; kosongkan sebagian lalu jalankan perintahnya lagi",
-    errno.EACCES: "tidak ada izin; pilih folder lain atau minta izin menulis",
-    errno.EPERM: "tidak ada izin; pilih folder lain atau minta izin menulis",
-    errno.EROFS: "disk hanya-baca; pilih folder lain",
-    errno.EEXIST: "ada berkas bernama sama dengan folder itu; pindahkan berkasnya atau pilih jalur lain",
-    errno.ENOTDIR: "ada berkas bernama sama dengan folder itu; pindahkan berkasnya atau pilih jalur lain",
-    errno.EISDIR: "itu folder; berikan nama berkas",
-}
-
-
-# What the operating system says, in the console's language, for the errors a user meets.
-OS_WORDS = {
-    errno.ENOENT: "tidak ada",
-    errno.ENOSPC: "ruang disk habis",
-    errno.EDQUOT: "kuota disk habis",
-    errno.EACCES: "akses ditolak",
-    errno.EPERM: "tidak diizinkan",
-    errno.EROFS: "disk hanya-baca",
-    errno.EEXIST: "sudah ada",
-    errno.ENOTDIR: "bukan folder",
-    errno.EISDIR: "adalah folder",
-}
-
-
-def _os_message(exc: OSError) -> str:
-    """An operating-system error as one line: the path, what went wrong and what to do."""
-    # A failed rename names its target second; the source is a temporary file, gone by now.
-    path = exc.filename2 or exc.filename
-    where = f"{path}: " if path else ""
-    what = OS_WORDS.get(exc.errno or 0, exc.strerror or str(exc))
-    hint = OS_HINTS.get(exc.errno or 0)
-    if hint and exc.errno in (errno.EACCES, errno.EPERM) and str(path).endswith(OFFICE_FILES):
-        hint = "sedang dibuka di Excel? tutup lalu jalankan perintahnya lagi"  # Windows locks an open file
-    return f"{where}{what}" + (f" ({hint})" if hint else "")
-
-
-def _safe_console() -> None:
-    """Never fail on printing: a Windows console's code page (cp1252, cp437) has no ≥ or ±, so
-    characters it cannot show are replaced instead of raising UnicodeEncodeError."""
-    for stream in (sys.stdout, sys.stderr):
-        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
-        if encoding != "utf8" and hasattr(stream, "reconfigure"):
-            stream.reconfigure(errors="replace")
 
 
 if __name__ == "__main__":

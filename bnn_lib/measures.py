@@ -1,4 +1,4 @@
-"""The table of performance measures (``data/rules/measures.toml``): for each measure a target
+"""The table of performance measures (``bnn_lib/data/rules/measures.toml``): for each measure a target
 can be set for, its kind, label, unit, decimals, direction, the index it comes from and the
 result table and column of its realisasi. The intake checks targets and outputs by it, the
 roll-up reads realisasi by it, and the reports and the workbook name and print measures by it:
@@ -19,10 +19,10 @@ from typing import Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from bnn_lib.paths import DATA_DIR
+from bnn_lib.paths import SHIPPED
 from bnn_lib.spec import SpecError
 
-MEASURES_FILE = DATA_DIR / "rules" / "measures.toml"
+MEASURES_FILE = SHIPPED / "rules" / "measures.toml"
 Unit = Literal["indeks", "persen", "kab/kota", "kawasan", "orang"]
 COUNTS = ("kab/kota", "kawasan", "orang")  # units that count things: whole numbers
 

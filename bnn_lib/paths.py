@@ -1,13 +1,16 @@
-"""Where the project's data live. The library is used from a clone (``pip install -e .``)."""
+"""What the suite ships, read only, inside the package: the specs, the region registry, the
+rules, the names offices see, the map data and the notebooks (:mod:`bnn_lib.workspace` is where a
+user's data, specs and reports live); and the hashes that tell saved results out of date."""
+
+from __future__ import annotations
 
 import hashlib
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA_DIR = ROOT / "data"
-SPECS_DIR = DATA_DIR / "specs"
-SAMPLE_DIR = DATA_DIR / "sample"
-REPORTS_DIR = ROOT / "reports"
+PACKAGE = Path(__file__).resolve().parent
+SHIPPED = PACKAGE / "data"  # the specs, the region registry, the rules, the names, the map data
+SPECS_DIR = SHIPPED / "specs"
+NOTEBOOKS_DIR = PACKAGE / "notebooks"  # the report notebooks and the research notebooks
 
 
 def file_hash(path: str | Path) -> str:
@@ -15,21 +18,21 @@ def file_hash(path: str | Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-# What code_hash leaves out: the command line and what it alone uses, the reports, the offices' files.
-COMMAND_LINE = ("reporting", "office", "cli.py", "arguments.py", "terminal.py")
+# What code_hash leaves out: the command line and what it alone uses, the reports, the offices'
+# files, the shipped data (but for what decides the results, below) and the notebooks.
+COMMAND_LINE = ("reporting", "office", "cli.py", "arguments.py", "terminal.py", "data", "notebooks")
 
 
 def code_hash() -> str:
     """SHA-256 over the computing code (``bnn_lib`` without the command line, its arguments and
     terminal output, and the report and office packages), the region registry and the priority
     rules: saved results computed by others are out of date."""
-    package = ROOT / "bnn_lib"
     digest = hashlib.sha256()
-    for path in sorted(package.rglob("*.py")):
-        if path.relative_to(package).parts[0] not in COMMAND_LINE:
-            digest.update(path.relative_to(package).as_posix().encode() + path.read_bytes())
-    for path in sorted((DATA_DIR / "regions").glob("*.csv")):  # the registry decides codes and names
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path.relative_to(PACKAGE).parts[0] not in COMMAND_LINE:
+            digest.update(path.relative_to(PACKAGE).as_posix().encode() + path.read_bytes())
+    for path in sorted((SHIPPED / "regions").glob("*.csv")):  # the registry decides codes and names
         digest.update(path.name.encode() + path.read_bytes())
-    for path in sorted((DATA_DIR / "rules").glob("*.toml")):  # the priority rules decide ``prioritas``
+    for path in sorted((SHIPPED / "rules").glob("*.toml")):  # the priority rules decide ``prioritas``
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()

@@ -1,6 +1,6 @@
 """One call computes every index for a year: load → validate → score → aggregate → band → roll up.
 
-    results = compute_year(2024)                      # the sample data
+    results = compute_year(2024)                      # the workspace's data (bnn.toml)
     results.table("ikotan_kabkota", province="Aceh")  # IKOTAN of every kab/kota of Aceh, banded
 
 The results are tidy tables (see ``data/README.md``) that carry the spec id and version. They are
@@ -29,7 +29,6 @@ from bnn_lib.bands import band_edges, classify, edges_table
 from bnn_lib.inputs import load_inputs, outside_years
 from bnn_lib.intake import DataError, Problem
 from bnn_lib.kawasan_year import compute_ikkrn, compute_ikktt, kawasan_changes, kawasan_history, without_before
-from bnn_lib.paths import SAMPLE_DIR
 from bnn_lib.priorities import load_rules, priority_table
 from bnn_lib.processes import die_with_parent
 from bnn_lib.publish import flag_small_cells
@@ -41,6 +40,7 @@ from bnn_lib.scoring import entity_indicators, group_means, group_sums, responde
 from bnn_lib.series import backcast_tables, breaks_table, method_breaks
 from bnn_lib.spec import SURVEY_INDICES, IndexSpec, choose_specs
 from bnn_lib.tidy import tidy, with_region_names
+from bnn_lib.workspace import workspace
 
 # -- survey indices (IKOTAN, IKP) -------------------------------------------------------------
 
@@ -142,7 +142,7 @@ def compute_year(
     analyses: Analyses | None = None,
     indices: Collection[str] | None = None,
 ) -> Results:
-    """Every index for one year from ``data/<year>/`` (default: the sample data), or only
+    """Every index for one year from ``data/<year>/`` (default: the workspace's data), or only
     ``indices`` (keys such as "ikotan"; their input tables only are read).
 
     Each index is computed with the shipped spec in force in ``year``
@@ -151,7 +151,7 @@ def compute_year(
     the audit (:mod:`bnn_lib.analyses`); :func:`compute_years` adds the year-on-year changes.
     """
     loaded = {key: spec for key, spec in choose_specs(specs, year).items() if indices is None or key in indices}
-    read = load_inputs(Path(data) if data else SAMPLE_DIR, year, loaded)
+    read = load_inputs(Path(data) if data else workspace().data, year, loaded)
     if indices is None:  # a back-cast (some indices) applies a later spec to its year on purpose
         read.warnings += outside_years(loaded, year)
     inputs = read.tables
@@ -167,7 +167,7 @@ def compute_year(
                 read.scores.get(key),
             )
     if "kawasan_assessments" in inputs:
-        history = kawasan_history(Path(data) if data else SAMPLE_DIR, year, loaded, read.warnings)
+        history = kawasan_history(Path(data) if data else workspace().data, year, loaded, read.warnings)
         history[year] = inputs["kawasan_assessments"]
         tables |= compute_ikkrn(history, loaded["ikkrn"], year)
         previous = history.get(year - 1) if loaded["ikkrn"].recovery.missing_before == "previous_mapping" else None

@@ -1,6 +1,6 @@
 """Prioritas tindak lanjut: where to act next, from the results, by rules that are data.
 
-The rules live in ``data/rules/prioritas.toml`` (:class:`PriorityRules`): each names what it
+The rules live in ``bnn_lib/data/rules/prioritas.toml`` (:class:`PriorityRules`): each names what it
 looks for, its thresholds and its provenance. :func:`priority_table` applies them to a year's
 result tables and gives the ``prioritas`` table: for the nation and for every province, the
 kab/kota most in need, each with its reasons; for every kab/kota, its own weakest points. Every
@@ -21,12 +21,12 @@ from pydantic import Field, ValidationError
 
 from bnn_lib.aggregate import on_score_scale, rescale
 from bnn_lib.bands import at_or_above
-from bnn_lib.paths import DATA_DIR
+from bnn_lib.paths import SHIPPED
 from bnn_lib.regions import NATIONAL, province_codes
 from bnn_lib.spec import Element, IndexSpec, SpecError
 from bnn_lib.uncertainty import REPORTED, bounds
 
-RULES_FILE = DATA_DIR / "rules" / "prioritas.toml"
+RULES_FILE = SHIPPED / "rules" / "prioritas.toml"
 RuleId = Literal[
     "below_success",
     "below_target",

@@ -1,6 +1,6 @@
 """The region registry: Indonesia's 38 provinces and 514 kabupaten/kota with Kemendagri codes.
 
-Data: ``data/regions/`` (from ``idn-area-data``, ODbL; see its README). Look-ups accept a code
+Data: ``bnn_lib/data/regions/`` (from ``idn-area-data``, ODbL; see its README). Look-ups accept a code
 (``"11"``, ``"11.01"``) or a name, tolerant of case, spacing, punctuation and the usual variants
 ("Kab.", "Kabupaten", "Kota", "Kota Adm.", "Provinsi", "DKI", "DIY"). An unknown code or name
 raises :class:`UnknownRegionError`, whose message suggests the closest matches.
@@ -20,9 +20,9 @@ from typing import Literal
 
 import pandas as pd
 
-from bnn_lib.paths import DATA_DIR
+from bnn_lib.paths import SHIPPED
 
-REGIONS_DIR = DATA_DIR / "regions"
+REGIONS_DIR = SHIPPED / "regions"
 NATIONAL = "00"  # the code of the nation, beside the province codes "11"…"96"
 
 RegionType = Literal["provinsi", "kabupaten", "kota"]
@@ -267,7 +267,7 @@ def names_match(region: Region, text: str) -> bool:
 
 @cache
 def regions() -> RegionRegistry:
-    """The registry from ``data/regions`` (read once per process)."""
+    """The registry from ``bnn_lib/data/regions`` (read once per process)."""
     read = {"dtype": "str", "keep_default_na": False}
     return RegionRegistry(
         pd.read_csv(REGIONS_DIR / "provinces.csv", **read),

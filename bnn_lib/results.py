@@ -11,16 +11,16 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from importlib.metadata import version
 from pathlib import Path
 
 import pandas as pd
 
 from bnn_lib.analyses import Analyses
 from bnn_lib.intake import Problem
-from bnn_lib.paths import REPORTS_DIR, file_hash
+from bnn_lib.paths import file_hash
 from bnn_lib.regions import regions
 from bnn_lib.spec import IndexSpec, parse_spec
+from bnn_lib.workspace import suite_version, workspace
 from bnn_lib.writing import atomic_folder, write_csv
 
 
@@ -69,7 +69,7 @@ class Results:
                 "inputs": self.inputs,
                 "synthetic": any("synthetic" in Path(f["file"]).name for fs in self.inputs.values() for f in fs),
                 "computed_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "versions": {"bnn_lib": version("bnn-lib"), "pandas": pd.__version__},
+                "versions": {"bnn_lib": suite_version(), "pandas": pd.__version__},
                 "warnings": [str(w) for w in self.warnings],
                 "analyses": asdict(self.analyses) if self.analyses else None,
                 "fingerprint": self.fingerprint,
@@ -93,7 +93,7 @@ def spec_summary(spec: IndexSpec) -> dict:
 
 def load_results(year: int, folder: str | Path | None = None) -> Results:
     """Read the tables that :meth:`Results.save` wrote (default ``reports/<year>/results``)."""
-    folder = Path(folder) if folder else REPORTS_DIR / str(year) / "results"
+    folder = Path(folder) if folder else workspace().reports / str(year) / "results"
     if not folder.exists():
         raise FileNotFoundError(f"{folder}: no results; run `bnn compute --year {year}` first")
     tables = {p.stem: pd.read_parquet(p) for p in sorted(folder.glob("*.parquet"))}

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from bnn_lib import arguments, cli
-from bnn_lib.paths import ROOT
+
+ROOT = Path(__file__).resolve().parents[1]
 
 # The limits as the README states them, by (command, option): (lowest, highest, 0 allowed as "none",
 # whole numbers only). Written out here, not read from the suite.

@@ -9,17 +9,20 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 
-from bnn_lib.paths import ROOT
+from bnn_lib.paths import SHIPPED
 from bnn_lib.reporting import index_page
+
+ROOT = Path(__file__).resolve().parents[1]
 
 sync_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
 ARTIFACTS = ROOT / "tests" / "artifacts"
-REGIONS = ROOT / "data" / "regions"
+REGIONS = SHIPPED / "regions"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
          "--no-first-run", "--disable-sync"]  # fmt: skip
 

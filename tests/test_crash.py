@@ -16,10 +16,11 @@ import nbformat
 import pytest
 
 from bnn_lib import cli
-from bnn_lib.paths import ROOT
 from bnn_lib.reporting import pdf
 from bnn_lib.staging import HOST
 from bnn_lib.writing import atomic_folder, write_atomic
+
+ROOT = Path(__file__).resolve().parents[1]
 
 psutil = pytest.importorskip("psutil")
 FAST = ["--replicates", "0", "--samples", "0"]

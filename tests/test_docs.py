@@ -61,9 +61,9 @@ def read(path: Path) -> str:
 def citing_files() -> list[Path]:
     """The files whose § citations refer to docs/methodology.md (the document itself included)."""
     files = [
-        *sorted((ROOT / "data" / "specs").glob("*.toml")),
+        *sorted((ROOT / "bnn_lib" / "data" / "specs").glob("*.toml")),
         *sorted((ROOT / "bnn_lib").rglob("*.py")),
-        *sorted((ROOT / "notebooks").glob("*.ipynb")),
+        *sorted((ROOT / "bnn_lib" / "notebooks").glob("*.ipynb")),
         ROOT / "README.md",
         DOC,
     ]
@@ -71,12 +71,11 @@ def citing_files() -> list[Path]:
 
 
 def project_files() -> list[Path]:
-    """The project's own text: README, docs, specs, library, notebooks, data dictionary."""
-    files = [ROOT / "README.md", ROOT / "data" / "README.md"]
+    """The project's own text: README, docs, data dictionary, workspace file, and the library with
+    what it ships (specs, registry, rules, notebooks)."""
+    files = [ROOT / "README.md", ROOT / "data" / "README.md", ROOT / "bnn.toml"]
     files += [p for p in (ROOT / "docs").rglob("*") if p.is_file()]
-    files += sorted((ROOT / "data" / "specs").glob("*.toml"))
     files += [p for p in (ROOT / "bnn_lib").rglob("*") if p.is_file() and "__pycache__" not in p.parts]
-    files += sorted((ROOT / "notebooks").glob("*.ipynb"))
     return [f for f in files if f.is_file()]
 
 

@@ -219,7 +219,7 @@ def test_a_missing_chromium_is_told_in_one_sentence(monkeypatch, tmp_path):
 def test_a_missing_package_is_told_in_one_sentence(monkeypatch):
     monkeypatch.setattr(pdf, "find_spec", lambda name: None if name == "pypdf" else object())
     reason = pdf.unavailable()
-    assert reason and "\n" not in reason and "pypdf" in reason and "bnn-lib[pdf]" in reason
+    assert reason and "\n" not in reason and "pypdf" in reason and "bnn-suite[pdf]" in reason
 
 
 def test_figures_keep_their_screen_size_and_are_drawn_finer_for_print():

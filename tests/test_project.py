@@ -8,16 +8,23 @@ import re
 import tomllib
 from pathlib import Path
 
-from bnn_lib.paths import ROOT
+ROOT = Path(__file__).resolve().parents[1]
+
+
+# The packages conda-forge names otherwise than PyPI (its "build" is another package).
+CONDA_NAMES = {"build": "python-build"}
 
 
 def requirement_name(text: str) -> str:
-    return re.split(r"[<>=!~ \[]", text.strip(), maxsplit=1)[0].lower().replace("_", "-")
+    name = re.split(r"[<>=!~ \[]", text.strip(), maxsplit=1)[0].lower().replace("_", "-")
+    return CONDA_NAMES.get(name, name)
 
 
 def test_environment_yml_lists_the_same_packages_as_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    wanted = {requirement_name(r): r.strip() for r in project["dependencies"] + project["optional-dependencies"]["dev"]}
+    listed = project["dependencies"] + project["optional-dependencies"]["dev"]
+    # Each requirement as conda writes it: its conda name, the same versions.
+    wanted = {requirement_name(r): re.sub(r"^[\w.-]+", requirement_name(r), r.strip()) for r in listed}
     conda = {}
     text = (ROOT / "environment.yml").read_text()
     for line in text.split("dependencies:", 1)[1].splitlines():

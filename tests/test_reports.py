@@ -143,7 +143,7 @@ def test_index_links_every_report_with_headline_numbers(rendered):
     rows = {r["key"]: r for r in manifest["reports"]}
     assert set(rows) == {"11", "31", "nasional"} | measured
     assert all(r["status"] in ("ok", "skipped") and r["input_hash"] for r in rows.values())
-    assert manifest["software"]["bnn-lib"] and manifest["inputs"]["specs"]["ikotan"]["id"] == "ikotan-dayamas-2022"
+    assert manifest["software"]["bnn-suite"] and manifest["inputs"]["specs"]["ikotan"]["id"] == "ikotan-dayamas-2022"
 
 
 def notebook_with(tmp_path: Path, source: str) -> Path:

@@ -241,7 +241,7 @@ def test_a_spec_of_another_index_is_refused(sample_dir, tmp_path, capsys):
 
 def test_windows_console_never_fails_on_indonesian_text():
     text = "IKOTAN ≥ 50,01 – 75 ± 2"
-    code = f"from bnn_lib.cli import _safe_console; _safe_console(); print({text!r})"
+    code = f"from bnn_lib.terminal import safe_console; safe_console(); print({text!r})"
     for encoding in ("cp1252", "cp437", "ascii"):
         run = subprocess.run(
             [sys.executable, "-c", code], capture_output=True, env={"PYTHONIOENCODING": encoding, "PATH": ""}

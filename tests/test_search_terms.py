@@ -7,11 +7,11 @@ from __future__ import annotations
 import csv
 import re
 
-from bnn_lib.paths import ROOT
+from bnn_lib.paths import SHIPPED
 from bnn_lib.regions import regions
 from bnn_lib.reporting.index_page import search_terms
 
-REGIONS = ROOT / "data" / "regions"
+REGIONS = SHIPPED / "regions"
 
 
 def _registry(name: str) -> list[dict[str, str]]:

@@ -15,8 +15,9 @@ import pandas as pd
 from python_calamine import CalamineWorkbook
 
 from bnn_lib import cli
-from bnn_lib.paths import ROOT
 from bnn_lib.terminal import safe
+
+ROOT = Path(__file__).resolve().parents[1]
 
 LABEL = "synthetic"
 CLEAR, RETURN = "\x1b[2J", "\r"

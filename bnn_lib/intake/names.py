@@ -1,4 +1,4 @@
-"""The names offices see (``data/names.toml``): each column's Indonesian header and the other
+"""The names offices see (``bnn_lib/data/names.toml``): each column's Indonesian header and the other
 headers read as it, and each choice's Indonesian word.
 
 The template, the survey form and the reader all take their names from here: what the template
@@ -18,9 +18,9 @@ import tomllib
 from collections.abc import Iterable
 from functools import cache
 
-from bnn_lib.paths import DATA_DIR
+from bnn_lib.paths import SHIPPED
 
-NAMES_FILE = DATA_DIR / "names.toml"
+NAMES_FILE = SHIPPED / "names.toml"
 
 
 @cache

@@ -5,7 +5,7 @@ checks (required, blank allowed, range, allowed values), the input templates (he
 lists, the ``Petunjuk`` sheet) and the survey forms. Columns that depend on an index spec (the
 questionnaire items, the kawasan indicators, the IKKTT measurements) are built from the spec.
 A column is named by its id here and in the engine; offices see its Indonesian header and the
-Indonesian words of its choices, from one table, ``data/names.toml`` (:mod:`.names`), and a file
+Indonesian words of its choices, from one table, ``bnn_lib/data/names.toml`` (:mod:`.names`), and a file
 may use either.
 
 Column kinds:
@@ -58,14 +58,14 @@ class Column:
     gt: float | None = None
     le: float | None = None
     choices: Mapping[str, str] = field(default_factory=dict)  # word as written → canonical word
-    aliases: tuple[str, ...] = ()  # other headers that mean this column, beside data/names.toml's
+    aliases: tuple[str, ...] = ()  # other headers that mean this column, beside bnn_lib/data/names.toml's
     # Numbers: the column may hold percentages, so a cell shown as 35 % is read as 35 (elsewhere
     # a percentage is refused: 0.35 and 35 would both be guesses).
     percent: bool = False
 
     @property
     def header(self) -> str:
-        """The header the template writes and messages use: its Indonesian name (data/names.toml)."""
+        """The header the template writes and messages use: its Indonesian name (bnn_lib/data/names.toml)."""
         return names.header(self.name)
 
     @property

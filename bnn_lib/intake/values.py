@@ -329,7 +329,11 @@ def kabkota_code(cell: object) -> tuple[str | None, str | None]:
             now = f"{change.new_code} {registry.label(change.new_code)}"
             return None, f"kode lama sebelum pemekaran {change.since_year}; sekarang {now} ({change.source})"
         near = ", ".join(f"{r.code} {r.label}" for r in registry.nearest(code))
-        hint = f"; kode terdekat: {near}" if near else "; kode kab/kota seperti 11.01 (lihat data/regions/kabkota.csv)"
+        hint = (
+            f"; kode terdekat: {near}"
+            if near
+            else "; kode kab/kota seperti 11.01 (daftarnya ada di templat isian: bnn template)"
+        )
         return None, f"kode kab/kota tidak dikenal{hint}"
     if name is not None and not names_match(region, name):
         return None, f"kode {code} adalah {region.label}, bukan {name!r}"

@@ -29,7 +29,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from functools import cache
-from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,6 +36,7 @@ from bnn_lib.reporting.cluster_worker import Inputs, Reply, kill_report, render_
 from bnn_lib.reporting.jobs import Batch, Job, Status, report_code, results_folders
 from bnn_lib.reporting.rendering import error_text
 from bnn_lib.reporting.schedule import STALL_GRACE, Ended
+from bnn_lib.workspace import suite_version
 from bnn_lib.writing import write_atomic
 
 if TYPE_CHECKING:
@@ -110,7 +110,7 @@ def connect(address: str, timeout: float) -> Client:
         from distributed import Client
         from distributed.comm import connect as open_comm
     except ImportError:
-        raise ClusterError("laporan di klaster memerlukan dask.distributed: pip install 'bnn-lib[cluster]'") from None
+        raise ClusterError("laporan di klaster memerlukan dask.distributed: pip install 'bnn-suite[cluster]'") from None
 
     async def reachable() -> None:
         comm = await open_comm(address, timeout=timeout)
@@ -147,13 +147,13 @@ def _check_workers(client: Client, address: str, timeout: float) -> None:
     if other:
         raise ClusterError(
             f"{len(other)} pekerja menjalankan kode laporan yang berbeda dari mesin ini (bnn_lib "
-            f"{version('bnn-lib')}): {', '.join(other)}; pasang versi yang sama di semua mesin lalu mulai ulang pekerja"
+            f"{suite_version()}): {', '.join(other)}; pasang versi yang sama di semua mesin lalu mulai ulang pekerja"
         )
 
 
 def code_fingerprint() -> str:
     """SHA-256 of the bnn_lib version and the report code on disk, as the input hash sees it."""
-    digest = hashlib.sha256(version("bnn-lib").encode())
+    digest = hashlib.sha256(suite_version().encode())
     for path in report_code():
         digest.update(path.read_bytes())
     return digest.hexdigest()

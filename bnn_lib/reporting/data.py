@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from bnn_lib.paths import REPORTS_DIR
 from bnn_lib.publish import MIN_CELL
 from bnn_lib.regions import Region, regions
 from bnn_lib.results import Results, load_results
 from bnn_lib.spec import SURVEY_INDICES, IndexSpec
+from bnn_lib.workspace import workspace
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ class ReportData:
 @cache
 def load(year: int, results_dir: str | None = None) -> ReportData:
     """The results of ``year`` and earlier years under ``results_dir`` (default ``reports/``)."""
-    base = Path(results_dir) if results_dir else REPORTS_DIR
+    base = Path(results_dir) if results_dir else workspace().reports
     history = {}
     for folder in sorted(base.glob("*/results")):
         if folder.parent.name.isdigit() and int(folder.parent.name) <= year:

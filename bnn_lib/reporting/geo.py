@@ -1,5 +1,5 @@
-"""The map data shipped in ``data/geo/`` (see its README): the 38 provinces' boundaries and a
-point inside each kab/kota. Read only; built once, offline, by ``data/geo/build.py``."""
+"""The map data shipped in ``bnn_lib/data/geo/`` (see its README): the 38 provinces' boundaries and a
+point inside each kab/kota. Read only; built once, offline, by ``bnn_lib/data/geo/build.py``."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from bnn_lib.paths import DATA_DIR
+from bnn_lib.paths import SHIPPED
 
-GEO_DIR = DATA_DIR / "geo"
+GEO_DIR = SHIPPED / "geo"
 PROVINCES = GEO_DIR / "provinces.geojson"
 
 

@@ -13,18 +13,17 @@ import json
 import os
 from dataclasses import dataclass, field
 from enum import StrEnum
-from importlib.metadata import version
 from pathlib import Path
 
-from bnn_lib.paths import REPORTS_DIR, ROOT
+from bnn_lib.paths import NOTEBOOKS_DIR
 from bnn_lib.regions import province_code, regions
 from bnn_lib.reporting import LEVELS, report_file
 from bnn_lib.reporting import data as report_data
+from bnn_lib.workspace import suite_version, workspace
 
-NOTEBOOKS = ROOT / "notebooks"
-PROVINCE_NOTEBOOK = NOTEBOOKS / "laporan_provinsi.ipynb"
-NATIONAL_NOTEBOOK = NOTEBOOKS / "laporan_nasional.ipynb"
-KABKOTA_NOTEBOOK = NOTEBOOKS / "laporan_kabkota.ipynb"
+PROVINCE_NOTEBOOK = NOTEBOOKS_DIR / "laporan_provinsi.ipynb"
+NATIONAL_NOTEBOOK = NOTEBOOKS_DIR / "laporan_nasional.ipynb"
+KABKOTA_NOTEBOOK = NOTEBOOKS_DIR / "laporan_kabkota.ipynb"
 # The parameters that list the reports below a report whose pages stand, for it to link: a
 # province's kab/kota, the nation's provinces.
 LINKS = "kabkota_reports"
@@ -84,7 +83,7 @@ class Batch:
     """The settings of one run."""
 
     year: int
-    out: Path = REPORTS_DIR
+    out: Path = field(default_factory=lambda: workspace().reports)
     provinces: list[str] | None = None
     levels: tuple[str, ...] = LEVELS
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
@@ -179,7 +178,7 @@ def input_hash(batch: Batch, notebook: str) -> str:
     and earlier years, the notebook, the report code and the bnn_lib version. Of
     ``specs.json``, the specs and the data warnings (the methodology note prints them) count;
     its build time does not."""
-    digest = hashlib.sha256(version("bnn-lib").encode())
+    digest = hashlib.sha256(suite_version().encode())
     for folder in results_folders(batch):
         for path in sorted(folder.glob("*.parquet")):
             digest.update(path.name.encode() + path.read_bytes())

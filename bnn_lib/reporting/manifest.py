@@ -44,7 +44,7 @@ def write(folder: Path, batch: Batch, outcomes: list[Outcome], previous: dict[st
     manifest = {
         "year": batch.year,
         "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "software": {name: version(name) for name in ("bnn-lib", "pandas", "matplotlib", "papermill", "nbconvert")},
+        "software": {name: version(name) for name in ("bnn-suite", "pandas", "matplotlib", "papermill", "nbconvert")},
         "inputs": {
             "results": "results/specs.json",
             "specs": {k: {"id": s["id"], "version": s["version"]} for k, s in meta.get("specs", {}).items()},

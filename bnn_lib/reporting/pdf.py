@@ -81,7 +81,7 @@ def unavailable(executable: str | None = None) -> str | None:
     reason, as one sentence for the user. Checks that the parts are there; starts nothing."""
     missing = [name for name in ("playwright", "pypdf") if find_spec(name) is None]
     if missing:
-        return f"Tanpa PDF: paket Python {' dan '.join(missing)} tidak terpasang (pip install 'bnn-lib[pdf]')."
+        return f"Tanpa PDF: paket Python {' dan '.join(missing)} tidak terpasang (pip install 'bnn-suite[pdf]')."
     path = executable or chromium()
     if path is None:
         return (

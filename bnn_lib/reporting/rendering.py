@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import traceback
 from datetime import UTC, datetime
-from importlib.metadata import version
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from bnn_lib.reporting import engine, html
 from bnn_lib.reporting.fmt import waktu
 from bnn_lib.reporting.jobs import Job
 from bnn_lib.staging import work_path
+from bnn_lib.workspace import suite_version
 from bnn_lib.writing import write_atomic
 
 
@@ -44,7 +44,7 @@ def render(job: Job) -> None:
     finally:
         if executed.exists():
             executed.replace(job.executed)
-    footer = f"{html.esc(job.title)} · dibuat {waktu(datetime.now(UTC))} · bnn_lib {version('bnn-lib')}"
+    footer = f"{html.esc(job.title)} · dibuat {waktu(datetime.now(UTC))} · bnn_lib {suite_version()}"
     write_atomic(Path(job.html), html.notebook_to_html(nb, job.title, footer, toc=job.toc))
 
 

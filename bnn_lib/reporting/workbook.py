@@ -37,12 +37,12 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from bnn_lib.paths import REPORTS_DIR
 from bnn_lib.reporting import kinerja
 from bnn_lib.reporting.catatan import notes
 from bnn_lib.reporting.data import ReportData, load
 from bnn_lib.reporting.sheets import OUTPUT, PLACE, PRIORITAS, index_frame, index_sheets, output_frame, priority_frame
 from bnn_lib.reporting.worksheets import headings, table
+from bnn_lib.workspace import workspace
 from bnn_lib.writing import save_workbook
 
 
@@ -53,7 +53,7 @@ def file_name(year: int) -> str:
 
 def path_for(year: int, base: Path | None = None) -> Path:
     """Where the batch puts the workbook of ``year``: ``<base>/<year>/tabel-kinerja-<year>.xlsx``."""
-    return (base or REPORTS_DIR) / str(year) / file_name(year)
+    return (base or workspace().reports) / str(year) / file_name(year)
 
 
 def write(year: int, base: Path | None = None, to: Path | None = None) -> Path:

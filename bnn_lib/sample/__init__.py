@@ -122,6 +122,15 @@ def targets(kabkota: pd.DataFrame, out: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["measure", "region_code", "year", "target", "target_renstra"])
 
 
+def is_sample(folder: str | Path) -> bool:
+    """Whether ``folder`` holds a sample written by :func:`write_sample` (its ``metadata.json``
+    says the data are synthetic)."""
+    try:
+        return json.loads((Path(folder) / "metadata.json").read_text(encoding="utf-8")).get("synthetic") is True
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
 def write_sample(out: str | Path, seed: int = SEED) -> Path:
     """Generate the whole synthetic data set into ``out`` (replacing what is there)."""
     out = Path(out)

@@ -4,7 +4,7 @@ A spec says what an index is made of (variables, indicators, questionnaire items
 what, how answers become scores, how scores combine, and how values become bands. Each element
 carries its provenance: ``documented`` (with a ``source``) or ``assumed`` (with a ``note``).
 
-Shipped specs live in ``data/specs/<id>.toml``. A researcher copies one, edits it and loads it
+Shipped specs live in ``bnn_lib/data/specs/<id>.toml``. A researcher copies one, edits it and loads it
 with ``load_spec("my-copy.toml")``; nothing else changes. An invalid spec raises
 :class:`SpecError` naming the file and the field.
 """
@@ -22,6 +22,7 @@ from bnn_lib.spec.loading import (
     modify,
     parse_overrides,
     parse_spec,
+    shadowed_specs,
     spec_path,
     write_spec,
 )
@@ -91,6 +92,7 @@ __all__ = [
     "modify",
     "parse_overrides",
     "parse_spec",
+    "shadowed_specs",
     "spec_path",
     "write_spec",
 ]

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from bnn_lib.paths import SPECS_DIR
 from bnn_lib.spec import numbers
 from bnn_lib.spec.schema import IndexSpec, SpecError
+from bnn_lib.workspace import WorkspaceError, find_workspace, workspace
 
 # The shipped specs of each index, oldest first. Each spec says the years it applies to
 # (``years_from``, ``years_to``); the one whose years hold a year is the index's default that
@@ -48,17 +49,34 @@ NUMBER_WORDS = {
 
 
 def spec_path(name: str | Path) -> Path:
-    """The file of a spec given by shipped id ("ikotan-juknis-2021") or by path."""
+    """The file of a spec given by id ("ikotan-juknis-2021") or by path. An id is looked up
+    among the shipped specs and the workspace's own (``specs/``); where both have it, the
+    shipped one is used unless the workspace asks for its own (``own_specs = true`` in
+    ``bnn.toml``), so that a copy left in ``specs/`` never changes results unnoticed."""
     path = Path(name)
     if path.suffix == ".toml" or path.exists():
         # Absolute: results record the path, and a later run from another folder must find the
         # same file, not one of the same name there.
         return path.resolve()
-    shipped = SPECS_DIR / f"{name}.toml"
+    shipped, own = SPECS_DIR / f"{name}.toml", _own_specs()
+    mine = own[0] / f"{name}.toml" if own else None
+    if mine is not None and mine.is_file() and (own[1] or not shipped.exists()):
+        return mine
     if not shipped.exists():
-        available = ", ".join(sorted(p.stem for p in SPECS_DIR.glob("*.toml")))
-        raise SpecError(f"no spec {name!r}: give a .toml path or one of {available}")
+        raise SpecError(f"no spec {name!r}: give a .toml path or one of {', '.join(list_specs())}")
     return shipped
+
+
+def _own_specs() -> tuple[Path, bool] | None:
+    """The workspace's own specs folder and whether they win over shipped ones of the same id;
+    None outside a workspace (the library used on its own)."""
+    if find_workspace() is None:
+        return None
+    try:
+        place = workspace()
+    except WorkspaceError:
+        return None  # an unreadable bnn.toml is said by the command that needs the workspace
+    return place.specs, place.own_specs
 
 
 def load_spec(name: str | Path) -> IndexSpec:
@@ -203,8 +221,19 @@ def parse_overrides(items: list[str]) -> dict[str, str]:
 
 
 def list_specs() -> list[str]:
-    """The ids of the shipped specs."""
-    return sorted(p.stem for p in SPECS_DIR.glob("*.toml"))
+    """The ids of the shipped specs and of the workspace's own (``specs/``), each once."""
+    own = _own_specs()
+    folders = [SPECS_DIR, *([own[0]] if own else [])]
+    return sorted({p.stem for folder in folders for p in folder.glob("*.toml")})
+
+
+def shadowed_specs() -> list[str]:
+    """The ids of the workspace's own specs that a shipped spec of the same id is used in place
+    of (the workspace has not asked for its own: ``own_specs``)."""
+    own = _own_specs()
+    if not own or own[1]:
+        return []
+    return sorted(p.stem for p in own[0].glob("*.toml") if (SPECS_DIR / p.name).exists())
 
 
 def modify(spec: IndexSpec, changes: dict[str, object], id: str | None = None) -> IndexSpec:

@@ -1,4 +1,4 @@
-"""Maps: regions filled by colour from boundaries (the provinces shipped in ``data/geo/``, or a
+"""Maps: regions filled by colour from boundaries (the provinces shipped in ``bnn_lib/data/geo/``, or a
 GeoJSON file of the user's), and kab/kota as points inside their province's outline. Names are
 written where they cover no other name (and, on the point map, no point); the title sits above
 the map and the colour key below it, never on it."""

@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import UTC, datetime
-from importlib.metadata import version
 
 import pandas as pd
 
@@ -21,6 +20,7 @@ from bnn_lib.reporting.sections.components import NATIONAL, Section, code_of, co
 from bnn_lib.reporting.words import BACKCAST
 from bnn_lib.spec import PROVENANCE_WORDS, IndexSpec
 from bnn_lib.uncertainty import bounds
+from bnn_lib.workspace import suite_version
 
 SECTION_NAMES = {
     "indicators": "kelompok responden per indikator",
@@ -182,7 +182,7 @@ def _sources(meta: dict) -> str:
         f"{sum(len(files) for files in inputs.values())} berkas untuk {len(inputs)} tabel; daftarnya ada pada "
         "<code>results/specs.json</code> hasil perhitungan.</li>"
         f"<li>Indeks dihitung: {_when(meta.get('computed_at'))}; laporan dibuat: {waktu(datetime.now(UTC))}.</li>"
-        f"<li>Perangkat lunak: bnn_lib {esc(version('bnn-lib'))}, pandas {esc(pd.__version__)}.</li></ul>"
+        f"<li>Perangkat lunak: bnn_lib {esc(suite_version())}, pandas {esc(pd.__version__)}.</li></ul>"
     )
 
 

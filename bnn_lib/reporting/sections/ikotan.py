@@ -179,7 +179,7 @@ def _break_note(base: Baseline) -> str:
     )
 
 
-# The sources of the shipped map data, credited as their licence (CC BY 4.0) asks: data/geo/README.md.
+# The sources of the shipped map data, credited as their licence (CC BY 4.0) asks: bnn_lib/data/geo/README.md.
 MAP_CREDIT = (
     "Sumber peta: batas provinsi dari indonesia-geojson-topojson-maps-with-38-provinces (denyherianto, "
     "CC BY 4.0); letak kab/kota dari geoBoundaries (Runfola dkk. 2020, CC BY 4.0) melalui "

@@ -1,18 +1,18 @@
-"""Build the map data shipped in ``data/geo/`` from the two public sources named in its README.
+"""Build the map data shipped in ``bnn_lib/data/geo/`` from the two public sources named in its README.
 
 Run once, offline, when a source changes (the reports never run it)::
 
-    python data/geo/build.py PROVINCES.geojson PETA-HD-DATA.json
+    python bnn_lib/data/geo/build.py PROVINCES.geojson PETA-HD-DATA.json
 
 ``PROVINCES.geojson``: the 38 provinces (``indonesia-38-provinces.geojson``, properties
 ``PROVINSI``); ``PETA-HD-DATA.json``: the kab/kota grid of ``peta-pixel-nusantara``
 (``data/peta-hd-data.json``). Writes:
 
 - ``provinces.geojson``: one feature per province, ``properties.code`` the Kemendagri code of
-  ``data/regions/provinces.csv``, ``name``, and ``label_lon``/``label_lat``, a point inside the
+  ``bnn_lib/data/regions/provinces.csv``, ``name``, and ``label_lon``/``label_lat``, a point inside the
   province's largest polygon where a map writes its name; coordinates rounded to 0.001°
   (about 100 m, below what a report's map can show), repeated points dropped.
-- ``kabkota.csv``: ``code, lon, lat``, a point inside each kab/kota of ``data/regions/kabkota.csv``:
+- ``kabkota.csv``: ``code, lon, lat``, a point inside each kab/kota of ``bnn_lib/data/regions/kabkota.csv``:
   the grid cell farthest from its edge (not the centroid: Kab. Bogor's centroid lies in Kota
   Bogor, which it surrounds), at the grid's resolution (about 3 km).
 
