@@ -132,7 +132,7 @@ def plan_years(
     for earlier, later in itertools.pairwise(plans):
         # A year's change tables are computed against the year before it.
         if earlier.compute and later.year == earlier.year + 1 and not later.compute:
-            later.reason = f"{earlier.year} is recomputed (year-on-year change)"
+            later.reason = f"{earlier.year} dihitung ulang (perubahan tahunan)"
     return plans
 
 
