@@ -124,9 +124,7 @@ def compare(
     for side, intervals in (("base", base_intervals), ("variant", variant_intervals)):
         if intervals is not None:
             kabkota = kabkota.merge(_intervals(intervals, on_score, side), on="kabkota_code", how="left")
-    regions = {
-        side: _rollup(table, spec) for side, table, spec in (("base", base, base_spec), ("variant", variant, variant_spec))
-    }
+    regions = {"base": _rollup(base, base_spec), "variant": _rollup(variant, variant_spec)}
     return Comparison(
         index=key,
         base=base_spec,
