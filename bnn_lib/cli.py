@@ -95,6 +95,8 @@ def _run(args: argparse.Namespace) -> int:
         return _compute(args)
     elif args.command == "reports":
         return _reports(args)
+    elif args.command == "compare":
+        return _compare(args)
     elif args.command == "validate":
         return _validate(args)
     elif args.command == "export":
@@ -162,6 +164,19 @@ def _compute(args: argparse.Namespace) -> int:
     plans = plan_years(args.year, args.data, args.out, parse_overrides(args.spec), _analyses(args), reuse=False)
     _clear_leftovers(args.out, args.year)  # once nothing is refused: a refused command changes nothing
     return 1 if any(o.status == "refused" for o in _build(plans, args)) else 0
+
+
+def _compare(args: argparse.Namespace) -> int:
+    """Compute one index of a year under two specs and write the page comparing them."""
+    from bnn_lib.comparing import run_comparison  # the report stack is only imported when a page is made
+
+    if problem := check_writable(args.out):
+        raise UsageError(f"--out: {problem}")
+    if not (args.data / str(args.year)).is_dir():
+        raise UsageError(f"folder input tidak ada: {args.data / str(args.year)}")
+    analyses = Analyses(replicates=args.replicates, samples=args.samples)
+    say(f"perbandingan ditulis ke {run_comparison(args.year, args.data, args.base, args.variant, analyses, args.out)}")
+    return 0
 
 
 def _reports(args: argparse.Namespace) -> int:

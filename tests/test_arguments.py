@@ -27,6 +27,9 @@ DOCUMENTED = {
     ("reports", "--timeout"): (1, 86400, False, False),
     ("reports", "--replicates"): (40, 20000, True, True),
     ("reports", "--samples"): (14, 20000, True, True),
+    ("compare", "--year"): (2000, 2100, False, True),
+    ("compare", "--replicates"): (40, 20000, True, True),
+    ("compare", "--samples"): (14, 20000, True, True),
     ("export", "--year"): (2000, 2100, False, True),
     ("export", "--min-cell"): (1, 1000, False, True),
     ("validate", "--year"): (2000, 2100, False, True),
@@ -37,6 +40,7 @@ DOCUMENTED = {
 REQUIRED = {
     "compute": ["--year", "2024"],
     "reports": ["--year", "2024"],
+    "compare": ["--year", "2024", "--variant", "ikotan=ikotan-juknis-2021"],
     "export": ["--year", "2024"],
     "validate": ["--year", "2024"],
     "template": ["--year", "2024"],
@@ -87,7 +91,7 @@ def argv_with(command: str, option: str, value: str, out: Path, data: Path) -> l
     rest = list(REQUIRED[command])
     if option in rest:  # the option tried replaces the required one
         del rest[rest.index(option) : rest.index(option) + 2]
-    folders = {"compute": ["--data", str(data), "--out", str(out)], "reports": ["--data", str(data), "--out", str(out)]}
+    folders = {c: ["--data", str(data), "--out", str(out)] for c in ("compute", "reports", "compare")}
     return [command, *rest, *folders.get(command, []), f"{option}={value}"]
 
 

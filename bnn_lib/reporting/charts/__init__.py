@@ -5,12 +5,18 @@ the axes it drew on (``ax.figure`` is the figure to embed). A chart draws the nu
 table and computes none.
 
 By what they draw: :mod:`.bars` (ranked bars, rank intervals, region beside nation, kawasan
-status), :mod:`.trend`, :mod:`.maps` (boundaries, kab/kota points; :mod:`.labels` writes their
-names where they cover nothing), :mod:`.matrix` (correlation heatmap); :mod:`.style` holds the
-report's look, applied only while a chart draws.
+status, rank shifts of two computations), :mod:`.trend`, :mod:`.maps` (boundaries, kab/kota
+points; :mod:`.labels` writes their names where they cover nothing), :mod:`.matrix`
+(correlation heatmap); :mod:`.style` holds the report's look, applied only while a chart draws.
 """
 
-from bnn_lib.reporting.charts.bars import paired_bars, rank_intervals, ranked_bars, status_before_after
+from bnn_lib.reporting.charts.bars import (
+    paired_bars,
+    rank_intervals,
+    rank_shift_bars,
+    ranked_bars,
+    status_before_after,
+)
 from bnn_lib.reporting.charts.maps import boundary_map, point_map
 from bnn_lib.reporting.charts.matrix import correlation_heatmap
 from bnn_lib.reporting.charts.style import PNG_DPI, STYLE, WIDTH, style
@@ -28,6 +34,7 @@ __all__ = [
     "paired_bars",
     "point_map",
     "rank_intervals",
+    "rank_shift_bars",
     "ranked_bars",
     "status_before_after",
     "style",

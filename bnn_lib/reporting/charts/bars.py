@@ -12,7 +12,17 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
 from bnn_lib.reporting.charts.style import COMMA, chart_axes, foot_legend, styled
-from bnn_lib.reporting.fmt import NATIONAL, NO_DATA, PROVINCE, STATUS_COLORS, angka, band_colors, rentang
+from bnn_lib.reporting.fmt import (
+    NATIONAL,
+    NO_DATA,
+    PROVINCE,
+    STATUS_COLORS,
+    angka,
+    band_colors,
+    bertanda,
+    rentang,
+    selang,
+)
 from bnn_lib.sensitivity import RANK_PERCENTILES, rank_columns
 from bnn_lib.uncertainty import bounds
 
@@ -192,4 +202,29 @@ def status_before_after(*, data: pd.DataFrame, title: str, ax: Axes | None = Non
     ax.legend(ncols=4, fontsize=8, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)
     if own:
         ax.figure.tight_layout()
+    return ax
+
+
+@styled
+def rank_shift_bars(*, data: pd.DataFrame, title: str, ax: Axes | None = None) -> Axes:
+    """How many kab/kota moved by how many ranks: one bar per bin of ``data`` (columns lower and
+    upper, the shifts it holds, both included, and n, the kab/kota in it; from
+    :attr:`bnn_lib.scenarios.Comparison.shift_histogram`), each bar labelled with its count.
+    Returns the axes drawn on."""
+    ax = chart_axes(ax, 3.0)
+    x = np.arange(len(data))
+    ax.bar(x, data["n"], color=PROVINCE, edgecolor="#333333", linewidth=0.4)
+    for xi, n in zip(x, data["n"], strict=True):
+        if n:
+            ax.text(xi, n, angka(n, 0), ha="center", va="bottom", fontsize=8)
+    names = [
+        bertanda(lo, 0) if lo == hi else selang(lo, hi, 0) for lo, hi in zip(data["lower"], data["upper"], strict=True)
+    ]
+    ax.set_xticks(x, names, rotation=45 if len(x) > 8 else 0, ha="right" if len(x) > 8 else "center", fontsize=8)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_formatter(COMMA)
+    ax.set_xlabel("Pergeseran peringkat (positif = naik)")
+    ax.set_ylabel("Jumlah kab/kota")
+    ax.set_title(title, loc="left")
+    ax.figure.tight_layout()
     return ax

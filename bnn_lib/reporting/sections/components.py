@@ -3,22 +3,20 @@ small look-ups of regions and result rows."""
 
 from __future__ import annotations
 
-import base64
-import io
-import math
 from collections.abc import Collection
 from dataclasses import dataclass
 
 import pandas as pd
 from IPython.display import HTML, display
 from matplotlib.figure import Figure
-from PIL import Image
 
 from bnn_lib.regions import NATIONAL
 from bnn_lib.reporting import report_file
-from bnn_lib.reporting.charts import PNG_DPI
 from bnn_lib.reporting.data import ReportData
-from bnn_lib.reporting.fmt import NO_DATA, angka, band_colors, esc, selisih
+from bnn_lib.reporting.fmt import angka, band_colors, esc, selisih
+from bnn_lib.reporting.fragments import chip as chip
+from bnn_lib.reporting.fragments import figure_html
+from bnn_lib.reporting.fragments import html_table as html_table
 from bnn_lib.reporting.headline import headline
 from bnn_lib.uncertainty import bounds
 
@@ -56,34 +54,14 @@ class Section:
     def _repr_html_(self) -> str:
         """The section as one HTML fragment; each figure an ``<img>`` whose alt text gives its
         titles and legend entries."""
-        return "".join(p if isinstance(p, str) else _img(p) for p in self.parts)
+        return "".join(p if isinstance(p, str) else figure_html(p) for p in self.parts)
 
     def _ipython_display_(self) -> None:
         for part in self.parts:
             if isinstance(part, str):
                 display(HTML(part))
             else:  # as <img> with its alt text: a bare image/png output gets none from nbconvert
-                display({"text/html": _img(part), "text/plain": repr(part)}, raw=True)
-
-
-def _png(fig: Figure) -> str:
-    """The figure as base64 PNG at its own size (it has laid itself out), drawn at
-    :data:`~bnn_lib.reporting.charts.PNG_DPI` for print; the page shows it at its screen size.
-    A chart has few colours: stored with a palette of 256, it weighs a third or less, which a
-    report read on a phone, and sent by e-mail, feels."""
-    drawn = io.BytesIO()
-    fig.savefig(drawn, format="png", dpi=PNG_DPI)
-    buffer = io.BytesIO()
-    Image.open(drawn).convert("RGB").quantize(256, method=Image.Quantize.MEDIANCUT).save(buffer, "png", optimize=True)
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
-
-
-def _img(fig: Figure) -> str:
-    titles = [ax.get_title(loc="left") or ax.get_title() for ax in fig.axes]
-    legends = [*fig.legends, *(ax.get_legend() for ax in fig.axes if ax.get_legend() is not None)]
-    entries = [text.get_text() for legend in legends for text in legend.get_texts()]
-    alt = "; ".join(t for t in titles if t) + (f" ({', '.join(entries)})" if entries else "")
-    return f'<img alt="{esc(alt)}" src="data:image/png;base64,{_png(fig)}">'
+                display({"text/html": figure_html(part), "text/plain": repr(part)}, raw=True)
 
 
 def linked_name(data: ReportData, code: str, name: str, linked: Collection[str] | None) -> str:
@@ -99,31 +77,6 @@ def linked_name(data: ReportData, code: str, name: str, linked: Collection[str] 
 def code_of(province: str | None) -> str:
     """The region code of a province, or the national code for ``None``."""
     return NATIONAL if province is None else province
-
-
-def chip(label: object, colors: dict[str, str]) -> str:
-    """A band label as a coloured chip (escaped); "–" for no label."""
-    if label is None or (isinstance(label, float) and math.isnan(label)):
-        return "–"
-    color = colors.get(str(label), NO_DATA)
-    dark = color in ("#2c7bb6", "#d7191c")
-    return f'<span class="chip" style="background:{color};color:{"#fff" if dark else "#111"}">{esc(label)}</span>'
-
-
-def html_table(
-    rows: list[dict], columns: list[tuple[str, str]], numeric: set[str] = frozenset(), caption: str = ""
-) -> str:
-    """An HTML table; cell values are already formatted strings (escaped by the caller where
-    they come from data)."""
-    head = "".join(f'<th class="{"num" if k in numeric else ""}">{esc(label)}</th>' for k, label in columns)
-    body = "".join(
-        "<tr>"
-        + "".join(f'<td class="{"num" if k in numeric else ""}">{row.get(k, "–")}</td>' for k, _ in columns)
-        + "</tr>"
-        for row in rows
-    )
-    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
-    return f'<table class="data">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
 def points(change: float) -> str:
