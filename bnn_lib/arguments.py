@@ -113,8 +113,10 @@ def parser(description: str | None) -> argparse.ArgumentParser:
 
     p = sub.add_parser("compare", help="compute one index of a year under two specs and write a page comparing them")
     p.add_argument("--year", type=YEAR, required=True, help=f"the year of the data, {YEAR.limits}")
-    p.add_argument("--data", type=Path, default=SAMPLE_DIR, help="folder holding <year>/ input tables")
-    p.add_argument("--out", type=Path, default=REPORTS_DIR, help="the page goes to OUT/perbandingan-<year>.html")
+    p.add_argument("--data", type=Path, help="folder holding <year>/ input tables (default: the workspace's)")
+    p.add_argument(
+        "--out", type=Path, help="the page goes to OUT/perbandingan-<year>.html (default: the workspace's reports/)"
+    )
     p.add_argument("--base", metavar="INDEX=SPEC", help="the spec compared against (default: in force that year)")
     p.add_argument("--variant", metavar="INDEX=SPEC", required=True, help="the spec of the assumption tried")
     _analysis_options(p, default_replicates=1000, default_samples=0)  # no sensitivity run: the page shows none

@@ -75,6 +75,7 @@ IN_WORKSPACE = {
     "reports": "reports",
     "validate": None,
     "export": "reports",
+    "compare": "reports",
     "lab": None,
 }
 
