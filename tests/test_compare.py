@@ -52,7 +52,7 @@ def test_the_page_counts_what_two_compute_runs_give(sample_dir, tmp_path):
     assert re.search(rf"<b>{len(changed)}</b> dari {len(a)} kab/kota", bands)
     assert sorted(_first_cells(bands)) == sorted(a.loc[changed, "kabkota"])
     assert f"{moved} dari {len(a)} kab/kota berganti peringkat" in _section(page, "Pergeseran peringkat")
-    assert "bobot variabel ketahanan_keluarga (1 pada dasar, 3 pada varian)" in page
+    assert "bobot variabel “Ketahanan Keluarga” (1 pada dasar, 3 pada varian)" in page
     assert "http://" not in page.replace("http://www.w3.org", "") and 'src="data:image/png;base64,' in page
 
 

@@ -15,25 +15,13 @@ from bnn_lib.reporting.fmt import angka, band_colors, daftar, esc, persen
 from bnn_lib.reporting.fragments import chip, figure_html, html_table
 from bnn_lib.reporting.headline import Headline, headline_of
 from bnn_lib.reporting.html import page
+from bnn_lib.reporting.words import SECTION_WORDS
 from bnn_lib.scenarios import Comparison
+from bnn_lib.spec import IndexSpec
 from bnn_lib.uncertainty import bounds
 from bnn_lib.writing import write_atomic
 
-# The parts of a spec's field path in words ("variables.ketahanan_keluarga.weight": "bobot
-# variabel ketahanan_keluarga"); a part without words is shown as the spec writes it.
-SECTIONS = {
-    "bands": "kategori",
-    "variables": "variabel",
-    "indicators": "indikator",
-    "items": "butir",
-    "groups": "kelompok responden",
-    "weighting": "pembobotan",
-    "aggregation": "agregasi",
-    "scale": "skala jawaban",
-    "rescale": "konversi skala",
-    "reporting": "pelaporan",
-    "fixed": "kategori tetap",
-}
+# A setting of a spec in words (the section words are those of the method appendix).
 LEAVES = {
     "weight": "bobot",
     "mode": "cara penggolongan",
@@ -77,11 +65,18 @@ def comparison_page(comparison: Comparison, year: int) -> str:
     return page(title, body, footer=f"Dibuat dengan <code>bnn compare</code> dari hasil {esc(name)} tahun {year}.")
 
 
-def _field_words(field: str) -> str:
-    """A field path in words: "variables.ketahanan_keluarga.weight" → "bobot variabel ketahanan_keluarga"."""
+def _field_words(field: str, spec: IndexSpec) -> str:
+    """A field path in words: "variables.ketahanan_keluarga.weight" → "bobot variabel “Ketahanan
+    Keluarga”"; an element by its name in ``spec``, a part without words as the spec writes it."""
     *parents, leaf = field.split(".")
-    where = " ".join(SECTIONS.get(p.split("[")[0], p) for p in parents)
-    return f"{LEAVES.get(leaf, leaf)} {where}".strip()
+    named = {group_id: group.name for group_id, group in spec.groups.items()}
+    for variable in spec.variables:
+        named |= {variable.id: variable.name} | {i.id: i.name for i in variable.indicators}
+    where = [
+        SECTION_WORDS[part].lower() if part in SECTION_WORDS else f"“{named.get(part, part)}”"
+        for part in (p.split("[")[0] for p in parents)
+    ]
+    return " ".join([LEAVES.get(leaf, leaf), *where])
 
 
 def _assumptions(comparison: Comparison) -> str:
@@ -90,7 +85,7 @@ def _assumptions(comparison: Comparison) -> str:
     if rows.empty:
         return "<p>Kedua spesifikasi menghitung indeks dengan asumsi yang sama; hasilnya tidak berbeda.</p>"
     said = [
-        f"{esc(_field_words(r.field))} ({esc(r.base)} pada dasar, {esc(r.variant)} pada varian)"
+        f"{esc(_field_words(r.field, comparison.base))} ({esc(r.base)} pada dasar, {esc(r.variant)} pada varian)"
         for r in rows.itertuples()
     ]
     intro = (
@@ -99,7 +94,11 @@ def _assumptions(comparison: Comparison) -> str:
         f"{daftar(said)}. Data dan tahun sama; setiap perbedaan hasil berasal dari asumsi ini.</p>"
     )
     table = [
-        {"field": f"<code>{esc(r.field)}</code>", "base": esc(r.base), "variant": esc(r.variant)}
+        {
+            "field": f"{esc(_field_words(r.field, comparison.base))}<br><code>{esc(r.field)}</code>",
+            "base": esc(r.base),
+            "variant": esc(r.variant),
+        }
         for r in rows.itertuples()
     ]
     return intro + html_table(table, [("field", "Asumsi"), ("base", "Dasar"), ("variant", "Varian")])

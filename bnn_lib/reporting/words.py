@@ -142,6 +142,8 @@ SECTION_WORDS = {
     "dimensions": "Dimensi",
     "variables": "Variabel",
     "indicators": "Indikator",
+    "items": "Butir",
+    "fixed": "Kategori tetap",
 }
 # An element's place in its spec, as the spec's field path gives it: "variables[1].indicators[0]".
 _PLACE = re.compile(r"(?P<section>[a-z_]+)(?:\[(?P<at>\d+)\])?(?:\.indicators\[(?P<indicator>\d+)\])?")
