@@ -28,7 +28,7 @@ AGGREGATES = {
 COMPUTING = {
     "ranks", "with_ranks", "with_province_ranks", "rollup", "region_means", "region_sums", "region_mean",
     "classify", "at_or_above", "band_edges", "change_tables", "capaian", "respondent_scores", "kpi_table",
-    "compare_rankings",
+    "compare", "differences",
 }  # fmt: skip
 # Columns of a result whose difference would be a change computed in a report.
 MEASURED = (

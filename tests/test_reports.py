@@ -17,6 +17,7 @@ import pytest
 from openpyxl import load_workbook
 
 from bnn_lib import cli
+from bnn_lib.paths import NOTEBOOKS_DIR
 from bnn_lib.publish import flag_small_cells
 from bnn_lib.reporting import batch, jobs, pdf
 from bnn_lib.reporting.data import suppress_small
@@ -259,7 +260,7 @@ def test_exploration_notebook_runs_a_changed_spec_end_to_end(sample_dir, tmp_pat
 
     engine.register()
     nb = papermill.execute_notebook(
-        str(jobs.NOTEBOOKS / "eksplorasi.ipynb"),
+        str(NOTEBOOKS_DIR / "eksplorasi.ipynb"),
         str(tmp_path / "eksplorasi.ipynb"),
         parameters={"data_dir": sample_dir},
         engine_name=engine.ENGINE_NAME,
