@@ -22,7 +22,6 @@ from bnn_lib.bands import band_edges
 from bnn_lib.pipeline import realised_measures
 from bnn_lib.ranking import with_ranks
 from bnn_lib.regions import NATIONAL
-from bnn_lib.reporting.fmt import ringkas
 from bnn_lib.rollup import kpi_table, region_sums, rollup
 from bnn_lib.spec import IndexSpec
 from bnn_lib.tidy import with_region_names
@@ -34,7 +33,7 @@ from bnn_lib.uncertainty import bounds
 # assumption comes from, not what it is). Element ids are kept: they are the keys lists match by.
 SPEC_METADATA = {"id", "version", "title", "description", "path", "years_from", "years_to"}
 SECTION_METADATA = {"provenance", "source", "note"}
-ABSENT = "(tidak ada)"  # a field one spec sets and the other does not
+ABSENT = object()  # a field one spec sets and the other does not
 HISTOGRAM_BINS = 15  # at most, for the distribution of rank shifts
 
 
@@ -235,11 +234,12 @@ def differences(base: IndexSpec, variant: IndexSpec) -> pd.DataFrame:
     """The assumptions in which two specs differ, leaf by leaf of their dumps: ``field`` (the
     dotted path of :func:`bnn_lib.spec.modify`, list elements by id, e.g.
     "variables.ketahanan_keluarga.weight"; an element of a list without ids by position,
-    "bands.fixed[0].lower"), ``base`` and ``variant`` (the values as text, numbers as the
-    reports write them). Metadata that changes no number is left out (:data:`SPEC_METADATA`)."""
+    "bands.fixed[0].lower"), ``base`` and ``variant`` (the values as the specs hold them; None
+    where a spec does not set the field). Metadata that changes no number is left out
+    (:data:`SPEC_METADATA`)."""
     old, new = _leaves(base.model_dump()), _leaves(variant.model_dump())
     rows = [
-        {"field": field, "base": _text(old.get(field, ABSENT)), "variant": _text(new.get(field, ABSENT))}
+        {"field": field, "base": old.get(field), "variant": new.get(field)}
         for field in [*old, *(f for f in new if f not in old)]
         if old.get(field, ABSENT) != new.get(field, ABSENT)
     ]
@@ -258,14 +258,3 @@ def _leaves(value: object, path: str = "") -> dict[str, object]:
     else:
         return {path: value}
     return {leaf: v for part, inner in items for leaf, v in _leaves(inner, part).items()}
-
-
-def _text(value: object) -> str:
-    """A spec value as the reports write it: numbers with a decimal comma, lists joined, yes/no."""
-    if isinstance(value, bool):
-        return "ya" if value else "tidak"
-    if isinstance(value, int | float):
-        return ringkas(value)
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(_text(v) for v in value) + "]"
-    return ABSENT if value is None else str(value)

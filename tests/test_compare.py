@@ -121,7 +121,7 @@ def test_one_weight_changed_is_one_difference():
     spec = load_spec("ikotan-dayamas-2022")
     changed = modify(spec, {"variables.ketahanan_keluarga.weight": 2.0}, id="varian")
     found = differences(spec, changed)
-    assert found.to_dict("records") == [{"field": "variables.ketahanan_keluarga.weight", "base": "1", "variant": "2"}]
+    assert found.to_dict("records") == [{"field": "variables.ketahanan_keluarga.weight", "base": 1.0, "variant": 2.0}]
     assert differences(spec, spec).empty
 
 

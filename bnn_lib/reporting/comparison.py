@@ -11,7 +11,7 @@ import pandas as pd
 
 from bnn_lib.measures import measure
 from bnn_lib.reporting.charts import rank_shift_bars
-from bnn_lib.reporting.fmt import angka, band_colors, daftar, esc, persen
+from bnn_lib.reporting.fmt import angka, band_colors, daftar, esc, persen, ringkas
 from bnn_lib.reporting.fragments import chip, figure_html, html_table
 from bnn_lib.reporting.headline import Headline, headline_of
 from bnn_lib.reporting.html import page
@@ -79,13 +79,26 @@ def _field_words(field: str, spec: IndexSpec) -> str:
     return " ".join([LEAVES.get(leaf, leaf), *where])
 
 
+def _setting(value: object) -> str:
+    """A spec's value as the reports write it: numbers with a decimal comma, lists joined, yes/no,
+    a setting a spec does not make as "(tidak ada)"."""
+    if isinstance(value, bool):
+        return "ya" if value else "tidak"
+    if isinstance(value, int | float):
+        return ringkas(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_setting(v) for v in value) + "]"
+    return "(tidak ada)" if value is None else str(value)
+
+
 def _assumptions(comparison: Comparison) -> str:
     """The first paragraph: what differs between the two specs, in words, then as a table."""
     rows = comparison.differences
     if rows.empty:
         return "<p>Kedua spesifikasi menghitung indeks dengan asumsi yang sama; hasilnya tidak berbeda.</p>"
     said = [
-        f"{esc(_field_words(r.field, comparison.base))} ({esc(r.base)} pada dasar, {esc(r.variant)} pada varian)"
+        f"{esc(_field_words(r.field, comparison.base))} ({esc(_setting(r.base))} pada dasar, "
+        f"{esc(_setting(r.variant))} pada varian)"
         for r in rows.itertuples()
     ]
     intro = (
@@ -96,8 +109,8 @@ def _assumptions(comparison: Comparison) -> str:
     table = [
         {
             "field": f"{esc(_field_words(r.field, comparison.base))}<br><code>{esc(r.field)}</code>",
-            "base": esc(r.base),
-            "variant": esc(r.variant),
+            "base": esc(_setting(r.base)),
+            "variant": esc(_setting(r.variant)),
         }
         for r in rows.itertuples()
     ]
