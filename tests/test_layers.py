@@ -42,7 +42,7 @@ ROUND_NOT_SHOWN = {"html.py", "schedule.py"}
 STAGES = {
     "aggregate", "analyses", "association", "audit", "bands", "build", "disclosure", "effect", "inputs",
     "kawasan", "kawasan_year", "pipeline", "priorities", "publish", "ranking", "rollup", "scoring",
-    "sensitivity", "series", "survey", "uncertainty",
+    "sensitivity", "series", "survey", "uncertainty", "whatif",
 }  # fmt: skip
 
 
