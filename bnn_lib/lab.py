@@ -100,14 +100,16 @@ class Panel:
     def _new_year(self, change: object = None) -> None:
         """Set the controls to the baseline of the year chosen (its spec's weights, band rule and
         method), then show it."""
-        spec = self._year(self.year.value)[0].spec
+        whatif = self._year(self.year.value)[0]
+        spec = whatif.spec
         self._quiet = True
         self.weights = {v.id: self._slider(v.name, v.weight) for v in spec.variables}
         self.sliders.children = list(self.weights.values())
         self.bands.options = [(BAND_WORDS[m], m) for m in band_rules(spec)]
         self.bands.value = spec.bands.mode
         self.method.value = spec.aggregation.method
-        self.baseline.value = f"<b>Dasar {self.year.value}: {esc(spec.id)}</b> versi {esc(spec.version)}"
+        warned = f"; {len(whatif.warnings)} peringatan pada data masukan tahun ini" if whatif.warnings else ""
+        self.baseline.value = f"<b>Dasar {self.year.value}: {esc(spec.id)}</b> versi {esc(spec.version)}{warned}"
         self._quiet = False
         self.update()
 
