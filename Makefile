@@ -7,7 +7,7 @@
 #                regional reports against their HTML batch), and the local batch beside a Dask
 #                cluster with peak memory over 500 reports, and two simulation studies with a known
 #                truth: the coverage of the programme-effect interval and the calibration of band
-#                probabilities
+#                probabilities, and the what-if: its load of a year and the time of a change
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -51,6 +51,7 @@ bench: $(STAMP) $(SAMPLE)
 	$(BIN)/python benchmarks/bench_pdf.py
 	$(BIN)/python benchmarks/bench_cluster.py
 	$(BIN)/python benchmarks/bench_statistics.py
+	$(BIN)/python benchmarks/bench_whatif.py
 
 clean:
 	rm -rf $(VENV) data/sample reports/*/

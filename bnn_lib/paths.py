@@ -20,7 +20,17 @@ def file_hash(path: str | Path) -> str:
 
 # What code_hash leaves out: the command line and what it alone uses, the reports, the offices'
 # files, the shipped data (but for what decides the results, below) and the notebooks.
-COMMAND_LINE = ("reporting", "office", "cli.py", "arguments.py", "terminal.py", "data", "notebooks")
+COMMAND_LINE = (
+    "reporting",
+    "office",
+    "cli.py",
+    "arguments.py",
+    "terminal.py",
+    "workspace.py",
+    "lab.py",
+    "data",
+    "notebooks",
+)
 
 
 def code_hash() -> str:

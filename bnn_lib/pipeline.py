@@ -22,23 +22,24 @@ import pandas as pd
 from tqdm import tqdm
 
 from bnn_lib import measures
-from bnn_lib.aggregate import index_tables, kabkota_mean, rescale
+from bnn_lib.aggregate import kabkota_mean, rescale
 from bnn_lib.analyses import Analyses, change_tables, survey_tables
 from bnn_lib.association import output_association
-from bnn_lib.bands import band_edges, classify, edges_table
+from bnn_lib.bands import edges_table
 from bnn_lib.inputs import load_inputs, outside_years
 from bnn_lib.intake import DataError, Problem
 from bnn_lib.kawasan_year import compute_ikkrn, compute_ikktt, kawasan_changes, kawasan_history, without_before
 from bnn_lib.priorities import load_rules, priority_table
 from bnn_lib.processes import die_with_parent
 from bnn_lib.publish import flag_small_cells
-from bnn_lib.ranking import with_province_ranks, with_ranks
+from bnn_lib.ranking import with_province_ranks
 from bnn_lib.regions import NATIONAL
 from bnn_lib.results import Results
 from bnn_lib.rollup import kpi_table, rollup
-from bnn_lib.scoring import entity_indicators, group_means, group_sums, respondent_scores
+from bnn_lib.scoring import group_means
 from bnn_lib.series import backcast_tables, breaks_table, method_breaks
 from bnn_lib.spec import SURVEY_INDICES, IndexSpec, choose_specs
+from bnn_lib.survey import banded_kabkota, entity_table, kabkota_table, survey_stages
 from bnn_lib.tidy import tidy, with_region_names
 from bnn_lib.workspace import workspace
 
@@ -63,24 +64,15 @@ def compute_survey(
     """
     people = respondents.set_index("respondent_id")
     scores, (sums, weights, heads), indicators, variables, value = survey_stages(people, answers, spec, scores)
-    entity = pd.DataFrame({"value": value, "value_100": rescale(value, spec.rescale)})
-    entity["coverage"] = indicators.notna().mean(axis=1)
+    entity = entity_table(indicators, value, heads, spec)
     tables = {f"{name}_groups": group_means(sums, weights, heads)}
     if spec.aggregation.by_group:
-        entity["n_respondents"] = heads.reindex(entity.index)
         tables[f"{name}_environments"] = tidy(entity.reset_index(), spec)
         environments = entity.reset_index().rename(columns={"value": "score", "value_100": "score_100"})
         tables[f"{name}_environment_regions"] = tidy(_component_rollup(environments, "group"), spec)
-        # A kab/kota value is the mean of its environments (docs/methodology.md §3.3).
-        kabkota = kabkota_mean(entity[["value", "value_100", "coverage"]])
-        kabkota["n_respondents"] = entity["n_respondents"].groupby(level="kabkota_code").sum()
         indicators, variables = kabkota_mean(indicators), kabkota_mean(variables)
-    else:
-        entity["n_respondents"] = heads.groupby(level="kabkota_code").sum().reindex(entity.index)
-        kabkota = entity
-    edges = band_edges(spec.bands, kabkota["value_100"])
-    kabkota = kabkota.assign(band=classify(kabkota["value_100"], spec.bands, edges)).reset_index()
-    tables[f"{name}_kabkota"] = with_ranks(tidy(kabkota, spec))
+    kabkota, edges = banded_kabkota(entity, spec)
+    tables[f"{name}_kabkota"] = kabkota_table(kabkota, spec)
     tables[f"{name}_variables"] = tidy(_long(variables, "variable_id", spec), spec)
     tables[f"{name}_indicators"] = tidy(_long(indicators, "indicator_id", spec), spec)
     tables[f"{name}_regions"] = with_province_ranks(tidy(rollup(kabkota, spec.bands, edges), spec))
@@ -101,24 +93,6 @@ def compute_survey(
         )
         tables |= {key: table.assign(spec_id=spec.id, spec_version=spec.version) for key, table in extra.items()}
     return tables
-
-
-def survey_stages(
-    people: pd.DataFrame, answers: pd.DataFrame, spec: IndexSpec, scores: pd.DataFrame | None = None
-) -> tuple[pd.DataFrame, tuple[pd.DataFrame, pd.DataFrame, pd.Series], pd.DataFrame, pd.DataFrame, pd.Series]:
-    """The stages of a survey index from respondents (indexed by id) and their answers:
-    respondent scores s_{r,i}; the group sums, weights and head counts; the entity × indicator
-    and × variable tables; the index of each entity on the score scale (docs/methodology.md §2.3).
-    ``scores``, given, are the respondent scores already computed, one row per respondent of
-    ``people`` in order."""
-    if scores is None:
-        scores = respondent_scores(answers, people.index, spec)
-    elif not scores.index.astype(str).equals(people.index.astype(str)):
-        raise ValueError("the scores given are not of these respondents, in this order")
-    sums, weights, heads = group_sums(scores, people, spec)
-    indicators = entity_indicators(sums, weights, spec)
-    variables, value = index_tables(indicators, spec)
-    return scores, (sums, weights, heads), indicators, variables, value
 
 
 def _component_rollup(long: pd.DataFrame, component: str) -> pd.DataFrame:

@@ -22,7 +22,7 @@ import tomli_w
 from bnn_lib.paths import NOTEBOOKS_DIR
 
 # The research notebooks a workspace gets a copy of, to change and keep (the reports' stay here).
-LAB_NOTEBOOKS = ("eksplorasi.ipynb",)
+LAB_NOTEBOOKS = ("eksplorasi.ipynb", "bagaimana_jika.ipynb")
 WORKSPACE_FILE = "bnn.toml"
 PROJECT_VARIABLE = "BNN_PROJECT"  # the workspace a command works on, when set (``--project``)
 DISTRIBUTION = "bnn-suite"

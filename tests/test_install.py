@@ -32,6 +32,7 @@ SHIPPED = [
     "bnn_lib/data/geo/provinces.geojson",
     "bnn_lib/notebooks/laporan_provinsi.ipynb",
     "bnn_lib/notebooks/eksplorasi.ipynb",
+    "bnn_lib/notebooks/bagaimana_jika.ipynb",
     "bnn_lib/reporting/report.css",
 ]
 

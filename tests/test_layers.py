@@ -42,7 +42,7 @@ ROUND_NOT_SHOWN = {"html.py", "schedule.py"}
 STAGES = {
     "aggregate", "analyses", "association", "audit", "bands", "build", "disclosure", "effect", "inputs",
     "kawasan", "kawasan_year", "pipeline", "priorities", "publish", "ranking", "rollup", "scoring",
-    "sensitivity", "series", "uncertainty",
+    "sensitivity", "series", "survey", "uncertainty", "whatif",
 }  # fmt: skip
 
 
@@ -171,7 +171,7 @@ def test_respondent_scores_are_computed_once_per_index(sample_dir, monkeypatch):
         calls.append(spec.index)
         return respondent_scores(answers, ids, spec)
 
-    for module in ("bnn_lib.inputs", "bnn_lib.pipeline"):
+    for module in ("bnn_lib.inputs", "bnn_lib.survey"):
         monkeypatch.setattr(sys.modules[module], "respondent_scores", counted)
     results = compute_year(2024, sample_dir)
     assert sorted(calls) == ["IKOTAN", "IKP"]

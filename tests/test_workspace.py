@@ -37,7 +37,15 @@ def place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_init_makes_the_folders_and_keeps_what_is_there(tmp_path):
     root, made = init(tmp_path / "kerja")
     names = {p.relative_to(root).as_posix() for p in made}
-    assert names == {"bnn.toml", "data", "specs", "reports", "notebooks", "notebooks/eksplorasi.ipynb"}
+    assert names == {
+        "bnn.toml",
+        "data",
+        "specs",
+        "reports",
+        "notebooks",
+        "notebooks/eksplorasi.ipynb",
+        "notebooks/bagaimana_jika.ipynb",
+    }
     settings = tomllib.loads((root / "bnn.toml").read_text(encoding="utf-8"))
     assert settings["data"] == "data" and settings["own_specs"] is False and settings["suite_version"]
     # A second init on the same folder (or on the repository) adds nothing and overwrites nothing.
@@ -148,7 +156,7 @@ def test_lab_opens_jupyterlab_in_the_workspace_with_the_suite_s_python(place):
         assert kernels is not None, "JupyterLab did not start"
         assert kernels["kernelspecs"]["python3"]["spec"]["argv"][0] == sys.executable
         listed = _get(f"{base}/api/contents/notebooks", time.monotonic() + 10)
-        assert [item["name"] for item in listed["content"]] == ["eksplorasi.ipynb"]
+        assert sorted(item["name"] for item in listed["content"]) == ["bagaimana_jika.ipynb", "eksplorasi.ipynb"]
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)

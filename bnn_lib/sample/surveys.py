@@ -13,9 +13,9 @@ from scipy import stats
 from bnn_lib.aggregate import index_tables
 from bnn_lib.bands import equal_interval_lowers
 from bnn_lib.lookup import positions
-from bnn_lib.pipeline import survey_stages
 from bnn_lib.regions import regions
 from bnn_lib.spec import IndexSpec
+from bnn_lib.survey import survey_stages
 
 # The published 2022 round (docs/methodology.md §2.1): the lowest and highest kab/kota on the
 # 1–4 scale, and how many fall into each equal-interval class, low to high.

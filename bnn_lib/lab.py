@@ -1,0 +1,215 @@
+"""The what-if panel for researchers in JupyterLab (``notebooks/bagaimana_jika.ipynb``): change
+one assumption of a survey index and see at once what moves.
+
+    panel = whatif_panel()       # IKOTAN, the sample data's latest year
+    panel.widget                 # shown by JupyterLab
+
+A slider for each variable's weight, a band rule, an aggregation method and a year. Each change
+builds the variant of the spec in force in the year (:func:`bnn_lib.whatif.variant_spec`),
+computes its kab/kota table with the year's :class:`bnn_lib.whatif.WhatIf` (read once per year),
+compares it with the baseline (:func:`bnn_lib.scenarios.compare`) and shows the comparison's
+fields: the national value and KPI capaian, the kab/kota that change band, the rank shifts and
+the provinces affected. Display only: every figure shown is a field of the comparison.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import ipywidgets as widgets
+import pandas as pd
+from matplotlib.figure import Figure
+
+from bnn_lib import scenarios
+from bnn_lib.reporting.fmt import angka, esc, persen, selisih
+from bnn_lib.spec import IndexSpec, SpecError, default_spec
+from bnn_lib.whatif import METHODS, WhatIf, band_rules, data_folder, variant_spec
+
+BAND_WORDS = {"fixed": "kategori tetap", "equal_interval": "interval sama lebar"}
+METHOD_WORDS = {"arithmetic": "rata-rata aritmetik", "geometric": "rata-rata geometrik"}
+DIFFERENCE_COLUMNS = {"field": "Unsur spesifikasi", "base": "Dasar", "variant": "Varian"}
+KABKOTA_COLUMNS = {
+    "kabkota": "Kab/kota",
+    "band_base": "Kategori dasar",
+    "band_variant": "Kategori varian",
+    "rank_base": "Peringkat dasar",
+    "rank_variant": "Peringkat varian",
+    "rank_shift": "Naik (peringkat)",
+}
+PROVINCE_COLUMNS = {
+    "region": "Provinsi",
+    "value_base": "Nilai dasar",
+    "value_variant": "Nilai varian",
+    "change": "Perubahan",
+    "n_band_changed": "Kab/kota berubah kategori",
+    "band_base": "Kategori dasar",
+    "band_variant": "Kategori varian",
+}
+SCROLL = '<div style="max-height: 16em; overflow: auto">{}</div>'
+
+
+def data_years(data: str | Path | None, index: str) -> list[int]:
+    """The years of ``data`` (default: the sample data) with a folder of inputs and a shipped
+    spec of ``index`` in force, oldest first."""
+    folder = data_folder(data)
+    years = sorted(int(p.name) for p in folder.iterdir() if p.name.isdigit() and p.is_dir())
+    covered = []
+    for year in years:
+        try:
+            default_spec(index, year)
+        except SpecError:
+            continue
+        covered.append(year)
+    return covered
+
+
+class Panel:
+    """The widgets of the what-if and their state: the :class:`WhatIf` of each year shown so far
+    with its baseline table. :attr:`widget` is what a notebook shows; :meth:`update` is the
+    callback of every control."""
+
+    def __init__(self, data: str | Path | None, index: str, years: list[int], year: int) -> None:
+        self.data, self.index = data, index
+        self._years: dict[int, tuple[WhatIf, pd.DataFrame]] = {}
+        self._quiet = False  # while the controls are set to a year's baseline, no update per control
+        wide = {"description_width": "14em"}
+        self.year = widgets.Dropdown(options=years, value=year, description="Tahun", style=wide)
+        self.bands = widgets.Dropdown(description="Aturan kategori", style=wide)
+        methods = [(METHOD_WORDS[m], m) for m in METHODS]
+        self.method = widgets.Dropdown(options=methods, description="Agregasi", style=wide)
+        self.weights: dict[str, widgets.FloatSlider] = {}
+        self.sliders = widgets.VBox()
+        self.baseline = widgets.HTML()
+        self.summary = widgets.HTML()
+        self.chart = widgets.Image(format="png")
+        controls = widgets.VBox([self.year, self.baseline, self.sliders, self.bands, self.method])
+        self.widget = widgets.VBox([controls, widgets.HBox([self.summary, self.chart])])
+        self.year.observe(self._new_year, names="value")
+        self.bands.observe(self.update, names="value")
+        self.method.observe(self.update, names="value")
+        self._new_year()
+
+    def _year(self, year: int) -> tuple[WhatIf, pd.DataFrame]:
+        """The year's what-if and its baseline kab/kota table, read on first use."""
+        if year not in self._years:
+            whatif = WhatIf(year, self.data, self.index)
+            self._years[year] = whatif, whatif.kabkota(whatif.spec)
+        return self._years[year]
+
+    def _new_year(self, change: object = None) -> None:
+        """Set the controls to the baseline of the year chosen (its spec's weights, band rule and
+        method), then show it."""
+        whatif = self._year(self.year.value)[0]
+        spec = whatif.spec
+        self._quiet = True
+        self.weights = {v.id: self._slider(v.name, v.weight) for v in spec.variables}
+        self.sliders.children = list(self.weights.values())
+        self.bands.options = [(BAND_WORDS[m], m) for m in band_rules(spec)]
+        self.bands.value = spec.bands.mode
+        self.method.value = spec.aggregation.method
+        warned = f"; {len(whatif.warnings)} peringatan pada data masukan tahun ini" if whatif.warnings else ""
+        self.baseline.value = f"<b>Dasar {self.year.value}: {esc(spec.id)}</b> versi {esc(spec.version)}{warned}"
+        self._quiet = False
+        self.update()
+
+    def _slider(self, name: str, weight: float) -> widgets.FloatSlider:
+        slider = widgets.FloatSlider(
+            value=weight,
+            min=0.0,
+            max=max(4.0, 4 * weight),
+            step=0.25,
+            description=f"Bobot {name}",
+            style={"description_width": "14em"},
+            layout={"width": "36em"},
+            continuous_update=False,  # one computation when the slider is let go, not one per step
+        )
+        slider.observe(self.update, names="value")
+        return slider
+
+    def variant(self) -> IndexSpec:
+        """The variant spec the controls describe (the baseline where they are at it)."""
+        whatif, _ = self._year(self.year.value)
+        weights = {v: s.value for v, s in self.weights.items()}
+        return variant_spec(whatif.spec, weights, self.bands.value, self.method.value, id=f"{whatif.spec.id}-varian")
+
+    def update(self, change: object = None) -> None:
+        """Compute the variant the controls describe, compare it with the baseline and show the
+        comparison; or say why the variant cannot be computed (every weight at zero)."""
+        if self._quiet:
+            return
+        whatif, base = self._year(self.year.value)
+        if not any(s.value for s in self.weights.values()):
+            self._refused("semua bobot variabel nol, tidak ada nilai untuk dirata-ratakan")
+            return
+        try:
+            variant = self.variant()
+            variant_table = whatif.kabkota(variant)
+            comparison = scenarios.compare(
+                base, variant_table, whatif.spec, variant, whatif.year, targets=whatif.targets
+            )
+        except ValueError as exc:  # a spec that cannot take the change (SpecError is one)
+            self._refused(str(exc))
+            return
+        self.summary.value = summary_html(comparison, whatif.spec.headline_decimals)
+        self.chart.value = rank_shift_png(comparison.kabkota)
+
+    def _refused(self, why: str) -> None:
+        """Say why the variant is not computed, in place of the comparison."""
+        self.summary.value = f"<p><b>Varian tidak dapat dihitung:</b> {esc(why)}</p>"
+        self.chart.value = b""
+
+
+def whatif_panel(data: str | Path | None = None, index: str = "ikotan", year: int | None = None) -> Panel:
+    """The what-if panel of ``index`` ("ikotan" or "ikp") over the years of ``data`` (default:
+    the sample data), opened on ``year`` (default: the latest)."""
+    years = data_years(data, index)
+    if not years:
+        raise ValueError(f"tidak ada tahun berdata dengan spesifikasi {index} di {data_folder(data)}")
+    return Panel(data, index, years, years[-1] if year is None else year)
+
+
+def summary_html(comparison: scenarios.Comparison, decimals: int) -> str:
+    """The comparison's fields as HTML: what the variant changes, the national value and KPI
+    capaian base → variant, the kab/kota that change band, the provinces affected."""
+    national, kabkota, provinces = comparison.national, comparison.kabkota, comparison.provinces
+    changed = kabkota[kabkota["band_changed"]]
+    affected = provinces[(provinces["n_band_changed"] > 0) | (provinces["band_base"] != provinces["band_variant"])]
+    parts = [
+        f"<p><b>Varian {esc(comparison.variant.id)}</b> dibanding dasar {esc(comparison.base.id)}</p>",
+        comparison.differences.rename(columns=DIFFERENCE_COLUMNS).to_html(index=False, border=0)
+        if len(comparison.differences)
+        else "<p>Sama dengan dasar.</p>",
+        f"<p>Nilai nasional: {angka(national['value_base'], decimals)} → {angka(national['value_variant'], decimals)}"
+        f" (target {angka(national.get('target'), decimals)}); capaian KPI: {persen(national.get('capaian_base'))}"
+        f" → {persen(national.get('capaian_variant'))}</p>",
+        f"<p><b>Kategori berubah pada {len(changed)} kab/kota</b></p>",
+        SCROLL.format(changed[list(KABKOTA_COLUMNS)].rename(columns=KABKOTA_COLUMNS).to_html(index=False, border=0)),
+        f"<p><b>Provinsi terdampak: {len(affected)}</b> (kategorinya atau kategori kab/kotanya berubah)</p>",
+        SCROLL.format(
+            affected[list(PROVINCE_COLUMNS)]
+            .rename(columns=PROVINCE_COLUMNS)
+            .to_html(
+                index=False,
+                border=0,
+                formatters={
+                    "Nilai dasar": lambda x: angka(x, decimals),
+                    "Nilai varian": lambda x: angka(x, decimals),
+                    "Perubahan": lambda x: selisih(x, decimals),
+                },
+            )
+        ),
+    ]
+    return "\n".join(parts)
+
+
+def rank_shift_png(kabkota: pd.DataFrame) -> bytes:
+    """A small histogram of the kab/kota's ``rank_shift`` (positive: moves up), as PNG bytes."""
+    fig = Figure(figsize=(4.5, 3), dpi=96)
+    ax = fig.subplots()
+    ax.hist(kabkota["rank_shift"].dropna().astype(float), bins=21, color="#2c7bb6")
+    ax.set(xlabel="Pergeseran peringkat (positif = naik)", ylabel="Jumlah kab/kota", title="Pergeseran peringkat")
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    return buffer.getvalue()
