@@ -22,13 +22,13 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from bnn_lib import scenarios
-from bnn_lib.reporting.fmt import angka, esc, persen, selisih
+from bnn_lib.reporting.charts import rank_shift_bars
+from bnn_lib.reporting.fmt import esc, persen
+from bnn_lib.reporting.headline import Headline, headline_of
+from bnn_lib.reporting.words import VALUE_WORDS, setting_name, setting_value
 from bnn_lib.spec import IndexSpec, SpecError, default_spec
 from bnn_lib.whatif import METHODS, WhatIf, band_rules, data_folder, variant_spec
 
-BAND_WORDS = {"fixed": "kategori tetap", "equal_interval": "interval sama lebar"}
-METHOD_WORDS = {"arithmetic": "rata-rata aritmetik", "geometric": "rata-rata geometrik"}
-DIFFERENCE_COLUMNS = {"field": "Unsur spesifikasi", "base": "Dasar", "variant": "Varian"}
 KABKOTA_COLUMNS = {
     "kabkota": "Kab/kota",
     "band_base": "Kategori dasar",
@@ -76,7 +76,7 @@ class Panel:
         wide = {"description_width": "14em"}
         self.year = widgets.Dropdown(options=years, value=year, description="Tahun", style=wide)
         self.bands = widgets.Dropdown(description="Aturan kategori", style=wide)
-        methods = [(METHOD_WORDS[m], m) for m in METHODS]
+        methods = [(VALUE_WORDS[m], m) for m in METHODS]
         self.method = widgets.Dropdown(options=methods, description="Agregasi", style=wide)
         self.weights: dict[str, widgets.FloatSlider] = {}
         self.sliders = widgets.VBox()
@@ -105,7 +105,7 @@ class Panel:
         self._quiet = True
         self.weights = {v.id: self._slider(v.name, v.weight) for v in spec.variables}
         self.sliders.children = list(self.weights.values())
-        self.bands.options = [(BAND_WORDS[m], m) for m in band_rules(spec)]
+        self.bands.options = [(VALUE_WORDS[m], m) for m in band_rules(spec)]
         self.bands.value = spec.bands.mode
         self.method.value = spec.aggregation.method
         warned = f"; {len(whatif.warnings)} peringatan pada data masukan tahun ini" if whatif.warnings else ""
@@ -151,8 +151,8 @@ class Panel:
         except ValueError as exc:  # a spec that cannot take the change (SpecError is one)
             self._refused(str(exc))
             return
-        self.summary.value = summary_html(comparison, whatif.spec.headline_decimals)
-        self.chart.value = rank_shift_png(comparison.kabkota)
+        self.summary.value = summary_html(comparison, headline_of(whatif.spec))
+        self.chart.value = rank_shift_png(comparison.shift_histogram)
 
     def _refused(self, why: str) -> None:
         """Say why the variant is not computed, in place of the comparison."""
@@ -169,20 +169,23 @@ def whatif_panel(data: str | Path | None = None, index: str = "ikotan", year: in
     return Panel(data, index, years, years[-1] if year is None else year)
 
 
-def summary_html(comparison: scenarios.Comparison, decimals: int) -> str:
+def summary_html(comparison: scenarios.Comparison, shown: Headline) -> str:
     """The comparison's fields as HTML: what the variant changes, the national value and KPI
-    capaian base → variant, the kab/kota that change band, the provinces affected."""
+    capaian base → variant, the kab/kota that change band, the provinces affected. Values are
+    printed as the reports print them (``shown``: the index's headline scale and decimals)."""
     national, kabkota, provinces = comparison.national, comparison.kabkota, comparison.provinces
     changed = kabkota[kabkota["band_changed"]]
     affected = provinces[(provinces["n_band_changed"] > 0) | (provinces["band_base"] != provinces["band_variant"])]
+    said = [
+        f"{setting_name(r.field, comparison.base)}: {setting_value(r.base)} → {setting_value(r.variant)}"
+        for r in comparison.differences.itertuples()
+    ]
     parts = [
         f"<p><b>Varian {esc(comparison.variant.id)}</b> dibanding dasar {esc(comparison.base.id)}</p>",
-        comparison.differences.rename(columns=DIFFERENCE_COLUMNS).to_html(index=False, border=0)
-        if len(comparison.differences)
-        else "<p>Sama dengan dasar.</p>",
-        f"<p>Nilai nasional: {angka(national['value_base'], decimals)} → {angka(national['value_variant'], decimals)}"
-        f" (target {angka(national.get('target'), decimals)}); capaian KPI: {persen(national.get('capaian_base'))}"
-        f" → {persen(national.get('capaian_variant'))}</p>",
+        "<ul>" + "".join(f"<li>{esc(s)}</li>" for s in said) + "</ul>" if said else "<p>Sama dengan dasar.</p>",
+        f"<p>Nilai nasional ({esc(shown.scale)}): {shown.value(national['value_base'])} → "
+        f"{shown.value(national['value_variant'])} (target {shown.value(national.get('target'))}); capaian KPI: "
+        f"{persen(national.get('capaian_base'))} → {persen(national.get('capaian_variant'))}</p>",
         f"<p><b>Kategori berubah pada {len(changed)} kab/kota</b></p>",
         SCROLL.format(changed[list(KABKOTA_COLUMNS)].rename(columns=KABKOTA_COLUMNS).to_html(index=False, border=0)),
         f"<p><b>Provinsi terdampak: {len(affected)}</b> (kategorinya atau kategori kab/kotanya berubah)</p>",
@@ -192,24 +195,18 @@ def summary_html(comparison: scenarios.Comparison, decimals: int) -> str:
             .to_html(
                 index=False,
                 border=0,
-                formatters={
-                    "Nilai dasar": lambda x: angka(x, decimals),
-                    "Nilai varian": lambda x: angka(x, decimals),
-                    "Perubahan": lambda x: selisih(x, decimals),
-                },
+                formatters={"Nilai dasar": shown.value, "Nilai varian": shown.value, "Perubahan": shown.change},
             )
         ),
     ]
     return "\n".join(parts)
 
 
-def rank_shift_png(kabkota: pd.DataFrame) -> bytes:
-    """A small histogram of the kab/kota's ``rank_shift`` (positive: moves up), as PNG bytes."""
-    fig = Figure(figsize=(4.5, 3), dpi=96)
-    ax = fig.subplots()
-    ax.hist(kabkota["rank_shift"].dropna().astype(float), bins=21, color="#2c7bb6")
-    ax.set(xlabel="Pergeseran peringkat (positif = naik)", ylabel="Jumlah kab/kota", title="Pergeseran peringkat")
-    fig.tight_layout()
+def rank_shift_png(histogram: pd.DataFrame) -> bytes:
+    """The report's chart of rank shifts (:func:`~bnn_lib.reporting.charts.rank_shift_bars`) of a
+    comparison's ``shift_histogram``, as PNG bytes for the panel."""
+    fig = Figure(figsize=(4.5, 3.2), dpi=96)
+    rank_shift_bars(data=histogram, title="Pergeseran peringkat", ax=fig.subplots())
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
     return buffer.getvalue()

@@ -11,32 +11,14 @@ import pandas as pd
 
 from bnn_lib.measures import measure
 from bnn_lib.reporting.charts import rank_shift_bars
-from bnn_lib.reporting.fmt import angka, band_colors, daftar, esc, persen, ringkas
+from bnn_lib.reporting.fmt import angka, band_colors, daftar, esc, persen
 from bnn_lib.reporting.fragments import chip, figure_html, html_table
 from bnn_lib.reporting.headline import Headline, headline_of
 from bnn_lib.reporting.html import page
-from bnn_lib.reporting.words import SECTION_WORDS
+from bnn_lib.reporting.words import setting_name, setting_value
 from bnn_lib.scenarios import Comparison
-from bnn_lib.spec import IndexSpec
 from bnn_lib.uncertainty import bounds
 from bnn_lib.writing import write_atomic
-
-# A setting of a spec in words (the section words are those of the method appendix).
-LEAVES = {
-    "weight": "bobot",
-    "mode": "cara penggolongan",
-    "labels": "nama",
-    "success_from": "kategori keberhasilan mulai",
-    "decimals": "desimal pembulatan",
-    "method": "metode",
-    "unit_weighting": "bobot unit",
-    "min_answered_share": "porsi minimum butir terjawab",
-    "lower": "batas bawah",
-    "upper": "batas atas",
-    "reverse": "skor terbalik",
-    "headline_scale": "skala utama",
-    "headline_decimals": "desimal nilai utama",
-}
 
 
 def write_comparison(comparison: Comparison, year: int, out: Path) -> Path:
@@ -65,40 +47,14 @@ def comparison_page(comparison: Comparison, year: int) -> str:
     return page(title, body, footer=f"Dibuat dengan <code>bnn compare</code> dari hasil {esc(name)} tahun {year}.")
 
 
-def _field_words(field: str, spec: IndexSpec) -> str:
-    """A field path in words: "variables.ketahanan_keluarga.weight" → "bobot variabel “Ketahanan
-    Keluarga”"; an element by its name in ``spec``, a part without words as the spec writes it."""
-    *parents, leaf = field.split(".")
-    named = {group_id: group.name for group_id, group in spec.groups.items()}
-    for variable in spec.variables:
-        named |= {variable.id: variable.name} | {i.id: i.name for i in variable.indicators}
-    where = [
-        SECTION_WORDS[part].lower() if part in SECTION_WORDS else f"“{named.get(part, part)}”"
-        for part in (p.split("[")[0] for p in parents)
-    ]
-    return " ".join([LEAVES.get(leaf, leaf), *where])
-
-
-def _setting(value: object) -> str:
-    """A spec's value as the reports write it: numbers with a decimal comma, lists joined, yes/no,
-    a setting a spec does not make as "(tidak ada)"."""
-    if isinstance(value, bool):
-        return "ya" if value else "tidak"
-    if isinstance(value, int | float):
-        return ringkas(value)
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(_setting(v) for v in value) + "]"
-    return "(tidak ada)" if value is None else str(value)
-
-
 def _assumptions(comparison: Comparison) -> str:
     """The first paragraph: what differs between the two specs, in words, then as a table."""
     rows = comparison.differences
     if rows.empty:
         return "<p>Kedua spesifikasi menghitung indeks dengan asumsi yang sama; hasilnya tidak berbeda.</p>"
     said = [
-        f"{esc(_field_words(r.field, comparison.base))} ({esc(_setting(r.base))} pada dasar, "
-        f"{esc(_setting(r.variant))} pada varian)"
+        f"{esc(setting_name(r.field, comparison.base))} ({esc(setting_value(r.base))} pada dasar, "
+        f"{esc(setting_value(r.variant))} pada varian)"
         for r in rows.itertuples()
     ]
     intro = (
@@ -108,9 +64,9 @@ def _assumptions(comparison: Comparison) -> str:
     )
     table = [
         {
-            "field": f"{esc(_field_words(r.field, comparison.base))}<br><code>{esc(r.field)}</code>",
-            "base": esc(_setting(r.base)),
-            "variant": esc(_setting(r.variant)),
+            "field": f"{esc(setting_name(r.field, comparison.base))}<br><code>{esc(r.field)}</code>",
+            "base": esc(setting_value(r.base)),
+            "variant": esc(setting_value(r.variant)),
         }
         for r in rows.itertuples()
     ]

@@ -175,3 +175,57 @@ def plain_note(note: str | None, spec: IndexSpec) -> str | None:
     for written, said in settings.items():
         note = note.replace(written, said)
     return note
+
+
+# A spec's settings (the last part of a field path) and the values they take, in a reader's words.
+SETTING_WORDS = {
+    "weight": "bobot",
+    "mode": "cara penggolongan",
+    "labels": "nama",
+    "success_from": "kategori keberhasilan mulai",
+    "decimals": "desimal pembulatan",
+    "method": "metode",
+    "unit_weighting": "bobot unit",
+    "min_answered_share": "porsi minimum butir terjawab",
+    "lower": "batas bawah",
+    "upper": "batas atas",
+    "reverse": "skor terbalik",
+    "headline_scale": "skala utama",
+    "headline_decimals": "desimal nilai utama",
+}
+VALUE_WORDS = {
+    "arithmetic": "rata-rata aritmetik",
+    "geometric": "rata-rata geometrik",
+    "fixed": "kategori tetap",
+    "equal_interval": "interval sama lebar",
+    "equal_unit": "bobot sama per unit observasi",
+    "pooled": "semua responden digabung",
+    "score": "skala skor",
+    "rescaled": "skala 0–100",
+}
+
+
+def setting_name(field: str, spec: IndexSpec) -> str:
+    """A field path in words: "variables.ketahanan_keluarga.weight" → "bobot variabel “Ketahanan
+    Keluarga”"; an element by its name in ``spec``, a part without words as the spec writes it."""
+    *parents, leaf = field.split(".")
+    named = {group_id: group.name for group_id, group in spec.groups.items()}
+    for variable in spec.variables:
+        named |= {variable.id: variable.name} | {i.id: i.name for i in variable.indicators}
+    where = [
+        SECTION_WORDS[part].lower() if part in SECTION_WORDS else f"“{named.get(part, part)}”"
+        for part in (p.split("[")[0] for p in parents)
+    ]
+    return " ".join([SETTING_WORDS.get(leaf, leaf), *where])
+
+
+def setting_value(value: object) -> str:
+    """A spec's value as the reports write it: numbers with a decimal comma, lists joined, yes/no,
+    a method by its name (:data:`VALUE_WORDS`), a setting a spec does not make as "(tidak ada)"."""
+    if isinstance(value, bool):
+        return "ya" if value else "tidak"
+    if isinstance(value, int | float):
+        return ringkas(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(setting_value(v) for v in value) + "]"
+    return "(tidak ada)" if value is None else VALUE_WORDS.get(str(value), str(value))
