@@ -46,6 +46,7 @@ PROVINCE_COLUMNS = {
     "band_base": "Kategori dasar",
     "band_variant": "Kategori varian",
 }
+LABEL_WIDTH = "18em"  # "Bobot Ketahanan Masyarakat" whole
 SCROLL = '<div style="max-height: 16em; overflow: auto">{}</div>'
 
 
@@ -73,16 +74,17 @@ class Panel:
         self.data, self.index = data, index
         self._years: dict[int, tuple[WhatIf, pd.DataFrame]] = {}
         self._quiet = False  # while the controls are set to a year's baseline, no update per control
-        wide = {"description_width": "14em"}
+        wide, room = {"description_width": LABEL_WIDTH}, {"width": "34em"}  # room for "interval sama lebar"
         self.year = widgets.Dropdown(options=years, value=year, description="Tahun", style=wide)
-        self.bands = widgets.Dropdown(description="Aturan kategori", style=wide)
+        self.bands = widgets.Dropdown(description="Aturan kategori", style=wide, layout=room)
         methods = [(VALUE_WORDS[m], m) for m in METHODS]
-        self.method = widgets.Dropdown(options=methods, description="Agregasi", style=wide)
+        self.method = widgets.Dropdown(options=methods, description="Agregasi", style=wide, layout=room)
         self.weights: dict[str, widgets.FloatSlider] = {}
         self.sliders = widgets.VBox()
         self.baseline = widgets.HTML()
         self.summary = widgets.HTML()
-        self.chart = widgets.Image(format="png")
+        # At its own size: in a row beside the summary, the image would be stretched to fill it.
+        self.chart = widgets.Image(format="png", layout={"width": "450px", "flex": "0 0 auto", "align_self": "flex-start"})
         controls = widgets.VBox([self.year, self.baseline, self.sliders, self.bands, self.method])
         self.widget = widgets.VBox([controls, widgets.HBox([self.summary, self.chart])])
         self.year.observe(self._new_year, names="value")
@@ -120,8 +122,8 @@ class Panel:
             max=max(4.0, 4 * weight),
             step=0.25,
             description=f"Bobot {name}",
-            style={"description_width": "14em"},
-            layout={"width": "36em"},
+            style={"description_width": LABEL_WIDTH},
+            layout={"width": "40em"},
             continuous_update=False,  # one computation when the slider is let go, not one per step
         )
         slider.observe(self.update, names="value")
