@@ -84,7 +84,9 @@ class Panel:
         self.baseline = widgets.HTML()
         self.summary = widgets.HTML()
         # At its own size: in a row beside the summary, the image would be stretched to fill it.
-        self.chart = widgets.Image(format="png", layout={"width": "450px", "flex": "0 0 auto", "align_self": "flex-start"})
+        self.chart = widgets.Image(
+            format="png", layout={"width": "450px", "flex": "0 0 auto", "align_self": "flex-start"}
+        )
         controls = widgets.VBox([self.year, self.baseline, self.sliders, self.bands, self.method])
         self.widget = widgets.VBox([controls, widgets.HBox([self.summary, self.chart])])
         self.year.observe(self._new_year, names="value")
