@@ -93,7 +93,7 @@ def parser(description: str | None) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("init", help="make a folder a workspace: data/, specs/, reports/, notebooks/ and bnn.toml")
-    p.add_argument("folder", type=Path, nargs="?", default=Path(), help="the folder (default: this one)")
+    p.add_argument("folder", type=Path, nargs="?", help="the folder (default: --project, else this one)")
 
     p = sub.add_parser("lab", help="open JupyterLab in the workspace, its research notebooks ready")
     p.add_argument("--dry-run", action="store_true", help="only print the command that would open it")

@@ -4,7 +4,6 @@ input templates, survey forms and the validation report of their data."""
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 import time
@@ -26,7 +25,7 @@ from bnn_lib.sample import is_sample, write_sample
 from bnn_lib.spec import SpecError, choose_specs, list_specs, load_spec, parse_overrides, shadowed_specs
 from bnn_lib.staging import sweep
 from bnn_lib.terminal import os_message, safe_console, say
-from bnn_lib.workspace import PROJECT_VARIABLE, WorkspaceError, init, lab_command, workspace
+from bnn_lib.workspace import WorkspaceError, init, lab_command, working_on, workspace, write_kernel
 
 SHOWN = 5  # problems and warnings printed per year; the rest are in the saved files
 # What happened to a year's results (bnn_lib.build's statuses), as the console says it.
@@ -46,7 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # --help (0), or a malformed command line, said by argparse (2)
         return exc.code if isinstance(exc.code, int) else 2
     try:
-        return _run(args)
+        with working_on(args.project):
+            return _run(args)
     except (DataError, SpecError, OSError, UnknownRegionError, UsageError, WorkspaceError) as exc:
         if args.debug:
             say(traceback.format_exc().rstrip(), file=sys.stderr)
@@ -81,12 +81,10 @@ IN_WORKSPACE = {
 
 
 def _run(args: argparse.Namespace) -> int:
-    if args.project:  # the environment carries it to the report kernels and worker processes too
-        os.environ[PROJECT_VARIABLE] = str(args.project.resolve())
     if args.command in IN_WORKSPACE:
         _in_workspace(args)
     if args.command == "init":
-        return _init(args.folder)
+        return _init(args.folder or args.project or Path())
     if args.command == "lab":
         return _lab(args)
     if args.command == "sample":
@@ -120,13 +118,14 @@ def _run(args: argparse.Namespace) -> int:
 
 def _in_workspace(args: argparse.Namespace) -> None:
     """Fill in the folders a command was not given from the workspace it works on; raises
-    :class:`WorkspaceError` outside one."""
-    place = workspace()
-    if hasattr(args, "data") and args.data is None:
-        args.data = place.data
+    :class:`WorkspaceError` where one is needed and there is none (a command given every folder
+    runs anywhere)."""
     where = IN_WORKSPACE[args.command]
-    if where and args.out is None:
-        args.out = getattr(place, where)
+    missing_data = hasattr(args, "data") and args.data is None
+    if missing_data or (where and args.out is None):
+        place = workspace()
+        args.data = place.data if missing_data else getattr(args, "data", None)
+        args.out = getattr(place, where) if where and args.out is None else args.out
 
 
 def _refuse_real_data(out: Path) -> None:
@@ -151,10 +150,12 @@ def _init(folder: Path) -> int:
 
 def _lab(args: argparse.Namespace) -> int:
     """Open JupyterLab in the workspace (``--dry-run``: print the command); its exit code."""
-    command, env = lab_command(workspace(), args.jupyter)
+    place = workspace()
+    command, env = lab_command(place, args.jupyter)
     if args.dry_run:
         say(" ".join(command))
         return 0
+    write_kernel(place)
     return subprocess.call(command, env=env)
 
 

@@ -40,7 +40,7 @@ def run_comparison(year: int, data: Path, base: str | None, variant: str, analys
         variant_intervals=tables["variant"].get(f"{key}_intervals"),
         targets=tables["base"]["kpi"],  # the year's targets, as the pipeline read them
     )
-    return write_comparison(comparison, year, out)
+    return write_comparison(comparison, year, out, synthetic=results["base"].synthetic)
 
 
 def _spec(option: str, item: str) -> tuple[str, IndexSpec]:

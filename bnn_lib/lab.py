@@ -1,7 +1,7 @@
 """The what-if panel for researchers in JupyterLab (``notebooks/bagaimana_jika.ipynb``): change
 one assumption of a survey index and see at once what moves.
 
-    panel = whatif_panel()       # IKOTAN, the sample data's latest year
+    panel = whatif_panel()       # IKOTAN, the latest year of the workspace's data
     panel.widget                 # shown by JupyterLab
 
 A slider for each variable's weight, a band rule, an aggregation method and a year. Each change
@@ -22,12 +22,15 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from bnn_lib import scenarios
+from bnn_lib.intake import DataError
+from bnn_lib.measures import measure
 from bnn_lib.reporting.charts import rank_shift_bars
-from bnn_lib.reporting.fmt import esc, persen
+from bnn_lib.reporting.fmt import angka, esc, persen
 from bnn_lib.reporting.headline import Headline, headline_of
 from bnn_lib.reporting.words import VALUE_WORDS, setting_name, setting_value
 from bnn_lib.spec import IndexSpec, SpecError, default_spec
-from bnn_lib.whatif import METHODS, WhatIf, band_rules, data_folder, variant_spec
+from bnn_lib.whatif import METHODS, WhatIf, band_rules, variant_spec
+from bnn_lib.workspace import data_folder
 
 KABKOTA_COLUMNS = {
     "kabkota": "Kab/kota",
@@ -51,9 +54,11 @@ SCROLL = '<div style="max-height: 16em; overflow: auto">{}</div>'
 
 
 def data_years(data: str | Path | None, index: str) -> list[int]:
-    """The years of ``data`` (default: the sample data) with a folder of inputs and a shipped
-    spec of ``index`` in force, oldest first."""
+    """The years of ``data`` (default: the workspace's) with a folder of inputs and a shipped
+    spec of ``index`` in force, oldest first; none where the folder does not exist."""
     folder = data_folder(data)
+    if not folder.is_dir():
+        return []
     years = sorted(int(p.name) for p in folder.iterdir() if p.name.isdigit() and p.is_dir())
     covered = []
     for year in years:
@@ -103,8 +108,13 @@ class Panel:
 
     def _new_year(self, change: object = None) -> None:
         """Set the controls to the baseline of the year chosen (its spec's weights, band rule and
-        method), then show it."""
-        whatif = self._year(self.year.value)[0]
+        method), then show it; or say why the year cannot be read (its inputs fail their checks)."""
+        try:
+            whatif = self._year(self.year.value)[0]
+        except (DataError, OSError) as exc:
+            self.baseline.value = ""
+            self._refused(f"data {self.year.value} tidak dapat dibaca: {exc}")
+            return
         spec = whatif.spec
         self._quiet = True
         self.weights = {v.id: self._slider(v.name, v.weight) for v in spec.variables}
@@ -166,7 +176,7 @@ class Panel:
 
 def whatif_panel(data: str | Path | None = None, index: str = "ikotan", year: int | None = None) -> Panel:
     """The what-if panel of ``index`` ("ikotan" or "ikp") over the years of ``data`` (default:
-    the sample data), opened on ``year`` (default: the latest)."""
+    the workspace's), opened on ``year`` (default: the latest)."""
     years = data_years(data, index)
     if not years:
         raise ValueError(f"tidak ada tahun berdata dengan spesifikasi {index} di {data_folder(data)}")
@@ -178,6 +188,7 @@ def summary_html(comparison: scenarios.Comparison, shown: Headline) -> str:
     capaian base → variant, the kab/kota that change band, the provinces affected. Values are
     printed as the reports print them (``shown``: the index's headline scale and decimals)."""
     national, kabkota, provinces = comparison.national, comparison.kabkota, comparison.provinces
+    target_decimals = measure(comparison.index).decimals  # as the targets table sets them
     changed = kabkota[kabkota["band_changed"]]
     affected = provinces[(provinces["n_band_changed"] > 0) | (provinces["band_base"] != provinces["band_variant"])]
     said = [
@@ -188,9 +199,10 @@ def summary_html(comparison: scenarios.Comparison, shown: Headline) -> str:
         f"<p><b>Varian {esc(comparison.variant.id)}</b> dibanding dasar {esc(comparison.base.id)}</p>",
         "<ul>" + "".join(f"<li>{esc(s)}</li>" for s in said) + "</ul>" if said else "<p>Sama dengan dasar.</p>",
         f"<p>Nilai nasional ({esc(shown.scale)}): {shown.value(national['value_base'])} → "
-        f"{shown.value(national['value_variant'])} (target {shown.value(national.get('target'))}); capaian KPI: "
+        f"{shown.value(national['value_variant'])} (target {angka(national.get('target'), target_decimals)}); "
+        "capaian KPI: "
         f"{persen(national.get('capaian_base'))} → {persen(national.get('capaian_variant'))}</p>",
-        f"<p><b>Kategori berubah pada {len(changed)} kab/kota</b></p>",
+        f"<p><b>Kategori berubah pada {len(changed)} dari {len(kabkota)} kab/kota</b></p>",
         SCROLL.format(changed[list(KABKOTA_COLUMNS)].rename(columns=KABKOTA_COLUMNS).to_html(index=False, border=0)),
         f"<p><b>Provinsi terdampak: {len(affected)}</b> (kategorinya atau kategori kab/kotanya berubah)</p>",
         SCROLL.format(

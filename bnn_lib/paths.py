@@ -18,19 +18,11 @@ def file_hash(path: str | Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-# What code_hash leaves out: the command line and what it alone uses, the reports, the offices'
-# files, the shipped data (but for what decides the results, below) and the notebooks.
-COMMAND_LINE = (
-    "reporting",
-    "office",
-    "cli.py",
-    "arguments.py",
-    "terminal.py",
-    "workspace.py",
-    "lab.py",
-    "data",
-    "notebooks",
-)
+# What code_hash leaves out: the command line and what it alone uses (the workspace, the scenario
+# comparison and the what-if, never saved as results), the reports, the offices' files, the shipped
+# data (but for what decides the results, below) and the notebooks.
+COMMAND_LINE = {"reporting", "office", "cli.py", "arguments.py", "terminal.py", "workspace.py", "data", "notebooks"}
+COMMAND_LINE |= {"scenarios.py", "comparing.py", "whatif.py", "lab.py"}
 
 
 def code_hash() -> str:

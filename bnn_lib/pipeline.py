@@ -41,7 +41,7 @@ from bnn_lib.series import backcast_tables, breaks_table, method_breaks
 from bnn_lib.spec import SURVEY_INDICES, IndexSpec, choose_specs
 from bnn_lib.survey import banded_kabkota, entity_table, kabkota_table, survey_stages
 from bnn_lib.tidy import tidy, with_region_names
-from bnn_lib.workspace import workspace
+from bnn_lib.workspace import data_folder
 
 # -- survey indices (IKOTAN, IKP) -------------------------------------------------------------
 
@@ -125,7 +125,7 @@ def compute_year(
     the audit (:mod:`bnn_lib.analyses`); :func:`compute_years` adds the year-on-year changes.
     """
     loaded = {key: spec for key, spec in choose_specs(specs, year).items() if indices is None or key in indices}
-    read = load_inputs(Path(data) if data else workspace().data, year, loaded)
+    read = load_inputs(data_folder(data), year, loaded)
     if indices is None:  # a back-cast (some indices) applies a later spec to its year on purpose
         read.warnings += outside_years(loaded, year)
     inputs = read.tables
@@ -141,7 +141,7 @@ def compute_year(
                 read.scores.get(key),
             )
     if "kawasan_assessments" in inputs:
-        history = kawasan_history(Path(data) if data else workspace().data, year, loaded, read.warnings)
+        history = kawasan_history(data_folder(data), year, loaded, read.warnings)
         history[year] = inputs["kawasan_assessments"]
         tables |= compute_ikkrn(history, loaded["ikkrn"], year)
         previous = history.get(year - 1) if loaded["ikkrn"].recovery.missing_before == "previous_mapping" else None

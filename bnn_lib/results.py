@@ -41,6 +41,11 @@ class Results:
     # reproduced from the saved results.
     analyses: Analyses | None = None
 
+    @property
+    def synthetic(self) -> bool:
+        """Whether the inputs were the synthetic sample (its files carry the sample's label)."""
+        return any("synthetic" in Path(f["file"]).name for files in self.inputs.values() for f in files)
+
     def table(self, name: str, province: str | int | None = None) -> pd.DataFrame:
         """A result table, optionally only the rows of one province (code or name)."""
         if name not in self.tables:
@@ -67,7 +72,7 @@ class Results:
                 "year": self.year,
                 "specs": {key: spec_summary(spec) for key, spec in self.specs.items()},
                 "inputs": self.inputs,
-                "synthetic": any("synthetic" in Path(f["file"]).name for fs in self.inputs.values() for f in fs),
+                "synthetic": self.synthetic,
                 "computed_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "versions": {"bnn_lib": suite_version(), "pandas": pd.__version__},
                 "warnings": [str(w) for w in self.warnings],
@@ -95,7 +100,7 @@ def load_results(year: int, folder: str | Path | None = None) -> Results:
     """Read the tables that :meth:`Results.save` wrote (default ``reports/<year>/results``)."""
     folder = Path(folder) if folder else workspace().reports / str(year) / "results"
     if not folder.exists():
-        raise FileNotFoundError(f"{folder}: no results; run `bnn compute --year {year}` first")
+        raise FileNotFoundError(f"{folder}: belum ada hasil; jalankan `bnn compute --year {year}` dahulu")
     tables = {p.stem: pd.read_parquet(p) for p in sorted(folder.glob("*.parquet"))}
     meta = json.loads((folder / "specs.json").read_text(encoding="utf-8"))
     # The spec as used, from the results themselves: the file may have changed or, for a spec

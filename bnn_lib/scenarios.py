@@ -48,13 +48,17 @@ class Comparison:
     kabkota: pd.DataFrame
     provinces: pd.DataFrame
     national: pd.Series
+    one_side: pd.DataFrame  # kabkota_code, kabkota, measured ("base" or "variant"): left out of ``kabkota``
 
     @property
     def shifts(self) -> pd.Series:
         """How far the kab/kota move: ``n_compared``, ``n_band_changed``, ``n_moved`` (rank
         changed), ``median_shift`` (median of |rank_shift|), ``max_up`` (the largest move up,
-        ≥ 0) and ``max_down`` (the largest move down, ≥ 0)."""
+        ≥ 0), ``max_down`` (the largest move down, ≥ 0) and, with the base's intervals,
+        ``n_changed_uncertain``: band changes of kab/kota whose base band was already uncertain."""
         shift = self.kabkota["rank_shift"].astype(float)
+        changed = self.kabkota[self.kabkota["band_changed"]]
+        uncertain = changed["uncertain_base"].astype("boolean").sum() if "uncertain_base" in changed else np.nan
         return pd.Series(
             {
                 "n_compared": len(shift),
@@ -63,6 +67,7 @@ class Comparison:
                 "median_shift": float(shift.abs().median()) if len(shift) else np.nan,
                 "max_up": max(0.0, float(shift.max())) if len(shift) else np.nan,
                 "max_down": max(0.0, -float(shift.min())) if len(shift) else np.nan,
+                "n_changed_uncertain": uncertain,
             }
         )
 
@@ -75,7 +80,9 @@ class Comparison:
             return pd.DataFrame({"lower": [], "upper": [], "n": []}, dtype=int)
         low, high = int(shift.min()), int(shift.max())
         width = max(1, -(-(high - low + 1) // HISTOGRAM_BINS))  # ceiling division
-        lowers = np.arange(low, high + 1, width)
+        width += 1 - width % 2  # odd, so that one bin is centred on 0 (no move) and reads as such
+        first = -(width // 2) + width * ((low + width // 2) // width)  # the bin edge at or below ``low``
+        lowers = np.arange(first, high + 1, width)
         counts = np.histogram(shift, bins=np.append(lowers, lowers[-1] + width))[0]
         return pd.DataFrame({"lower": lowers, "upper": lowers + width - 1, "n": counts})
 
@@ -103,21 +110,24 @@ def compare(
       rank_variant (1 = highest, among the kab/kota compared), rank_shift (rank_base −
       rank_variant: positive = moves up), band_changed and, with ``base_intervals`` /
       ``variant_intervals`` (``<index>_intervals`` tables), the reported interval of each side
-      (lo95_base, hi95_base, lo95_variant, hi95_variant for the 95 % one);
+      (lo95_base, hi95_base, lo95_variant, hi95_variant for the 95 % one) and whether its band
+      was uncertain under it (uncertain_base, uncertain_variant: the interval crosses a band edge);
     - ``provinces``: one row per province, largest |change| first: region_code, region,
       value_base, value_variant, change (variant − base), n_measured (kab/kota compared),
       n_band_changed, band_base, band_variant;
     - ``national``: value_base, value_variant, change, band_base, band_variant, n_success_base and
       n_success_variant (kab/kota at or above the success band, where the bands set one) and,
       where ``targets`` (the targets table, or a ``kpi`` result table) give the index's measure a
-      target in ``year``: target, capaian_base, capaian_variant (percent).
+      target in ``year``: target, capaian_base, capaian_variant (percent). Each side is rolled
+      up over the kab/kota it measured, as that spec would publish it;
+    - ``one_side``: the kab/kota measured under one spec only (kabkota_code, kabkota, measured:
+      "base" or "variant"), left out of ``kabkota`` and its ranks.
     """
     key = base_spec.index.casefold()
     if variant_spec.index.casefold() != key:
         raise ValueError(f"the specs are of two indices: {base_spec.index} and {variant_spec.index}")
-    # Both sides on the base spec's headline scale, so that a change reads on one scale. Without a
-    # rescale rule the two scales are one (as reporting.headline.headline_of reads them).
-    on_score = base_spec.shows_score and base_spec.rescale is not None
+    # Both sides on the base spec's headline scale, so that a change reads on one scale.
+    on_score = base_spec.shows_score
     column = "value" if on_score else "value_100"
     kabkota = _kabkota(base, variant, column)
     for side, intervals in (("base", base_intervals), ("variant", variant_intervals)):
@@ -132,6 +142,7 @@ def compare(
         kabkota=kabkota,
         provinces=_provinces(regions, kabkota, column),
         national=_national(regions, {"base": base, "variant": variant}, key, column, targets, year),
+        one_side=_one_side(base, variant, column),
     )
 
 
@@ -162,11 +173,23 @@ def _kabkota(base: pd.DataFrame, variant: pd.DataFrame, column: str) -> pd.DataF
     return out.sort_values(["rank_base", "kabkota"]).rename_axis("kabkota_code").reset_index()
 
 
+def _one_side(base: pd.DataFrame, variant: pd.DataFrame, column: str) -> pd.DataFrame:
+    """The kab/kota with a ``column`` value in one of the tables only, and which."""
+    rows = [
+        table.loc[table[column].notna() & ~table["kabkota_code"].isin(other.loc[other[column].notna(), "kabkota_code"])]
+        .loc[:, ["kabkota_code", "kabkota"]]
+        .assign(measured=side)
+        for side, table, other in (("base", base, variant), ("variant", variant, base))
+    ]
+    return pd.concat(rows, ignore_index=True)
+
+
 def _intervals(intervals: pd.DataFrame, on_score: bool, side: str) -> pd.DataFrame:
     """The reported interval of each kab/kota of an ``<index>_intervals`` table on the headline
-    scale, as ``lo95_<side>``, ``hi95_<side>`` (for the 95 % interval)."""
+    scale, as ``lo95_<side>``, ``hi95_<side>`` (for the 95 % interval), and whether its band is
+    uncertain (``uncertain_<side>``)."""
     low, high = bounds()
-    columns = {f"{c}_score" if on_score else c: f"{c}_{side}" for c in (low, high)}
+    columns = {f"{c}_score" if on_score else c: f"{c}_{side}" for c in (low, high)} | {"uncertain": f"uncertain_{side}"}
     rows = intervals[intervals["level"] == "kabkota"]
     return rows[["region_code", *columns]].rename(columns={"region_code": "kabkota_code", **columns})
 
@@ -232,9 +255,9 @@ def _national(
 
 def differences(base: IndexSpec, variant: IndexSpec) -> pd.DataFrame:
     """The assumptions in which two specs differ, leaf by leaf of their dumps: ``field`` (the
-    dotted path of :func:`bnn_lib.spec.modify`, list elements by id, e.g.
-    "variables.ketahanan_keluarga.weight"; an element of a list without ids by position,
-    "bands.fixed[0].lower"), ``base`` and ``variant`` (the values as the specs hold them; None
+    dotted path, list elements by id as :func:`bnn_lib.spec.modify` names them, e.g.
+    "variables.ketahanan_keluarga.weight"; a fixed band by its label, "bands.fixed.Tanggap.lower";
+    an element of a list without either by position), ``base`` and ``variant`` (the values as the specs hold them; None
     where a spec does not set the field). Metadata that changes no number is left out
     (:data:`SPEC_METADATA`)."""
     old, new = _leaves(base.model_dump()), _leaves(variant.model_dump())
@@ -253,8 +276,10 @@ def _leaves(value: object, path: str = "") -> dict[str, object]:
         skipped = SECTION_METADATA | (SPEC_METADATA if not path else set())
         items = [(f"{path}.{k}" if path else str(k), v) for k, v in value.items() if k not in skipped]
     elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-        ids = all("id" in v for v in value)
-        items = [(f"{path}.{v['id']}" if ids else f"{path}[{i}]", v) for i, v in enumerate(value)]
+        # Keyed by what names an element (a variable's id, a fixed band's label), so that a
+        # difference says which one; by position where nothing does.
+        key = next((k for k in ("id", "label") if all(k in v for v in value)), None)
+        items = [(f"{path}.{v[key]}" if key else f"{path}[{i}]", v) for i, v in enumerate(value)]
     else:
         return {path: value}
     return {leaf: v for part, inner in items for leaf, v in _leaves(inner, part).items()}

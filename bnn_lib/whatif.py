@@ -2,7 +2,7 @@
 variant spec in well under a second, for a researcher trying weights, band rules and aggregation
 one after another (the panel of :mod:`bnn_lib.lab`).
 
-    whatif = WhatIf(2024)                      # reads and checks the year once (the sample data)
+    whatif = WhatIf(2024)                      # reads and checks the year once (the workspace's data)
     variant = variant_spec(whatif.spec, weights={"ketahanan_keluarga": 2.0}, bands="fixed")
     whatif.kabkota(variant)                    # the ikotan_kabkota table compute_year would give
 
@@ -35,7 +35,7 @@ from bnn_lib.publish import flag_small_cells
 from bnn_lib.scoring import entity_indicators
 from bnn_lib.spec import SURVEY_INDICES, Aggregation, Bands, IndexSpec, SpecError, default_spec, load_spec, modify
 from bnn_lib.survey import banded_kabkota, entity_table, kabkota_table, respondent_groups, scoring_fields
-from bnn_lib.workspace import workspace
+from bnn_lib.workspace import data_folder
 
 BAND_MODES: tuple[str, ...] = get_args(Bands.model_fields["mode"].annotation)
 METHODS: tuple[str, ...] = get_args(Aggregation.model_fields["method"].annotation)
@@ -45,7 +45,7 @@ class WhatIf:
     """One survey index of one year, read, checked and scored once; :meth:`kabkota` gives its
     kab/kota table under any spec that scores the respondents as :attr:`spec` does.
 
-    ``year``: the year of ``data/<year>/`` (default folder: the sample data); ``index``:
+    ``year``: the year of ``data/<year>/`` (default folder: the workspace's); ``index``:
     "ikotan" or "ikp"; ``spec``: the baseline, by default the shipped spec in force in the year.
     Raises :class:`bnn_lib.intake.DataError` where the inputs do not pass their checks.
     """
@@ -90,11 +90,6 @@ class WhatIf:
         kabkota, _ = banded_kabkota(entity_table(indicators, value, self._heads, spec), spec)
         name = f"{self.index}_kabkota"
         return flag_small_cells({name: kabkota_table(kabkota, spec)}, {self.index: spec.min_cell})[name]
-
-
-def data_folder(data: str | Path | None) -> Path:
-    """The folder of the yearly inputs: ``data``, or the workspace's (``bnn.toml``)."""
-    return Path(data) if data else workspace().data
 
 
 def variant_spec(

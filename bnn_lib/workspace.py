@@ -8,11 +8,13 @@ it is run in, found upward from the current folder, or on the one ``BNN_PROJECT`
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import sys
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -24,6 +26,9 @@ from bnn_lib.paths import NOTEBOOKS_DIR
 # The research notebooks a workspace gets a copy of, to change and keep (the reports' stay here).
 LAB_NOTEBOOKS = ("eksplorasi.ipynb", "bagaimana_jika.ipynb")
 WORKSPACE_FILE = "bnn.toml"
+# What a bnn.toml may say: the suite version that made the workspace (a record), the data folder,
+# and whether the user's own specs win over shipped ones of the same id.
+SETTINGS = ("suite_version", "data", "own_specs")
 PROJECT_VARIABLE = "BNN_PROJECT"  # the workspace a command works on, when set (``--project``)
 DISTRIBUTION = "bnn-suite"
 
@@ -53,6 +58,23 @@ class Workspace:
     @property
     def notebooks(self) -> Path:
         return self.root / "notebooks"
+
+
+@contextlib.contextmanager
+def working_on(project: Path | None) -> Iterator[None]:
+    """Work on the workspace ``project`` (None: as before) within the block: ``BNN_PROJECT``
+    names it, so that the report kernels and worker processes started there inherit it, and is
+    as it was after."""
+    before = os.environ.get(PROJECT_VARIABLE)
+    if project:
+        os.environ[PROJECT_VARIABLE] = str(project.resolve())
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(PROJECT_VARIABLE, None)
+        else:
+            os.environ[PROJECT_VARIABLE] = before
 
 
 def suite_version() -> str:
@@ -92,13 +114,23 @@ def workspace(start: str | Path | None = None) -> Workspace:
         ) from None
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise WorkspaceError(f"{file}: bukan TOML yang sah ({exc})") from None
-    data = settings.get("data", "data")
+    unknown = sorted(set(settings) - set(SETTINGS))
+    if unknown:
+        raise WorkspaceError(f"{file}: {', '.join(unknown)} tidak dikenal; yang dikenal: {', '.join(SETTINGS)}")
+    data, own = settings.get("data", "data"), settings.get("own_specs", False)
     if not isinstance(data, str) or not data:
         raise WorkspaceError(f'{file}: data = {data!r}: tulis nama folder data, mis. data = "data"')
-    return Workspace(root, (root / data).resolve(), bool(settings.get("own_specs", False)))
+    if not isinstance(own, bool):  # "false" in quotes would otherwise read as true
+        raise WorkspaceError(f"{file}: own_specs = {own!r}: tulis true atau false, tanpa tanda kutip")
+    return Workspace(root, (root / data).resolve(), own)
 
 
-def init(folder: str | Path, data: str = "data") -> tuple[Path, list[Path]]:
+def data_folder(data: str | Path | None = None) -> Path:
+    """The folder of the yearly inputs: ``data``, or the workspace's (``bnn.toml``)."""
+    return Path(data) if data else workspace().data
+
+
+def init(folder: str | Path) -> tuple[Path, list[Path]]:
     """Make ``folder`` a workspace: ``bnn.toml`` (the suite version that made it, the data
     folder), ``data/``, ``specs/``, ``reports/`` and ``notebooks/`` with a copy of each research
     notebook. What is there already is kept, never overwritten (``bnn init`` on a workspace adds
@@ -108,7 +140,7 @@ def init(folder: str | Path, data: str = "data") -> tuple[Path, list[Path]]:
     root.mkdir(parents=True, exist_ok=True)
     file = root / WORKSPACE_FILE
     if not file.exists():
-        settings = {"suite_version": suite_version(), "data": data, "own_specs": False}
+        settings = {"suite_version": suite_version(), "data": "data", "own_specs": False}
         file.write_text(WORKSPACE_HEADER + tomli_w.dumps(settings), encoding="utf-8")
         made.append(file)
     place = workspace(root)  # as its bnn.toml says, where one was there already
@@ -133,9 +165,18 @@ WORKSPACE_HEADER = """\
 
 def lab_command(place: Workspace, extra: list[str] | None = None) -> tuple[list[str], dict[str, str]]:
     """The command (and its environment) that opens JupyterLab in ``place`` with this suite's
-    Python as the notebooks' kernel: a kernel named ``python3`` written under the workspace's
-    ``.bnn/`` comes first on ``JUPYTER_PATH``, so a ``python3`` kernel of another environment
-    the user installed cannot take its place. ``extra``: JupyterLab's own options."""
+    Python as the notebooks' kernel (:func:`write_kernel`): the workspace's ``.bnn/`` comes first
+    on ``JUPYTER_PATH``, so a ``python3`` kernel of another environment the user installed cannot
+    take its place. ``extra``: JupyterLab's own options."""
+    paths = [str(place.root / ".bnn"), *filter(None, [os.environ.get("JUPYTER_PATH")])]
+    env = {**os.environ, "JUPYTER_PATH": os.pathsep.join(paths), PROJECT_VARIABLE: str(place.root)}
+    command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={place.root}", *(extra or [])]
+    return command, env
+
+
+def write_kernel(place: Workspace) -> Path:
+    """Write the kernel named ``python3`` that runs this suite's Python under the workspace's
+    ``.bnn/kernels/`` (what :func:`lab_command` puts first); returns its file."""
     kernel = place.root / ".bnn" / "kernels" / "python3" / "kernel.json"
     kernel.parent.mkdir(parents=True, exist_ok=True)
     spec = {
@@ -144,7 +185,4 @@ def lab_command(place: Workspace, extra: list[str] | None = None) -> tuple[list[
         "language": "python",
     }
     kernel.write_text(json.dumps(spec, indent=1), encoding="utf-8")
-    paths = [str(place.root / ".bnn"), *filter(None, [os.environ.get("JUPYTER_PATH")])]
-    env = {**os.environ, "JUPYTER_PATH": os.pathsep.join(paths), PROJECT_VARIABLE: str(place.root)}
-    command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={place.root}", *(extra or [])]
-    return command, env
+    return kernel

@@ -131,3 +131,65 @@ def test_a_variant_of_another_index_is_refused_in_one_line(sample_dir, tmp_path,
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("kesalahan: ") and "bukan IKOTAN" in err[0], err
     assert not list(tmp_path.iterdir())  # refused before anything is written
+
+
+def test_a_kab_kota_measured_on_one_side_only_is_named_and_not_ranked():
+    """Five kab/kota in the base, one of them without a value in the variant: the four measured
+    on both are ranked 1–4 among themselves, and the fifth is listed as measured on one side."""
+    spec = load_spec("ikotan-juknis-2021")
+    bands = dict.fromkeys(["11.06", "11.09", "12.01", "12.02", "12.03"], "Tanggap")
+    base = _table({"11.06": 70.0, "11.09": 65.0, "12.01": 60.0, "12.02": 55.0, "12.03": 74.0}, bands)
+    variant = base.copy()
+    variant.loc[variant["kabkota_code"] == "12.03", ["value", "value_100"]] = float("nan")
+    result = compare(base, variant, spec, spec, 2024)
+    # Without 12.03 (74, first in the base's own ranking), 11.06 is first on both sides.
+    assert result.kabkota.set_index("kabkota_code")["rank_base"].to_dict() == {
+        "11.06": 1,
+        "11.09": 2,
+        "12.01": 3,
+        "12.02": 4,
+    }
+    assert (result.kabkota["rank_shift"] == 0).all()
+    assert result.one_side.to_dict("records") == [{"kabkota_code": "12.03", "kabkota": "K12.03", "measured": "base"}]
+
+
+def test_the_rank_shift_histogram_gives_no_move_a_bar_of_its_own():
+    """30 kab/kota; the last goes first and the 29 others one rank down: shifts −1 … +29, 31
+    ranks, so bins three ranks wide (15 at most, odd), centred on 0: [−1, 1] holds the 29 moves
+    of one rank down, [29, 31] the one move up."""
+    spec = load_spec("ikotan-juknis-2021")
+    codes = [f"11.{i:02d}" for i in range(1, 31)]
+    base = _table(dict(zip(codes, range(90, 60, -1), strict=True)), dict.fromkeys(codes, "Tanggap"))
+    variant = base.copy()
+    variant.loc[variant["kabkota_code"] == "11.30", "value_100"] = 95.0
+    variant["value"] = 1 + variant["value_100"] * 3 / 100
+    histogram = compare(base, variant, spec, spec, 2024).shift_histogram.set_index("lower")
+    assert (histogram["upper"] - histogram.index == 2).all()
+    assert histogram.loc[-1, ["upper", "n"]].tolist() == [1, 29]
+    assert histogram.loc[29, ["upper", "n"]].tolist() == [31, 1]
+    assert histogram["n"].sum() == 30
+
+
+def test_the_page_tells_a_band_change_within_sampling_uncertainty(sample_dir, tmp_path):
+    """With the bootstrap, the page counts the band changes whose base band was already uncertain,
+    as the base run's interval table flags them, and marks synthetic data."""
+    from bnn_lib.uncertainty import MIN_REPLICATES
+
+    base = load_spec("ikotan-dayamas-2022")
+    variant = write_spec(modify(base, {"variables.ketahanan_keluarga.weight": 3.0}), tmp_path / "varian.toml")
+    common = ["--year", "2024", "--data", sample_dir, "--replicates", str(MIN_REPLICATES), "--samples", "0"]
+    assert cli.main(["compute", *common, "--out", str(tmp_path / "a")]) == 0
+    assert cli.main(["compute", *common, "--spec", f"ikotan={variant}", "--out", str(tmp_path / "b")]) == 0
+    a, b = (
+        pd.read_parquet(tmp_path / side / "2024" / "results" / "ikotan_kabkota.parquet").set_index("kabkota_code")
+        for side in ("a", "b")
+    )
+    intervals = pd.read_parquet(tmp_path / "a" / "2024" / "results" / "ikotan_intervals.parquet")
+    uncertain = set(intervals.loc[(intervals["level"] == "kabkota") & intervals["uncertain"], "region_code"])
+    changed = set(a.index[a["band"].astype(str) != b.loc[a.index, "band"].astype(str)])
+    assert cli.main(["compare", *common, "--variant", f"ikotan={variant}", "--out", str(tmp_path / "c")]) == 0
+    page = (tmp_path / "c" / "perbandingan-2024.html").read_text(encoding="utf-8")
+    assert "DATA CONTOH SINTETIS" in page
+    section = _section(page, "Selang kepercayaan kab/kota yang berpindah kategori")
+    said = f"Tetapi {len(changed & uncertain)} dari {len(changed)} kab/kota ini sudah berkategori belum pasti"
+    assert said in html.unescape(re.sub(r"<[^>]+>", "", section))

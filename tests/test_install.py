@@ -102,9 +102,18 @@ def test_installed_into_a_fresh_environment_it_works_in_a_workspace(dist, tmp_pa
     run([bnn, "compute", "--year", "2024", *quick], cwd=place, env=environ)
     run([bnn, "reports", "--year", "2024", "--province", "11", "--jobs", "2", *quick], cwd=place, env=environ)
 
+    # A researcher's variant in the workspace's specs/, found there by its id, compared.
+    make = "from bnn_lib.spec import load_spec, modify, write_spec; s = load_spec('ikotan-dayamas-2022'); "
+    make += "write_spec(modify(s, {'variables.hukum.weight': 3.0}, id='ikotan-varian'), 'specs/ikotan-varian.toml')"
+    run([python, "-c", make], cwd=place, env=environ)
+    run([bnn, "compare", "--year", "2024", "--variant", "ikotan=ikotan-varian", *quick[:4]], cwd=place, env=environ)
+    lab = run([bnn, "lab", "--dry-run"], cwd=place, env=environ)
+    assert f"--ServerApp.root_dir={place}" in lab and lab.startswith(str(python))
+
     reports = place / "reports" / "2024"
     assert (place / "data" / "2024").is_dir() and (place / "data" / "metadata.json").is_file()
     assert (reports / "provinsi-11.html").is_file() and (reports / "index.html").is_file()
+    assert "bobot variabel “Hukum”" in (place / "reports" / "perbandingan-2024.html").read_text(encoding="utf-8")
     kabkota = sorted((reports / "kabkota").glob("kabkota-11.*.html"))
     assert kabkota, sorted(p.name for p in reports.iterdir())
     # The results record the shipped spec they used, read from the installed package.

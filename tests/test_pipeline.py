@@ -236,8 +236,8 @@ def test_cli_uses_a_copied_spec(sample_dir, tmp_path, ikotan_spec):
 @pytest.mark.parametrize(
     ("spec", "message"),
     [
-        ("ikotan", "--spec 'ikotan': write INDEX=SPEC"),
-        ("ikotn=ikotan-juknis-2021", "no index 'ikotn'; the indices are"),
+        ("ikotan", "'ikotan': tulis INDEKS=SPEC"),
+        ("ikotn=ikotan-juknis-2021", "tidak ada indeks 'ikotn'; indeksnya:"),
     ],
 )
 def test_cli_refuses_a_malformed_spec_before_computing(sample_dir, tmp_path, capsys, spec, message):

@@ -215,10 +215,10 @@ def write(path: Path, content: str | bytes) -> Path:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"\x89PNG\r\n\x1a\n\x00\x00binary", "not UTF-8 text"),
-        ("id = [\n", "not valid TOML"),
-        ("a = " + "[" * 5000 + "]" * 5000, "nested too deeply"),
-        ("x = 1\n" * 300_000, "far larger than a spec"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00binary", "bukan teks UTF-8"),
+        ("id = [\n", "bukan TOML yang sah"),
+        ("a = " + "[" * 5000 + "]" * 5000, "bersarang terlalu dalam"),
+        ("x = 1\n" * 300_000, "jauh lebih besar daripada spesifikasi"),
         ("\n".join(f"extra_{i} = {i}" for i in range(500)), "… and"),
     ],
     ids=["binary", "not-toml", "deep", "huge", "many-errors"],

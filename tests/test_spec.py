@@ -128,7 +128,7 @@ def test_a_copied_spec_with_a_changed_weight_loads_from_its_path(tmp_path):
 def test_broken_toml_names_the_file(tmp_path):
     path = tmp_path / "broken.toml"
     path.write_text("id = \n")
-    with pytest.raises(SpecError, match=r"broken\.toml: not valid TOML"):
+    with pytest.raises(SpecError, match=r"broken\.toml: bukan TOML yang sah"):
         load_spec(path)
 
 

@@ -80,15 +80,39 @@ def test_project_names_the_workspace_from_anywhere(place, tmp_path, monkeypatch,
     monkeypatch.chdir(tmp_path)
     assert cli.main(["--project", str(place), "lab", "--dry-run"]) == 0
     assert f"--ServerApp.root_dir={place}" in capsys.readouterr().out
-    monkeypatch.delenv(PROJECT_VARIABLE)  # main set it for the processes it starts
+    assert PROJECT_VARIABLE not in os.environ  # set for the command's own processes only
+    assert not (place / ".bnn").exists()  # a dry run writes nothing
     assert cli.main(["--project", str(tmp_path / "tidak-ada"), "lab", "--dry-run"]) == 1
     assert "bukan ruang kerja" in capsys.readouterr().err
+    assert cli.main(["--project", str(tmp_path / "baru"), "init"]) == 0
+    assert (tmp_path / "baru" / "bnn.toml").is_file()
 
 
-def test_a_broken_bnn_toml_is_named(place, capsys):
-    (place / "bnn.toml").write_text("data = [", encoding="utf-8")
+def test_a_command_given_every_folder_needs_no_workspace(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv(PROJECT_VARIABLE, raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["export", "--year", "2024", "--out", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "belum ada hasil tahun 2024" in err and "ruang kerja" not in err
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("data = [", "bukan TOML yang sah"),
+        ('own_specs = "false"', "own_specs = 'false': tulis true atau false"),
+        ("own_spec = true", "own_spec tidak dikenal"),
+        ("data = 3", "data = 3: tulis nama folder data"),
+    ],
+)
+def test_a_wrong_bnn_toml_is_named_never_guessed(place, capsys, text, said):
+    (place / "bnn.toml").write_text(text, encoding="utf-8")
     assert cli.main(["compute", "--year", "2024"]) == 1
-    assert f"{place / 'bnn.toml'}: bukan TOML yang sah" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert f"{place / 'bnn.toml'}: " in err and said in err and err.count("\n") == 1
+    # The specs the library picks must not depend on a typo either.
+    with pytest.raises(WorkspaceError):
+        load_spec("ikotan-dayamas-2022")
 
 
 def test_the_sample_is_not_written_among_an_office_s_data(place, capsys):

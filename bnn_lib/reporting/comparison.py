@@ -15,26 +15,27 @@ from bnn_lib.reporting.fmt import angka, band_colors, daftar, esc, persen
 from bnn_lib.reporting.fragments import chip, figure_html, html_table
 from bnn_lib.reporting.headline import Headline, headline_of
 from bnn_lib.reporting.html import page
-from bnn_lib.reporting.words import setting_name, setting_value
+from bnn_lib.reporting.words import SYNTHETIC, SYNTHETIC_WHY, level, setting_name, setting_value
 from bnn_lib.scenarios import Comparison
 from bnn_lib.uncertainty import bounds
 from bnn_lib.writing import write_atomic
 
 
-def write_comparison(comparison: Comparison, year: int, out: Path) -> Path:
-    """Write ``out/perbandingan-<year>.html`` (folder made if needed) and return its path."""
+def write_comparison(comparison: Comparison, year: int, out: Path, synthetic: bool = False) -> Path:
+    """Write ``out/perbandingan-<year>.html`` (folder made if needed) and return its path;
+    ``synthetic``: the data were the synthetic sample, and the page says so first."""
     path = Path(out) / f"perbandingan-{year}.html"
-    write_atomic(path, comparison_page(comparison, year))
+    write_atomic(path, comparison_page(comparison, year, synthetic))
     return path
 
 
-def comparison_page(comparison: Comparison, year: int) -> str:
+def comparison_page(comparison: Comparison, year: int, synthetic: bool = False) -> str:
     """The whole page, self-contained: its charts inline, nothing fetched."""
     name = comparison.base.index
     shown = headline_of(comparison.base)
     title = f"Perbandingan asumsi {name} {year}"
     body = (
-        f"<h1>{esc(title)}</h1>"
+        (f'<div class="banner">{SYNTHETIC}. {SYNTHETIC_WHY}.</div>' if synthetic else "") + f"<h1>{esc(title)}</h1>"
         f'<p class="subtitle">Dasar: <b>{esc(comparison.base.id)}</b> · varian: <b>{esc(comparison.variant.id)}</b>'
         f" · skala {esc(shown.scale)}</p>"
         + _assumptions(comparison)
@@ -88,6 +89,7 @@ def _band_changes(comparison: Comparison, shown: Headline) -> str:
     head = (
         f"<h2>Kab/kota yang berpindah kategori</h2><p><b>{angka(shifts['n_band_changed'], 0)}</b> dari "
         f"{angka(shifts['n_compared'], 0)} kab/kota yang terukur pada kedua perhitungan berpindah kategori.</p>"
+        + _one_side(comparison)
     )
     if moved.empty:
         return head
@@ -112,6 +114,21 @@ def _band_changes(comparison: Comparison, shown: Headline) -> str:
         ("rank", "Peringkat dasar → varian"),
     ]
     return head + html_table(rows, columns, {"base", "variant", "rank"})
+
+
+def _one_side(comparison: Comparison) -> str:
+    """The kab/kota measured under one spec only, named: they are in neither the band changes nor
+    the ranks, but in the province and national values of the side that measured them."""
+    if comparison.one_side.empty:
+        return ""
+    said = [
+        f"{esc(r.kabkota)} (hanya pada {'dasar' if r.measured == 'base' else 'varian'})"
+        for r in comparison.one_side.itertuples()
+    ]
+    return (
+        f"<p>{angka(len(said), 0)} kab/kota terukur pada satu perhitungan saja: {daftar(said)}. Kab/kota ini tidak "
+        "dibandingkan dan tidak diperingkat di sini, tetapi ikut dalam nilai provinsi dan nasional perhitungannya.</p>"
+    )
 
 
 def _rank_shifts(comparison: Comparison) -> str:
@@ -200,7 +217,8 @@ def _national(comparison: Comparison, shown: Headline) -> str:
 
 
 def _intervals(comparison: Comparison, shown: Headline) -> str:
-    """The 95 % intervals under both specs of the kab/kota that change band, where given."""
+    """The intervals under both specs of the kab/kota that change band, where given, and how many
+    of them had a band already uncertain under the base spec."""
     low, high = bounds()
     columns = [f"{c}_{side}" for side in ("base", "variant") for c in (low, high)]
     moved = comparison.kabkota[comparison.kabkota["band_changed"]]
@@ -215,9 +233,12 @@ def _intervals(comparison: Comparison, shown: Headline) -> str:
         for _, r in moved.iterrows()
     ]
     return (
-        "<h2>Selang kepercayaan kab/kota yang berpindah kategori</h2><p>Selang kepercayaan 95 % (bootstrap) di bawah "
-        "kedua asumsi. Kab/kota yang selangnya memotong batas kategori bisa berpindah karena ketidakpastian sampel "
-        "saja, bukan hanya karena asumsinya.</p>"
+        f"<h2>Selang kepercayaan kab/kota yang berpindah kategori</h2><p>Selang kepercayaan {level()} di bawah "
+        "kedua asumsi. Datanya sama, jadi perpindahan kategori ini disebabkan oleh asumsinya. Tetapi "
+        f"{angka(comparison.shifts['n_changed_uncertain'], 0)} dari {angka(comparison.shifts['n_band_changed'], 0)} "
+        "kab/kota ini sudah berkategori belum pasti pada perhitungan dasar (selangnya memotong batas kategori): "
+        "dengan responden lain, kategorinya bisa berbeda juga tanpa perubahan asumsi. Perpindahan seperti itu "
+        "berada dalam ketidakpastian sampel.</p>"
         + html_table(
             rows, [("name", "Kab/kota"), ("base", "Selang dasar"), ("variant", "Selang varian")], {"base", "variant"}
         )

@@ -13,7 +13,11 @@ from importlib.metadata import version
 from pathlib import Path
 
 from bnn_lib.reporting.jobs import STANDING, Batch, Job, Outcome
+from bnn_lib.workspace import suite_version
 from bnn_lib.writing import write_atomic
+
+# The libraries a report was made with, beside the suite (the manifest names their versions).
+SOFTWARE = ("pandas", "matplotlib", "papermill", "nbconvert")
 
 
 def rows(folder: Path) -> dict[str, dict]:
@@ -44,7 +48,7 @@ def write(folder: Path, batch: Batch, outcomes: list[Outcome], previous: dict[st
     manifest = {
         "year": batch.year,
         "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "software": {name: version(name) for name in ("bnn-suite", "pandas", "matplotlib", "papermill", "nbconvert")},
+        "software": {"bnn-suite": suite_version()} | {name: version(name) for name in SOFTWARE},
         "inputs": {
             "results": "results/specs.json",
             "specs": {k: {"id": s["id"], "version": s["version"]} for k, s in meta.get("specs", {}).items()},

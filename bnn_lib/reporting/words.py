@@ -143,7 +143,7 @@ SECTION_WORDS = {
     "variables": "Variabel",
     "indicators": "Indikator",
     "items": "Butir",
-    "fixed": "Kategori tetap",
+    "fixed": "Tetap",
 }
 # An element's place in its spec, as the spec's field path gives it: "variables[1].indicators[0]".
 _PLACE = re.compile(r"(?P<section>[a-z_]+)(?:\[(?P<at>\d+)\])?(?:\.indicators\[(?P<indicator>\d+)\])?")

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from bnn_lib.paths import SPECS_DIR
 from bnn_lib.spec import numbers
 from bnn_lib.spec.schema import IndexSpec, SpecError
-from bnn_lib.workspace import WorkspaceError, find_workspace, workspace
+from bnn_lib.workspace import find_workspace, workspace
 
 # The shipped specs of each index, oldest first. Each spec says the years it applies to
 # (``years_from``, ``years_to``); the one whose years hold a year is the index's default that
@@ -63,19 +63,19 @@ def spec_path(name: str | Path) -> Path:
     if mine is not None and mine.is_file() and (own[1] or not shipped.exists()):
         return mine
     if not shipped.exists():
-        raise SpecError(f"no spec {name!r}: give a .toml path or one of {', '.join(list_specs())}")
+        raise SpecError(
+            f"tidak ada spesifikasi {name!r}: berikan jalur berkas .toml atau salah satu dari {', '.join(list_specs())}"
+        )
     return shipped
 
 
 def _own_specs() -> tuple[Path, bool] | None:
     """The workspace's own specs folder and whether they win over shipped ones of the same id;
-    None outside a workspace (the library used on its own)."""
+    None outside a workspace (the library used on its own). A ``bnn.toml`` that cannot be read
+    raises :class:`WorkspaceError`: which specs are used must not depend on a typo."""
     if find_workspace() is None:
         return None
-    try:
-        place = workspace()
-    except WorkspaceError:
-        return None  # an unreadable bnn.toml is said by the command that needs the workspace
+    place = workspace()
     return place.specs, place.own_specs
 
 
@@ -101,18 +101,20 @@ def _read_spec(path: Path) -> IndexSpec:
     try:
         size = path.stat().st_size
         if size > MAX_SPEC_BYTES:
-            raise SpecError(f"{path}: {size:,} bytes is far larger than a spec (a few kB of TOML); wrong file?")
+            raise SpecError(
+                f"{path}: {size:,} bita, jauh lebih besar daripada spesifikasi (beberapa kB TOML); salah berkas?"
+            )
         raw = tomllib.loads(path.read_bytes().decode("utf-8"))
     except FileNotFoundError as exc:
-        raise SpecError(f"{path}: file not found") from exc
+        raise SpecError(f"{path}: berkas tidak ada") from exc
     except IsADirectoryError as exc:
-        raise SpecError(f"{path}: is a folder; give the spec's .toml file") from exc
+        raise SpecError(f"{path}: ini folder; berikan berkas .toml spesifikasinya") from exc
     except UnicodeDecodeError as exc:
-        raise SpecError(f"{path}: not UTF-8 text (byte {exc.start}); a spec is a TOML text file") from exc
+        raise SpecError(f"{path}: bukan teks UTF-8 (bita {exc.start}); spesifikasi adalah berkas teks TOML") from exc
     except tomllib.TOMLDecodeError as exc:
-        raise SpecError(f"{path}: not valid TOML: {exc}") from exc
+        raise SpecError(f"{path}: bukan TOML yang sah: {exc}") from exc
     except RecursionError as exc:  # tomllib recurses once per level of nesting
-        raise SpecError(f"{path}: nested too deeply to be a spec") from exc
+        raise SpecError(f"{path}: bersarang terlalu dalam untuk sebuah spesifikasi") from exc
     return parse_spec(raw, source=str(path))
 
 
@@ -129,7 +131,7 @@ def parse_spec(raw: dict, source: str = "<dict>") -> IndexSpec:
             problems.append(f"  … and {len(errors) - MAX_LISTED} more")
         raise SpecError(f"{source}: spesifikasi tidak sah\n" + "\n".join(problems)) from None
     except RecursionError:  # a nesting deeper than the validator's recursion limit
-        raise SpecError(f"{source}: nested too deeply to be a spec") from None
+        raise SpecError(f"{source}: bersarang terlalu dalam untuk sebuah spesifikasi") from None
     _refuse(source, numbers.out_of_range(spec))
     return spec
 
@@ -180,12 +182,14 @@ def default_spec(index: str, year: int | None = None) -> str:
     series whose years hold the year; without a year, the latest. Raises :class:`SpecError` for
     an unknown index or a year no shipped spec covers."""
     if index not in SPEC_SERIES:
-        raise SpecError(f"no index {index!r}; the indices are {', '.join(SPEC_SERIES)}")
+        raise SpecError(f"tidak ada indeks {index!r}; indeksnya: {', '.join(SPEC_SERIES)}")
     if year is None:
         return SPEC_SERIES[index][-1]
     in_force = [name for name in SPEC_SERIES[index] if load_spec(name).applies_to(year)]
     if not in_force:
-        raise SpecError(f"no shipped spec of {index} applies to {year}; give one with --spec {index}=SPEC")
+        raise SpecError(
+            f"tidak ada spesifikasi bawaan {index} yang berlaku pada {year}; berikan satu dengan {index}=SPEC"
+        )
     return in_force[-1]
 
 
@@ -198,7 +202,7 @@ def choose_specs(
     refused, not ignored."""
     unknown = sorted(set(overrides or {}) - set(SPEC_SERIES))
     if unknown:
-        raise SpecError(f"no index {', '.join(map(repr, unknown))}; the indices are {', '.join(SPEC_SERIES)}")
+        raise SpecError(f"tidak ada indeks {', '.join(map(repr, unknown))}; indeksnya: {', '.join(SPEC_SERIES)}")
     chosen = {key: default_spec(key, year) for key in SPEC_SERIES if key not in (overrides or {})}
     chosen |= overrides or {}
     specs = {key: spec if isinstance(spec, IndexSpec) else load_spec(spec) for key, spec in chosen.items()}
@@ -216,7 +220,7 @@ def parse_overrides(items: list[str]) -> dict[str, str]:
     """``INDEX=SPEC`` command-line items as a dict; raises :class:`SpecError` on a malformed one."""
     bad = [item for item in items if "=" not in item or not item.split("=", 1)[1]]
     if bad:
-        raise SpecError(f"--spec {bad[0]!r}: write INDEX=SPEC, e.g. ikotan=my-copy.toml")
+        raise SpecError(f"{bad[0]!r}: tulis INDEKS=SPEC, mis. ikotan=salinan-saya.toml")
     return dict(item.split("=", 1) for item in items)
 
 
@@ -251,12 +255,12 @@ def modify(spec: IndexSpec, changes: dict[str, object], id: str | None = None) -
             if isinstance(target, list):
                 matches = [x for x in target if x.get("id") == part]
                 if not matches:
-                    raise SpecError(f"{spec.path}: no element with id {part!r} on the path {path!r}")
+                    raise SpecError(f"{spec.path}: tidak ada unsur ber-id {part!r} pada jalur {path!r}")
                 target = matches[0]
             elif isinstance(target, dict) and part in target:
                 target = target[part]
             else:
-                raise SpecError(f"{spec.path}: no field {part!r} on the path {path!r}")
+                raise SpecError(f"{spec.path}: tidak ada isian {part!r} pada jalur {path!r}")
         target[leaf] = value  # type: ignore[index]
     raw["id"] = id or f"{spec.id}-modified"
     return parse_spec(raw, source=f"{spec.path} (modified: {', '.join(changes)})")

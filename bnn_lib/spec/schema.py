@@ -88,9 +88,10 @@ class IndexSpec(BaseModel):
     def shows_score(self) -> bool:
         """Whether the index is shown on the scale it is computed on (``[reporting]
         headline_scale = "score"``, e.g. 1–4) rather than its rescaled one (e.g. 0–100); without
-        the setting, as :data:`HEADLINE` says for its kind."""
+        the setting, as :data:`HEADLINE` says for its kind. Without a rescale rule the two scales
+        are one, and the results' rescaled columns are read as named: False."""
         chosen = self.reporting.headline_scale if self.reporting is not None else None
-        return (chosen or HEADLINE[self.kind][0]) == "score"
+        return (chosen or HEADLINE[self.kind][0]) == "score" and self.rescale is not None
 
     @property
     def headline_decimals(self) -> int:
