@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from conftest import tiny_spec
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bnn_lib.inputs import check_year
@@ -464,6 +464,8 @@ def test_any_table_gives_problems_or_results_never_an_exception(tmp_path, table,
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.binary(max_size=3000), suffix=st.sampled_from([".csv", ".txt", ".xlsx", ".ods", ".parquet", ".sav"]))
+@example(data=b",", suffix=".csv")  # separators only: as empty as 0 bytes, and refused alike
+@example(data=b" ;\n\t\n", suffix=".txt")
 def test_random_bytes_under_any_table_name_give_one_message(tmp_path, data, suffix):
     folder = Path(tempfile.mkdtemp(dir=tmp_path))
     (folder / "2024").mkdir()

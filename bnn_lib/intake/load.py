@@ -167,11 +167,12 @@ def read_part(
     except OSError as exc:
         source = Source(part.key, part.file, part.sheet, table=part.table)
         return Piece(None, source, [Problem(part.key, None, None, None, f"berkas tidak dapat dibuka: {exc.strerror}")])
-    no_rows = Problem(part.key, None, None, None, "tanpa baris data; dilewati")
-    if not raw.headers:
+    if not raw.headers:  # not a cell filled: a blank sheet of a workbook, or a file as empty as 0 bytes
+        empty = Problem(part.key, None, None, None, "berkas kosong: tidak ada isi selain pemisah atau spasi")
         return Piece(
-            None, replace(source, table=None) if part.optional else source, [], [] if part.in_workbook else [no_rows]
+            None, replace(source, table=None) if part.optional else source, [] if part.in_workbook else [empty], []
         )
+    no_rows = Problem(part.key, None, None, None, "tanpa baris data; dilewati")
     resolved = resolver.resolve(raw.headers)
     if part.optional and sum(map(resolver.recognise, raw.headers)) < min(2, len(columns)):
         # One known word in a row (a guide sheet listing the columns, one per row) is no header.
