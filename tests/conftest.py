@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -137,3 +138,24 @@ def rendered(reports_dir):
     assert {o.key for o in outcomes} >= {"11", "31", "nasional"}
     assert all(o.status == "ok" for o in outcomes), [o.error for o in outcomes]
     return reports_dir / "2024"
+
+
+def research_notebook_outputs(name: str, folder: Path, data: str) -> list:
+    """Run the shipped research notebook ``name`` on the data folder ``data`` (executed copy in
+    ``folder``) and return the outputs of its code cells; none may be an error."""
+    import papermill
+
+    from bnn_lib.paths import NOTEBOOKS_DIR
+    from bnn_lib.reporting import engine
+
+    engine.register()
+    nb = papermill.execute_notebook(
+        str(NOTEBOOKS_DIR / name),
+        str(folder / name),
+        parameters={"data_dir": data},
+        engine_name=engine.ENGINE_NAME,
+        progress_bar=False,
+    )
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    return outputs

@@ -14,10 +14,10 @@ import nbformat
 import pandas as pd
 import papermill
 import pytest
+from conftest import research_notebook_outputs
 from openpyxl import load_workbook
 
 from bnn_lib import cli
-from bnn_lib.paths import NOTEBOOKS_DIR
 from bnn_lib.publish import flag_small_cells
 from bnn_lib.reporting import batch, jobs, pdf
 from bnn_lib.reporting.data import suppress_small
@@ -256,18 +256,7 @@ def test_reports_show_uncertainty_and_the_audit(rendered, reports_dir):
 
 
 def test_exploration_notebook_runs_a_changed_spec_end_to_end(sample_dir, tmp_path):
-    from bnn_lib.reporting import engine
-
-    engine.register()
-    nb = papermill.execute_notebook(
-        str(NOTEBOOKS_DIR / "eksplorasi.ipynb"),
-        str(tmp_path / "eksplorasi.ipynb"),
-        parameters={"data_dir": sample_dir},
-        engine_name=engine.ENGINE_NAME,
-        progress_bar=False,
-    )
-    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
-    assert not [o for o in outputs if o.output_type == "error"]
+    outputs = research_notebook_outputs("eksplorasi.ipynb", tmp_path, sample_dir)
     text = "".join(o.get("text", "") + str(o.get("data", {}).get("text/plain", "")) for o in outputs)
     assert "kab/kota berkategori belum pasti" in text and "'ikotan-varian-1'" in text
     assert "unit_weighting" in text  # the Sobol table names the assumptions

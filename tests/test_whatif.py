@@ -6,8 +6,8 @@ from __future__ import annotations
 import sys
 
 import pandas as pd
-import papermill
 import pytest
+from conftest import research_notebook_outputs
 
 from bnn_lib.pipeline import compute_year
 from bnn_lib.spec import IndexSpec, load_spec, modify
@@ -137,17 +137,5 @@ def test_the_panel_changes_year_to_its_own_baseline(lab, sample_dir):
 
 
 def test_the_notebook_shows_the_panel(sample_dir, tmp_path):
-    from bnn_lib.paths import NOTEBOOKS_DIR
-    from bnn_lib.reporting import engine
-
-    engine.register()
-    nb = papermill.execute_notebook(
-        str(NOTEBOOKS_DIR / "bagaimana_jika.ipynb"),
-        str(tmp_path / "bagaimana_jika.ipynb"),
-        parameters={"data_dir": sample_dir},
-        engine_name=engine.ENGINE_NAME,
-        progress_bar=False,
-    )
-    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
-    assert not [o for o in outputs if o.output_type == "error"]
+    outputs = research_notebook_outputs("bagaimana_jika.ipynb", tmp_path, sample_dir)
     assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
