@@ -33,6 +33,9 @@ from bnn_lib.uncertainty import bounds
 # assumption comes from, not what it is). Element ids are kept: they are the keys lists match by.
 SPEC_METADATA = {"id", "version", "title", "description", "path", "years_from", "years_to"}
 SECTION_METADATA = {"provenance", "source", "note"}
+# Settings of how an index is shown, not of what it computes: no assumption, though in [reporting]
+# beside the thresholds of disclosure, which are.
+SHOWN_ONLY = {"reporting.headline_scale", "reporting.headline_decimals"}
 ABSENT = object()  # a field one spec sets and the other does not
 HISTOGRAM_BINS = 15  # at most, for the distribution of rank shifts
 
@@ -259,12 +262,12 @@ def differences(base: IndexSpec, variant: IndexSpec) -> pd.DataFrame:
     "variables.ketahanan_keluarga.weight"; a fixed band by its label, "bands.fixed.Tanggap.lower";
     an element of a list without either by position), ``base`` and ``variant`` (the values as the specs hold them; None
     where a spec does not set the field). Metadata that changes no number is left out
-    (:data:`SPEC_METADATA`)."""
+    (:data:`SPEC_METADATA`), and so are the settings of how the index is shown (:data:`SHOWN_ONLY`)."""
     old, new = _leaves(base.model_dump()), _leaves(variant.model_dump())
     rows = [
         {"field": field, "base": old.get(field), "variant": new.get(field)}
         for field in [*old, *(f for f in new if f not in old)]
-        if old.get(field, ABSENT) != new.get(field, ABSENT)
+        if old.get(field, ABSENT) != new.get(field, ABSENT) and field not in SHOWN_ONLY
     ]
     return pd.DataFrame(rows, columns=["field", "base", "variant"])
 

@@ -123,6 +123,9 @@ def test_one_weight_changed_is_one_difference():
     found = differences(spec, changed)
     assert found.to_dict("records") == [{"field": "variables.ketahanan_keluarga.weight", "base": 1.0, "variant": 2.0}]
     assert differences(spec, spec).empty
+    # Shown at three decimals, or on 0–100: the index computes the same numbers.
+    shown = modify(spec, {"reporting.headline_decimals": 3, "reporting.headline_scale": "rescaled"}, id="lain")
+    assert differences(spec, shown).empty
 
 
 def test_a_variant_of_another_index_is_refused_in_one_line(sample_dir, tmp_path, capsys):
