@@ -13,7 +13,7 @@ from pathlib import Path
 from bnn_lib import arguments
 from bnn_lib.analyses import Analyses
 from bnn_lib.build import YearOutcome, YearPlan, build, check_writable, plan_years, saved_meta
-from bnn_lib.inputs import check_year
+from bnn_lib.inputs import check_year, data_years
 from bnn_lib.intake import DataError
 from bnn_lib.office.template import write_template
 from bnn_lib.office.validation import write_report
@@ -76,7 +76,6 @@ IN_WORKSPACE = {
     "validate": None,
     "export": "reports",
     "compare": "reports",
-    "lab": None,
 }
 
 
@@ -196,8 +195,7 @@ def _reports(args: argparse.Namespace) -> int:
             cluster.connect(args.dask_scheduler, jobs.DEFAULT_CONNECT_TIMEOUT).close()
         except cluster.ClusterError as exc:
             raise UsageError(f"--dask-scheduler: {exc}") from None
-    with_data = [int(p.name) for p in args.data.glob("*") if p.name.isdigit() and p.is_dir()]
-    years = sorted({y for y in with_data if y <= max(args.year)} | set(args.year))
+    years = sorted({y for y in data_years(args.data) if y <= max(args.year)} | set(args.year))
     plans = plan_years(years, args.data, args.out, parse_overrides(args.spec), _analyses(args))
     _clear_leftovers(args.out, years)
     outcomes = _build(plans, args)
@@ -339,7 +337,7 @@ def _check_folders(args: argparse.Namespace, require_data: bool) -> None:
         y for y in args.year if not (args.data / str(y)).is_dir() and (require_data or not saved_meta(args.out, y))
     ]
     if missing:
-        have = sorted(p.name for p in args.data.glob("*") if p.name.isdigit()) if args.data.is_dir() else []
+        have = [str(y) for y in data_years(args.data)]
         raise UsageError(
             f"folder input tidak ada: {', '.join(str(args.data / str(y)) for y in missing)}"
             + (", dan belum ada hasil tersimpan" if not require_data else "")

@@ -29,6 +29,14 @@ from bnn_lib.scoring import respondent_scores
 from bnn_lib.spec import SURVEY_INDICES, IndexSpec
 
 
+def data_years(folder: Path) -> list[int]:
+    """The years with a folder of inputs under ``folder`` (``<folder>/<year>/``), oldest first;
+    none where ``folder`` does not exist."""
+    if not folder.is_dir():
+        return []
+    return sorted(int(p.name) for p in folder.iterdir() if p.name.isdigit() and p.is_dir())
+
+
 def check_year(folder: Path, year: int, specs: dict[str, IndexSpec], tables: Collection[str] | None = None) -> Loaded:
     """Read and check every input table of ``folder/<year>/`` (or only ``tables``); raises only
     FileNotFoundError."""

@@ -22,6 +22,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from bnn_lib import scenarios
+from bnn_lib.inputs import data_years
 from bnn_lib.intake import DataError
 from bnn_lib.measures import measure
 from bnn_lib.reporting.charts import rank_shift_bars
@@ -53,15 +54,11 @@ LABEL_WIDTH = "18em"  # "Bobot Ketahanan Masyarakat" whole
 SCROLL = '<div style="max-height: 16em; overflow: auto">{}</div>'
 
 
-def data_years(data: str | Path | None, index: str) -> list[int]:
+def index_years(data: str | Path | None, index: str) -> list[int]:
     """The years of ``data`` (default: the workspace's) with a folder of inputs and a shipped
     spec of ``index`` in force, oldest first; none where the folder does not exist."""
-    folder = data_folder(data)
-    if not folder.is_dir():
-        return []
-    years = sorted(int(p.name) for p in folder.iterdir() if p.name.isdigit() and p.is_dir())
     covered = []
-    for year in years:
+    for year in data_years(data_folder(data)):
         try:
             default_spec(index, year)
         except SpecError:
@@ -177,7 +174,7 @@ class Panel:
 def whatif_panel(data: str | Path | None = None, index: str = "ikotan", year: int | None = None) -> Panel:
     """The what-if panel of ``index`` ("ikotan" or "ikp") over the years of ``data`` (default:
     the workspace's), opened on ``year`` (default: the latest)."""
-    years = data_years(data, index)
+    years = index_years(data, index)
     if not years:
         raise ValueError(f"tidak ada tahun berdata dengan spesifikasi {index} di {data_folder(data)}")
     return Panel(data, index, years, years[-1] if year is None else year)
